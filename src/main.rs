@@ -1,0 +1,86 @@
+//! The `hostaway-mcp` command.
+
+use std::{net::SocketAddr, time::Duration};
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use hostaway_mcp::sandbox::{FaultPlan, RateLimits, Sandbox, SandboxConfig};
+use tracing_subscriber::EnvFilter;
+
+/// An MCP server for Hostaway, and a Hostaway sandbox to try it on.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the Hostaway simulator alone, as a fake Hostaway at http://<bind>/v1.
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Args)]
+struct SandboxArgs {
+    /// Address to listen on.
+    #[arg(long, env = "SANDBOX_BIND", default_value = "127.0.0.1:8090")]
+    bind: SocketAddr,
+    /// Seed of the generated account.
+    #[arg(long, env = "SANDBOX_SEED", default_value_t = 42)]
+    seed: u64,
+    /// Date the data is anchored on (YYYY-MM-DD); today when absent.
+    #[arg(long, env = "SANDBOX_TODAY")]
+    today: Option<NaiveDate>,
+    /// Requests per window allowed from one IP (0 = no limit).
+    #[arg(long, env = "SANDBOX_RATE_LIMIT_IP", default_value_t = 15)]
+    rate_limit_ip: u32,
+    /// Requests per window allowed for the account (0 = no limit).
+    #[arg(long, env = "SANDBOX_RATE_LIMIT_ACCOUNT", default_value_t = 20)]
+    rate_limit_account: u32,
+    /// Rate-limit window in seconds.
+    #[arg(long, env = "SANDBOX_RATE_WINDOW_SECS", default_value_t = 10)]
+    rate_window_secs: u64,
+    /// Faults from the start, as the JSON of `PUT /_sandbox/faults`, e.g. '{"latency_ms":150}'.
+    #[arg(long, env = "SANDBOX_FAULTS")]
+    faults: Option<String>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_env("LOG_LEVEL").unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Sandbox(args) => run_sandbox(args).await,
+    }
+}
+
+async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {
+    let faults: FaultPlan = match &args.faults {
+        Some(json) => serde_json::from_str(json).context("--faults is not a valid fault plan")?,
+        None => FaultPlan::default(),
+    };
+    let config = SandboxConfig {
+        seed: args.seed,
+        today: args.today,
+        limits: RateLimits {
+            per_ip: args.rate_limit_ip,
+            per_account: args.rate_limit_account,
+            window: Duration::from_secs(args.rate_window_secs.max(1)),
+        },
+        faults,
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config, args.bind).await?;
+    println!("Hostaway sandbox listening at {}", sandbox.base_url());
+    println!("  HOSTAWAY_BASE_URL={}", sandbox.base_url());
+    println!("  HOSTAWAY_ACCOUNT_ID={}", sandbox.account_id());
+    println!("  HOSTAWAY_SECRET_KEY={}", sandbox.secret_key());
+    println!("Control API: http://{}/_sandbox/{{stats,faults,tokens/revoke}}. Ctrl-C stops.", sandbox.addr());
+    tokio::signal::ctrl_c().await.context("cannot wait for Ctrl-C")?;
+    drop(sandbox);
+    Ok(())
+}

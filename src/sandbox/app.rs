@@ -1,0 +1,203 @@
+//! Shared state of a running sandbox and the gate every API request passes: operation lookup,
+//! faults, the per-IP limit, the token check and the per-account limit, in Hostaway's order.
+
+use std::{
+    collections::HashMap,
+    net::{IpAddr, SocketAddr},
+    sync::{Arc, Mutex, MutexGuard},
+    time::{Duration, Instant},
+};
+
+use axum::{
+    body::Body,
+    extract::{ConnectInfo, MatchedPath, Request, State},
+    http::{HeaderMap, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+use super::{
+    SandboxConfig,
+    faults::{Fault, Faults},
+    limits::SlidingWindow,
+    routes,
+    server::ConnectionKill,
+    stats::Stats,
+    store::Store,
+    wire::Failure,
+};
+
+/// An issued access token.
+#[derive(Clone, Copy, Debug)]
+pub struct Token {
+    /// The account it belongs to.
+    pub account_id: i64,
+    /// When it starts to work (Hostaway: about a second after issue).
+    pub valid_from: Instant,
+    /// When it stops working.
+    pub expires_at: Instant,
+}
+
+/// Everything a running sandbox shares between connections.
+#[derive(Debug)]
+pub struct Shared {
+    /// Start-up configuration.
+    pub config: SandboxConfig,
+    /// The account's data.
+    pub store: Mutex<Store>,
+    /// Live access tokens.
+    pub tokens: Mutex<HashMap<String, Token>>,
+    /// Faults in force.
+    pub faults: Mutex<Faults>,
+    /// What was served.
+    pub stats: Mutex<Stats>,
+    ip_window: Mutex<SlidingWindow<IpAddr>>,
+    account_window: Mutex<SlidingWindow<i64>>,
+}
+
+/// Locks a mutex, recovering the data if a previous holder panicked (the sandbox never leaves
+/// half-written state behind a lock, so the data is still consistent).
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+impl Shared {
+    /// State for a sandbox with `config` over `store`.
+    pub fn new(config: SandboxConfig, store: Store) -> Self {
+        let limits = config.limits;
+        Self {
+            faults: Mutex::new(Faults::new(config.faults.clone(), config.seed)),
+            store: Mutex::new(store),
+            tokens: Mutex::new(HashMap::new()),
+            stats: Mutex::new(Stats::default()),
+            ip_window: Mutex::new(SlidingWindow::new(limits.per_ip, limits.window)),
+            account_window: Mutex::new(SlidingWindow::new(limits.per_account, limits.window)),
+            config,
+        }
+    }
+
+    fn count_status(&self, status: &str) {
+        Stats::count(&mut lock(&self.stats).statuses, status);
+    }
+
+    /// Records that `operation` was carried out.
+    pub fn applied(&self, operation: &str) {
+        Stats::count(&mut lock(&self.stats).applied, operation);
+    }
+
+    fn check_token(&self, headers: &HeaderMap) -> Result<i64, Failure> {
+        let denied = |why: &str| Failure::Forbidden(format!("Access denied: {why}. Request a new access token."));
+        let value = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| denied("no access token"))?;
+        let token =
+            value.strip_prefix("Bearer ").ok_or_else(|| denied("the Authorization header is not a Bearer token"))?;
+        let now = Instant::now();
+        let mut tokens = lock(&self.tokens);
+        let found = *tokens.get(token.trim()).ok_or_else(|| denied("unknown or revoked access token"))?;
+        if now >= found.expires_at {
+            tokens.remove(token.trim());
+            return Err(denied("the access token has expired"));
+        }
+        if now < found.valid_from {
+            return Err(denied("the access token is not valid yet (wait one second after issuing it)"));
+        }
+        Ok(found.account_id)
+    }
+
+    fn check_window<K: Eq + std::hash::Hash + Clone>(
+        window: &Mutex<SlidingWindow<K>>,
+        key: K,
+        what: &str,
+    ) -> Result<(), Failure> {
+        let now = Instant::now();
+        let mut window = lock(window);
+        match window.check(&key, now) {
+            Ok(()) => {
+                window.record(key, now);
+                Ok(())
+            }
+            Err(wait) => Err(Failure::RateLimited {
+                message: format!(
+                    "Too many requests: the {what} rate limit was exceeded. Retry in {} s.",
+                    wait.as_secs().max(1)
+                ),
+                retry_after: None,
+            }),
+        }
+    }
+}
+
+/// The gate in front of every `/v1` route.
+pub async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let operation = request
+        .extensions()
+        .get::<MatchedPath>()
+        .and_then(|path| routes::operation_id(request.method(), path.as_str()))
+        .unwrap_or("unknown");
+    Stats::count(&mut lock(&shared.stats).received, operation);
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let kill = request.extensions().get::<ConnectionKill>().cloned();
+
+    let (fault, latency) = {
+        let mut faults = lock(&shared.faults);
+        (faults.draw(), faults.plan.latency_ms)
+    };
+    if latency > 0 {
+        tokio::time::sleep(Duration::from_millis(latency)).await;
+    }
+    let response = match admit(&shared, operation, peer, request.headers(), fault) {
+        Err(failure) => failure.into_response(),
+        Ok(()) => next.run(request).await,
+    };
+    match (fault, kill) {
+        (Some(Fault::DropBefore | Fault::DropAfter), Some(kill)) => {
+            shared.count_status("dropped");
+            match kill.kill().await {}
+        }
+        (Some(Fault::Malformed), _) if response.status().is_success() => {
+            shared.count_status("malformed");
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json")],
+                Body::from("{\"status\":\"success\",\"result\":[{\"id\":"),
+            )
+                .into_response()
+        }
+        _ => {
+            shared.count_status(response.status().as_str());
+            response
+        }
+    }
+}
+
+fn admit(
+    shared: &Shared,
+    operation: &str,
+    peer: Option<IpAddr>,
+    headers: &HeaderMap,
+    fault: Option<Fault>,
+) -> Result<(), Failure> {
+    match fault {
+        Some(Fault::DropBefore) => return Err(Failure::Internal("dropped".into())),
+        Some(Fault::RateLimited) => {
+            return Err(Failure::RateLimited {
+                message: "Too many requests. Please slow down.".into(),
+                retry_after: lock(&shared.faults).plan.retry_after_secs,
+            });
+        }
+        Some(Fault::ServerError) => {
+            return Err(Failure::Internal("Internal server error (injected by the sandbox)".into()));
+        }
+        _ => {}
+    }
+    if let Some(ip) = peer {
+        Shared::check_window(&shared.ip_window, ip, "per-IP")?;
+    }
+    if routes::is_public(operation) {
+        return Ok(());
+    }
+    let account = shared.check_token(headers)?;
+    Shared::check_window(&shared.account_window, account, "per-account")
+}

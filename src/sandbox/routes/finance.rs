@@ -1,0 +1,214 @@
+//! Guest charges, finance fields, the consolidated report and expenses.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, State};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::reservations::find as find_reservation;
+use crate::{
+    hostaway::types,
+    sandbox::{
+        app::{Shared, lock},
+        pricing::round2,
+        wire::{self, Failure, Params, Reply},
+    },
+};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChargesQuery {
+    reservation_id: Option<i64>,
+    listing_map_id: Option<i64>,
+    payment_provider: Option<String>,
+    payment_method: Option<String>,
+    limit: Option<usize>,
+    offset: Option<usize>,
+}
+
+/// `GET /guestPayments/charges`.
+pub async fn charges(State(shared): State<Arc<Shared>>, Params(q): Params<ChargesQuery>) -> Reply {
+    let store = lock(&shared.store);
+    let rows: Vec<&types::GuestCharge> = store
+        .charges
+        .iter()
+        .filter(|c| q.reservation_id.is_none_or(|r| c.reservation_id == Some(r)))
+        .filter(|c| q.listing_map_id.is_none_or(|l| c.listing_map_id == Some(l)))
+        .filter(|c| q.payment_provider.as_deref().is_none_or(|p| c.payment_provider.as_deref() == Some(p)))
+        .filter(|c| q.payment_method.as_deref().is_none_or(|p| c.payment_method.as_deref() == Some(p)))
+        .collect();
+    wire::page(&wire::slice(&rows, q.limit, q.offset), rows.len(), q.limit, Some(q.offset.unwrap_or(0)))
+}
+
+/// `GET /financeField/{reservationId}`.
+pub async fn fields(State(shared): State<Arc<Shared>>, Path(id): Path<i64>) -> Reply {
+    let store = lock(&shared.store);
+    find_reservation(&store, id)?;
+    let money = store.money.get(&id).copied().unwrap_or_default();
+    let field = |n: i64, kind: &str, name: &str, title: &str, total: f64, included: bool| {
+        json!({"id": id * 10 + n, "listingFeeSettingId": null, "type": kind, "name": name, "title": title, "alias": null,
+               "quantity": null, "value": total, "total": total, "isIncludedInTotalPrice": i32::from(included),
+               "isOverriddenByUser": 0, "isMandatory": 1, "isDeleted": 0})
+    };
+    let mut rows = vec![field(1, "accomodation", "baseRate", "Base rate", money.base_rate, true)];
+    if money.extra_person > 0.0 {
+        rows.push(field(2, "accomodation", "priceForExtraPerson", "Price for extra person", money.extra_person, true));
+    }
+    rows.push(field(3, "fee", "cleaningFee", "Cleaning fee", money.cleaning_fee, true));
+    rows.push(field(4, "tax", "lodgingTax", "Lodging tax", money.tax, true));
+    rows.push(field(5, "commissions", "hostChannelFee", "Host channel fee", money.channel_fee, false));
+    rows.push(field(6, "totals", "totalPrice", "Total price", money.total(), false));
+    wire::success(rows)
+}
+
+/// The report's filters, read from indexed form keys (`listingMapIds[0]=1`) or bare repeated ones.
+#[derive(Debug, Default)]
+struct ReportFilter {
+    listings: Vec<i64>,
+    channels: Vec<i64>,
+    statuses: Vec<String>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    date_type: String,
+    descending: bool,
+}
+
+fn parse_filter(body: &str) -> Result<ReportFilter, Failure> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(body).map_err(|e| Failure::invalid(format!("Invalid form data: {e}")))?;
+    let mut filter = ReportFilter { date_type: "arrivalDate".into(), ..ReportFilter::default() };
+    let mut format = None;
+    let bad = |field: &str, value: &str| Failure::invalid(format!("Invalid value {value:?} for {field}"));
+    for (key, value) in pairs {
+        let base = key.split('[').next().unwrap_or_default();
+        match base {
+            "listingMapIds" => filter.listings.push(value.parse().map_err(|_| bad("listingMapIds", &value))?),
+            "channelIds" => filter.channels.push(value.parse().map_err(|_| bad("channelIds", &value))?),
+            "statuses" => filter.statuses.push(value),
+            "fromDate" => filter.from = Some(value.parse().map_err(|_| bad("fromDate (Y-m-d)", &value))?),
+            "toDate" => filter.to = Some(value.parse().map_err(|_| bad("toDate (Y-m-d)", &value))?),
+            "dateType" if ["arrivalDate", "departureDate", "reservationDate"].contains(&value.as_str()) => {
+                filter.date_type = value
+            }
+            "dateType" => return Err(bad("dateType (arrivalDate, departureDate or reservationDate)", &value)),
+            "format" => format = Some(value),
+            "sortOrder" => filter.descending = value == "desc",
+            _ => {}
+        }
+    }
+    match format.as_deref() {
+        Some("json") => Ok(filter),
+        Some(other) => Err(Failure::invalid(format!("The sandbox serves format=json only, not {other:?}"))),
+        None => Err(Failure::invalid("The format parameter is required (csv or json)")),
+    }
+}
+
+const MONEY_COLUMNS: &[(&str, &str)] = &[
+    ("totalGuestFees", "Total guest fees"),
+    ("totalTax", "Total tax"),
+    ("accommodationFee", "Accommodation fee"),
+    ("pmCommission", "PM Commission"),
+    ("ownerPayout", "Owner payout"),
+    ("baseRate", "Base rate"),
+    ("priceForExtraPerson", "Price for extra person"),
+    ("cleaningFeeValue", "Cleaning fee value"),
+    ("hostChannelFee", "Host channel fee"),
+];
+
+/// `POST /finance/report/consolidated`: one row per reservation, money columns summed in `totals`.
+pub async fn consolidated(State(shared): State<Arc<Shared>>, body: String) -> Reply {
+    let filter = parse_filter(&body)?;
+    let store = lock(&shared.store);
+    let mut rows: Vec<(&types::Reservation, String)> = store
+        .reservations
+        .values()
+        .filter(|r| filter.listings.is_empty() || filter.listings.contains(&r.listing_map_id))
+        .filter(|r| filter.channels.is_empty() || r.channel_id.is_some_and(|c| filter.channels.contains(&c)))
+        .filter(|r| filter.statuses.is_empty() || filter.statuses.iter().any(|s| s == r.status.as_str()))
+        .map(|r| {
+            let date = match filter.date_type.as_str() {
+                "departureDate" => r.departure_date.to_string(),
+                "reservationDate" => r.reservation_date.clone().unwrap_or_default().chars().take(10).collect(),
+                _ => r.arrival_date.to_string(),
+            };
+            (r, date)
+        })
+        .filter(|(_, date)| {
+            filter.from.is_none_or(|f| *date >= f.to_string()) && filter.to.is_none_or(|t| *date <= t.to_string())
+        })
+        .collect();
+    rows.sort_by(|a, b| (&a.1, a.0.id).cmp(&(&b.1, b.0.id)));
+    if filter.descending {
+        rows.reverse();
+    }
+    let mut totals = vec![0.0; MONEY_COLUMNS.len()];
+    let table: Vec<Value> = rows
+        .iter()
+        .map(|(r, _)| {
+            let m = store.money.get(&r.id).copied().unwrap_or_default();
+            let values = [
+                m.cleaning_fee,
+                m.tax,
+                m.accommodation(),
+                m.pm_commission(),
+                m.owner_payout(),
+                m.base_rate,
+                m.extra_person,
+                m.cleaning_fee,
+                m.channel_fee,
+            ];
+            for (total, value) in totals.iter_mut().zip(values) {
+                *total += value;
+            }
+            let listing = store.listings.get(&r.listing_map_id).map(|l| l.name.clone()).unwrap_or_default();
+            let mut row = vec![
+                json!(r.id),
+                json!(r.channel_name),
+                json!(r.status),
+                json!(r.arrival_date),
+                json!(r.departure_date),
+                json!(listing),
+            ];
+            row.extend(values.iter().map(|v| json!(v)));
+            Value::Array(row)
+        })
+        .collect();
+    let mut columns = vec![
+        json!({"name": "id", "title": "Reservation ID", "valueType": "number"}),
+        json!({"name": "channelName", "title": "Channel name", "valueType": "string"}),
+        json!({"name": "status", "title": "Reservation status", "valueType": "string"}),
+        json!({"name": "arrivalDate", "title": "Arrival date", "valueType": "string"}),
+        json!({"name": "departureDate", "title": "Departure date", "valueType": "string"}),
+        json!({"name": "listingName", "title": "Listing name", "valueType": "string"}),
+    ];
+    columns
+        .extend(MONEY_COLUMNS.iter().map(|(name, title)| json!({"name": name, "title": title, "valueType": "money"})));
+    let mut total_row = vec![json!("Totals"), json!(null), json!(null), json!(null), json!(null), json!(null)];
+    total_row.extend(totals.into_iter().map(|t| json!(round2(t))));
+    wire::success(json!({"columns": columns, "rows": table, "totals": total_row, "currency": "EUR"}))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExpensesQuery {
+    limit: Option<usize>,
+    offset: Option<usize>,
+}
+
+/// `GET /expenses`: default page 100, at most 500.
+pub async fn expenses(State(shared): State<Arc<Shared>>, Params(q): Params<ExpensesQuery>) -> Reply {
+    let limit = q.limit.unwrap_or(100);
+    if limit == 0 || limit > 500 {
+        return Err(Failure::invalid("limit must be between 1 and 500"));
+    }
+    let store = lock(&shared.store);
+    let offset = q.offset.unwrap_or(0);
+    wire::page(
+        &wire::slice(&store.expenses, Some(limit), Some(offset)),
+        store.expenses.len(),
+        Some(limit),
+        Some(offset),
+    )
+}

@@ -1,0 +1,97 @@
+//! The sandbox's API routes, one module per Hostaway domain, and the table that maps each route
+//! to the spec's operationId (for call counting and the coverage test).
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    http::Method,
+    routing::{get, post, put},
+};
+
+use super::app::Shared;
+
+mod auth;
+mod calendar;
+mod conversations;
+mod finance;
+mod listings;
+mod reservations;
+
+/// One served operation: method, axum path under `/v1` and the spec's operationId.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Operation {
+    /// HTTP method.
+    pub method: &'static str,
+    /// Path as the router matches it.
+    pub path: &'static str,
+    /// The spec's operationId.
+    pub id: &'static str,
+}
+
+const fn op(method: &'static str, path: &'static str, id: &'static str) -> Operation {
+    Operation { method, path, id }
+}
+
+/// Every operation the sandbox serves.
+pub const OPERATIONS: &[Operation] = &[
+    op("POST", "/v1/accessTokens", "createAccessToken"),
+    op("DELETE", "/v1/accessTokens", "revokeAccessToken"),
+    op("GET", "/v1/listings", "listListings"),
+    op("POST", "/v1/listings", "createListing"),
+    op("GET", "/v1/listings/{listingId}", "getListing"),
+    op("PUT", "/v1/listings/{listingId}", "updateListing"),
+    op("DELETE", "/v1/listings/{listingId}", "deleteListing"),
+    op("GET", "/v1/listings/{listingId}/calendar", "getCalendar"),
+    op("PUT", "/v1/listings/{listingId}/calendar", "updateCalendar"),
+    op("PUT", "/v1/listings/{listingId}/calendarIntervals", "updateCalendarIntervals"),
+    op("POST", "/v1/listings/{listingId}/calendar/priceDetails", "getPriceDetails"),
+    op("GET", "/v1/reservations", "listReservations"),
+    op("POST", "/v1/reservations", "createReservation"),
+    op("GET", "/v1/reservations/{reservationId}", "getReservation"),
+    op("PUT", "/v1/reservations/{reservationId}", "updateReservation"),
+    op("PUT", "/v1/reservations/{reservationId}/statuses/cancelled", "cancelReservation"),
+    op("GET", "/v1/conversations", "listConversations"),
+    op("GET", "/v1/conversations/{conversationId}", "getConversation"),
+    op("GET", "/v1/conversations/{conversationId}/messages", "listConversationMessages"),
+    op("POST", "/v1/conversations/{conversationId}/messages", "sendConversationMessage"),
+    op("GET", "/v1/messageTemplates", "listMessageTemplates"),
+    op("GET", "/v1/guestPayments/charges", "listGuestCharges"),
+    op("GET", "/v1/financeField/{reservationId}", "listFinanceFields"),
+    op("POST", "/v1/finance/report/consolidated", "getConsolidatedReport"),
+    op("GET", "/v1/expenses", "listExpenses"),
+    op("GET", "/v1/amenities", "listAmenities"),
+];
+
+/// The operationId served at `method` + matched `path`.
+pub fn operation_id(method: &Method, path: &str) -> Option<&'static str> {
+    OPERATIONS.iter().find(|o| o.path == path && o.method == method.as_str()).map(|o| o.id)
+}
+
+/// Operations that need no access token.
+pub fn is_public(operation: &str) -> bool {
+    matches!(operation, "createAccessToken" | "revokeAccessToken")
+}
+
+/// The `/v1` API router.
+pub fn api() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/v1/accessTokens", post(auth::create).delete(auth::revoke))
+        .route("/v1/listings", get(listings::list).post(listings::create))
+        .route("/v1/listings/{listingId}", get(listings::one).put(listings::update).delete(listings::remove))
+        .route("/v1/listings/{listingId}/calendar", get(calendar::days).put(calendar::update))
+        .route("/v1/listings/{listingId}/calendarIntervals", put(calendar::intervals))
+        .route("/v1/listings/{listingId}/calendar/priceDetails", post(calendar::price_details))
+        .route("/v1/reservations", get(reservations::list).post(reservations::create))
+        .route("/v1/reservations/{reservationId}", get(reservations::one).put(reservations::update))
+        .route("/v1/reservations/{reservationId}/statuses/cancelled", put(reservations::cancel))
+        .route("/v1/conversations", get(conversations::list))
+        .route("/v1/conversations/{conversationId}", get(conversations::one))
+        .route("/v1/conversations/{conversationId}/messages", get(conversations::messages).post(conversations::send))
+        .route("/v1/messageTemplates", get(conversations::templates))
+        .route("/v1/guestPayments/charges", get(finance::charges))
+        .route("/v1/financeField/{reservationId}", get(finance::fields))
+        .route("/v1/finance/report/consolidated", post(finance::consolidated))
+        .route("/v1/expenses", get(finance::expenses))
+        .route("/v1/amenities", get(listings::amenities))
+}
