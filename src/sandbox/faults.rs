@@ -29,7 +29,7 @@ pub struct FaultPlan {
     pub drop_after_handling: bool,
     /// Share of responses whose body is replaced by broken JSON (status 200).
     pub malformed_rate: f64,
-    /// The next N responses get a broken body.
+    /// The next N requests get a broken body in place of a success answer (a failure answer is sent as it is).
     pub malformed_next: u32,
 }
 

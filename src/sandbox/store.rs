@@ -63,12 +63,19 @@ pub fn format_datetime(at: NaiveDateTime) -> String {
     at.format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
-/// The current time in Hostaway's datetime format.
-pub fn now_string() -> String {
-    format_datetime(Utc::now().naive_utc())
-}
-
 impl Store {
+    /// The account's clock: the real time of day on the anchor date moved as far as the real date
+    /// moved, so writes always sort after the seeded history whatever date the data is anchored on.
+    pub fn now(&self) -> NaiveDateTime {
+        let real = Utc::now().naive_utc();
+        real + (self.today - real.date())
+    }
+
+    /// [`Store::now`] in Hostaway's datetime format.
+    pub fn now_string(&self) -> String {
+        format_datetime(self.now())
+    }
+
     /// Next free id in a map.
     pub fn next_id<T>(map: &BTreeMap<i64, T>, floor: i64) -> i64 {
         map.keys().next_back().map_or(floor, |last| last + 1).max(floor)

@@ -10,7 +10,7 @@ use crate::{
     sandbox::{
         app::{Shared, lock},
         seed::FIRST_MESSAGE_ID,
-        store::{Store, now_string},
+        store::Store,
         wire::{self, Body, Failure, Params, Reply},
     },
 };
@@ -107,7 +107,7 @@ pub async fn send(
     let mut store = lock(&shared.store);
     let conversation = find(&store, id)?.clone();
     let message_id = Store::next_id(&store.messages, FIRST_MESSAGE_ID);
-    let now = now_string();
+    let now = store.now_string();
     let kind = request.communication_type.map_or_else(|| "email".to_string(), |t| t.to_string());
     let message = types::ConversationMessage {
         id: message_id,

@@ -14,7 +14,7 @@ use crate::{
         app::{Shared, lock},
         pricing::Breakdown,
         seed::FIRST_RESERVATION_ID,
-        store::{self, Store, now_string},
+        store::{self, Store},
         wire::{self, Body, Failure, Params, Reply},
     },
 };
@@ -266,7 +266,7 @@ pub async fn create(
     }
     let mut store = lock(&shared.store);
     let id = Store::next_id(&store.reservations, FIRST_RESERVATION_ID);
-    let now = now_string();
+    let now = store.now_string();
     let channel_id = input.channel_id.unwrap_or(2000);
     let blank = json!({
         "id": id, "listingMapId": input.listing_map_id, "arrivalDate": input.arrival_date, "departureDate": input.departure_date,
@@ -315,7 +315,7 @@ pub async fn update(
     if input.status.is_none() && current.status.as_str() == "new" {
         updated.status = types::ReservationStatus("modified".into());
     }
-    let now = now_string();
+    let now = store.now_string();
     updated.updated_on = Some(now.clone());
     updated.latest_activity_on = Some(now);
     store.reservations.insert(id, updated.clone());
@@ -332,7 +332,7 @@ pub async fn cancel(
     let mut store = lock(&shared.store);
     let mut reservation = find(&store, id)?.clone();
     if reservation.status.as_str() != "cancelled" {
-        let now = now_string();
+        let now = store.now_string();
         reservation.status = types::ReservationStatus("cancelled".into());
         reservation.cancelled_by = Some(request.cancelled_by.to_string());
         reservation.cancellation_date = Some(now.clone());
