@@ -15,6 +15,10 @@ fn main() {
     }
 }
 
+fn inner_type() -> Result<proc_macro2::TokenStream, String> {
+    "crate::hostaway::Bearer".parse().map_err(|e| format!("bad inner type: {e}"))
+}
+
 fn generate() -> Result<(), String> {
     let text = fs::read_to_string(SPEC).map_err(|e| format!("cannot read {SPEC}: {e}"))?;
     let spec: openapiv3::OpenAPI =
@@ -24,6 +28,8 @@ fn generate() -> Result<(), String> {
     settings
         .with_interface(progenitor::InterfaceStyle::Builder)
         .with_tag(progenitor::TagStyle::Merged)
+        // The access token rides in the client's inner value; a hook adds the header (src/hostaway/bearer.rs).
+        .with_inner_type(inner_type()?)
         // Finance reports send arrays as indexed form keys (`listingMapIds[0]=1`), which the generic
         // form encoder cannot write; a hand-written type serializes them.
         .with_replacement(

@@ -1,6 +1,23 @@
 //! The Hostaway side of the crate: the generated client and the pieces it needs.
 
-pub mod finance_form;
-mod generated;
+//!
+//! Tools reach Hostaway only through [`Gateway`]: it owns the token, paces requests within
+//! Hostaway's rate limits, retries what is safe to retry and turns every failure into a
+//! [`GatewayError`] that says what to do next.
 
+mod bearer;
+pub mod budget;
+mod classify;
+mod error;
+pub mod finance_form;
+mod gateway;
+mod generated;
+mod metrics;
+pub mod token;
+
+pub use bearer::Bearer;
+pub use classify::ClientError;
+pub use error::GatewayError;
+pub use gateway::{Gateway, GatewayConfig, Idempotence};
 pub use generated::{Client, Error, ResponseValue, types};
+pub use metrics::MetricsSnapshot;

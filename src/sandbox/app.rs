@@ -16,10 +16,11 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
+use crate::hostaway::budget::SlidingWindow;
+
 use super::{
     SandboxConfig,
     faults::{Fault, Faults},
-    limits::SlidingWindow,
     routes,
     server::ConnectionKill,
     stats::Stats,
@@ -47,6 +48,8 @@ pub struct Shared {
     pub store: Mutex<Store>,
     /// Live access tokens.
     pub tokens: Mutex<HashMap<String, Token>>,
+    /// Every token ever minted, so tests can prove none leaks.
+    pub issued: Mutex<Vec<String>>,
     /// Faults in force.
     pub faults: Mutex<Faults>,
     /// What was served.
@@ -69,6 +72,7 @@ impl Shared {
             faults: Mutex::new(Faults::new(config.faults.clone(), config.seed)),
             store: Mutex::new(store),
             tokens: Mutex::new(HashMap::new()),
+            issued: Mutex::new(Vec::new()),
             stats: Mutex::new(Stats::default()),
             ip_window: Mutex::new(SlidingWindow::new(limits.per_ip, limits.window)),
             account_window: Mutex::new(SlidingWindow::new(limits.per_account, limits.window)),

@@ -155,6 +155,11 @@ impl Sandbox {
         lock(&self.shared.tokens).clear();
     }
 
+    /// Every token minted so far (revoked ones included), for tests that prove tokens never leak.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        lock(&self.shared.issued).clone()
+    }
+
     /// Reads the account's data directly, for tests that check answers against the source.
     pub fn inspect<R>(&self, read: impl FnOnce(&Store) -> R) -> R {
         read(&lock(&self.shared.store))

@@ -5,10 +5,9 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use hostaway_mcp::{
-    hostaway::{Client, types},
+    hostaway::{Bearer, Client, types},
     sandbox::{RateLimits, Sandbox, SandboxConfig},
 };
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 
 /// The anchor date of test data, so answers can be checked against fixed dates.
 pub fn today() -> NaiveDate {
@@ -32,7 +31,7 @@ pub async fn start(config: SandboxConfig) -> Sandbox {
 
 /// A client without credentials.
 pub fn anonymous(sandbox: &Sandbox) -> Client {
-    Client::new(&sandbox.base_url())
+    Client::new(&sandbox.base_url(), Bearer::default())
 }
 
 /// Mints a token with the sandbox credentials through the generated client.
@@ -54,10 +53,8 @@ pub async fn mint(sandbox: &Sandbox) -> String {
 
 /// A client that sends `token` as a bearer token.
 pub fn with_token(sandbox: &Sandbox, token: &str) -> Client {
-    let mut headers = HeaderMap::new();
-    headers.insert(AUTHORIZATION, HeaderValue::from_str(&format!("Bearer {token}")).unwrap());
-    let http = reqwest::Client::builder().default_headers(headers).timeout(Duration::from_secs(10)).build().unwrap();
-    Client::new_with_client(&sandbox.base_url(), http)
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+    Client::new_with_client(&sandbox.base_url(), http, Bearer::new(token))
 }
 
 /// A sandbox with test settings and a client holding a fresh token.

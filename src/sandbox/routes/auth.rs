@@ -47,6 +47,7 @@ pub async fn create(
         },
     );
     lock(&shared.stats).tokens_minted += 1;
+    lock(&shared.issued).push(token.clone());
     shared.applied("createAccessToken");
     // The token endpoint answers without the envelope.
     Ok(axum::Json(types::AccessToken {

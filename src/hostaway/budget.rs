@@ -1,0 +1,184 @@
+//! Pacing: never send Hostaway more than its documented limits allow.
+//!
+//! Hostaway allows 15 requests per 10 s per IP and 20 per 10 s per account, without naming the
+//! algorithm. The budget keeps a sliding log of send times, so no window of that length ever holds
+//! more than the limit: it lets a burst of 15 go at once and then admits each next request the
+//! moment the oldest one leaves the window. A token bucket (GCRA, as in `governor`) with a burst of
+//! 15 would admit up to 30 requests in some 10 s window and draw 429s from a strict server; making
+//! it safe needs a burst of 1, which delays even a lone three-call tool by seconds. The log is both
+//! safe and as fast as the limits allow.
+
+use std::{
+    collections::{HashMap, VecDeque},
+    fmt::Debug,
+    future::Future,
+    hash::Hash,
+    pin::Pin,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
+
+/// A boxed future, for the object-safe async interfaces that a shared (Redis) backend can implement.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Recent request times per key, for one limit.
+#[derive(Debug)]
+pub struct SlidingWindow<K> {
+    limit: u32,
+    window: Duration,
+    hits: HashMap<K, VecDeque<Instant>>,
+}
+
+impl<K: Eq + Hash + Clone> SlidingWindow<K> {
+    /// A window admitting `limit` requests per `window` for each key; a limit of 0 admits everything.
+    pub fn new(limit: u32, window: Duration) -> Self {
+        Self { limit, window, hits: HashMap::new() }
+    }
+
+    /// Whether a request for `key` at `now` fits; when not, how long until one would.
+    pub fn check(&mut self, key: &K, now: Instant) -> Result<(), Duration> {
+        if self.limit == 0 {
+            return Ok(());
+        }
+        let window = self.window;
+        let hits = self.hits.entry(key.clone()).or_default();
+        while hits.front().is_some_and(|&t| now.saturating_duration_since(t) >= window) {
+            hits.pop_front();
+        }
+        if hits.len() < self.limit as usize {
+            return Ok(());
+        }
+        let oldest = hits.front().copied().unwrap_or(now);
+        Err(window.saturating_sub(now.saturating_duration_since(oldest)))
+    }
+
+    /// Records an admitted request.
+    pub fn record(&mut self, key: K, now: Instant) {
+        if self.limit > 0 {
+            self.hits.entry(key).or_default().push_back(now);
+        }
+    }
+}
+
+/// The limits to pace by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Requests per window from this machine's IP (Hostaway: 15). 0 turns it off.
+    pub per_ip: u32,
+    /// Requests per window for the account (Hostaway: 20). 0 turns it off.
+    pub per_account: u32,
+    /// The window (Hostaway: 10 s).
+    pub window: Duration,
+    /// Added to the window so that latency jitter between here and Hostaway never packs one
+    /// request too many into Hostaway's own window.
+    pub margin: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { per_ip: 15, per_account: 20, window: Duration::from_secs(10), margin: Duration::from_millis(200) }
+    }
+}
+
+/// Where request slots come from. The local budget serves one process; a shared backend (one
+/// Redis for several replicas on one account) can implement the same interface.
+pub trait RateBudget: Send + Sync + Debug {
+    /// Takes a slot now, or says how long until one frees up (nothing is taken then).
+    fn try_acquire(&self) -> BoxFuture<'_, Result<(), Duration>>;
+}
+
+/// Waits for a slot in `budget`. Returns how long it waited, or, when a slot would come only after
+/// `deadline`, how long the caller would have had to wait (nothing is taken then).
+pub async fn acquire(budget: &dyn RateBudget, deadline: Instant) -> Result<Duration, Duration> {
+    let started = Instant::now();
+    loop {
+        match budget.try_acquire().await {
+            Ok(()) => return Ok(started.elapsed()),
+            Err(wait) if Instant::now() + wait >= deadline => return Err(wait),
+            Err(wait) => tokio::time::sleep(wait).await,
+        }
+    }
+}
+
+/// The in-process budget: both limits as sliding logs.
+#[derive(Debug)]
+pub struct LocalRateBudget {
+    windows: Mutex<(SlidingWindow<()>, SlidingWindow<()>)>,
+}
+
+impl LocalRateBudget {
+    /// A budget for `limits`.
+    pub fn new(limits: Limits) -> Self {
+        let window = limits.window + limits.margin;
+        Self {
+            windows: Mutex::new((
+                SlidingWindow::new(limits.per_ip, window),
+                SlidingWindow::new(limits.per_account, window),
+            )),
+        }
+    }
+
+    fn take(&self, now: Instant) -> Result<(), Duration> {
+        let mut guard = self.windows.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (ip, account) = &mut *guard;
+        match (ip.check(&(), now), account.check(&(), now)) {
+            (Ok(()), Ok(())) => {
+                ip.record((), now);
+                account.record((), now);
+                Ok(())
+            }
+            (Err(a), Err(b)) => Err(a.max(b)),
+            (Err(wait), _) | (_, Err(wait)) => Err(wait),
+        }
+    }
+}
+
+impl RateBudget for LocalRateBudget {
+    fn try_acquire(&self) -> BoxFuture<'_, Result<(), Duration>> {
+        Box::pin(std::future::ready(self.take(Instant::now())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_window_admits_the_limit_then_refuses_until_the_oldest_hit_leaves() {
+        let mut window = SlidingWindow::new(3, Duration::from_secs(10));
+        let start = Instant::now();
+        for i in 0..3 {
+            let at = start + Duration::from_secs(i);
+            assert!(window.check(&"ip", at).is_ok());
+            window.record("ip", at);
+        }
+        assert_eq!(window.check(&"ip", start + Duration::from_secs(4)), Err(Duration::from_secs(6)));
+        assert!(window.check(&"other", start + Duration::from_secs(4)).is_ok());
+        assert!(window.check(&"ip", start + Duration::from_secs(10)).is_ok());
+    }
+
+    #[test]
+    fn a_limit_of_zero_admits_everything() {
+        let mut window = SlidingWindow::new(0, Duration::from_secs(10));
+        let now = Instant::now();
+        for _ in 0..100 {
+            assert!(window.check(&1, now).is_ok());
+            window.record(1, now);
+        }
+    }
+
+    #[test]
+    fn the_budget_obeys_the_tighter_limit_and_takes_nothing_when_it_refuses() {
+        let budget = LocalRateBudget::new(Limits {
+            per_ip: 3,
+            per_account: 2,
+            window: Duration::from_secs(10),
+            margin: Duration::ZERO,
+        });
+        let now = Instant::now();
+        assert!(budget.take(now).is_ok());
+        assert!(budget.take(now).is_ok());
+        assert_eq!(budget.take(now), Err(Duration::from_secs(10)));
+        assert!(budget.take(now + Duration::from_secs(10)).is_ok());
+    }
+}

@@ -1,0 +1,116 @@
+//! What can go wrong talking to Hostaway, each with a message that says what to do next.
+//!
+//! Messages never carry the API secret or a token: URLs are stripped from transport errors and
+//! Hostaway's own failure text is passed on as it came.
+
+use std::time::Duration;
+
+/// A failed Hostaway call, after the gateway's retries.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GatewayError {
+    /// Minting a token failed: the account id or secret is wrong or revoked.
+    #[error(
+        "Hostaway refused the API credentials (HTTP {status}): check HOSTAWAY_ACCOUNT_ID and HOSTAWAY_SECRET_KEY \
+         (Hostaway dashboard > Settings > Hostaway API)"
+    )]
+    BadCredentials {
+        /// HTTP status of the refusal.
+        status: u16,
+    },
+    /// A fresh token was still refused: the account lacks access to this resource.
+    #[error("Hostaway denied access even with a fresh token: {message}")]
+    AccessDenied {
+        /// Hostaway's message.
+        message: String,
+    },
+    /// The object does not exist (or is not visible to this account).
+    #[error("not found in Hostaway: {message}")]
+    NotFound {
+        /// Hostaway's message.
+        message: String,
+    },
+    /// Hostaway rejected the request as invalid; its message says why.
+    #[error("Hostaway rejected the request: {message}")]
+    Rejected {
+        /// HTTP status.
+        status: u16,
+        /// Hostaway's message.
+        message: String,
+    },
+    /// Hostaway kept answering 429 within the call's deadline.
+    #[error("Hostaway is rate limiting this account; retry in {} s", secs(*retry_after))]
+    RateLimited {
+        /// How long to wait before trying again.
+        retry_after: Duration,
+    },
+    /// The local rate budget is spent and the call's deadline would pass before a slot frees up.
+    #[error("busy: the Hostaway request budget (15 per 10 s per IP, 20 per account) is used up; retry in {} s", secs(*retry_after))]
+    Busy {
+        /// How long until the budget has room.
+        retry_after: Duration,
+    },
+    /// Hostaway had a server error and the call could not (or must not) be retried.
+    #[error("Hostaway had a server error (HTTP {status}){}; try again in a minute", if *maybe_applied { ", and the change may or may not have been made: check before repeating it" } else { "" })]
+    Upstream {
+        /// HTTP status.
+        status: u16,
+        /// Whether a write may have taken effect.
+        maybe_applied: bool,
+    },
+    /// The connection failed.
+    #[error("could not reach Hostaway: {detail}{}", if *maybe_applied { "; the change may or may not have been made: check before repeating it" } else { "" })]
+    Network {
+        /// What failed, without the URL.
+        detail: String,
+        /// Whether a write may have taken effect.
+        maybe_applied: bool,
+    },
+    /// The call did not finish within its deadline.
+    #[error("Hostaway did not answer within {} s; try again, or narrow the request", secs(*deadline))]
+    Timeout {
+        /// The deadline that passed.
+        deadline: Duration,
+    },
+    /// Hostaway answered with something that is not the documented shape.
+    #[error("Hostaway sent a response that could not be read ({detail}){}", if *maybe_applied { "; the change was probably made: check before repeating it" } else { "; try again" })]
+    UnexpectedBody {
+        /// What did not fit.
+        detail: String,
+        /// Whether a write may have taken effect.
+        maybe_applied: bool,
+    },
+    /// The request could not be built (a bug or a bad argument).
+    #[error("the request could not be sent: {0}")]
+    InvalidRequest(String),
+}
+
+fn secs(duration: Duration) -> u64 {
+    duration.as_secs() + u64::from(duration.subsec_nanos() > 0)
+}
+
+impl GatewayError {
+    /// Whether trying again soon may succeed (a passing fault rather than a wrong request).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            Self::RateLimited { .. } | Self::Upstream { .. } | Self::Network { .. } | Self::UnexpectedBody { .. }
+        )
+    }
+
+    /// A short label for metrics and logs.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::BadCredentials { .. } => "bad_credentials",
+            Self::AccessDenied { .. } => "access_denied",
+            Self::NotFound { .. } => "not_found",
+            Self::Rejected { .. } => "rejected",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Busy { .. } => "busy",
+            Self::Upstream { .. } => "upstream",
+            Self::Network { .. } => "network",
+            Self::Timeout { .. } => "timeout",
+            Self::UnexpectedBody { .. } => "unexpected_body",
+            Self::InvalidRequest(_) => "invalid_request",
+        }
+    }
+}

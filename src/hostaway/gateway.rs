@@ -1,0 +1,264 @@
+//! The one way tools reach Hostaway: a pooled client plus the token, the rate budget, a
+//! concurrency cap, retries that never repeat a write that may have landed, and a deadline.
+
+use std::{
+    future::Future,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use backon::BackoffBuilder;
+use tokio::sync::Semaphore;
+
+use super::{
+    bearer::Bearer,
+    budget::{self, Limits, LocalRateBudget, RateBudget},
+    classify::{self, ClientError, Outcome},
+    error::GatewayError,
+    generated::{Client, ResponseValue},
+    metrics::{Metrics, MetricsSnapshot},
+    token::{Credentials, TokenManager, TokenStore},
+};
+
+/// Whether an operation may be sent twice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Idempotence {
+    /// Reads, and PUTs that set absolute state: repeating them changes nothing.
+    Safe,
+    /// Creates and sends (POST): repeated only when they certainly never reached Hostaway.
+    Unsafe,
+}
+
+/// Everything the gateway is built from.
+#[derive(Debug, Clone)]
+pub struct GatewayConfig {
+    /// Hostaway's base URL, ending in `/v1`.
+    pub base_url: String,
+    /// Account id and secret.
+    pub credentials: Credentials,
+    /// Where the token survives restarts (none: mint after every start).
+    pub token_store: Option<Arc<dyn TokenStore>>,
+    /// How long a fresh token needs before it works (Hostaway: one second).
+    pub token_activation: Duration,
+    /// Rate limits to pace by.
+    pub limits: Limits,
+    /// Upstream requests in flight at once.
+    pub max_concurrency: usize,
+    /// TCP connect timeout.
+    pub connect_timeout: Duration,
+    /// Timeout of one attempt.
+    pub request_timeout: Duration,
+    /// Overall deadline of one call, retries and waits included.
+    pub deadline: Duration,
+    /// Retries after the first attempt (429, 5xx, network), not counting one token refresh.
+    pub max_retries: usize,
+    /// First backoff delay; it doubles (with jitter) up to `max_backoff`.
+    pub min_backoff: Duration,
+    /// Longest backoff delay.
+    pub max_backoff: Duration,
+}
+
+impl GatewayConfig {
+    /// Hostaway's defaults for `base_url` and `credentials`.
+    pub fn new(base_url: impl Into<String>, credentials: Credentials) -> Self {
+        Self {
+            base_url: base_url.into(),
+            credentials,
+            token_store: None,
+            token_activation: Duration::from_secs(1),
+            limits: Limits::default(),
+            max_concurrency: 10,
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(20),
+            deadline: Duration::from_secs(30),
+            max_retries: 4,
+            min_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(8),
+        }
+    }
+}
+
+/// The gateway; cheap to share behind an `Arc`.
+#[derive(Debug)]
+pub struct Gateway {
+    base_url: String,
+    http: reqwest::Client,
+    tokens: TokenManager,
+    budget: Arc<dyn RateBudget>,
+    permits: Semaphore,
+    config: GatewayConfig,
+    metrics: Arc<Metrics>,
+}
+
+impl Gateway {
+    /// Builds the gateway with the in-process rate budget.
+    pub fn new(config: GatewayConfig) -> Result<Self, GatewayError> {
+        let budget = Arc::new(LocalRateBudget::new(config.limits));
+        Self::with_budget(config, budget)
+    }
+
+    /// Builds the gateway with a given rate budget (e.g. one shared between replicas).
+    pub fn with_budget(config: GatewayConfig, budget: Arc<dyn RateBudget>) -> Result<Self, GatewayError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .tcp_nodelay(true)
+            .user_agent(concat!("hostaway-mcp/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| GatewayError::InvalidRequest(format!("cannot build the HTTP client: {e}")))?;
+        let base_url = config.base_url.trim_end_matches('/').to_string();
+        let metrics = Arc::new(Metrics::default());
+        let minter = Client::new_with_client(&base_url, http.clone(), Bearer::default());
+        let tokens = TokenManager::new(
+            config.credentials.clone(),
+            minter,
+            base_url.clone(),
+            config.token_store.clone(),
+            config.token_activation,
+            budget.clone(),
+            metrics.clone(),
+        );
+        Ok(Self {
+            permits: Semaphore::new(config.max_concurrency.max(1)),
+            base_url,
+            http,
+            tokens,
+            budget,
+            config,
+            metrics,
+        })
+    }
+
+    /// The counters so far.
+    pub fn metrics(&self) -> MetricsSnapshot {
+        self.metrics.snapshot()
+    }
+
+    /// Sends one Hostaway operation: `send` receives a client carrying the current token and
+    /// issues the generated call. Retries follow `idempotence`; the whole call ends by the deadline.
+    pub async fn call<T, F, Fut>(
+        &self,
+        operation: &'static str,
+        idempotence: Idempotence,
+        send: F,
+    ) -> Result<T, GatewayError>
+    where
+        F: Fn(Client) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, ClientError>>,
+    {
+        let deadline = Instant::now() + self.config.deadline;
+        let attempts = self.attempts(operation, idempotence, deadline, send);
+        let span = tracing::debug_span!("hostaway", operation);
+        match tokio::time::timeout_at(deadline.into(), tracing::Instrument::instrument(attempts, span)).await {
+            Ok(result) => result,
+            Err(_) => {
+                self.metrics.call(operation, "deadline");
+                Err(GatewayError::Timeout { deadline: self.config.deadline })
+            }
+        }
+    }
+
+    async fn attempts<T, F, Fut>(
+        &self,
+        operation: &'static str,
+        idempotence: Idempotence,
+        deadline: Instant,
+        send: F,
+    ) -> Result<T, GatewayError>
+    where
+        F: Fn(Client) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, ClientError>>,
+    {
+        let mut backoff = backon::ExponentialBuilder::default()
+            .with_min_delay(self.config.min_backoff)
+            .with_max_delay(self.config.max_backoff)
+            .with_max_times(self.config.max_retries)
+            .with_jitter()
+            .build();
+        let mut refreshed = false;
+        let mut token = self.token(deadline, &mut backoff).await?;
+        let write = idempotence == Idempotence::Unsafe;
+        for attempt in 1.. {
+            let _permit =
+                self.permits.acquire().await.map_err(|_| GatewayError::InvalidRequest("gateway closed".into()))?;
+            self.pace(deadline).await?;
+            let started = Instant::now();
+            let client = Client::new_with_client(&self.base_url, self.http.clone(), Bearer::new(token.clone()));
+            let result = send(client).await;
+            drop(_permit);
+            let outcome = match result {
+                Ok(value) => {
+                    self.metrics.call(operation, value.status().as_str().to_string());
+                    tracing::debug!(
+                        attempt,
+                        status = value.status().as_u16(),
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        "hostaway call"
+                    );
+                    return Ok(value.into_inner());
+                }
+                Err(error) => classify::outcome(error),
+            };
+            self.metrics.call(operation, outcome.label());
+            tracing::debug!(attempt, outcome = %outcome.label(), "hostaway call failed");
+            let wait = match &outcome {
+                Outcome::Denied(_) if !refreshed => {
+                    refreshed = true;
+                    token = self.tokens.refresh(&token).await?;
+                    Some(Duration::ZERO)
+                }
+                Outcome::RateLimited(told) => backoff.next().map(|fallback| told.unwrap_or(fallback)),
+                Outcome::ServerError(_) | Outcome::MaybeSent { .. } | Outcome::BadBody(_) if !write => backoff.next(),
+                Outcome::NotSent(_) => backoff.next(),
+                _ => None,
+            };
+            let Some(wait) = wait else { return Err(classify::final_error(outcome, write)) };
+            if Instant::now() + wait >= deadline {
+                return Err(match outcome {
+                    Outcome::RateLimited(_) => GatewayError::RateLimited { retry_after: wait },
+                    other => classify::final_error(other, write),
+                });
+            }
+            self.metrics.retry();
+            tokio::time::sleep(wait).await;
+        }
+        unreachable!("the attempt loop only ends by returning")
+    }
+
+    /// The current token; a mint that hits a passing fault is tried again (minting twice is harmless).
+    async fn token(
+        &self,
+        deadline: Instant,
+        backoff: &mut impl Iterator<Item = Duration>,
+    ) -> Result<Arc<str>, GatewayError> {
+        loop {
+            match self.tokens.token().await {
+                Err(error) if error.is_transient() => {
+                    let told = match &error {
+                        GatewayError::RateLimited { retry_after } => Some(*retry_after),
+                        _ => None,
+                    };
+                    let wait = backoff.next().map(|fallback| told.unwrap_or(fallback));
+                    match wait {
+                        Some(wait) if Instant::now() + wait < deadline => {
+                            self.metrics.retry();
+                            tokio::time::sleep(wait).await;
+                        }
+                        _ => return Err(error),
+                    }
+                }
+                result => return result,
+            }
+        }
+    }
+
+    /// Waits for a slot in the rate budget, or fails fast when the wait would pass the deadline.
+    async fn pace(&self, deadline: Instant) -> Result<(), GatewayError> {
+        let waited = budget::acquire(self.budget.as_ref(), deadline)
+            .await
+            .map_err(|retry_after| GatewayError::Busy { retry_after })?;
+        self.metrics.limiter_wait(waited);
+        Ok(())
+    }
+}
