@@ -11,6 +11,8 @@ use hostaway_mcp::{
     hostaway::{
         Gateway, GatewayConfig, GatewayError, Idempotence,
         budget::Limits,
+        cache::{CacheTtls, ReadKey, Scope},
+        paging::{Caps, Page, PageRequest, Pager},
         token::{Credentials, FileTokenStore, Secret},
         types,
     },
@@ -30,6 +32,7 @@ fn gateway_config(sandbox: &Sandbox) -> GatewayConfig {
     config.min_backoff = Duration::from_millis(20);
     config.max_backoff = Duration::from_millis(200);
     config.deadline = Duration::from_secs(5);
+    config.cache_ttls = CacheTtls::disabled();
     config
 }
 
@@ -410,4 +413,159 @@ async fn logs_of_a_full_run_carry_neither_the_secret_nor_the_token() {
             assert!(!text.contains(token.as_str()), "a token leaked");
         }
     }
+}
+
+fn calendar_key(listing: i64) -> ReadKey {
+    ReadKey { operation: "getCalendar", params: format!("listingId={listing}"), scope: Scope::listing(listing) }
+}
+
+async fn calendar(gateway: &Gateway, listing: i64) -> Result<types::CalendarDayList, GatewayError> {
+    gateway
+        .read(
+            calendar_key(listing),
+            move |client| async move { client.get_calendar().listing_id(listing).send().await },
+        )
+        .await
+}
+
+#[tokio::test]
+async fn identical_concurrent_reads_share_one_upstream_call() {
+    let sandbox = common::start(common::config()).await;
+    let mut config = gateway_config(&sandbox);
+    config.cache_ttls = CacheTtls::default();
+    let gateway = Arc::new(Gateway::new(config).unwrap());
+    let listing = sandbox.inspect(|s| *s.listings.keys().next().unwrap());
+    let reads: Vec<_> = (0..20)
+        .map(|_| {
+            tokio::spawn({
+                let gateway = gateway.clone();
+                async move { calendar(&gateway, listing).await }
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for read in reads {
+        answers.push(read.await.unwrap().unwrap().result.len());
+    }
+    assert!(answers.iter().all(|n| *n == answers[0] && *n > 300));
+    assert_eq!(sandbox.stats().received("getCalendar"), 1);
+    let metrics = gateway.metrics();
+    assert_eq!((metrics.cache_misses, metrics.cache_hits), (1, 19));
+}
+
+#[tokio::test]
+async fn a_write_drops_the_cached_reads_it_touches_and_keeps_the_others() {
+    let sandbox = common::start(common::config()).await;
+    let mut config = gateway_config(&sandbox);
+    config.cache_ttls = CacheTtls::default();
+    let gateway = Gateway::new(config).unwrap();
+    let (a, b) = sandbox.inspect(|s| {
+        let mut ids = s.listings.keys();
+        (*ids.next().unwrap(), *ids.next().unwrap())
+    });
+    calendar(&gateway, a).await.unwrap();
+    calendar(&gateway, b).await.unwrap();
+    let day = common::today() + chrono::Duration::days(300);
+    gateway
+        .write("updateCalendar", Idempotence::Safe, Scope::listing(a), move |client| async move {
+            client
+                .update_calendar()
+                .listing_id(a)
+                .body(types::CalendarUpdate {
+                    start_date: day,
+                    end_date: day,
+                    is_available: Some(0),
+                    closed_on_arrival: None,
+                    closed_on_departure: None,
+                    maximum_stay: None,
+                    minimum_stay: None,
+                    note: None,
+                    price: None,
+                })
+                .send()
+                .await
+        })
+        .await
+        .unwrap();
+    let fresh = calendar(&gateway, a).await.unwrap();
+    assert!(fresh.result.iter().any(|d| d.date == day && d.is_available == Some(0)), "the write is visible at once");
+    calendar(&gateway, b).await.unwrap();
+    assert_eq!(sandbox.stats().received("getCalendar"), 3, "listing b stayed cached, listing a was read again");
+}
+
+#[tokio::test]
+async fn with_caching_disabled_every_read_goes_upstream() {
+    let sandbox = common::start(common::config()).await;
+    let gateway = Gateway::new(gateway_config(&sandbox)).unwrap();
+    let listing = sandbox.inspect(|s| *s.listings.keys().next().unwrap());
+    for _ in 0..3 {
+        calendar(&gateway, listing).await.unwrap();
+    }
+    assert_eq!(sandbox.stats().received("getCalendar"), 3);
+}
+
+#[tokio::test]
+async fn an_after_id_walk_visits_every_reservation_once_and_ends_on_an_empty_page() {
+    let sandbox = common::start(common::config()).await;
+    let gateway = Gateway::new(gateway_config(&sandbox)).unwrap();
+    let total = sandbox.inspect(|s| s.reservations.len());
+    let mut pager = Pager::after_id(400, Caps { max_pages: 50, max_items: 10_000 }, |r: &types::Reservation| r.id);
+    let all = pager.collect(|request| reservations_page(&gateway, request)).await.unwrap();
+    let ids: std::collections::BTreeSet<i64> = all.iter().map(|r| r.id).collect();
+    assert_eq!((all.len(), ids.len()), (total, total));
+    assert!(!pager.capped());
+    assert_eq!(sandbox.stats().received("listReservations") as usize, total.div_ceil(400) + 1);
+}
+
+#[tokio::test]
+async fn a_walk_stops_at_its_caps_and_says_so() {
+    let sandbox = common::start(common::config()).await;
+    let gateway = Gateway::new(gateway_config(&sandbox)).unwrap();
+    let mut by_pages = Pager::after_id(100, Caps { max_pages: 2, max_items: 10_000 }, |r: &types::Reservation| r.id);
+    assert_eq!(by_pages.collect(|request| reservations_page(&gateway, request)).await.unwrap().len(), 200);
+    assert!(by_pages.capped());
+    let mut by_items = Pager::after_id(100, Caps { max_pages: 50, max_items: 150 }, |r: &types::Reservation| r.id);
+    assert_eq!(by_items.collect(|request| reservations_page(&gateway, request)).await.unwrap().len(), 150);
+    assert!(by_items.capped());
+    assert_eq!(sandbox.stats().received("listReservations"), 4);
+}
+
+#[tokio::test]
+async fn an_offset_walk_stops_when_the_count_is_reached() {
+    let sandbox = common::start(common::config()).await;
+    let gateway = Gateway::new(gateway_config(&sandbox)).unwrap();
+    let total = sandbox.inspect(|s| s.listings.len());
+    let mut pager = Pager::offset(10, Caps { max_pages: 50, max_items: 1_000 });
+    let gateway = &gateway;
+    let all = pager
+        .collect(|request| async move {
+            let page = gateway
+                .call("listListings", Idempotence::Safe, move |client| async move {
+                    client
+                        .list_listings()
+                        .limit(std::num::NonZeroU32::new(request.limit).unwrap())
+                        .offset(request.offset as i32)
+                        .send()
+                        .await
+                })
+                .await?;
+            Ok(Page { items: page.result, total: page.count.map(|c| c as u64) })
+        })
+        .await
+        .unwrap();
+    assert_eq!(all.len(), total);
+    assert_eq!(sandbox.stats().received("listListings") as usize, total.div_ceil(10), "no extra call past the count");
+}
+
+async fn reservations_page(gateway: &Gateway, request: PageRequest) -> Result<Page<types::Reservation>, GatewayError> {
+    let page = gateway
+        .call("listReservations", Idempotence::Safe, move |client| async move {
+            let mut call = client.list_reservations().limit(std::num::NonZeroU32::new(request.limit).unwrap());
+            if let Some(after) = request.after_id {
+                call = call.after_id(after);
+            }
+            call.send().await
+        })
+        .await?;
+    Ok(Page { items: page.result, total: page.count.map(|c| c as u64) })
 }

@@ -13,6 +13,7 @@ use tokio::sync::Semaphore;
 use super::{
     bearer::Bearer,
     budget::{self, Limits, LocalRateBudget, RateBudget},
+    cache::{CacheTtls, ReadCache, ReadKey, Scope},
     classify::{self, ClientError, Outcome},
     error::GatewayError,
     generated::{Client, ResponseValue},
@@ -56,6 +57,10 @@ pub struct GatewayConfig {
     pub min_backoff: Duration,
     /// Longest backoff delay.
     pub max_backoff: Duration,
+    /// How long reads stay cached, per operation ([`CacheTtls::disabled`] turns caching off).
+    pub cache_ttls: CacheTtls,
+    /// Reads kept at most.
+    pub cache_capacity: u64,
 }
 
 impl GatewayConfig {
@@ -74,6 +79,8 @@ impl GatewayConfig {
             max_retries: 4,
             min_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(8),
+            cache_ttls: CacheTtls::default(),
+            cache_capacity: 2_000,
         }
     }
 }
@@ -86,6 +93,7 @@ pub struct Gateway {
     tokens: TokenManager,
     budget: Arc<dyn RateBudget>,
     permits: Semaphore,
+    cache: ReadCache,
     config: GatewayConfig,
     metrics: Arc<Metrics>,
 }
@@ -121,6 +129,7 @@ impl Gateway {
         );
         Ok(Self {
             permits: Semaphore::new(config.max_concurrency.max(1)),
+            cache: ReadCache::new(config.cache_ttls.clone(), config.cache_capacity),
             base_url,
             http,
             tokens,
@@ -133,6 +142,40 @@ impl Gateway {
     /// The counters so far.
     pub fn metrics(&self) -> MetricsSnapshot {
         self.metrics.snapshot()
+    }
+
+    /// A read, answered from the cache while fresh; concurrent identical reads share one call.
+    pub async fn read<T, F, Fut>(&self, key: ReadKey, send: F) -> Result<T, GatewayError>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: Fn(Client) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, ClientError>>,
+    {
+        let operation = key.operation;
+        if !self.cache.caches(operation) {
+            return self.call(operation, Idempotence::Safe, send).await;
+        }
+        let (value, hit) = self.cache.get_or_load(key, self.call(operation, Idempotence::Safe, send)).await?;
+        self.metrics.cache(hit);
+        Ok(value)
+    }
+
+    /// A write; afterwards (whatever its outcome, since a failed write may still have landed)
+    /// cached reads it may have made stale are dropped.
+    pub async fn write<T, F, Fut>(
+        &self,
+        operation: &'static str,
+        idempotence: Idempotence,
+        scope: Scope,
+        send: F,
+    ) -> Result<T, GatewayError>
+    where
+        F: Fn(Client) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, ClientError>>,
+    {
+        let result = self.call(operation, idempotence, send).await;
+        self.cache.invalidate(scope);
+        result
     }
 
     /// Sends one Hostaway operation: `send` receives a client carrying the current token and

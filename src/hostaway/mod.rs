@@ -7,12 +7,14 @@
 
 mod bearer;
 pub mod budget;
+pub mod cache;
 mod classify;
 mod error;
 pub mod finance_form;
 mod gateway;
 mod generated;
 mod metrics;
+pub mod paging;
 pub mod token;
 
 pub use bearer::Bearer;

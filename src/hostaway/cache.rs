@@ -1,0 +1,192 @@
+//! A short-lived cache of Hostaway reads.
+//!
+//! Tools often read the same listing, calendar or reservation several times within a minute; the
+//! cache answers repeats without spending the rate budget, and concurrent identical reads share one
+//! upstream call. Every write through the gateway drops the entries it may have made stale.
+
+use std::{
+    any::{Any, TypeId},
+    collections::HashMap,
+    sync::Arc,
+    time::Duration,
+};
+
+use moka::{Expiry, future::Cache};
+
+use super::error::GatewayError;
+
+/// What a cached read is about, so writes can drop exactly what they touch.
+#[derive(Clone, Copy, Debug, Default, Hash, PartialEq, Eq)]
+pub struct Scope {
+    /// The listing the read is about, if one.
+    pub listing: Option<i64>,
+    /// The reservation the read is about, if one.
+    pub reservation: Option<i64>,
+}
+
+impl Scope {
+    /// A read (or write) about one listing.
+    pub fn listing(id: i64) -> Self {
+        Self { listing: Some(id), reservation: None }
+    }
+
+    /// A read (or write) about one reservation of a listing (the listing may be unknown).
+    pub fn reservation(id: i64, listing: Option<i64>) -> Self {
+        Self { listing, reservation: Some(id) }
+    }
+
+    /// Whether a read with this scope may be stale after a write to `written`. Reads about the
+    /// whole account (lists, searches) may include anything, so every write drops them.
+    fn touched_by(&self, written: &Scope) -> bool {
+        let account_wide = self.listing.is_none() && self.reservation.is_none();
+        let same_listing = self.listing.is_some() && self.listing == written.listing;
+        let same_reservation = self.reservation.is_some() && self.reservation == written.reservation;
+        account_wide || same_listing || same_reservation
+    }
+}
+
+/// One cacheable read: the operation, its parameters rendered to text, and its scope.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+pub struct ReadKey {
+    /// The spec's operationId.
+    pub operation: &'static str,
+    /// The request's parameters, e.g. `listingId=1&startDate=2026-01-01`.
+    pub params: String,
+    /// What the read is about.
+    pub scope: Scope,
+}
+
+/// How long reads of each operation stay fresh; zero disables caching for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CacheTtls {
+    /// For operations without their own entry.
+    pub default: Duration,
+    /// Per operationId.
+    pub per_operation: HashMap<&'static str, Duration>,
+}
+
+impl CacheTtls {
+    /// Caching off.
+    pub fn disabled() -> Self {
+        Self { default: Duration::ZERO, per_operation: HashMap::new() }
+    }
+
+    /// The TTL of `operation`.
+    pub fn of(&self, operation: &str) -> Duration {
+        self.per_operation.get(operation).copied().unwrap_or(self.default)
+    }
+}
+
+impl Default for CacheTtls {
+    /// Static data for minutes, live data (availability, bookings, messages) for seconds.
+    fn default() -> Self {
+        let per_operation = HashMap::from([
+            ("listAmenities", Duration::from_secs(3600)),
+            ("listMessageTemplates", Duration::from_secs(600)),
+            ("listListings", Duration::from_secs(60)),
+            ("getListing", Duration::from_secs(300)),
+            ("getCalendar", Duration::from_secs(60)),
+            ("getPriceDetails", Duration::from_secs(60)),
+            ("listReservations", Duration::from_secs(30)),
+            ("getReservation", Duration::from_secs(30)),
+            ("listConversations", Duration::from_secs(15)),
+            ("getConversation", Duration::from_secs(15)),
+            ("listConversationMessages", Duration::from_secs(15)),
+            ("getConsolidatedReport", Duration::from_secs(300)),
+            ("listFinanceFields", Duration::from_secs(300)),
+            ("listGuestCharges", Duration::from_secs(60)),
+            ("listExpenses", Duration::from_secs(300)),
+        ]);
+        Self { default: Duration::from_secs(30), per_operation }
+    }
+}
+
+type Value = Arc<dyn Any + Send + Sync>;
+
+/// A read key plus the Rust type it yields, so one entry can only ever be read back as its own type.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+struct Key {
+    read: ReadKey,
+    kind: TypeId,
+}
+
+struct PerOperation(CacheTtls);
+
+impl Expiry<Key, Value> for PerOperation {
+    fn expire_after_create(&self, key: &Key, _: &Value, _: std::time::Instant) -> Option<Duration> {
+        Some(self.0.of(key.read.operation))
+    }
+}
+
+/// The read cache.
+#[derive(Clone)]
+pub struct ReadCache {
+    entries: Cache<Key, Value>,
+    ttls: CacheTtls,
+}
+
+impl std::fmt::Debug for ReadCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadCache").field("entries", &self.entries.entry_count()).field("ttls", &self.ttls).finish()
+    }
+}
+
+impl ReadCache {
+    /// A cache holding at most `capacity` reads.
+    pub fn new(ttls: CacheTtls, capacity: u64) -> Self {
+        let entries = Cache::builder()
+            .max_capacity(capacity)
+            .expire_after(PerOperation(ttls.clone()))
+            .support_invalidation_closures()
+            .build();
+        Self { entries, ttls }
+    }
+
+    /// Whether reads of `operation` are cached at all.
+    pub fn caches(&self, operation: &str) -> bool {
+        !self.ttls.of(operation).is_zero()
+    }
+
+    /// The cached value for `key`, or the result of `load`, which runs once for concurrent
+    /// identical keys. Returns whether the value came from the cache (or another caller's load).
+    pub async fn get_or_load<T, F>(&self, read: ReadKey, load: F) -> Result<(T, bool), GatewayError>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: Future<Output = Result<T, GatewayError>>,
+    {
+        let key = Key { read, kind: TypeId::of::<T>() };
+        let entry = self
+            .entries
+            .entry(key)
+            .or_try_insert_with(async { load.await.map(|value| Arc::new(value) as Value) })
+            .await
+            .map_err(|error| (*error).clone())?;
+        let hit = !entry.is_fresh();
+        // The key carries T's TypeId, so the entry holds a T.
+        let value = entry.into_value().downcast_ref::<T>().cloned();
+        value
+            .map(|value| (value, hit))
+            .ok_or_else(|| GatewayError::InvalidRequest("cache entry of the wrong type".into()))
+    }
+
+    /// Drops every read a write to `written` may have made stale.
+    pub fn invalidate(&self, written: Scope) {
+        // The closure registry only fails when closures were not enabled at build time; they are.
+        let _ = self.entries.invalidate_entries_if(move |key, _| key.read.scope.touched_by(&written));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_write_drops_its_own_reads_and_account_wide_lists_but_not_other_listings() {
+        let written = Scope::reservation(7, Some(1));
+        assert!(Scope::default().touched_by(&written));
+        assert!(Scope::listing(1).touched_by(&written));
+        assert!(Scope::reservation(7, None).touched_by(&written));
+        assert!(!Scope::listing(2).touched_by(&written));
+        assert!(!Scope::reservation(8, Some(2)).touched_by(&written));
+    }
+}
