@@ -2,8 +2,11 @@
 //! hostaway-mcp: an MCP server that lets AI assistants run a short-term-rental business on Hostaway.
 //!
 //! # Layout
-//! - [`hostaway`]: the typed Hostaway client generated from `openapi/hostaway.yaml`.
+//! - [`hostaway`]: the typed Hostaway client generated from `openapi/hostaway.yaml`, and the
+//!   gateway every call goes through (token, rate budget, retries, cache, errors).
 //! - [`sandbox`]: an embedded Hostaway simulator speaking the same wire format, for tries and tests.
+//! - [`config`]: flags and environment variables, validated once at start-up.
 
+pub mod config;
 pub mod hostaway;
 pub mod sandbox;

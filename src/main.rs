@@ -5,7 +5,14 @@ use std::{net::SocketAddr, time::Duration};
 use anyhow::Context;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
-use hostaway_mcp::sandbox::{FaultPlan, RateLimits, Sandbox, SandboxConfig};
+use hostaway_mcp::{
+    config::HostawayArgs,
+    hostaway::{
+        Gateway, GatewayConfig, Idempotence,
+        token::{Credentials, Secret},
+    },
+    sandbox::{FaultPlan, RateLimits, Sandbox, SandboxConfig},
+};
 use tracing_subscriber::EnvFilter;
 
 /// An MCP server for Hostaway, and a Hostaway sandbox to try it on.
@@ -20,6 +27,17 @@ struct Cli {
 enum Command {
     /// Run the Hostaway simulator alone, as a fake Hostaway at http://<bind>/v1.
     Sandbox(SandboxArgs),
+    /// Check that Hostaway can be reached with the configured credentials (mints or reuses the token).
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    hostaway: HostawayArgs,
+    /// Check against an embedded sandbox instead of Hostaway (no account needed).
+    #[arg(long)]
+    sandbox: bool,
 }
 
 #[derive(Debug, Args)]
@@ -52,10 +70,41 @@ async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_env("LOG_LEVEL").unwrap_or_else(|_| EnvFilter::new("info")))
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match Cli::parse().command {
         Command::Sandbox(args) => run_sandbox(args).await,
+        Command::Check(args) => check(args).await,
     }
+}
+
+async fn check(args: CheckArgs) -> anyhow::Result<()> {
+    let sandbox = match args.sandbox {
+        true => Some(Sandbox::start(SandboxConfig::default(), "127.0.0.1:0".parse()?).await?),
+        false => None,
+    };
+    let config = match &sandbox {
+        Some(sandbox) => {
+            let credentials =
+                Credentials { account_id: sandbox.account_id(), secret: Secret::new(sandbox.secret_key()) };
+            GatewayConfig::new(sandbox.base_url(), credentials)
+        }
+        None => args.hostaway.gateway_config()?,
+    };
+    let (base_url, account_id) = (config.base_url.clone(), config.credentials.account_id);
+    let gateway = Gateway::new(config)?;
+    let listings = gateway
+        .call("listListings", Idempotence::Safe, |client| async move {
+            client.list_listings().limit(std::num::NonZeroU32::MIN).send().await
+        })
+        .await
+        .with_context(|| format!("cannot list listings at {base_url}"))?;
+    let token = if gateway.metrics().token_mints == 0 { "reused the stored token" } else { "minted a token" };
+    println!(
+        "OK: reached {base_url} as account {account_id} ({token}); the account has {} listings.",
+        listings.count.unwrap_or(listings.result.len() as i64)
+    );
+    Ok(())
 }
 
 async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {

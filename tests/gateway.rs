@@ -40,6 +40,21 @@ async fn amenities(gateway: &Gateway) -> Result<types::AmenityList, GatewayError
     gateway.call("listAmenities", Idempotence::Safe, |client| async move { client.list_amenities().send().await }).await
 }
 
+/// `n` amenity reads started at once; their answers in order.
+async fn amenities_concurrently(gateway: &Arc<Gateway>, n: usize) -> Vec<Result<types::AmenityList, GatewayError>> {
+    let calls: Vec<_> = (0..n)
+        .map(|_| {
+            let gateway = gateway.clone();
+            tokio::spawn(async move { amenities(&gateway).await })
+        })
+        .collect();
+    let mut answers = Vec::with_capacity(n);
+    for call in calls {
+        answers.push(call.await.expect("the task ran to the end"));
+    }
+    answers
+}
+
 fn some_conversation(sandbox: &Sandbox) -> i64 {
     sandbox.inspect(|store| *store.conversations.keys().next().unwrap())
 }
@@ -73,16 +88,8 @@ async fn burst_of_100_reads_never_sees_429_and_takes_about_the_minimum_the_limit
     let gateway = Arc::new(Gateway::new(config).unwrap());
 
     let started = Instant::now();
-    let calls: Vec<_> = (0..100)
-        .map(|_| {
-            tokio::spawn({
-                let gateway = gateway.clone();
-                async move { amenities(&gateway).await }
-            })
-        })
-        .collect();
-    for call in calls {
-        call.await.unwrap().unwrap();
+    for answer in amenities_concurrently(&gateway, 100).await {
+        answer.unwrap();
     }
     let elapsed = started.elapsed();
 
@@ -230,16 +237,8 @@ async fn malformed_bodies_are_retried_for_reads_and_reported_for_writes() {
 async fn a_hundred_concurrent_first_calls_mint_exactly_one_token() {
     let sandbox = common::start(common::config()).await;
     let gateway = Arc::new(Gateway::new(gateway_config(&sandbox)).unwrap());
-    let calls: Vec<_> = (0..100)
-        .map(|_| {
-            tokio::spawn({
-                let gateway = gateway.clone();
-                async move { amenities(&gateway).await }
-            })
-        })
-        .collect();
-    for call in calls {
-        call.await.unwrap().unwrap();
+    for answer in amenities_concurrently(&gateway, 100).await {
+        answer.unwrap();
     }
     assert_eq!(sandbox.stats().tokens_minted, 1);
     assert_eq!(gateway.metrics().token_mints, 1);
@@ -251,16 +250,8 @@ async fn a_revoked_token_is_reminted_exactly_once_even_under_concurrency() {
     let gateway = Arc::new(Gateway::new(gateway_config(&sandbox)).unwrap());
     amenities(&gateway).await.unwrap();
     sandbox.revoke_tokens();
-    let calls: Vec<_> = (0..20)
-        .map(|_| {
-            tokio::spawn({
-                let gateway = gateway.clone();
-                async move { amenities(&gateway).await }
-            })
-        })
-        .collect();
-    for call in calls {
-        call.await.unwrap().unwrap();
+    for answer in amenities_concurrently(&gateway, 20).await {
+        answer.unwrap();
     }
     assert_eq!(sandbox.stats().tokens_minted, 2);
 }
@@ -271,16 +262,8 @@ async fn wrong_credentials_cause_one_mint_attempt_and_a_clear_error() {
     let mut config = gateway_config(&sandbox);
     config.credentials.secret = Secret::new("wrong-secret");
     let gateway = Arc::new(Gateway::new(config).unwrap());
-    let calls: Vec<_> = (0..10)
-        .map(|_| {
-            tokio::spawn({
-                let gateway = gateway.clone();
-                async move { amenities(&gateway).await }
-            })
-        })
-        .collect();
-    for call in calls {
-        let error = call.await.unwrap().unwrap_err();
+    for answer in amenities_concurrently(&gateway, 10).await {
+        let error = answer.unwrap_err();
         assert_eq!(error, GatewayError::BadCredentials { status: 403 });
         assert!(error.to_string().contains("HOSTAWAY_SECRET_KEY"));
     }

@@ -225,7 +225,7 @@ impl Gateway {
         for attempt in 1.. {
             let _permit =
                 self.permits.acquire().await.map_err(|_| GatewayError::InvalidRequest("gateway closed".into()))?;
-            self.pace(deadline).await?;
+            let waited = self.pace(deadline).await?;
             let started = Instant::now();
             let client = Client::new_with_client(&self.base_url, self.http.clone(), Bearer::new(token.clone()));
             let result = send(client).await;
@@ -236,6 +236,7 @@ impl Gateway {
                     tracing::debug!(
                         attempt,
                         status = value.status().as_u16(),
+                        wait_ms = waited.as_millis() as u64,
                         elapsed_ms = started.elapsed().as_millis() as u64,
                         "hostaway call"
                     );
@@ -244,7 +245,13 @@ impl Gateway {
                 Err(error) => classify::outcome(error),
             };
             self.metrics.call(operation, outcome.label());
-            tracing::debug!(attempt, outcome = %outcome.label(), "hostaway call failed");
+            tracing::debug!(
+                attempt,
+                outcome = %outcome.label(),
+                wait_ms = waited.as_millis() as u64,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "hostaway call failed"
+            );
             let wait = match &outcome {
                 Outcome::Denied(_) if !refreshed => {
                     refreshed = true;
@@ -297,11 +304,11 @@ impl Gateway {
     }
 
     /// Waits for a slot in the rate budget, or fails fast when the wait would pass the deadline.
-    async fn pace(&self, deadline: Instant) -> Result<(), GatewayError> {
+    async fn pace(&self, deadline: Instant) -> Result<Duration, GatewayError> {
         let waited = budget::acquire(self.budget.as_ref(), deadline)
             .await
             .map_err(|retry_after| GatewayError::Busy { retry_after })?;
         self.metrics.limiter_wait(waited);
-        Ok(())
+        Ok(waited)
     }
 }

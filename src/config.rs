@@ -1,0 +1,169 @@
+//! Start-up configuration shared by every command: flags with environment fallbacks, validated
+//! once and turned into the gateway's settings.
+
+use std::{path::PathBuf, sync::Arc, time::Duration};
+
+use clap::Args;
+
+use crate::hostaway::{
+    GatewayConfig,
+    budget::Limits,
+    cache::CacheTtls,
+    token::{Credentials, FileTokenStore, Secret, TokenStore},
+};
+
+/// Hostaway's public API.
+pub const HOSTAWAY_API: &str = "https://api.hostaway.com/v1";
+
+/// How to reach Hostaway and how hard to use it.
+#[derive(Debug, Clone, Args)]
+pub struct HostawayArgs {
+    /// Hostaway account id (Settings > Hostaway API in the dashboard).
+    #[arg(long, env = "HOSTAWAY_ACCOUNT_ID")]
+    pub account_id: Option<i64>,
+    /// Hostaway API secret. Prefer the environment variable over the flag, which shows in `ps`.
+    #[arg(long, env = "HOSTAWAY_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+    /// Hostaway API base URL (point it at `hostaway-mcp sandbox` to use a standalone simulator).
+    #[arg(long, env = "HOSTAWAY_BASE_URL", default_value = HOSTAWAY_API)]
+    pub base_url: String,
+    /// Where the access token is kept between runs (0600); defaults to the user's cache directory.
+    #[arg(long, env = "HOSTAWAY_TOKEN_FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Do not keep the token on disk (mint one on every start).
+    #[arg(long, env = "HOSTAWAY_NO_TOKEN_FILE")]
+    pub no_token_file: bool,
+    /// Requests per 10 s from this IP (Hostaway allows 15); lower it when other tools share the IP.
+    #[arg(long, env = "RATE_LIMIT_IP", default_value_t = 15)]
+    pub rate_limit_ip: u32,
+    /// Requests per 10 s for the account (Hostaway allows 20); lower it when other integrations share it.
+    #[arg(long, env = "RATE_LIMIT_ACCOUNT", default_value_t = 20)]
+    pub rate_limit_account: u32,
+    /// Upstream requests in flight at once.
+    #[arg(long, env = "MAX_CONCURRENCY", default_value_t = 10)]
+    pub max_concurrency: usize,
+    /// TCP connect timeout, in seconds.
+    #[arg(long, env = "HOSTAWAY_CONNECT_TIMEOUT_SECS", default_value_t = 5)]
+    pub connect_timeout_secs: u64,
+    /// Timeout of one upstream request, in seconds.
+    #[arg(long, env = "HOSTAWAY_REQUEST_TIMEOUT_SECS", default_value_t = 20)]
+    pub request_timeout_secs: u64,
+    /// Overall deadline of one upstream call with its retries and waits, in seconds.
+    #[arg(long, env = "HOSTAWAY_DEADLINE_SECS", default_value_t = 30)]
+    pub deadline_secs: u64,
+    /// Turn the read cache off (every read goes to Hostaway).
+    #[arg(long, env = "NO_CACHE")]
+    pub no_cache: bool,
+}
+
+/// A configuration that cannot work; the message names the flag or variable to fix.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    /// No account id.
+    #[error(
+        "set HOSTAWAY_ACCOUNT_ID (or --account-id) to your Hostaway account id, or use --sandbox to try without an account"
+    )]
+    MissingAccountId,
+    /// No secret.
+    #[error("set HOSTAWAY_SECRET_KEY to your Hostaway API secret, or use --sandbox to try without an account")]
+    MissingSecret,
+    /// A base URL that is not http(s).
+    #[error("HOSTAWAY_BASE_URL must start with https:// (or http:// for a local sandbox), got {0:?}")]
+    BadBaseUrl(String),
+    /// A zero timeout or deadline.
+    #[error("{0} must be at least 1 second")]
+    ZeroDuration(&'static str),
+}
+
+impl HostawayArgs {
+    /// The gateway settings these arguments describe, or what is wrong with them.
+    pub fn gateway_config(&self) -> Result<GatewayConfig, ConfigError> {
+        let account_id = self.account_id.ok_or(ConfigError::MissingAccountId)?;
+        let secret = self.secret_key.clone().filter(|s| !s.trim().is_empty()).ok_or(ConfigError::MissingSecret)?;
+        if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://")) {
+            return Err(ConfigError::BadBaseUrl(self.base_url.clone()));
+        }
+        for (name, value) in [
+            ("HOSTAWAY_CONNECT_TIMEOUT_SECS", self.connect_timeout_secs),
+            ("HOSTAWAY_REQUEST_TIMEOUT_SECS", self.request_timeout_secs),
+            ("HOSTAWAY_DEADLINE_SECS", self.deadline_secs),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::ZeroDuration(name));
+            }
+        }
+        let mut config = GatewayConfig::new(&self.base_url, Credentials { account_id, secret: Secret::new(secret) });
+        config.limits =
+            Limits { per_ip: self.rate_limit_ip, per_account: self.rate_limit_account, ..Limits::default() };
+        config.max_concurrency = self.max_concurrency.max(1);
+        config.connect_timeout = Duration::from_secs(self.connect_timeout_secs);
+        config.request_timeout = Duration::from_secs(self.request_timeout_secs);
+        config.deadline = Duration::from_secs(self.deadline_secs);
+        config.token_store = self.token_store();
+        if self.no_cache {
+            config.cache_ttls = CacheTtls::disabled();
+        }
+        Ok(config)
+    }
+
+    fn token_store(&self) -> Option<Arc<dyn TokenStore>> {
+        if self.no_token_file {
+            return None;
+        }
+        let path = self.token_file.clone().or_else(FileTokenStore::default_path)?;
+        Some(Arc::new(FileTokenStore::new(path)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        hostaway: HostawayArgs,
+    }
+
+    fn parse(args: &[&str]) -> HostawayArgs {
+        Cli::try_parse_from(std::iter::once("test").chain(args.iter().copied())).unwrap().hostaway
+    }
+
+    #[test]
+    fn missing_credentials_name_the_variable_to_set() {
+        let error = parse(&["--no-token-file"]).gateway_config().unwrap_err();
+        assert_eq!(error, ConfigError::MissingAccountId);
+        assert!(error.to_string().contains("HOSTAWAY_ACCOUNT_ID"));
+        let error = parse(&["--account-id", "1"]).gateway_config().unwrap_err();
+        assert!(error.to_string().contains("HOSTAWAY_SECRET_KEY"));
+    }
+
+    #[test]
+    fn flags_reach_the_gateway_settings() {
+        let config = parse(&[
+            "--account-id=5",
+            "--secret-key=hunter2-secret",
+            "--rate-limit-ip=7",
+            "--deadline-secs=9",
+            "--no-cache",
+            "--token-file=/tmp/x.json",
+        ])
+        .gateway_config()
+        .unwrap();
+        assert_eq!((config.limits.per_ip, config.limits.per_account), (7, 20));
+        assert_eq!(config.deadline, Duration::from_secs(9));
+        assert_eq!(config.cache_ttls, CacheTtls::disabled());
+        assert!(config.token_store.is_some());
+        assert!(!format!("{config:?}").contains("hunter2-secret"), "the secret stays out of Debug");
+    }
+
+    #[test]
+    fn zero_timeouts_and_odd_urls_are_refused() {
+        let error = parse(&["--account-id=5", "--secret-key=s", "--deadline-secs=0"]).gateway_config().unwrap_err();
+        assert_eq!(error, ConfigError::ZeroDuration("HOSTAWAY_DEADLINE_SECS"));
+        let error = parse(&["--account-id=5", "--secret-key=s", "--base-url=ftp://x"]).gateway_config().unwrap_err();
+        assert!(matches!(error, ConfigError::BadBaseUrl(_)));
+    }
+}
