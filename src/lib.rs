@@ -6,7 +6,11 @@
 //!   gateway every call goes through (token, rate budget, retries, cache, errors).
 //! - [`sandbox`]: an embedded Hostaway simulator speaking the same wire format, for tries and tests.
 //! - [`config`]: flags and environment variables, validated once at start-up.
+//! - [`tools`]: the scenario tools a model calls, built on the gateway.
+//! - [`server`]: the MCP server (rmcp) over stdio and streamable HTTP.
 
 pub mod config;
 pub mod hostaway;
 pub mod sandbox;
+pub mod server;
+pub mod tools;

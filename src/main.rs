@@ -1,6 +1,6 @@
 //! The `hostaway-mcp` command.
 
-use std::{net::SocketAddr, time::Duration};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use chrono::NaiveDate;
@@ -12,6 +12,7 @@ use hostaway_mcp::{
         token::{Credentials, Secret},
     },
     sandbox::{FaultPlan, RateLimits, Sandbox, SandboxConfig},
+    server::{HostawayServer, ServerOptions},
 };
 use tracing_subscriber::EnvFilter;
 
@@ -27,8 +28,33 @@ struct Cli {
 enum Command {
     /// Run the Hostaway simulator alone, as a fake Hostaway at http://<bind>/v1.
     Sandbox(SandboxArgs),
+    /// Serve MCP over streamable HTTP at http://<bind>/mcp (health at /health).
+    Serve(ServeArgs),
+    /// Serve MCP over stdio (for Claude Desktop, Cursor and other local clients); logs go to stderr.
+    Stdio(RunArgs),
     /// Check that Hostaway can be reached with the configured credentials (mints or reuses the token).
     Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    #[command(flatten)]
+    hostaway: HostawayArgs,
+    /// Run against an embedded Hostaway sandbox with seeded data instead of a real account.
+    #[arg(long, env = "HOSTAWAY_SANDBOX")]
+    sandbox: bool,
+    /// Offer only tools that read; tools that change the account are not listed at all.
+    #[arg(long, env = "READ_ONLY")]
+    read_only: bool,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    run: RunArgs,
+    /// Address to listen on. Only loopback addresses are accepted until endpoint authentication lands.
+    #[arg(long, env = "MCP_BIND", default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
 }
 
 #[derive(Debug, Args)]
@@ -75,7 +101,64 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Sandbox(args) => run_sandbox(args).await,
         Command::Check(args) => check(args).await,
+        Command::Serve(args) => serve(args).await,
+        Command::Stdio(args) => stdio(args).await,
     }
+}
+
+/// The gateway the server uses, and the embedded sandbox behind it when asked for.
+async fn connect(args: &RunArgs) -> anyhow::Result<(Arc<Gateway>, Option<Sandbox>)> {
+    let (config, sandbox) = if args.sandbox {
+        let sandbox = Sandbox::start(SandboxConfig::default(), "127.0.0.1:0".parse()?).await?;
+        let credentials = Credentials { account_id: sandbox.account_id(), secret: Secret::new(sandbox.secret_key()) };
+        (GatewayConfig::new(sandbox.base_url(), credentials), Some(sandbox))
+    } else {
+        (args.hostaway.gateway_config()?, None)
+    };
+    Ok((Arc::new(Gateway::new(config)?), sandbox))
+}
+
+fn describe(args: &RunArgs, sandbox: Option<&Sandbox>) -> String {
+    let target = sandbox.map_or_else(
+        || format!("Hostaway at {}", args.hostaway.base_url),
+        |s| format!("the embedded sandbox at {}", s.base_url()),
+    );
+    let mode = if args.read_only { "read-only" } else { "read-write (writes need confirm: true)" };
+    format!("{target}, {mode}")
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        args.bind.ip().is_loopback(),
+        "--bind {} is not a loopback address; until endpoint authentication lands the server only listens on 127.0.0.1 or ::1",
+        args.bind
+    );
+    let (gateway, sandbox) = connect(&args.run).await?;
+    let server = HostawayServer::new(gateway, ServerOptions { read_only: args.run.read_only });
+    let listener =
+        tokio::net::TcpListener::bind(args.bind).await.with_context(|| format!("cannot listen on {}", args.bind))?;
+    let addr = listener.local_addr()?;
+    tracing::info!("MCP server at http://{addr}/mcp on {}", describe(&args.run, sandbox.as_ref()));
+    eprintln!(
+        "hostaway-mcp: MCP endpoint http://{addr}/mcp ({}); health at http://{addr}/health",
+        describe(&args.run, sandbox.as_ref())
+    );
+    hostaway_mcp::server::http::serve(listener, server, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}
+
+async fn stdio(args: RunArgs) -> anyhow::Result<()> {
+    let (gateway, sandbox) = connect(&args).await?;
+    let server = HostawayServer::new(gateway, ServerOptions { read_only: args.read_only });
+    tracing::info!("MCP server on stdio, {}", describe(&args, sandbox.as_ref()));
+    let running = rmcp::ServiceExt::serve(server, rmcp::transport::stdio())
+        .await
+        .context("MCP initialisation over stdio failed")?;
+    running.waiting().await.context("the stdio session ended with an error")?;
+    Ok(())
 }
 
 async fn check(args: CheckArgs) -> anyhow::Result<()> {

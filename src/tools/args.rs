@@ -1,0 +1,228 @@
+//! Argument conventions shared by every tool: ISO dates, stays, `detail`, `limit`/`cursor`, and
+//! numbers that models sometimes send as strings.
+
+use std::{fmt::Display, str::FromStr};
+
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::error::ToolError;
+
+/// How much of each record to return.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Detail {
+    /// Compact rows with the fields most questions need (default).
+    #[default]
+    Summary,
+    /// Every field the tool knows.
+    Full,
+}
+
+/// Reads an integer sent either as a JSON number or as a numeric string ("5").
+pub fn int<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr + Deserialize<'de>,
+    T::Err: Display,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either<T> {
+        Number(T),
+        Text(String),
+    }
+    match Either::<T>::deserialize(deserializer)? {
+        Either::Number(n) => Ok(n),
+        Either::Text(text) => text.trim().parse().map_err(serde::de::Error::custom),
+    }
+}
+
+/// Like [`int`] for optional integers.
+pub fn opt_int<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr + Deserialize<'de>,
+    T::Err: Display,
+{
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either<T> {
+        Number(T),
+        Text(String),
+    }
+    match Option::<Either<T>>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(Either::Number(n)) => Ok(Some(n)),
+        Some(Either::Text(text)) => text.trim().parse().map(Some).map_err(serde::de::Error::custom),
+    }
+}
+
+/// Parses an ISO date argument.
+pub fn date(field: &'static str, value: &str) -> Result<NaiveDate, ToolError> {
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .map_err(|_| ToolError::invalid(field, format!("{value:?} is not a date; use YYYY-MM-DD, e.g. 2027-03-14")))
+}
+
+/// Parses an optional ISO date argument.
+pub fn opt_date(field: &'static str, value: Option<&str>) -> Result<Option<NaiveDate>, ToolError> {
+    value.map(|v| date(field, v)).transpose()
+}
+
+/// A validated range of nights: check-in inclusive, check-out exclusive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stay {
+    /// Arrival day.
+    pub check_in: NaiveDate,
+    /// Departure day (not a night of the stay).
+    pub check_out: NaiveDate,
+}
+
+impl Stay {
+    /// Parses and checks `check_in` < `check_out`, at most `max_nights` apart.
+    pub fn parse(check_in: &str, check_out: &str, max_nights: i64) -> Result<Self, ToolError> {
+        let (check_in, check_out) = (date("check_in", check_in)?, date("check_out", check_out)?);
+        if check_out <= check_in {
+            return Err(ToolError::invalid("check_out", "must be after check_in (check-out day is exclusive)"));
+        }
+        if (check_out - check_in).num_days() > max_nights {
+            return Err(ToolError::invalid("check_out", format!("a stay can be at most {max_nights} nights")));
+        }
+        Ok(Self { check_in, check_out })
+    }
+
+    /// Number of nights.
+    pub fn nights(&self) -> i64 {
+        (self.check_out - self.check_in).num_days()
+    }
+}
+
+/// A validated inclusive date range (`start_date` .. `end_date`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Range {
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day, inclusive.
+    pub end: NaiveDate,
+}
+
+impl Range {
+    /// Parses and checks `start_date` <= `end_date`, at most `max_days` days.
+    pub fn parse(start: &str, end: &str, max_days: i64) -> Result<Self, ToolError> {
+        let (start, end) = (date("start_date", start)?, date("end_date", end)?);
+        if end < start {
+            return Err(ToolError::invalid("end_date", "must not be before start_date (the range is inclusive)"));
+        }
+        if (end - start).num_days() + 1 > max_days {
+            return Err(ToolError::invalid("end_date", format!("the range can cover at most {max_days} days")));
+        }
+        Ok(Self { start, end })
+    }
+
+    /// Days in the range.
+    pub fn days(&self) -> i64 {
+        (self.end - self.start).num_days() + 1
+    }
+}
+
+/// Checks a `limit` argument and applies its default.
+pub fn limit(value: Option<u32>, default: u32, max: u32) -> Result<u32, ToolError> {
+    match value {
+        None => Ok(default),
+        Some(n) if (1..=max).contains(&n) => Ok(n),
+        Some(n) => Err(ToolError::invalid("limit", format!("{n} is out of range; use 1 to {max}"))),
+    }
+}
+
+/// An opaque paging cursor: where the next page starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cursor {
+    /// Skip this many rows.
+    Offset(u32),
+    /// Continue after this id (Hostaway's `afterId`).
+    After(i64),
+}
+
+impl Cursor {
+    /// The text handed to the model.
+    pub fn encode(self) -> String {
+        match self {
+            Self::Offset(n) => format!("o{n}"),
+            Self::After(id) => format!("a{id}"),
+        }
+    }
+
+    /// Reads a cursor returned by an earlier call of the same tool.
+    pub fn decode(value: Option<&str>) -> Result<Option<Self>, ToolError> {
+        let Some(text) = value.map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
+        let bad = || {
+            ToolError::invalid(
+                "cursor",
+                "not a cursor from this tool; pass next_cursor exactly as returned, or omit it",
+            )
+        };
+        let (kind, number) = text.split_at(1);
+        match kind {
+            "o" => number.parse().map(|n| Some(Self::Offset(n))).map_err(|_| bad()),
+            "a" => number.parse().map(|n| Some(Self::After(n))).map_err(|_| bad()),
+            _ => Err(bad()),
+        }
+    }
+}
+
+/// An amount with its currency.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Money {
+    /// The amount, rounded to cents.
+    pub amount: f64,
+    /// ISO 4217 currency code, e.g. EUR.
+    pub currency: String,
+}
+
+impl Money {
+    /// An amount in `currency`, rounded to cents.
+    pub fn new(amount: f64, currency: impl Into<String>) -> Self {
+        Self { amount: (amount * 100.0).round() / 100.0, currency: currency.into() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_junk_is_named() {
+        for cursor in [Cursor::Offset(40), Cursor::After(700_123)] {
+            assert_eq!(Cursor::decode(Some(&cursor.encode())).unwrap(), Some(cursor));
+        }
+        assert_eq!(Cursor::decode(None).unwrap(), None);
+        let error = Cursor::decode(Some("zz")).unwrap_err();
+        assert!(error.to_string().contains("`cursor`"));
+    }
+
+    #[test]
+    fn stays_and_ranges_are_checked() {
+        assert_eq!(Stay::parse("2027-01-01", "2027-01-04", 30).unwrap().nights(), 3);
+        assert!(Stay::parse("2027-01-04", "2027-01-04", 30).unwrap_err().to_string().contains("check_out"));
+        assert!(Stay::parse("2027-1-x", "2027-01-04", 30).unwrap_err().to_string().contains("YYYY-MM-DD"));
+        assert_eq!(Range::parse("2027-01-01", "2027-01-01", 10).unwrap().days(), 1);
+        assert!(Range::parse("2027-01-01", "2027-03-01", 10).is_err());
+    }
+
+    #[test]
+    fn numbers_may_arrive_as_strings() {
+        #[derive(Deserialize)]
+        struct Args {
+            #[serde(deserialize_with = "int")]
+            id: i64,
+            #[serde(default, deserialize_with = "opt_int")]
+            limit: Option<u32>,
+        }
+        let args: Args = serde_json::from_str(r#"{"id": "42", "limit": 5}"#).unwrap();
+        assert_eq!((args.id, args.limit), (42, Some(5)));
+        let args: Args = serde_json::from_str(r#"{"id": 7}"#).unwrap();
+        assert_eq!((args.id, args.limit), (7, None));
+        assert!(serde_json::from_str::<Args>(r#"{"id": "x"}"#).is_err());
+    }
+}

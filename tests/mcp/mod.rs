@@ -1,0 +1,121 @@
+//! Shared set-up for end-to-end tests: a sandbox, the real MCP server over streamable HTTP on an
+//! ephemeral port, and rmcp's own client talking to it.
+#![allow(dead_code)]
+
+use std::{sync::Arc, time::Duration};
+
+use hostaway_mcp::{
+    hostaway::{
+        Gateway, GatewayConfig,
+        budget::Limits,
+        token::{Credentials, Secret},
+    },
+    sandbox::{RateLimits, Sandbox, SandboxConfig},
+    server::{HostawayServer, ServerOptions, http},
+};
+use rmcp::{
+    RoleClient, ServiceExt,
+    model::{CallToolRequestParams, CallToolResult, ClientCapabilities, ClientConfig, Implementation},
+    service::RunningService,
+    transport::StreamableHttpClientTransport,
+};
+use serde_json::Value;
+use tokio::sync::oneshot;
+
+/// A running server with its sandbox and a connected client.
+pub struct Harness {
+    /// The fake Hostaway behind the server, anchored on the real today.
+    pub sandbox: Sandbox,
+    /// An MCP client session.
+    pub client: RunningService<RoleClient, ClientConfig>,
+    /// The server's `/mcp` URL.
+    pub url: String,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for Harness {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A sandbox anchored on today with rate limits off, so tests are fast and dates are current.
+pub fn sandbox_config() -> SandboxConfig {
+    SandboxConfig {
+        token_activation: Duration::ZERO,
+        limits: RateLimits { per_ip: 0, per_account: 0, window: Duration::from_secs(10) },
+        ..SandboxConfig::default()
+    }
+}
+
+/// Gateway settings for `sandbox`: no token file, no activation wait, limits off, fast retries.
+pub fn gateway_config(sandbox: &Sandbox) -> GatewayConfig {
+    let credentials = Credentials { account_id: sandbox.account_id(), secret: Secret::new(sandbox.secret_key()) };
+    let mut config = GatewayConfig::new(sandbox.base_url(), credentials);
+    config.token_activation = Duration::ZERO;
+    config.limits = Limits { per_ip: 0, per_account: 0, window: Duration::from_secs(10), margin: Duration::ZERO };
+    config.min_backoff = Duration::from_millis(10);
+    config.max_backoff = Duration::from_millis(50);
+    config.deadline = Duration::from_secs(5);
+    config
+}
+
+/// Starts everything with default options.
+pub async fn start() -> Harness {
+    start_with(sandbox_config(), ServerOptions::default()).await
+}
+
+/// Starts everything with the given sandbox settings and server options.
+pub async fn start_with(config: SandboxConfig, options: ServerOptions) -> Harness {
+    let sandbox = Sandbox::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let gateway = Arc::new(Gateway::new(gateway_config(&sandbox)).unwrap());
+    let server = HostawayServer::new(gateway, options);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/mcp", listener.local_addr().unwrap());
+    let (stop, stopped) = oneshot::channel();
+    tokio::spawn(http::serve(listener, server, async {
+        let _ = stopped.await;
+    }));
+    let client = connect(&url).await;
+    Harness { sandbox, client, url, stop: Some(stop) }
+}
+
+/// A new MCP client session against `url`.
+pub async fn connect(url: &str) -> RunningService<RoleClient, ClientConfig> {
+    let info = ClientConfig::new(ClientCapabilities::default(), Implementation::new("hostaway-mcp-tests", "0.0.0"));
+    info.serve(StreamableHttpClientTransport::from_uri(url.to_string())).await.unwrap()
+}
+
+impl Harness {
+    /// Calls `tool` with `arguments` (a JSON object) and returns the raw result.
+    pub async fn call(&self, tool: &str, arguments: Value) -> CallToolResult {
+        let arguments = arguments.as_object().cloned().expect("arguments are a JSON object");
+        self.client.call_tool(CallToolRequestParams::new(tool.to_string()).with_arguments(arguments)).await.unwrap()
+    }
+
+    /// Calls a tool that must succeed and returns its structured content, checking that the text
+    /// block carries the same JSON.
+    pub async fn ok(&self, tool: &str, arguments: Value) -> Value {
+        let result = self.call(tool, arguments).await;
+        assert_ne!(result.is_error, Some(true), "{tool} failed: {}", text(&result));
+        let structured =
+            result.structured_content.clone().unwrap_or_else(|| panic!("{tool} returned no structuredContent"));
+        let copy: Value = serde_json::from_str(&text(&result)).expect("the text block is the same JSON");
+        assert_eq!(copy, structured, "{tool}: text and structuredContent differ");
+        structured
+    }
+
+    /// Calls a tool that must fail as a tool error and returns its message.
+    pub async fn err(&self, tool: &str, arguments: Value) -> String {
+        let result = self.call(tool, arguments).await;
+        assert_eq!(result.is_error, Some(true), "{tool} should have failed: {}", text(&result));
+        text(&result)
+    }
+}
+
+/// The text of a result's first content block.
+pub fn text(result: &CallToolResult) -> String {
+    result.content.first().and_then(|c| c.as_text()).map(|t| t.text.clone()).unwrap_or_default()
+}

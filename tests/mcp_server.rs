@@ -1,0 +1,126 @@
+//! End to end over streamable HTTP: rmcp's client against the real server with the sandbox behind it.
+
+mod mcp;
+
+use hostaway_mcp::server::ServerOptions;
+use rmcp::model::CallToolRequestParams;
+use serde_json::json;
+
+#[tokio::test]
+async fn initialize_reports_the_server_and_lists_every_tool_with_schemas() {
+    let h = mcp::start().await;
+    let info = h.client.peer_info().expect("initialized");
+    assert_eq!(info.server_info.as_ref().map(|s| s.name.as_str()), Some("hostaway-mcp"));
+    assert!(info.instructions.as_deref().unwrap_or_default().contains("confirm: true"));
+    let tools = h.client.list_all_tools().await.unwrap();
+    assert!(tools.iter().any(|t| t.name == "search_listings"));
+    for tool in &tools {
+        assert!(tool.output_schema.is_some(), "{} has no outputSchema", tool.name);
+        assert!(tool.description.as_deref().is_some_and(|d| d.len() > 20), "{} needs a description", tool.name);
+    }
+}
+
+#[tokio::test]
+async fn search_listings_pages_through_the_portfolio_with_a_cursor() {
+    let h = mcp::start().await;
+    let total = h.sandbox.inspect(|s| s.listings.len());
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut args = json!({"limit": 10});
+        if let Some(c) = &cursor {
+            args["cursor"] = json!(c);
+        }
+        let page = h.ok("search_listings", args).await;
+        assert_eq!(page["total"], json!(total));
+        seen.extend(page["listings"].as_array().unwrap().iter().map(|l| l["listing_id"].as_i64().unwrap()));
+        match page.get("next_cursor").and_then(|c| c.as_str()) {
+            Some(next) => cursor = Some(next.to_string()),
+            None => break,
+        }
+    }
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len(), total);
+}
+
+#[tokio::test]
+async fn search_listings_filters_by_city_and_size() {
+    let h = mcp::start().await;
+    let page = h.ok("search_listings", json!({"city": "Lisbon", "min_guests": "4"})).await;
+    let expected = h.sandbox.inspect(|s| {
+        s.listings
+            .values()
+            .filter(|l| l.city.as_deref() == Some("Lisbon") && l.person_capacity.unwrap_or(0) >= 4)
+            .count()
+    });
+    let rows = page["listings"].as_array().unwrap();
+    assert_eq!(rows.len(), expected);
+    assert!(rows.iter().all(|r| r["city"] == "Lisbon" && r["max_guests"].as_i64().unwrap() >= 4));
+    assert!(rows.iter().all(|r| r.get("more").is_none()), "summary rows stay compact");
+}
+
+#[tokio::test]
+async fn get_listing_names_amenities_and_never_leaks_access_codes() {
+    let h = mcp::start().await;
+    let listing = h.sandbox.inspect(|s| s.listings.values().next().unwrap().clone());
+    let answer = h.ok("get_listing", json!({"listing_id": listing.id})).await;
+    assert_eq!(answer["name"], json!(listing.name));
+    assert_eq!(answer["base_price"]["currency"], "EUR");
+    let amenities = answer["more"]["amenities"].as_array().unwrap();
+    assert_eq!(amenities.len(), listing.listing_amenities.len());
+    assert!(amenities.iter().any(|a| a == "Internet"));
+    let raw = answer.to_string();
+    for secret in [listing.door_security_code.unwrap(), listing.wifi_password.unwrap()] {
+        assert!(!raw.contains(&secret), "a door code or Wi-Fi password leaked");
+    }
+}
+
+#[tokio::test]
+async fn bad_arguments_are_tool_errors_naming_the_field_and_the_server_keeps_serving() {
+    let h = mcp::start().await;
+    let message = h.err("get_listing", json!({})).await;
+    assert!(message.contains("listing_id"), "{message}");
+    let message = h.err("search_listings", json!({"limit": 500})).await;
+    assert!(message.contains("`limit`") && message.contains("1 to 100"), "{message}");
+    let message = h.err("search_listings", json!({"cursor": "garbage"})).await;
+    assert!(message.contains("`cursor`"), "{message}");
+    let message = h.err("search_listings", json!({"detail": "everything"})).await;
+    assert!(message.contains("detail") || message.contains("variant"), "{message}");
+    let message = h.err("get_listing", json!({"listing_id": 1})).await;
+    assert!(message.contains("not found"), "{message}");
+    h.ok("search_listings", json!({"limit": 1})).await;
+}
+
+#[tokio::test]
+async fn an_unknown_tool_is_a_json_rpc_error_not_a_tool_result() {
+    let h = mcp::start().await;
+    let error = h.client.call_tool(CallToolRequestParams::new("drop_all_tables")).await.unwrap_err();
+    assert!(error.to_string().contains("tool not found") || error.to_string().contains("-32602"), "{error}");
+    h.ok("search_listings", json!({"limit": 1})).await;
+}
+
+#[tokio::test]
+async fn upstream_failures_come_back_as_actionable_tool_errors() {
+    let h = mcp::start().await;
+    h.sandbox.set_faults(hostaway_mcp::sandbox::FaultPlan {
+        rate_limit_storm: true,
+        retry_after_secs: Some(30),
+        ..Default::default()
+    });
+    let message = h.err("search_listings", json!({"city": "Porto"})).await;
+    assert!(message.contains("rate limiting") && message.contains("retry in 30 s"), "{message}");
+    h.sandbox.set_faults(Default::default());
+    h.ok("search_listings", json!({"city": "Porto"})).await;
+}
+
+#[tokio::test]
+async fn read_only_mode_lists_no_tool_that_can_change_the_account() {
+    let h = mcp::start_with(mcp::sandbox_config(), ServerOptions { read_only: true }).await;
+    let tools = h.client.list_all_tools().await.unwrap();
+    assert!(!tools.is_empty());
+    for tool in &tools {
+        let hints = tool.annotations.as_ref().unwrap();
+        assert_eq!(hints.read_only_hint, Some(true), "{} is offered in read-only mode", tool.name);
+    }
+}
