@@ -1,14 +1,15 @@
 //! The MCP server: one [`HostawayServer`] per session over stdio or streamable HTTP.
 
 pub mod http;
+mod prompts;
 
 use std::sync::Arc;
 
 use rmcp::{
     ServerHandler,
-    handler::server::router::tool::ToolRouter,
+    handler::server::router::{prompt::PromptRouter, tool::ToolRouter},
     model::{Implementation, ServerCapabilities, ServerConfig},
-    tool_handler,
+    prompt_handler, tool_handler,
 };
 
 use crate::{
@@ -28,6 +29,7 @@ pub struct ServerOptions {
 pub struct HostawayServer {
     pub(crate) ctx: Arc<ToolContext>,
     tool_router: ToolRouter<Self>,
+    prompt_router: PromptRouter<Self>,
 }
 
 impl std::fmt::Debug for HostawayServer {
@@ -55,7 +57,11 @@ impl HostawayServer {
                 tool_router.remove_route(&tool.name);
             }
         }
-        Self { ctx: Arc::new(ToolContext { gateway, guard: WriteGuard::default() }), tool_router }
+        Self {
+            ctx: Arc::new(ToolContext { gateway, guard: WriteGuard::default() }),
+            tool_router,
+            prompt_router: Self::prompts(),
+        }
     }
 
     /// The tools this server offers, in `tools/list` order.
@@ -65,9 +71,10 @@ impl HostawayServer {
 }
 
 #[tool_handler(router = self.tool_router)]
+#[prompt_handler(router = self.prompt_router)]
 impl ServerHandler for HostawayServer {
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_prompts().build())
             .with_server_info(Implementation::new("hostaway-mcp", env!("CARGO_PKG_VERSION")).with_title("Hostaway"))
             .with_instructions(INSTRUCTIONS)
     }

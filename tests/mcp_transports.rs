@@ -1,0 +1,106 @@
+//! The real binary over both transports: `stdio --sandbox` driven through rmcp's child-process
+//! client, and `serve --sandbox` over streamable HTTP; plus prompts.
+
+mod mcp;
+
+use std::{process::Stdio, time::Duration};
+
+use rmcp::{
+    ServiceExt,
+    model::{CallToolRequestParams, GetPromptRequestParams},
+    object,
+    transport::{ConfigureCommandExt, TokioChildProcess},
+};
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    process::Command,
+};
+
+const BINARY: &str = env!("CARGO_BIN_EXE_hostaway-mcp");
+
+#[tokio::test]
+async fn the_binary_serves_stdio_on_the_embedded_sandbox() {
+    let transport = TokioChildProcess::new(Command::new(BINARY).configure(|cmd| {
+        cmd.arg("stdio").arg("--sandbox").env("LOG_LEVEL", "info");
+    }))
+    .unwrap();
+    let client = ().serve(transport).await.unwrap();
+    let info = client.peer_info().unwrap();
+    assert_eq!(info.server_info.as_ref().map(|s| s.name.as_str()), Some("hostaway-mcp"));
+    let tools = client.list_all_tools().await.unwrap();
+    assert!(tools.iter().any(|t| t.name == "get_listing"));
+    let result = client
+        .call_tool(CallToolRequestParams::new("search_listings").with_arguments(object!({"city": "Berlin"})))
+        .await
+        .unwrap();
+    assert_ne!(result.is_error, Some(true));
+    let listings = result.structured_content.unwrap()["listings"].as_array().unwrap().len();
+    assert!(listings >= 1);
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_binary_serves_streamable_http_with_health_on_the_embedded_sandbox() {
+    let mut child = Command::new(BINARY)
+        .args(["serve", "--sandbox", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let url = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(start) = line.find("http://") {
+                let url: String = line[start..].split_whitespace().next().unwrap().to_string();
+                if url.ends_with("/mcp") {
+                    return url;
+                }
+            }
+        }
+        panic!("the server ended without printing its endpoint")
+    })
+    .await
+    .expect("the server printed its endpoint in time");
+    let health = reqwest::get(url.replace("/mcp", "/health")).await.unwrap();
+    assert_eq!((health.status().as_u16(), health.text().await.unwrap()), (200, "ok".to_string()));
+
+    let client = mcp::connect(&url).await;
+    let result = client
+        .call_tool(CallToolRequestParams::new("search_listings").with_arguments(object!({"country": "PT"})))
+        .await
+        .unwrap();
+    assert_ne!(result.is_error, Some(true));
+    let rows = result.structured_content.unwrap()["listings"].as_array().unwrap().clone();
+    assert!(!rows.is_empty() && rows.iter().all(|r| r["country_code"] == "PT"));
+    child.kill().await.unwrap();
+}
+
+#[tokio::test]
+async fn serve_refuses_a_public_bind_without_authentication() {
+    let output = Command::new(BINARY).args(["serve", "--sandbox", "--bind", "0.0.0.0:0"]).output().await.unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("not a loopback address"), "{stderr}");
+}
+
+#[tokio::test]
+async fn prompts_are_listed_and_expand_into_tool_driven_requests() {
+    let h = mcp::start().await;
+    let prompts = h.client.list_all_prompts().await.unwrap();
+    let names: Vec<&str> = prompts.iter().map(|p| p.name.as_str()).collect();
+    assert!(names.contains(&"daily_briefing") && names.contains(&"answer_unread_guests"), "{names:?}");
+    let briefing = h
+        .client
+        .get_prompt(GetPromptRequestParams::new("daily_briefing").with_arguments(object!({"date": "2027-02-03"})))
+        .await
+        .unwrap();
+    let text = serde_json::to_string(&briefing.messages).unwrap();
+    assert!(
+        text.contains("2027-02-03")
+            && text.contains("arrivals_and_departures")
+            && text.contains("unread_conversations")
+    );
+    let answer = h.client.get_prompt(GetPromptRequestParams::new("answer_unread_guests")).await.unwrap();
+    assert!(serde_json::to_string(&answer.messages).unwrap().contains("confirm: true"));
+}
