@@ -12,7 +12,7 @@ use hostaway_mcp::{
         token::{Credentials, Secret},
     },
     sandbox::{FaultPlan, RateLimits, Sandbox, SandboxConfig},
-    server::{HostawayServer, ServerOptions},
+    server::{HostawayServer, ServerOptions, http},
 };
 use tracing_subscriber::EnvFilter;
 
@@ -52,9 +52,57 @@ struct RunArgs {
 struct ServeArgs {
     #[command(flatten)]
     run: RunArgs,
-    /// Address to listen on. Only loopback addresses are accepted until endpoint authentication lands.
+    /// Address to listen on. A non-loopback address needs an auth token.
     #[arg(long, env = "MCP_BIND", default_value = "127.0.0.1:8080")]
     bind: SocketAddr,
+    /// Bearer token clients must send on /mcp (required beyond loopback). Prefer the env var or a file.
+    #[arg(long, env = "MCP_AUTH_TOKEN", hide_env_values = true)]
+    auth_token: Option<String>,
+    /// File holding the bearer token (first line), instead of --auth-token.
+    #[arg(long, env = "MCP_AUTH_TOKEN_FILE", conflicts_with = "auth_token")]
+    auth_token_file: Option<std::path::PathBuf>,
+    /// Host names to accept besides loopback (e.g. the public name behind a reverse proxy), comma-separated.
+    #[arg(long, env = "MCP_ALLOWED_HOSTS", value_delimiter = ',')]
+    allowed_hosts: Vec<String>,
+    /// Browser origins to accept besides loopback ones, comma-separated (e.g. https://app.example.com).
+    #[arg(long, env = "MCP_ALLOWED_ORIGINS", value_delimiter = ',')]
+    allowed_origins: Vec<String>,
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "MCP_MAX_BODY_BYTES", default_value_t = 1 << 20)]
+    max_body_bytes: usize,
+}
+
+impl ServeArgs {
+    /// The endpoint's protection, refusing a public bind without a token.
+    fn http_options(&self) -> anyhow::Result<http::HttpOptions> {
+        let token = match (&self.auth_token, &self.auth_token_file) {
+            (Some(token), _) => Some(token.trim().to_string()),
+            (None, Some(path)) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read --auth-token-file {}", path.display()))?;
+                Some(text.lines().next().unwrap_or_default().trim().to_string())
+            }
+            (None, None) => None,
+        }
+        .filter(|t| !t.is_empty());
+        if let Some(token) = &token {
+            anyhow::ensure!(
+                token.len() >= 16,
+                "the auth token is too short; use at least 16 random characters (e.g. openssl rand -hex 32)"
+            );
+        }
+        anyhow::ensure!(
+            self.bind.ip().is_loopback() || token.is_some(),
+            "--bind {} is not a loopback address: set MCP_AUTH_TOKEN (or --auth-token-file) so the endpoint is not open to anyone who can reach it",
+            self.bind
+        );
+        Ok(http::HttpOptions {
+            auth_token: token.map(Secret::new),
+            allowed_hosts: self.allowed_hosts.clone(),
+            allowed_origins: self.allowed_origins.clone(),
+            max_body_bytes: self.max_body_bytes,
+        })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -128,11 +176,7 @@ fn describe(args: &RunArgs, sandbox: Option<&Sandbox>) -> String {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        args.bind.ip().is_loopback(),
-        "--bind {} is not a loopback address; until endpoint authentication lands the server only listens on 127.0.0.1 or ::1",
-        args.bind
-    );
+    let options = args.http_options()?;
     let (gateway, sandbox) = connect(&args.run).await?;
     let server = HostawayServer::new(gateway, ServerOptions { read_only: args.run.read_only });
     let listener =
@@ -143,7 +187,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         "hostaway-mcp: MCP endpoint http://{addr}/mcp ({}); health at http://{addr}/health",
         describe(&args.run, sandbox.as_ref())
     );
-    hostaway_mcp::server::http::serve(listener, server, async {
+    let auth = if options.auth_token.is_some() { "bearer token required" } else { "no auth (loopback only)" };
+    eprintln!("hostaway-mcp: {auth}");
+    http::serve(listener, server, options, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;

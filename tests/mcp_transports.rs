@@ -78,10 +78,15 @@ async fn the_binary_serves_streamable_http_with_health_on_the_embedded_sandbox()
 
 #[tokio::test]
 async fn serve_refuses_a_public_bind_without_authentication() {
-    let output = Command::new(BINARY).args(["serve", "--sandbox", "--bind", "0.0.0.0:0"]).output().await.unwrap();
+    let output = Command::new(BINARY)
+        .args(["serve", "--sandbox", "--bind", "0.0.0.0:0"])
+        .env_remove("MCP_AUTH_TOKEN")
+        .output()
+        .await
+        .unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("not a loopback address"), "{stderr}");
+    assert!(stderr.contains("not a loopback address") && stderr.contains("MCP_AUTH_TOKEN"), "{stderr}");
 }
 
 #[tokio::test]
@@ -103,4 +108,37 @@ async fn prompts_are_listed_and_expand_into_tool_driven_requests() {
     );
     let answer = h.client.get_prompt(GetPromptRequestParams::new("answer_unread_guests")).await.unwrap();
     assert!(serde_json::to_string(&answer.messages).unwrap().contains("confirm: true"));
+}
+
+#[tokio::test]
+async fn serve_accepts_a_public_bind_with_a_strong_token_and_refuses_a_weak_one() {
+    let weak = Command::new(BINARY)
+        .args(["serve", "--sandbox", "--bind", "0.0.0.0:0", "--auth-token", "short"])
+        .output()
+        .await
+        .unwrap();
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("too short"));
+
+    let mut child = Command::new(BINARY)
+        .args(["serve", "--sandbox", "--bind", "0.0.0.0:0"])
+        .env("MCP_AUTH_TOKEN", "a-long-enough-random-token-0123456789")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let announced = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if line.contains("bearer token required") {
+                return true;
+            }
+        }
+        false
+    })
+    .await
+    .unwrap();
+    assert!(announced);
+    child.kill().await.unwrap();
 }

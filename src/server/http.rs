@@ -1,21 +1,91 @@
-//! Streamable HTTP: `/mcp` for MCP, `/health` beside it.
+//! Streamable HTTP: `/mcp` for MCP, `/health` beside it, and the guards a public endpoint needs —
+//! a bearer token, Host and Origin checks, and a body size limit.
 
 use std::{future::Future, sync::Arc};
 
-use axum::{Router, routing::get};
+use axum::{
+    Json, Router,
+    extract::{Request, State},
+    http::{HeaderValue, StatusCode, header},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::get,
+};
 use rmcp::transport::streamable_http_server::{
     StreamableHttpServerConfig, StreamableHttpService, session::local::LocalSessionManager,
 };
+use subtle::ConstantTimeEq;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use super::HostawayServer;
+use crate::hostaway::token::Secret;
 
-/// The HTTP router: `/mcp` (streamable HTTP, one server per session) and `/health`.
-pub fn router(server: HostawayServer, shutdown: CancellationToken) -> Router {
-    let config = StreamableHttpServerConfig::default().with_cancellation_token(shutdown);
+/// Hosts a local server always answers to (the DNS-rebinding guard rejects any other `Host`).
+const LOOPBACK_HOSTS: &[&str] = &["localhost", "127.0.0.1", "::1", "[::1]"];
+
+/// Browser origins a local server accepts (MCP Inspector's web UI and the like).
+const LOOPBACK_ORIGINS: &[&str] = &["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"];
+
+/// How the HTTP endpoint protects itself.
+#[derive(Clone, Debug)]
+pub struct HttpOptions {
+    /// Required as `Authorization: Bearer <token>` on `/mcp` when set.
+    pub auth_token: Option<Secret>,
+    /// Extra `Host` values to accept besides loopback names (the public name behind a proxy).
+    pub allowed_hosts: Vec<String>,
+    /// Extra browser origins to accept besides loopback ones; any other `Origin` gets 403.
+    pub allowed_origins: Vec<String>,
+    /// Largest request body accepted, in bytes (413 beyond).
+    pub max_body_bytes: usize,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        Self { auth_token: None, allowed_hosts: Vec::new(), allowed_origins: Vec::new(), max_body_bytes: 1 << 20 }
+    }
+}
+
+/// The HTTP router: `/mcp` (streamable HTTP, one server per session) and `/health` (always open).
+pub fn router(server: HostawayServer, shutdown: CancellationToken, options: &HttpOptions) -> Router {
+    let hosts = LOOPBACK_HOSTS.iter().map(|h| h.to_string()).chain(options.allowed_hosts.iter().cloned());
+    let origins = LOOPBACK_ORIGINS.iter().map(|o| o.to_string()).chain(options.allowed_origins.iter().cloned());
+    let config = StreamableHttpServerConfig::default()
+        .with_cancellation_token(shutdown)
+        .with_allowed_hosts(hosts)
+        .with_allowed_origins(origins)
+        .enforce_origin_validation()
+        .with_max_request_body_bytes(options.max_body_bytes);
     let mcp = StreamableHttpService::new(move || Ok(server.clone()), Arc::new(LocalSessionManager::default()), config);
-    Router::new().nest_service("/mcp", mcp).route("/health", get(|| async { "ok" }))
+    let mut mcp = Router::new().nest_service("/mcp", mcp);
+    if let Some(token) = &options.auth_token {
+        mcp = mcp.layer(middleware::from_fn_with_state(Arc::new(token.clone()), require_bearer));
+    }
+    mcp.route("/health", get(|| async { "ok" }))
+}
+
+/// Refuses a request without the right bearer token; the comparison takes the same time whatever
+/// the presented token, and neither token is ever logged.
+async fn require_bearer(State(token): State<Arc<Secret>>, request: Request, next: Next) -> Response {
+    let presented = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "));
+    let accepted = presented.is_some_and(|p| bool::from(p.trim().as_bytes().ct_eq(token.expose().as_bytes())));
+    if accepted {
+        return next.run(request).await;
+    }
+    let why =
+        if presented.is_some() { "the bearer token is wrong" } else { "an Authorization: Bearer token is required" };
+    tracing::warn!(why, "refused an unauthenticated MCP request");
+    let mut response = (
+        StatusCode::UNAUTHORIZED,
+        Json(serde_json::json!({"error": "unauthorized", "message": format!("{why}; send the token set with MCP_AUTH_TOKEN")})),
+    )
+        .into_response();
+    response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"hostaway-mcp\""));
+    response
 }
 
 /// Serves `server` on `listener` until `shutdown` completes. Sockets get TCP_NODELAY: with Nagle
@@ -23,10 +93,11 @@ pub fn router(server: HostawayServer, shutdown: CancellationToken) -> Router {
 pub async fn serve(
     listener: TcpListener,
     server: HostawayServer,
+    options: HttpOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let token = CancellationToken::new();
-    let app = router(server, token.child_token());
+    let app = router(server, token.child_token(), &options);
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         if let Err(error) = tcp.set_nodelay(true) {
             tracing::debug!(%error, "cannot set TCP_NODELAY");

@@ -75,7 +75,7 @@ pub async fn start_with(config: SandboxConfig, options: ServerOptions) -> Harnes
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/mcp", listener.local_addr().unwrap());
     let (stop, stopped) = oneshot::channel();
-    tokio::spawn(http::serve(listener, server, async {
+    tokio::spawn(http::serve(listener, server, http::HttpOptions::default(), async {
         let _ = stopped.await;
     }));
     let client = connect(&url).await;

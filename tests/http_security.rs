@@ -1,0 +1,142 @@
+//! The HTTP endpoint's guards: bearer token, Host and Origin checks, body limit, malformed requests.
+
+mod mcp;
+
+use std::sync::Arc;
+
+use hostaway_mcp::{
+    hostaway::{Gateway, token::Secret},
+    sandbox::Sandbox,
+    server::{HostawayServer, ServerOptions, http},
+};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HOST, ORIGIN, WWW_AUTHENTICATE};
+use rmcp::{
+    ServiceExt,
+    model::{ClientCapabilities, ClientConfig, Implementation},
+    transport::{StreamableHttpClientTransport, streamable_http_client::StreamableHttpClientTransportConfig},
+};
+use serde_json::json;
+
+const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+struct Endpoint {
+    url: String,
+    _sandbox: Sandbox,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+async fn endpoint() -> Endpoint {
+    let sandbox = Sandbox::start(mcp::sandbox_config(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let gateway = Arc::new(Gateway::new(mcp::gateway_config(&sandbox)).unwrap());
+    let server = HostawayServer::new(gateway, ServerOptions::default());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/mcp", listener.local_addr().unwrap());
+    let options = http::HttpOptions {
+        auth_token: Some(Secret::new(TOKEN)),
+        allowed_origins: vec!["https://ops.example.com".into()],
+        max_body_bytes: 64 * 1024,
+        ..http::HttpOptions::default()
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel();
+    tokio::spawn(http::serve(listener, server, options, async {
+        let _ = stopped.await;
+    }));
+    Endpoint { url, _sandbox: sandbox, _stop: stop }
+}
+
+fn initialize() -> serde_json::Value {
+    json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "curl", "version": "1"}}})
+}
+
+fn post(url: &str) -> reqwest::RequestBuilder {
+    reqwest::Client::new()
+        .post(url)
+        .header(ACCEPT, "application/json, text/event-stream")
+        .header(CONTENT_TYPE, "application/json")
+}
+
+#[tokio::test]
+async fn requests_without_the_right_token_get_401_with_a_challenge() {
+    let e = endpoint().await;
+    let missing = post(&e.url).json(&initialize()).send().await.unwrap();
+    assert_eq!(missing.status(), 401);
+    assert_eq!(missing.headers()[WWW_AUTHENTICATE], "Bearer realm=\"hostaway-mcp\"");
+    assert!(missing.text().await.unwrap().contains("MCP_AUTH_TOKEN"));
+    let wrong = post(&e.url)
+        .header(AUTHORIZATION, "Bearer 0123456789abcdef0123456789abcdeX")
+        .json(&initialize())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 401);
+    let prefix =
+        post(&e.url).header(AUTHORIZATION, "Bearer 0123456789abcdef").json(&initialize()).send().await.unwrap();
+    assert_eq!(prefix.status(), 401, "a prefix of the token is not the token");
+    let health = reqwest::get(e.url.replace("/mcp", "/health")).await.unwrap();
+    assert_eq!(health.status(), 200, "/health stays open");
+}
+
+#[tokio::test]
+async fn a_client_with_the_token_works() {
+    let e = endpoint().await;
+    let transport = StreamableHttpClientTransport::from_config(
+        StreamableHttpClientTransportConfig::with_uri(e.url.clone()).auth_header(TOKEN),
+    );
+    let client =
+        ClientConfig::new(ClientCapabilities::default(), Implementation::new("t", "1")).serve(transport).await.unwrap();
+    let tools = client.list_all_tools().await.unwrap();
+    assert!(tools.iter().any(|t| t.name == "search_listings"));
+    let ok = post(&e.url).header(AUTHORIZATION, format!("Bearer {TOKEN}")).json(&initialize()).send().await.unwrap();
+    assert_eq!(ok.status(), 200);
+}
+
+#[tokio::test]
+async fn foreign_origins_and_hosts_are_refused_and_allowed_ones_pass() {
+    let e = endpoint().await;
+    let authed = || post(&e.url).header(AUTHORIZATION, format!("Bearer {TOKEN}"));
+    let foreign = authed().header(ORIGIN, "https://evil.example").json(&initialize()).send().await.unwrap();
+    assert_eq!(foreign.status(), 403);
+    let allowed = authed().header(ORIGIN, "https://ops.example.com").json(&initialize()).send().await.unwrap();
+    assert_eq!(allowed.status(), 200);
+    let local = authed().header(ORIGIN, "http://localhost:6274").json(&initialize()).send().await.unwrap();
+    assert_eq!(local.status(), 200);
+    let rebinding = authed().header(HOST, "attacker.example").json(&initialize()).send().await.unwrap();
+    assert!(rebinding.status().is_client_error(), "{}", rebinding.status());
+}
+
+#[tokio::test]
+async fn oversized_malformed_and_mistyped_requests_get_clear_errors_and_the_server_keeps_serving() {
+    let e = endpoint().await;
+    let authed = || post(&e.url).header(AUTHORIZATION, format!("Bearer {TOKEN}"));
+    let huge = "x".repeat(100 * 1024);
+    let too_big = authed()
+        .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "ping", "params": {"pad": huge}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(too_big.status(), 413);
+    let garbage = authed().body("{not json").send().await.unwrap();
+    assert!(garbage.status().is_client_error(), "{}", garbage.status());
+    let wrong_type = reqwest::Client::new()
+        .post(&e.url)
+        .header(AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .header(ACCEPT, "application/json, text/event-stream")
+        .header(CONTENT_TYPE, "text/plain")
+        .body(initialize().to_string())
+        .send()
+        .await
+        .unwrap();
+    assert!(wrong_type.status().is_client_error(), "{}", wrong_type.status());
+    let no_accept = reqwest::Client::new()
+        .post(&e.url)
+        .header(AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .header(CONTENT_TYPE, "application/json")
+        .body(initialize().to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_accept.status(), 406);
+    let ok = authed().json(&initialize()).send().await.unwrap();
+    assert_eq!(ok.status(), 200, "the server still serves");
+}
