@@ -70,6 +70,9 @@ struct ServeArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "MCP_MAX_BODY_BYTES", default_value_t = 1 << 20)]
     max_body_bytes: usize,
+    /// On SIGTERM or Ctrl-C, how long in-flight calls may take to finish before the server exits.
+    #[arg(long, env = "MCP_DRAIN_SECS", default_value_t = 20)]
+    drain_secs: u64,
 }
 
 impl ServeArgs {
@@ -141,11 +144,13 @@ struct SandboxArgs {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("LOG_LEVEL").unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    let filter = EnvFilter::try_from_env("LOG_LEVEL").unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if std::env::var("LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
+        logs.json().init();
+    } else {
+        logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).init();
+    }
     match Cli::parse().command {
         Command::Sandbox(args) => run_sandbox(args).await,
         Command::Check(args) => check(args).await,
@@ -189,11 +194,44 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     );
     let auth = if options.auth_token.is_some() { "bearer token required" } else { "no auth (loopback only)" };
     eprintln!("hostaway-mcp: {auth}");
-    http::serve(listener, server, options, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    let (signalled, mut drain) = tokio::sync::oneshot::channel::<()>();
+    let serving = http::serve(listener, server, options, async move {
+        stop_signal().await;
+        let _ = signalled.send(());
+    });
+    tokio::pin!(serving);
+    tokio::select! {
+        result = &mut serving => result?,
+        _ = &mut drain => {
+            tracing::info!("shutting down: draining in-flight calls for up to {} s", args.drain_secs);
+            if tokio::time::timeout(Duration::from_secs(args.drain_secs), serving).await.is_err() {
+                tracing::warn!("drain deadline passed; exiting with calls still in flight");
+            }
+        }
+    }
+    tracing::info!("stopped");
     Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM; only Ctrl-C stops the server");
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 async fn stdio(args: RunArgs) -> anyhow::Result<()> {

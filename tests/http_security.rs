@@ -75,6 +75,15 @@ async fn requests_without_the_right_token_get_401_with_a_challenge() {
     assert_eq!(prefix.status(), 401, "a prefix of the token is not the token");
     let health = reqwest::get(e.url.replace("/mcp", "/health")).await.unwrap();
     assert_eq!(health.status(), 200, "/health stays open");
+    let metrics = reqwest::get(e.url.replace("/mcp", "/metrics")).await.unwrap();
+    assert_eq!(metrics.status(), 401, "/metrics is behind the token");
+    let metrics = reqwest::Client::new()
+        .get(e.url.replace("/mcp", "/metrics"))
+        .header(AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(metrics.status(), 200);
 }
 
 #[tokio::test]

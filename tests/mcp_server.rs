@@ -124,3 +124,21 @@ async fn read_only_mode_lists_no_tool_that_can_change_the_account() {
         assert_eq!(hints.read_only_hint, Some(true), "{} is offered in read-only mode", tool.name);
     }
 }
+
+#[tokio::test]
+async fn metrics_move_when_tools_are_called() {
+    let h = mcp::start().await;
+    h.ok("search_listings", json!({"limit": 2})).await;
+    h.err("get_listing", json!({"listing_id": 1})).await;
+    let text = reqwest::get(h.url.replace("/mcp", "/metrics")).await.unwrap().text().await.unwrap();
+    for expected in [
+        r#"hostaway_mcp_tool_calls_total{tool="search_listings",outcome="ok"} 1"#,
+        r#"hostaway_mcp_tool_calls_total{tool="get_listing",outcome="tool_error"} 1"#,
+        r#"hostaway_mcp_upstream_calls_total{operation="listListings",outcome="200"} 1"#,
+        r#"hostaway_mcp_upstream_calls_total{operation="getListing",outcome="not_found"} 1"#,
+        "hostaway_mcp_token_mints_total 1",
+        "hostaway_mcp_tool_duration_seconds_count{tool=\"search_listings\"} 1",
+    ] {
+        assert!(text.contains(expected), "missing {expected} in:\n{text}");
+    }
+}

@@ -142,3 +142,56 @@ async fn serve_accepts_a_public_bind_with_a_strong_token_and_refuses_a_weak_one(
     assert!(announced);
     child.kill().await.unwrap();
 }
+
+/// Starts `serve --sandbox` and returns the child, its MCP URL and the embedded sandbox's base URL.
+async fn spawn_server(extra: &[&str]) -> (tokio::process::Child, String, String) {
+    let mut child = Command::new(BINARY)
+        .args(["serve", "--sandbox", "--bind", "127.0.0.1:0"])
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let (url, sandbox) = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if line.contains("MCP endpoint") {
+                let urls: Vec<&str> = line.split_whitespace().filter(|w| w.starts_with("http://")).collect();
+                return (urls[0].trim_end_matches(',').to_string(), urls[1].trim_end_matches(',').to_string());
+            }
+        }
+        panic!("no endpoint line")
+    })
+    .await
+    .unwrap();
+    // Keep reading stderr so the child never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, url, sandbox)
+}
+
+#[tokio::test]
+async fn sigterm_lets_an_in_flight_call_finish_before_the_server_exits() {
+    let (mut child, url, sandbox) = spawn_server(&["--drain-secs", "10"]).await;
+    let client = mcp::connect(&url).await;
+    tokio::time::timeout(Duration::from_secs(10), client.call_tool(CallToolRequestParams::new("search_listings")))
+        .await
+        .unwrap()
+        .unwrap();
+    let control = sandbox.replace("/v1", "/_sandbox/faults");
+    reqwest::Client::new().put(&control).json(&serde_json::json!({"latency_ms": 1500})).send().await.unwrap();
+    let slow = tokio::spawn(async move {
+        client.call_tool(CallToolRequestParams::new("get_listing").with_arguments(object!({"listing_id": 40100}))).await
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let pid = child.id().unwrap().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let result = tokio::time::timeout(Duration::from_secs(10), slow)
+        .await
+        .expect("the in-flight call finished in time")
+        .unwrap()
+        .expect("the in-flight call got its answer");
+    assert_ne!(result.is_error, Some(true), "{result:?}");
+    let status = tokio::time::timeout(Duration::from_secs(15), child.wait()).await.expect("the server exited").unwrap();
+    assert!(status.success(), "{status:?}");
+}

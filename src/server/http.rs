@@ -27,6 +27,9 @@ const LOOPBACK_HOSTS: &[&str] = &["localhost", "127.0.0.1", "::1", "[::1]"];
 /// Browser origins a local server accepts (MCP Inspector's web UI and the like).
 const LOOPBACK_ORIGINS: &[&str] = &["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"];
 
+/// Time given to the last answers to reach their clients after the last call finished.
+const ANSWER_FLUSH: std::time::Duration = std::time::Duration::from_millis(500);
+
 /// How the HTTP endpoint protects itself.
 #[derive(Clone, Debug)]
 pub struct HttpOptions {
@@ -46,7 +49,8 @@ impl Default for HttpOptions {
     }
 }
 
-/// The HTTP router: `/mcp` (streamable HTTP, one server per session) and `/health` (always open).
+/// The HTTP router: `/mcp` (streamable HTTP, one server per session), Prometheus `/metrics`
+/// (behind the same token as `/mcp` when one is set) and `/health` (always open).
 pub fn router(server: HostawayServer, shutdown: CancellationToken, options: &HttpOptions) -> Router {
     let hosts = LOOPBACK_HOSTS.iter().map(|h| h.to_string()).chain(options.allowed_hosts.iter().cloned());
     let origins = LOOPBACK_ORIGINS.iter().map(|o| o.to_string()).chain(options.allowed_origins.iter().cloned());
@@ -56,12 +60,16 @@ pub fn router(server: HostawayServer, shutdown: CancellationToken, options: &Htt
         .with_allowed_origins(origins)
         .enforce_origin_validation()
         .with_max_request_body_bytes(options.max_body_bytes);
+    let metrics = server.metrics();
     let mcp = StreamableHttpService::new(move || Ok(server.clone()), Arc::new(LocalSessionManager::default()), config);
-    let mut mcp = Router::new().nest_service("/mcp", mcp);
+    let mut guarded = Router::new().nest_service("/mcp", mcp).route(
+        "/metrics",
+        get(move || async move { ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], metrics.render()) }),
+    );
     if let Some(token) = &options.auth_token {
-        mcp = mcp.layer(middleware::from_fn_with_state(Arc::new(token.clone()), require_bearer));
+        guarded = guarded.layer(middleware::from_fn_with_state(Arc::new(token.clone()), require_bearer));
     }
-    mcp.route("/health", get(|| async { "ok" }))
+    guarded.route("/health", get(|| async { "ok" }))
 }
 
 /// Refuses a request without the right bearer token; the comparison takes the same time whatever
@@ -97,16 +105,26 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let token = CancellationToken::new();
+    let in_flight = server.in_flight();
     let app = router(server, token.child_token(), &options);
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         if let Err(error) = tcp.set_nodelay(true) {
             tracing::debug!(%error, "cannot set TCP_NODELAY");
         }
     });
+    // On shutdown: stop accepting connections at once, let calls under way finish and their answers
+    // go out, then close the sessions (their open streams would otherwise keep the server up).
+    let (stop_accepting, stopped_accepting) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop_accepting.send(());
+        in_flight.idle().await;
+        tokio::time::sleep(ANSWER_FLUSH).await;
+        token.cancel();
+    });
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {
-            shutdown.await;
-            token.cancel();
+            let _ = stopped_accepting.await;
         })
         .await
 }

@@ -1,15 +1,22 @@
 //! The MCP server: one [`HostawayServer`] per session over stdio or streamable HTTP.
 
+pub mod drain;
 pub mod http;
+pub mod metrics;
 mod prompts;
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Instant};
 
 use rmcp::{
-    ServerHandler,
-    handler::server::router::{prompt::PromptRouter, tool::ToolRouter},
-    model::{Implementation, ServerCapabilities, ServerConfig},
-    prompt_handler, tool_handler,
+    ErrorData, RoleServer, ServerHandler,
+    handler::server::{
+        router::{prompt::PromptRouter, tool::ToolRouter},
+        tool::ToolCallContext,
+    },
+    model::{CallToolRequestParams, CallToolResponse, Implementation, ServerCapabilities, ServerConfig},
+    prompt_handler,
+    service::RequestContext,
+    tool_handler,
 };
 
 use crate::{
@@ -30,6 +37,8 @@ pub struct HostawayServer {
     pub(crate) ctx: Arc<ToolContext>,
     tool_router: ToolRouter<Self>,
     prompt_router: PromptRouter<Self>,
+    metrics: Arc<metrics::ServerMetrics>,
+    in_flight: Arc<drain::InFlight>,
 }
 
 impl std::fmt::Debug for HostawayServer {
@@ -58,10 +67,22 @@ impl HostawayServer {
             }
         }
         Self {
+            metrics: Arc::new(metrics::ServerMetrics::new(gateway.clone())),
+            in_flight: Arc::default(),
             ctx: Arc::new(ToolContext { gateway, guard: WriteGuard::default() }),
             tool_router,
             prompt_router: Self::prompts(),
         }
+    }
+
+    /// The server's metrics (shared by every session's clone).
+    pub fn metrics(&self) -> Arc<metrics::ServerMetrics> {
+        self.metrics.clone()
+    }
+
+    /// Tool calls under way (shared by every session's clone), for draining on shutdown.
+    pub fn in_flight(&self) -> Arc<drain::InFlight> {
+        self.in_flight.clone()
     }
 
     /// The tools this server offers, in `tools/list` order.
@@ -73,6 +94,25 @@ impl HostawayServer {
 #[tool_handler(router = self.tool_router)]
 #[prompt_handler(router = self.prompt_router)]
 impl ServerHandler for HostawayServer {
+    async fn call_tool(
+        &self,
+        request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let _call = self.in_flight.enter();
+        let started = Instant::now();
+        // Unknown names are not used as metric labels, so a client cannot grow the label set.
+        let tool = if self.tool_router.has_route(&request.name) { request.name.to_string() } else { "unknown".into() };
+        let result = self.tool_router.call(ToolCallContext::new(self, request, context)).await;
+        let outcome = match &result {
+            Ok(CallToolResponse::Complete(done)) if done.is_error == Some(true) => "tool_error",
+            Ok(_) => "ok",
+            Err(_) => "protocol_error",
+        };
+        self.metrics.tool_call(&tool, outcome, started.elapsed());
+        result
+    }
+
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_prompts().build())
             .with_server_info(Implementation::new("hostaway-mcp", env!("CARGO_PKG_VERSION")).with_title("Hostaway"))

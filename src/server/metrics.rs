@@ -1,0 +1,108 @@
+//! Prometheus metrics: tool calls and latencies by tool and outcome, plus the gateway's counters
+//! (upstream calls, retries, limiter waits, token mints, cache hits), read at scrape time.
+
+use std::{sync::Arc, time::Duration};
+
+use prometheus_client::{
+    collector::Collector,
+    encoding::{DescriptorEncoder, EncodeMetric},
+    metrics::{
+        counter::{ConstCounter, Counter},
+        family::Family,
+        histogram::{Histogram, exponential_buckets},
+    },
+    registry::Registry,
+};
+
+use crate::hostaway::Gateway;
+
+type Labels = Vec<(&'static str, String)>;
+
+/// The server's metrics registry.
+#[derive(Debug)]
+pub struct ServerMetrics {
+    registry: Registry,
+    tool_calls: Family<Labels, Counter>,
+    tool_seconds: Family<Labels, Histogram, fn() -> Histogram>,
+}
+
+fn latency_histogram() -> Histogram {
+    // 5 ms .. ~20 s.
+    Histogram::new(exponential_buckets(0.005, 2.0, 13))
+}
+
+impl ServerMetrics {
+    /// Metrics for a server whose upstream calls go through `gateway`.
+    pub fn new(gateway: Arc<Gateway>) -> Self {
+        let mut registry = Registry::with_prefix("hostaway_mcp");
+        let tool_calls = Family::<Labels, Counter>::default();
+        let tool_seconds = Family::<Labels, Histogram, fn() -> Histogram>::new_with_constructor(latency_histogram);
+        registry.register(
+            "tool_calls",
+            "Tool calls by tool and outcome (ok, tool_error, protocol_error)",
+            tool_calls.clone(),
+        );
+        registry.register("tool_duration_seconds", "Tool call latency by tool", tool_seconds.clone());
+        registry.register_collector(Box::new(GatewayCollector(gateway)));
+        Self { registry, tool_calls, tool_seconds }
+    }
+
+    /// Records one tool call.
+    pub fn tool_call(&self, tool: &str, outcome: &'static str, took: Duration) {
+        self.tool_calls.get_or_create(&vec![("tool", tool.to_string()), ("outcome", outcome.to_string())]).inc();
+        self.tool_seconds.get_or_create(&vec![("tool", tool.to_string())]).observe(took.as_secs_f64());
+    }
+
+    /// The Prometheus text exposition of every metric.
+    pub fn render(&self) -> String {
+        let mut text = String::new();
+        if prometheus_client::encoding::text::encode(&mut text, &self.registry).is_err() {
+            text.clear();
+        }
+        text
+    }
+}
+
+/// Reads the gateway's counters on each scrape.
+#[derive(Debug)]
+struct GatewayCollector(Arc<Gateway>);
+
+fn counter(encoder: &mut DescriptorEncoder, name: &str, help: &str, value: u64) -> Result<(), std::fmt::Error> {
+    let metric = ConstCounter::new(value);
+    metric.encode(encoder.encode_descriptor(name, help, None, metric.metric_type())?)
+}
+
+impl Collector for GatewayCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let snapshot = self.0.metrics();
+        let calls = ConstCounter::new(0u64);
+        let mut family = encoder.encode_descriptor(
+            "upstream_calls",
+            "Hostaway attempts by operation and outcome (HTTP status or failure kind)",
+            None,
+            calls.metric_type(),
+        )?;
+        for (operation, outcomes) in &snapshot.calls {
+            for (outcome, count) in outcomes {
+                let labels = [("operation", operation.as_str()), ("outcome", outcome.as_str())];
+                ConstCounter::new(*count).encode(family.encode_family(&labels)?)?;
+            }
+        }
+        counter(&mut encoder, "upstream_retries", "Hostaway attempts that were retries", snapshot.retries)?;
+        counter(
+            &mut encoder,
+            "limiter_waits",
+            "Calls that waited for the Hostaway rate budget",
+            snapshot.limiter_waits,
+        )?;
+        counter(
+            &mut encoder,
+            "limiter_wait_milliseconds",
+            "Time spent waiting for the rate budget",
+            snapshot.limiter_wait_ms,
+        )?;
+        counter(&mut encoder, "token_mints", "Hostaway access tokens minted", snapshot.token_mints)?;
+        counter(&mut encoder, "cache_hits", "Reads answered from the cache", snapshot.cache_hits)?;
+        counter(&mut encoder, "cache_misses", "Reads that went to Hostaway", snapshot.cache_misses)
+    }
+}
