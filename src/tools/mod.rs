@@ -10,6 +10,7 @@ pub mod error;
 pub mod guard;
 
 mod listings;
+mod reservations;
 
 use std::sync::Arc;
 
@@ -39,7 +40,7 @@ impl ToolContext {
 
 /// Every tool, reads and writes.
 pub fn all() -> ToolRouter<HostawayServer> {
-    HostawayServer::listing_tools()
+    HostawayServer::listing_tools() + HostawayServer::reservation_tools()
 }
 
 /// Whether a tool changes anything (its `readOnlyHint` is not true).
