@@ -11,6 +11,7 @@ pub mod guard;
 
 mod availability;
 mod listings;
+mod reservations;
 
 use std::sync::Arc;
 
@@ -40,7 +41,7 @@ impl ToolContext {
 
 /// Every tool, reads and writes.
 pub fn all() -> ToolRouter<HostawayServer> {
-    HostawayServer::listing_tools() + HostawayServer::availability_tools()
+    HostawayServer::listing_tools() + HostawayServer::availability_tools() + HostawayServer::reservation_tools()
 }
 
 /// Whether a tool changes anything (its `readOnlyHint` is not true).

@@ -1,0 +1,870 @@
+//! Bookings and guests: searching reservations, reading one, looking a guest up, and the day's
+//! check-ins, check-outs and turnovers.
+//!
+//! Hostaway lists reservations newest change first and pages them with `afterId`; it has no status
+//! filter, so a status search walks pages within hard caps and filters them here.
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    num::NonZeroU32,
+    sync::OnceLock,
+};
+
+use chrono::{Duration, NaiveDate};
+use rmcp::{Json, handler::server::wrapper::Parameters, tool, tool_router};
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::{
+    args::{self, Cursor, Detail, Money},
+    error::ToolError,
+};
+use crate::{
+    hostaway::{
+        Gateway, GatewayError,
+        cache::{ReadKey, Scope},
+        paging::{Caps, Page, Pager},
+        types,
+    },
+    server::HostawayServer,
+};
+
+/// Arguments of `search_reservations`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SearchReservationsArgs {
+    /// Only bookings of this listing (its id, from search_listings).
+    #[serde(default, deserialize_with = "args::opt_int")]
+    pub listing_id: Option<i64>,
+    /// Part of the guest's name, e.g. "Müller" or "anna" (any case).
+    #[serde(default)]
+    pub guest: Option<String>,
+    /// The guest's email address, exactly.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Arriving on or after this day (YYYY-MM-DD).
+    #[serde(default)]
+    pub arrival_start_date: Option<String>,
+    /// Arriving on or before this day (YYYY-MM-DD, inclusive).
+    #[serde(default)]
+    pub arrival_end_date: Option<String>,
+    /// Leaving on or after this day (YYYY-MM-DD).
+    #[serde(default)]
+    pub departure_start_date: Option<String>,
+    /// Leaving on or before this day (YYYY-MM-DD, inclusive).
+    #[serde(default)]
+    pub departure_end_date: Option<String>,
+    /// Booking channel: "airbnb", "booking", "vrbo", "direct", "booking_engine", or a Hostaway
+    /// channel id such as "2018".
+    #[serde(default, deserialize_with = "text_or_number")]
+    pub channel: Option<String>,
+    /// Only these Hostaway statuses, e.g. ["new", "modified"] for confirmed bookings; others:
+    /// cancelled, ownerStay, pending, awaitingPayment, awaitingGuestVerification, inquiry,
+    /// declined, expired. Hostaway cannot filter by status, so this scans pages (capped).
+    #[serde(default)]
+    pub status: Vec<String>,
+    /// Rows per page, 1-100 (default 20).
+    #[serde(default, deserialize_with = "args::opt_int")]
+    pub limit: Option<u32>,
+    /// `next_cursor` from the previous page, to continue (keep the other arguments the same).
+    #[serde(default)]
+    pub cursor: Option<String>,
+    /// "summary" (default) or "full" (adds contact details, notes and money breakdown).
+    #[serde(default)]
+    pub detail: Detail,
+}
+
+/// Arguments of `get_reservation`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetReservationArgs {
+    /// The reservation's id, from search_reservations or find_guest.
+    #[serde(deserialize_with = "args::int")]
+    pub reservation_id: i64,
+    /// "summary" or "full" (default "full" for a single reservation).
+    #[serde(default)]
+    pub detail: Option<Detail>,
+}
+
+/// Arguments of `find_guest`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FindGuestArgs {
+    /// Part of the guest's name, e.g. "Sofia Rossi" or "Rossi". Give this or `email`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The guest's email address, exactly. Give this or `name`.
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// Arguments of `arrivals_and_departures`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArrivalsArgs {
+    /// First day (YYYY-MM-DD); default today.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// How many days from `date`, 1-14 (default 1: just that day; 7 for the week).
+    #[serde(default, deserialize_with = "args::opt_int")]
+    pub days: Option<u32>,
+    /// Only this listing.
+    #[serde(default, deserialize_with = "args::opt_int")]
+    pub listing_id: Option<i64>,
+}
+
+/// One reservation as a compact row; `detail: "full"` adds the rest.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct ReservationRow {
+    /// Hostaway reservation id (`reservation_id` in other tools).
+    pub reservation_id: i64,
+    /// The booked listing.
+    pub listing_id: i64,
+    /// Guest's full name.
+    pub guest_name: Option<String>,
+    /// Arrival day.
+    pub check_in: String,
+    /// Departure day (not a night of the stay).
+    pub check_out: String,
+    /// Nights booked.
+    pub nights: i64,
+    /// Number of guests.
+    pub guests: Option<i32>,
+    /// Hostaway status: new, modified, cancelled, ownerStay, pending, inquiry, ...
+    pub status: String,
+    /// Booking channel: airbnb, booking, vrbo, direct, booking_engine, or Hostaway's name.
+    pub channel: String,
+    /// What the guest pays in all.
+    pub total: Option<Money>,
+    /// Fields only in `detail: "full"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub more: Option<ReservationDetails>,
+}
+
+/// The rest of a reservation. Door codes and payment card data are never returned.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct ReservationDetails {
+    /// Guest's email.
+    pub email: Option<String>,
+    /// Guest's phone number.
+    pub phone: Option<String>,
+    /// Guest's country (ISO code).
+    pub guest_country: Option<String>,
+    /// Adults in the party.
+    pub adults: Option<i32>,
+    /// Children in the party.
+    pub children: Option<i32>,
+    /// Note from the guest.
+    pub guest_note: Option<String>,
+    /// Internal note by the host team.
+    pub host_note: Option<String>,
+    /// The channel's confirmation code (e.g. Airbnb's HM...).
+    pub confirmation_code: Option<String>,
+    /// When it was booked (YYYY-MM-DD HH:MM:SS, UTC).
+    pub booked_at: Option<String>,
+    /// Check-in hour (listing's local time).
+    pub check_in_hour: Option<i32>,
+    /// Check-out hour (listing's local time).
+    pub check_out_hour: Option<i32>,
+    /// Commission the channel keeps.
+    pub channel_commission: Option<Money>,
+    /// Cleaning fee charged.
+    pub cleaning_fee: Option<Money>,
+    /// Taxes charged.
+    pub tax: Option<Money>,
+    /// What the guest still owes.
+    pub remaining_balance: Option<Money>,
+    /// Whether it is fully paid.
+    pub paid: Option<bool>,
+    /// When it was cancelled, if it was.
+    pub cancelled_at: Option<String>,
+    /// Who cancelled: guest or host.
+    pub cancelled_by: Option<String>,
+}
+
+/// A page of reservations.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ReservationPage {
+    /// The reservations on this page.
+    pub reservations: Vec<ReservationRow>,
+    /// How many reservations match in all (first page without a status filter only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    /// Pass as `cursor` (with the same other arguments) to get more; absent when there is no more.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// True when the status scan stopped at its page cap before filling the page; `next_cursor`
+    /// then continues the scan.
+    pub capped: bool,
+    /// What the scan covered, when a status filter was applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The guests matching a name or email, with their history.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct GuestMatches {
+    /// One entry per guest (same email, or same name when there is no email), most recent stay first.
+    pub guests: Vec<GuestProfile>,
+    /// Guests found in all (at most 20 are listed).
+    pub total_guests: usize,
+    /// True when the guest had more reservations than were scanned (300); figures may be incomplete.
+    pub capped: bool,
+}
+
+/// One guest across their reservations.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct GuestProfile {
+    /// Name as on the most recent reservation.
+    pub guest_name: Option<String>,
+    /// Email address.
+    pub email: Option<String>,
+    /// Phone number from the most recent reservation that has one.
+    pub phone: Option<String>,
+    /// Stays that happened or will happen (booked statuses; cancellations, inquiries and
+    /// declined or expired requests are not stays).
+    pub stays: u32,
+    /// Nights across those stays.
+    pub nights: i64,
+    /// What those stays cost the guest in all.
+    pub total_spent: Option<Money>,
+    /// First arrival of those stays.
+    pub first_check_in: Option<String>,
+    /// Last departure of those stays.
+    pub last_check_out: Option<String>,
+    /// The next stay arriving today or later, if any.
+    pub upcoming: Option<UpcomingStay>,
+    /// Every reservation of the guest (any status), for get_reservation.
+    pub reservation_ids: Vec<i64>,
+}
+
+/// A guest's next stay.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct UpcomingStay {
+    /// The reservation.
+    pub reservation_id: i64,
+    /// The listing.
+    pub listing_id: i64,
+    /// Arrival day.
+    pub check_in: String,
+    /// Departure day.
+    pub check_out: String,
+}
+
+/// Check-ins, check-outs and turnovers, day by day.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Operations {
+    /// One entry per day asked for, in order (empty days included).
+    pub days: Vec<DayOperations>,
+    /// True when more reservations arrive or leave in the period than were scanned (300 each way).
+    pub capped: bool,
+}
+
+/// What happens on one day.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct DayOperations {
+    /// The day.
+    pub date: String,
+    /// Guests arriving, by listing name.
+    pub check_ins: Vec<Movement>,
+    /// Guests leaving, by listing name.
+    pub check_outs: Vec<Movement>,
+    /// Listings with a check-out and a check-in that day: cleaning must fit between them.
+    pub turnovers: Vec<Turnover>,
+}
+
+/// A guest arriving or leaving.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Movement {
+    /// The reservation.
+    pub reservation_id: i64,
+    /// The listing.
+    pub listing_id: i64,
+    /// The listing's name.
+    pub listing_name: Option<String>,
+    /// Guest's name ("Owner" for owner stays).
+    pub guest_name: Option<String>,
+    /// Number of guests.
+    pub guests: Option<i32>,
+    /// Nights of the stay.
+    pub nights: i64,
+    /// Check-in hour for arrivals, check-out hour for departures (listing's local time), if known.
+    pub hour: Option<i32>,
+}
+
+/// A same-day check-out and check-in at one listing.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Turnover {
+    /// The listing.
+    pub listing_id: i64,
+    /// The listing's name.
+    pub listing_name: Option<String>,
+    /// The reservation leaving.
+    pub check_out_reservation_id: i64,
+    /// The reservation arriving.
+    pub check_in_reservation_id: i64,
+    /// Hour the leaving guests must be out, if known: the cleaning window opens.
+    pub check_out_hour: Option<i32>,
+    /// Hour the arriving guests may come in, if known: the cleaning window closes.
+    pub check_in_hour: Option<i32>,
+}
+
+#[tool_router(router = reservation_tools, vis = "pub(crate)")]
+impl HostawayServer {
+    /// Search bookings by listing, guest name or email, arrival or departure dates, channel and
+    /// status; newest change first, or by arrival when an arrival range is given. Use find_guest
+    /// for a guest's history and totals, arrivals_and_departures for a day's check-ins and
+    /// check-outs. A status filter is applied here (Hostaway has none), scanning at most 500
+    /// reservations per call; the answer says when the scan was capped.
+    #[tool(
+        name = "search_reservations",
+        title = "Search reservations",
+        annotations(
+            title = "Search reservations",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn search_reservations(
+        &self,
+        Parameters(args): Parameters<SearchReservationsArgs>,
+    ) -> Result<Json<ReservationPage>, ToolError> {
+        let limit = args::limit(args.limit, 20, 100)?;
+        let start_after = match Cursor::decode(args.cursor.as_deref())? {
+            Some(Cursor::After(id)) => Some(id),
+            None => None,
+            Some(Cursor::Offset(_)) => return Err(ToolError::invalid("cursor", "this cursor belongs to another tool")),
+        };
+        let arrival = (
+            args::opt_date("arrival_start_date", args.arrival_start_date.as_deref())?,
+            args::opt_date("arrival_end_date", args.arrival_end_date.as_deref())?,
+        );
+        let departure = (
+            args::opt_date("departure_start_date", args.departure_start_date.as_deref())?,
+            args::opt_date("departure_end_date", args.departure_end_date.as_deref())?,
+        );
+        ordered(arrival, "arrival_end_date", "arrival_start_date")?;
+        ordered(departure, "departure_end_date", "departure_start_date")?;
+        let statuses = args.status.iter().map(|s| status(s)).collect::<Result<Vec<_>, _>>()?;
+        let filter = Filter {
+            listing_id: args.listing_id,
+            name: text(args.guest.as_deref()),
+            email: text(args.email.as_deref()),
+            arrival,
+            departure,
+            channel_id: args.channel.as_deref().map(channel).transpose()?,
+            by_arrival: arrival.0.is_some() || arrival.1.is_some(),
+        };
+        let (page_size, caps) = if statuses.is_empty() {
+            (limit, Caps { max_pages: 1, max_items: limit as usize })
+        } else {
+            (STATUS_PAGE, Caps { max_pages: STATUS_PAGES, max_items: (STATUS_PAGE * STATUS_PAGES) as usize })
+        };
+        let gateway = &self.ctx.gateway;
+        let first_total = OnceLock::new();
+        let mut pager = Pager::after_id(page_size, caps, |r: &types::Reservation| r.id);
+        let (mut rows, mut scanned, mut last_seen) = (Vec::new(), 0_u64, start_after);
+        let (mut next, mut exhausted) = (None, false);
+        'walk: while let Some(page) = pager
+            .next_page(|request| fetch(gateway, &filter, request.limit, request.after_id.or(start_after), &first_total))
+            .await?
+        {
+            let short = page.len() < page_size as usize;
+            let count = page.len();
+            for (i, reservation) in page.into_iter().enumerate() {
+                scanned += 1;
+                last_seen = Some(reservation.id);
+                let wanted = statuses.is_empty() || statuses.contains(&reservation.status.as_str());
+                if wanted {
+                    rows.push(reservation);
+                }
+                if rows.len() == limit as usize {
+                    let seen_all = start_after.is_none() && first_total.get().is_some_and(|t| scanned >= *t);
+                    let last_row = i + 1 == count && (short || seen_all);
+                    next = (!last_row).then_some(last_seen).flatten();
+                    exhausted = last_row;
+                    break 'walk;
+                }
+            }
+            if short || (start_after.is_none() && first_total.get().is_some_and(|t| scanned >= *t)) {
+                exhausted = true;
+                break;
+            }
+        }
+        let capped = !exhausted && next.is_none() && pager.capped();
+        if capped {
+            next = last_seen;
+        }
+        let note = (!statuses.is_empty()).then(|| {
+            let scope = if capped { "stopped at the scan cap; pass next_cursor to scan on" } else { "done" };
+            format!("status filter applied here: scanned {scanned} reservations, {} matched ({scope})", rows.len())
+        });
+        Ok(Json(ReservationPage {
+            reservations: rows.iter().map(|r| row(r, args.detail)).collect(),
+            total: (statuses.is_empty() && start_after.is_none()).then(|| first_total.get().copied()).flatten(),
+            next_cursor: next.map(|id| Cursor::After(id).encode()),
+            capped,
+            note,
+        }))
+    }
+
+    /// One booking by id: guest, dates, party, status, channel, price breakdown, balance, notes and
+    /// contact details. Door codes and card data are never returned.
+    #[tool(
+        name = "get_reservation",
+        title = "Get reservation",
+        annotations(
+            title = "Get reservation",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn get_reservation(
+        &self,
+        Parameters(args): Parameters<GetReservationArgs>,
+    ) -> Result<Json<ReservationRow>, ToolError> {
+        let id = args.reservation_id;
+        let key = ReadKey { operation: "getReservation", params: id.to_string(), scope: Scope::reservation(id, None) };
+        let reservation = self
+            .ctx
+            .gateway
+            .read(key, move |client| async move { client.get_reservation().reservation_id(id).send().await })
+            .await?;
+        Ok(Json(row(&reservation.result, args.detail.unwrap_or(Detail::Full))))
+    }
+
+    /// Look a guest up by name or email: each matching guest with contact details, number of
+    /// stays, nights, total spent, first and last stay, the next upcoming stay and every
+    /// reservation id. Guests are told apart by email. Searching by phone is not possible
+    /// (Hostaway has no phone filter); use search_reservations for other criteria.
+    #[tool(
+        name = "find_guest",
+        title = "Find guest",
+        annotations(
+            title = "Find guest",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn find_guest(&self, Parameters(args): Parameters<FindGuestArgs>) -> Result<Json<GuestMatches>, ToolError> {
+        let (name, email) = (text(args.name.as_deref()), text(args.email.as_deref()));
+        if name.is_none() && email.is_none() {
+            return Err(ToolError::invalid("name", "give `name` (part of the guest's name) or `email`"));
+        }
+        let filter = Filter { name, email, ..Filter::default() };
+        let (reservations, capped) = walk(&self.ctx.gateway, &filter, GUEST_PAGES).await?;
+        let mut by_guest: BTreeMap<String, Vec<types::Reservation>> = BTreeMap::new();
+        for reservation in reservations {
+            let key = match (&reservation.guest_email, &reservation.guest_name) {
+                (Some(email), _) if !email.trim().is_empty() => format!("e:{}", email.trim().to_lowercase()),
+                (_, Some(name)) => format!("n:{}", name.trim().to_lowercase()),
+                _ => format!("r:{}", reservation.id),
+            };
+            by_guest.entry(key).or_default().push(reservation);
+        }
+        let today = self.ctx.today();
+        let mut guests: Vec<GuestProfile> = by_guest.into_values().map(|stays| profile(stays, today)).collect();
+        guests.sort_by(|a, b| b.last_check_out.cmp(&a.last_check_out).then(b.reservation_ids.cmp(&a.reservation_ids)));
+        let total_guests = guests.len();
+        guests.truncate(MAX_GUESTS);
+        Ok(Json(GuestMatches { guests, total_guests, capped }))
+    }
+
+    /// The day's operations (or the next days'): who checks in, who checks out, and turnovers —
+    /// listings with a check-out and a check-in the same day, where cleaning must fit between.
+    /// Only bookings that hold the calendar count (not cancellations or inquiries). For other
+    /// questions about bookings use search_reservations.
+    #[tool(
+        name = "arrivals_and_departures",
+        title = "Arrivals and departures",
+        annotations(
+            title = "Arrivals and departures",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn arrivals_and_departures(
+        &self,
+        Parameters(args): Parameters<ArrivalsArgs>,
+    ) -> Result<Json<Operations>, ToolError> {
+        let start = args::opt_date("date", args.date.as_deref())?.unwrap_or_else(|| self.ctx.today());
+        let days = match args.days {
+            None => 1,
+            Some(n) if (1..=MAX_DAYS).contains(&n) => n,
+            Some(n) => return Err(ToolError::invalid("days", format!("{n} is out of range; use 1 to {MAX_DAYS}"))),
+        };
+        let end = start + Duration::days(i64::from(days) - 1);
+        let period = (Some(start), Some(end));
+        let arriving = Filter { listing_id: args.listing_id, arrival: period, by_arrival: true, ..Filter::default() };
+        let leaving = Filter { listing_id: args.listing_id, departure: period, ..Filter::default() };
+        let gateway = &self.ctx.gateway;
+        let names = ReadKey { operation: "listListings", params: "names|limit=100".into(), scope: Scope::default() };
+        let (arrivals, departures, listings) = tokio::join!(
+            walk(gateway, &arriving, DAY_PAGES),
+            walk(gateway, &leaving, DAY_PAGES),
+            gateway.read(names, |client| async move {
+                client.list_listings().limit(NonZeroU32::new(100).unwrap_or(NonZeroU32::MIN)).send().await
+            }),
+        );
+        let ((arrivals, capped_in), (departures, capped_out)) = (arrivals?, departures?);
+        let names: HashMap<i64, String> = listings?.result.into_iter().map(|l| (l.id, l.name)).collect();
+        let occupying = |r: &&types::Reservation| occupies(&r.status);
+        let days = (0..i64::from(days))
+            .map(|offset| {
+                let date = start + Duration::days(offset);
+                let ins: Vec<&types::Reservation> =
+                    arrivals.iter().filter(occupying).filter(|r| r.arrival_date == date).collect();
+                let outs: Vec<&types::Reservation> =
+                    departures.iter().filter(occupying).filter(|r| r.departure_date == date).collect();
+                day(date, &ins, &outs, &names)
+            })
+            .collect();
+        Ok(Json(Operations { days, capped: capped_in || capped_out }))
+    }
+}
+
+/// Rows per page of a status scan (Hostaway's default page size).
+const STATUS_PAGE: u32 = 100;
+/// Pages a status scan reads at most.
+const STATUS_PAGES: u32 = 5;
+/// Pages of one guest's reservations read at most.
+const GUEST_PAGES: u32 = 3;
+/// Pages of arrivals (and of departures) read at most.
+const DAY_PAGES: u32 = 3;
+/// Rows per page of a full walk.
+const WALK_PAGE: u32 = 100;
+/// Guests listed at most by find_guest.
+const MAX_GUESTS: usize = 20;
+/// Days arrivals_and_departures covers at most.
+const MAX_DAYS: u32 = 14;
+
+/// Every reservation status Hostaway documents, as it spells them.
+const STATUSES: &[&str] = &[
+    "new",
+    "modified",
+    "cancelled",
+    "ownerStay",
+    "pending",
+    "awaitingPayment",
+    "declined",
+    "expired",
+    "unconfirmed",
+    "awaitingGuestVerification",
+    "inquiry",
+    "inquiryPreapproved",
+    "inquiryDenied",
+    "inquiryTimedout",
+    "inquiryNotPossible",
+    "unknown",
+];
+
+/// Channels by the names the tools use: (name, Hostaway channelId).
+const CHANNELS: &[(&str, i64)] =
+    &[("airbnb", 2018), ("booking", 2005), ("vrbo", 2002), ("direct", 2000), ("booking_engine", 2013)];
+
+/// The listReservations filters a tool sends; its Debug text is the cache key.
+#[derive(Clone, Debug, Default)]
+struct Filter {
+    listing_id: Option<i64>,
+    name: Option<String>,
+    email: Option<String>,
+    arrival: (Option<NaiveDate>, Option<NaiveDate>),
+    departure: (Option<NaiveDate>, Option<NaiveDate>),
+    channel_id: Option<i64>,
+    /// Sort by arrival date instead of Hostaway's default (newest change first).
+    by_arrival: bool,
+}
+
+/// Reads `channel`, as a name or a channel id.
+fn channel(value: &str) -> Result<i64, ToolError> {
+    let wanted = value.trim().to_lowercase().replace([' ', '-', '.'], "_");
+    let alias = match wanted.as_str() {
+        "airbnbofficial" => "airbnb",
+        "booking_com" | "bookingcom" => "booking",
+        "homeaway" => "vrbo",
+        "bookingengine" => "booking_engine",
+        other => other,
+    };
+    if let Some((_, id)) = CHANNELS.iter().find(|(name, _)| *name == alias) {
+        return Ok(*id);
+    }
+    match wanted.parse::<i64>() {
+        Ok(id) if id > 0 => Ok(id),
+        _ => Err(ToolError::invalid(
+            "channel",
+            format!("{value:?} is not a channel; use airbnb, booking, vrbo, direct, booking_engine or a channel id"),
+        )),
+    }
+}
+
+/// The readable name of a reservation's channel.
+fn channel_name(r: &types::Reservation) -> String {
+    match CHANNELS.iter().find(|(_, id)| Some(*id) == r.channel_id) {
+        Some((name, _)) => (*name).to_string(),
+        None => r.channel_name.clone().unwrap_or_else(|| format!("channel {}", r.channel_id.unwrap_or_default())),
+    }
+}
+
+/// Reads one `status` value in any case, as Hostaway spells it.
+fn status(value: &str) -> Result<&'static str, ToolError> {
+    let wanted = value.trim();
+    STATUSES.iter().find(|s| s.eq_ignore_ascii_case(wanted)).copied().ok_or_else(|| {
+        ToolError::invalid("status", format!("{value:?} is not a Hostaway status; use some of {}", STATUSES.join(", ")))
+    })
+}
+
+/// Statuses whose reservations hold the calendar: stays that happened or will happen.
+fn occupies(status: &str) -> bool {
+    matches!(status, "new" | "modified" | "pending" | "awaitingPayment" | "awaitingGuestVerification" | "ownerStay")
+}
+
+/// Checks that a range's end is not before its start.
+fn ordered(
+    (start, end): (Option<NaiveDate>, Option<NaiveDate>),
+    end_field: &'static str,
+    start_field: &'static str,
+) -> Result<(), ToolError> {
+    match (start, end) {
+        (Some(start), Some(end)) if end < start => {
+            Err(ToolError::invalid(end_field, format!("must not be before {start_field} (the range is inclusive)")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A trimmed, non-empty text argument.
+fn text(value: Option<&str>) -> Option<String> {
+    value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
+}
+
+/// Accepts a string or a number (models send channel ids either way).
+fn text_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either {
+        Text(String),
+        Number(i64),
+    }
+    Ok(Option::<Either>::deserialize(deserializer)?.map(|value| match value {
+        Either::Text(text) => text,
+        Either::Number(n) => n.to_string(),
+    }))
+}
+
+/// One page of listReservations through the cache; records Hostaway's `count` of the first page.
+async fn fetch(
+    gateway: &Gateway,
+    filter: &Filter,
+    limit: u32,
+    after_id: Option<i64>,
+    first_total: &OnceLock<u64>,
+) -> Result<Page<types::Reservation>, GatewayError> {
+    let list = list_page(gateway, filter, limit, after_id).await?;
+    let total = list.count.map(|c| c.max(0) as u64);
+    if let Some(total) = total {
+        let _ = first_total.set(total);
+    }
+    Ok(Page { items: list.result, total })
+}
+
+/// One cached listReservations call.
+async fn list_page(
+    gateway: &Gateway,
+    filter: &Filter,
+    limit: u32,
+    after_id: Option<i64>,
+) -> Result<types::ReservationList, GatewayError> {
+    let key = ReadKey {
+        operation: "listReservations",
+        params: format!("{filter:?}|limit={limit}|after={after_id:?}"),
+        scope: Scope::default(),
+    };
+    gateway
+        .read(key, |client| {
+            let filter = filter.clone();
+            async move {
+                let mut call = client.list_reservations().limit(NonZeroU32::new(limit).unwrap_or(NonZeroU32::MIN));
+                if let Some(id) = after_id {
+                    call = call.after_id(id);
+                }
+                if filter.by_arrival {
+                    call = call.sort_order(types::ReservationSortOrder::ArrivalDate);
+                }
+                if let Some(id) = filter.listing_id {
+                    call = call.listing_id(id);
+                }
+                if let Some(name) = filter.name {
+                    call = call.match_(name);
+                }
+                if let Some(email) = filter.email {
+                    call = call.guest_email(email);
+                }
+                if let Some(id) = filter.channel_id {
+                    call = call.channel_id(id);
+                }
+                if let Some(date) = filter.arrival.0 {
+                    call = call.arrival_start_date(date);
+                }
+                if let Some(date) = filter.arrival.1 {
+                    call = call.arrival_end_date(date);
+                }
+                if let Some(date) = filter.departure.0 {
+                    call = call.departure_start_date(date);
+                }
+                if let Some(date) = filter.departure.1 {
+                    call = call.departure_end_date(date);
+                }
+                call.send().await
+            }
+        })
+        .await
+}
+
+/// Every reservation matching `filter`, at most `max_pages` pages; stops at the first short page
+/// so a small result costs one call. Returns whether the walk stopped at its cap.
+async fn walk(
+    gateway: &Gateway,
+    filter: &Filter,
+    max_pages: u32,
+) -> Result<(Vec<types::Reservation>, bool), GatewayError> {
+    let caps = Caps { max_pages, max_items: (WALK_PAGE * max_pages) as usize };
+    let mut pager = Pager::after_id(WALK_PAGE, caps, |r: &types::Reservation| r.id);
+    let mut all = Vec::new();
+    while let Some(page) = pager
+        .next_page(|request| async move {
+            list_page(gateway, filter, request.limit, request.after_id)
+                .await
+                .map(|list| Page { items: list.result, total: None })
+        })
+        .await?
+    {
+        let short = page.len() < WALK_PAGE as usize;
+        all.extend(page);
+        if short {
+            return Ok((all, false));
+        }
+    }
+    Ok((all, pager.capped()))
+}
+
+/// Shapes a reservation.
+fn row(r: &types::Reservation, detail: Detail) -> ReservationRow {
+    let currency = r.currency.clone().unwrap_or_else(|| "EUR".into());
+    let money = |amount: Option<f64>| amount.map(|a| Money::new(a, currency.clone()));
+    let more = (detail == Detail::Full).then(|| ReservationDetails {
+        email: r.guest_email.clone(),
+        phone: r.phone.clone(),
+        guest_country: r.guest_country.clone(),
+        adults: r.adults,
+        children: r.children,
+        guest_note: r.guest_note.clone(),
+        host_note: r.host_note.clone(),
+        confirmation_code: r.confirmation_code.clone(),
+        booked_at: r.reservation_date.clone(),
+        check_in_hour: r.check_in_time,
+        check_out_hour: r.check_out_time,
+        channel_commission: money(r.channel_commission_amount),
+        cleaning_fee: money(r.cleaning_fee),
+        tax: money(r.tax_amount),
+        remaining_balance: money(r.remaining_balance),
+        paid: r.is_paid.map(|v| v == 1),
+        cancelled_at: r.cancellation_date.clone(),
+        cancelled_by: r.cancelled_by.clone(),
+    });
+    ReservationRow {
+        reservation_id: r.id,
+        listing_id: r.listing_map_id,
+        guest_name: r.guest_name.clone(),
+        check_in: r.arrival_date.to_string(),
+        check_out: r.departure_date.to_string(),
+        nights: nights(r),
+        guests: r.number_of_guests,
+        status: r.status.to_string(),
+        channel: channel_name(r),
+        total: money(r.total_price),
+        more,
+    }
+}
+
+/// Nights of a stay, from its dates.
+fn nights(r: &types::Reservation) -> i64 {
+    (r.departure_date - r.arrival_date).num_days()
+}
+
+/// Sums up one guest's reservations.
+fn profile(mut reservations: Vec<types::Reservation>, today: NaiveDate) -> GuestProfile {
+    reservations.sort_by_key(|r| (r.arrival_date, r.id));
+    let stays: Vec<&types::Reservation> = reservations.iter().filter(|r| occupies(&r.status)).collect();
+    let latest = reservations.last();
+    let currency = stays.iter().find_map(|r| r.currency.clone()).unwrap_or_else(|| "EUR".into());
+    let spent: f64 = stays.iter().filter_map(|r| r.total_price).sum();
+    let upcoming = stays.iter().find(|r| r.arrival_date >= today).map(|r| UpcomingStay {
+        reservation_id: r.id,
+        listing_id: r.listing_map_id,
+        check_in: r.arrival_date.to_string(),
+        check_out: r.departure_date.to_string(),
+    });
+    let mut reservation_ids: Vec<i64> = reservations.iter().map(|r| r.id).collect();
+    reservation_ids.sort_unstable();
+    GuestProfile {
+        guest_name: latest.and_then(|r| r.guest_name.clone()),
+        email: latest.and_then(|r| r.guest_email.clone()),
+        phone: reservations.iter().rev().find_map(|r| r.phone.clone()),
+        stays: stays.len() as u32,
+        nights: stays.iter().map(|r| nights(r)).sum(),
+        total_spent: (!stays.is_empty()).then(|| Money::new(spent, currency)),
+        first_check_in: stays.first().map(|r| r.arrival_date.to_string()),
+        last_check_out: stays.iter().map(|r| r.departure_date).max().map(|d| d.to_string()),
+        upcoming,
+        reservation_ids,
+    }
+}
+
+/// One day's check-ins, check-outs and turnovers.
+fn day(
+    date: NaiveDate,
+    ins: &[&types::Reservation],
+    outs: &[&types::Reservation],
+    names: &HashMap<i64, String>,
+) -> DayOperations {
+    let movement = |r: &types::Reservation, hour: Option<i32>| Movement {
+        reservation_id: r.id,
+        listing_id: r.listing_map_id,
+        listing_name: names.get(&r.listing_map_id).cloned(),
+        guest_name: r.guest_name.clone(),
+        guests: r.number_of_guests,
+        nights: nights(r),
+        hour,
+    };
+    let by_listing = |a: &Movement, b: &Movement| {
+        (&a.listing_name, a.listing_id, a.reservation_id).cmp(&(&b.listing_name, b.listing_id, b.reservation_id))
+    };
+    let mut check_ins: Vec<Movement> = ins.iter().map(|r| movement(r, r.check_in_time)).collect();
+    let mut check_outs: Vec<Movement> = outs.iter().map(|r| movement(r, r.check_out_time)).collect();
+    check_ins.sort_by(by_listing);
+    check_outs.sort_by(by_listing);
+    let mut turnovers: Vec<Turnover> = outs
+        .iter()
+        .filter_map(|out| {
+            let arriving = ins.iter().find(|r| r.listing_map_id == out.listing_map_id)?;
+            Some(Turnover {
+                listing_id: out.listing_map_id,
+                listing_name: names.get(&out.listing_map_id).cloned(),
+                check_out_reservation_id: out.id,
+                check_in_reservation_id: arriving.id,
+                check_out_hour: out.check_out_time,
+                check_in_hour: arriving.check_in_time,
+            })
+        })
+        .collect();
+    turnovers.sort_by(|a, b| (&a.listing_name, a.listing_id).cmp(&(&b.listing_name, b.listing_id)));
+    DayOperations { date: date.to_string(), check_ins, check_outs, turnovers }
+}
