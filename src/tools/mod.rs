@@ -9,6 +9,8 @@ pub mod args;
 pub mod error;
 pub mod guard;
 
+mod finance;
+mod inbox;
 mod listings;
 
 use std::sync::Arc;
@@ -39,7 +41,7 @@ impl ToolContext {
 
 /// Every tool, reads and writes.
 pub fn all() -> ToolRouter<HostawayServer> {
-    HostawayServer::listing_tools()
+    HostawayServer::listing_tools() + HostawayServer::inbox_tools() + HostawayServer::finance_tools()
 }
 
 /// Whether a tool changes anything (its `readOnlyHint` is not true).
