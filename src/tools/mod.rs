@@ -10,6 +10,8 @@ pub mod error;
 pub mod guard;
 
 mod availability;
+mod finance;
+mod inbox;
 mod listings;
 mod reservations;
 
@@ -41,7 +43,11 @@ impl ToolContext {
 
 /// Every tool, reads and writes.
 pub fn all() -> ToolRouter<HostawayServer> {
-    HostawayServer::listing_tools() + HostawayServer::availability_tools() + HostawayServer::reservation_tools()
+    HostawayServer::listing_tools()
+    + HostawayServer::availability_tools()
+    + HostawayServer::reservation_tools()
+    + HostawayServer::inbox_tools()
+    + HostawayServer::finance_tools()
 }
 
 /// Whether a tool changes anything (its `readOnlyHint` is not true).

@@ -1,0 +1,660 @@
+//! Money: revenue over a period, and what one booking costs, what is paid and what is due.
+
+use std::{collections::HashMap, num::NonZeroU32};
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+use rmcp::{Json, handler::server::wrapper::Parameters, tool, tool_router};
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+use super::{
+    args::{self, Money, Range},
+    error::ToolError,
+};
+use crate::{
+    hostaway::{
+        cache::{ReadKey, Scope},
+        finance_form::FinanceReportRequest,
+        types,
+    },
+    server::HostawayServer,
+};
+
+/// How `revenue_report` splits its figures.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupBy {
+    /// One row per listing.
+    Listing,
+    /// One row per booking channel (airbnbOfficial, bookingcom, direct, ...).
+    Channel,
+    /// One row per calendar month (a stay across a month end is split by its nights).
+    Month,
+    /// One row for the whole portfolio (default).
+    #[default]
+    Total,
+}
+
+/// Arguments of `revenue_report`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevenueReportArgs {
+    /// First night of the period, YYYY-MM-DD.
+    pub start_date: String,
+    /// Last night of the period, YYYY-MM-DD, inclusive; at most 366 days after start_date counting both.
+    pub end_date: String,
+    /// "listing", "channel", "month" or "total" (default).
+    #[serde(default, deserialize_with = "group_by")]
+    pub group_by: GroupBy,
+    /// Only these listings (ids from search_listings); the whole portfolio when absent.
+    #[serde(default, deserialize_with = "listing_ids")]
+    pub listing_ids: Option<Vec<i64>>,
+}
+
+/// Figures of one group (or of the whole period).
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct RevenueRow {
+    /// The listing's name, the channel's name, the month (YYYY-MM) or "total".
+    pub group: String,
+    /// The listing's id, in rows grouped by listing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listing_id: Option<i64>,
+    /// Bookings with at least one night in the group.
+    pub bookings: u64,
+    /// Booked nights inside the period.
+    pub nights_sold: i64,
+    /// Nights that could have been sold: days in the period, times the listings counted.
+    pub available_nights: i64,
+    /// nights_sold / available_nights, 0 to 1.
+    pub occupancy: f64,
+    /// Nightly rates plus extra-guest charges, for the nights inside the period.
+    pub room_revenue: Money,
+    /// Accommodation fee as Hostaway reports it (room revenue plus cleaning), for the nights inside the period.
+    pub accommodation_revenue: Money,
+    /// Average daily rate: room_revenue / nights_sold (absent when nothing was sold).
+    pub adr: Option<Money>,
+    /// Revenue per available night: room_revenue / available_nights.
+    pub revpar: Money,
+    /// What the owners receive after channel fees and the manager's commission, for the nights inside the period.
+    pub owner_payout: Money,
+}
+
+/// Revenue over a period.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RevenueReport {
+    /// First night of the period.
+    pub start_date: String,
+    /// Last night of the period (inclusive).
+    pub end_date: String,
+    /// How the rows are split.
+    pub group_by: GroupBy,
+    /// Listings counted for available nights.
+    pub listings: u64,
+    /// One row per group.
+    pub groups: Vec<RevenueRow>,
+    /// The whole period.
+    pub totals: RevenueRow,
+}
+
+/// Arguments of `payments_for_reservation`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentsForReservationArgs {
+    /// Hostaway's reservation id (the `reservation_id` other tools return, not the channel's code).
+    #[serde(deserialize_with = "args::int")]
+    pub reservation_id: i64,
+}
+
+/// One guest charge.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct ChargeRow {
+    /// What it is for, e.g. Deposit or Balance.
+    pub title: Option<String>,
+    /// The amount charged or to charge.
+    pub amount: Money,
+    /// awaiting, paid, failed, pause or cancelled.
+    pub status: Option<String>,
+    /// When it is (or was) scheduled, ISO 8601 UTC.
+    pub scheduled_for: Option<String>,
+    /// When it was charged, ISO 8601 (absent until it is).
+    pub charged_at: Option<String>,
+    /// Payment method, e.g. credit_card or bank_transfer.
+    pub method: Option<String>,
+}
+
+/// One line of the price breakdown.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct BreakdownRow {
+    /// Hostaway's field name, e.g. baseRate, cleaningFee, totalPrice.
+    pub name: String,
+    /// Its display title.
+    pub title: Option<String>,
+    /// Its amount.
+    pub amount: Money,
+}
+
+/// What a booking costs, what is paid and what is due.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ReservationPayments {
+    /// The reservation's id.
+    pub reservation_id: i64,
+    /// The booking channel, e.g. airbnbOfficial or direct.
+    pub channel: Option<String>,
+    /// The booking's status.
+    pub status: String,
+    /// What the guest pays in all.
+    pub total: Money,
+    /// Charges collected so far.
+    pub paid: Money,
+    /// Charges not yet paid (awaiting, failed or paused; cancelled charges are left out).
+    pub due: Money,
+    /// The guest charges, in Hostaway's order.
+    pub charges: Vec<ChargeRow>,
+    /// The price breakdown (finance fields).
+    pub breakdown: Vec<BreakdownRow>,
+    /// Said when the channel collects the guest's payment itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Days before the period whose arrivals are read, so stays that began earlier are counted.
+const LOOKBACK_DAYS: i64 = 31;
+/// Longest period of a revenue report, in days.
+const MAX_DAYS: i64 = 366;
+/// Listings read for names and the portfolio size.
+const LISTINGS_PAGE: u32 = 100;
+/// Reservation statuses that earn revenue.
+const EARNING_STATUSES: [&str; 2] = ["new", "modified"];
+
+#[tool_router(router = finance_tools, vis = "pub(crate)")]
+impl HostawayServer {
+    /// Revenue, nights sold, occupancy, ADR and RevPAR over a period (at most 366 days), for the
+    /// whole portfolio or split by listing, channel or month. Counts confirmed bookings (statuses new
+    /// and modified; owner stays and cancellations are left out) by their nights inside the period:
+    /// a stay crossing the period's edge contributes only those nights and the same share of its money.
+    /// Stays longer than 31 nights that began before the period are not seen. For one booking's money
+    /// use payments_for_reservation.
+    #[tool(
+        name = "revenue_report",
+        title = "Revenue report",
+        annotations(
+            title = "Revenue report",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn revenue_report(
+        &self,
+        Parameters(args): Parameters<RevenueReportArgs>,
+    ) -> Result<Json<RevenueReport>, ToolError> {
+        let range = Range::parse(&args.start_date, &args.end_date, MAX_DAYS)?;
+        let filter = match args.listing_ids {
+            Some(ids) if ids.is_empty() => {
+                return Err(ToolError::invalid("listing_ids", "give at least one listing id, or leave it out"));
+            }
+            Some(ids) if ids.len() > LISTINGS_PAGE as usize => {
+                return Err(ToolError::invalid("listing_ids", format!("at most {LISTINGS_PAGE} listings")));
+            }
+            Some(mut ids) => {
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            }
+            None => Vec::new(),
+        };
+        let request = FinanceReportRequest {
+            listing_map_ids: filter.clone(),
+            from_date: Some(range.start - Duration::days(LOOKBACK_DAYS)),
+            to_date: Some(range.end),
+            date_type: Some("arrivalDate".into()),
+            statuses: EARNING_STATUSES.iter().map(|s| s.to_string()).collect(),
+            ..FinanceReportRequest::default()
+        };
+        let gateway = &self.ctx.gateway;
+        let report_key =
+            ReadKey { operation: "getConsolidatedReport", params: format!("{:?}", request), scope: Scope::default() };
+        let listings_key =
+            ReadKey { operation: "listListings", params: format!("limit={LISTINGS_PAGE}"), scope: Scope::default() };
+        let (report, listings) = tokio::join!(
+            gateway.read(report_key, move |client| {
+                let request = request.clone();
+                async move { client.get_consolidated_report().body(request).send().await }
+            }),
+            gateway.read(listings_key, |client| async move {
+                client.list_listings().limit(NonZeroU32::new(LISTINGS_PAGE).unwrap_or(NonZeroU32::MIN)).send().await
+            }),
+        );
+        let (report, listings) = (report?.result, listings?);
+        let portfolio = Portfolio::new(&listings, &filter)?;
+        let stays = read_rows(&report, &portfolio)?;
+        let currency = report
+            .currency
+            .clone()
+            .or_else(|| listings.result.first().and_then(|l| l.currency_code.clone()))
+            .unwrap_or_else(|| "EUR".into());
+        let (groups, totals) = summarize(&stays, &portfolio, range, args.group_by, &currency);
+        Ok(Json(RevenueReport {
+            start_date: range.start.to_string(),
+            end_date: range.end.to_string(),
+            group_by: args.group_by,
+            listings: portfolio.count,
+            groups,
+            totals,
+        }))
+    }
+
+    /// What one booking costs, what the guest has paid and what is still due: the guest charges
+    /// (deposit, balance, with status and dates) and the price breakdown (nightly rate, cleaning,
+    /// taxes, channel fee). Says so when Airbnb or Booking.com collects the payment itself. For
+    /// revenue over many bookings use revenue_report.
+    #[tool(
+        name = "payments_for_reservation",
+        title = "Payments for reservation",
+        annotations(
+            title = "Payments for reservation",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn payments_for_reservation(
+        &self,
+        Parameters(args): Parameters<PaymentsForReservationArgs>,
+    ) -> Result<Json<ReservationPayments>, ToolError> {
+        let id = args.reservation_id;
+        if id <= 0 {
+            return Err(ToolError::invalid("reservation_id", "must be a positive Hostaway reservation id"));
+        }
+        let gateway = &self.ctx.gateway;
+        let scope = Scope::reservation(id, None);
+        let key = |operation| ReadKey { operation, params: id.to_string(), scope };
+        let (reservation, charges, fields) = tokio::join!(
+            gateway.read(key("getReservation"), move |client| async move {
+                client.get_reservation().reservation_id(id).send().await
+            }),
+            gateway.read(key("listGuestCharges"), move |client| async move {
+                client
+                    .list_guest_charges()
+                    .reservation_id(id)
+                    .limit(NonZeroU32::new(LISTINGS_PAGE).unwrap_or(NonZeroU32::MIN))
+                    .send()
+                    .await
+            }),
+            gateway.read(key("listFinanceFields"), move |client| async move {
+                client.list_finance_fields().reservation_id(id).send().await
+            }),
+        );
+        let reservation = reservation?.result;
+        let (charges, fields) = (charges?.result, fields?.result);
+        let currency = reservation.currency.clone().unwrap_or_else(|| "EUR".into());
+        let money = |amount: f64| Money::new(amount, currency.clone());
+        let paid: f64 = charges
+            .iter()
+            .filter(|c| c.status.as_deref() == Some("paid"))
+            .map(|c| c.captured_amount.or(c.amount).unwrap_or(0.0))
+            .sum();
+        let due: f64 = charges
+            .iter()
+            .filter(|c| !matches!(c.status.as_deref(), Some("paid" | "cancelled")))
+            .map(|c| c.amount.unwrap_or(0.0))
+            .sum();
+        let collector = match reservation.channel_id {
+            Some(2018) => Some("Airbnb"),
+            Some(2005) => Some("Booking.com"),
+            _ => None,
+        };
+        let note = collector.filter(|_| charges.is_empty()).map(|channel| {
+            format!(
+                "{channel} collects this guest's payment itself and pays out to you, so Hostaway holds no guest \
+                 charges for it; paid and due cover only charges made through Hostaway."
+            )
+        });
+        Ok(Json(ReservationPayments {
+            reservation_id: reservation.id,
+            channel: reservation.channel_name.clone(),
+            status: reservation.status.to_string(),
+            total: money(reservation.total_price.unwrap_or(0.0)),
+            paid: money(paid),
+            due: money(due),
+            charges: charges
+                .iter()
+                .map(|c| ChargeRow {
+                    title: c.title.clone(),
+                    amount: Money::new(c.amount.unwrap_or(0.0), c.currency.clone().unwrap_or_else(|| currency.clone())),
+                    status: c.status.clone(),
+                    scheduled_for: c.scheduled_date.as_deref().map(iso),
+                    charged_at: c.charge_date.as_deref().map(iso),
+                    method: c.payment_method.clone(),
+                })
+                .collect(),
+            breakdown: fields
+                .iter()
+                .filter(|f| f.is_deleted != Some(1))
+                .map(|f| BreakdownRow { name: f.name.clone(), title: f.title.clone(), amount: money(f.total) })
+                .collect(),
+            note,
+        }))
+    }
+}
+
+/// Reads `group_by`, naming the argument when the value is not one of the four.
+fn group_by<'de, D: Deserializer<'de>>(deserializer: D) -> Result<GroupBy, D::Error> {
+    match Option::<String>::deserialize(deserializer)?.as_deref().map(str::trim) {
+        None => Ok(GroupBy::default()),
+        Some("listing") => Ok(GroupBy::Listing),
+        Some("channel") => Ok(GroupBy::Channel),
+        Some("month") => Ok(GroupBy::Month),
+        Some("total") => Ok(GroupBy::Total),
+        Some(other) => Err(serde::de::Error::custom(format!(
+            "invalid argument `group_by`: {other:?} is not accepted; use listing, channel, month or total"
+        ))),
+    }
+}
+
+/// Reads `listing_ids`, accepting numbers or numeric strings.
+fn listing_ids<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<i64>>, D::Error> {
+    #[derive(Deserialize)]
+    struct Id(#[serde(deserialize_with = "args::int")] i64);
+    Ok(Option::<Vec<Id>>::deserialize(deserializer)?.map(|ids| ids.into_iter().map(|Id(id)| id).collect()))
+}
+
+/// The listings a report counts: their names, for rows that name rather than number their listing.
+struct Portfolio {
+    /// Listings in scope, by id, with their names (a name may be unknown past the first page).
+    listings: Vec<(i64, Option<String>)>,
+    /// Listing id by name, for names only one listing has.
+    by_name: HashMap<String, i64>,
+    /// Listings counted for available nights.
+    count: u64,
+}
+
+impl Portfolio {
+    fn new(page: &types::ListingList, filter: &[i64]) -> Result<Self, ToolError> {
+        let names: HashMap<i64, String> = page.result.iter().map(|l| (l.id, l.name.clone())).collect();
+        let mut seen: HashMap<String, Option<i64>> = HashMap::new();
+        for listing in &page.result {
+            seen.entry(listing.name.clone()).and_modify(|id| *id = None).or_insert(Some(listing.id));
+        }
+        let by_name = seen.into_iter().filter_map(|(name, id)| id.map(|id| (name, id))).collect();
+        let total = page.count.map_or(page.result.len() as u64, |c| c.max(0) as u64);
+        let complete = total <= page.result.len() as u64;
+        if filter.is_empty() {
+            let listings = page.result.iter().map(|l| (l.id, Some(l.name.clone()))).collect();
+            return Ok(Self { listings, by_name, count: total });
+        }
+        if let Some(unknown) = filter.iter().find(|id| complete && !names.contains_key(id)) {
+            return Err(ToolError::invalid(
+                "listing_ids",
+                format!("there is no listing {unknown}; take ids from search_listings"),
+            ));
+        }
+        let listings = filter.iter().map(|id| (*id, names.get(id).cloned())).collect();
+        Ok(Self { listings, by_name, count: filter.len() as u64 })
+    }
+}
+
+/// One stay from the report, with the money that its nights share.
+struct Stay {
+    listing_id: Option<i64>,
+    listing_name: String,
+    channel: String,
+    arrival: NaiveDate,
+    departure: NaiveDate,
+    room: f64,
+    accommodation: f64,
+    payout: f64,
+}
+
+/// Reads the report's rows by column name (Hostaway sends them positionally, aligned with `columns`).
+fn read_rows(report: &types::FinanceReport, portfolio: &Portfolio) -> Result<Vec<Stay>, ToolError> {
+    let index: HashMap<&str, usize> = report.columns.iter().enumerate().map(|(i, c)| (c.name.as_str(), i)).collect();
+    let required = |name: &str| {
+        index.get(name).copied().ok_or_else(|| {
+            ToolError::Refused(format!("Hostaway's consolidated report has no `{name}` column; cannot compute revenue"))
+        })
+    };
+    let (arrival, departure) = (required("arrivalDate")?, required("departureDate")?);
+    let (base, accommodation, payout) =
+        (required("baseRate")?, required("accommodationFee")?, required("ownerPayout")?);
+    let extra = index.get("priceForExtraPerson").copied();
+    let listing_id = index.get("listingMapId").or_else(|| index.get("listingId")).copied();
+    let listing_name = index.get("listingName").copied();
+    let channel = index.get("channelName").copied();
+    let status = index.get("status").copied();
+    let mut stays = Vec::new();
+    for row in &report.rows {
+        let cell = |i: Option<usize>| i.and_then(|i| row.get(i));
+        // Rows that are not a stay (e.g. a totals line) have no dates.
+        let (Some(arrival), Some(departure)) = (date(cell(Some(arrival))), date(cell(Some(departure)))) else {
+            continue;
+        };
+        if cell(status).and_then(Value::as_str).is_some_and(|s| !EARNING_STATUSES.contains(&s)) {
+            continue;
+        }
+        let name = cell(listing_name).and_then(Value::as_str).unwrap_or_default().to_string();
+        let id = cell(listing_id).and_then(number).map(|n| n as i64).or_else(|| portfolio.by_name.get(&name).copied());
+        let amount = |i: Option<usize>| cell(i).and_then(number).unwrap_or(0.0);
+        stays.push(Stay {
+            listing_id: id,
+            listing_name: name,
+            channel: cell(channel).and_then(Value::as_str).unwrap_or("unknown").to_string(),
+            arrival,
+            departure,
+            room: amount(Some(base)) + amount(extra),
+            accommodation: amount(Some(accommodation)),
+            payout: amount(Some(payout)),
+        });
+    }
+    Ok(stays)
+}
+
+/// A cell as a number (Hostaway may send money as text).
+fn number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().replace(',', "").parse().ok(),
+        _ => None,
+    }
+}
+
+/// A cell as a date (YYYY-MM-DD, possibly followed by a time).
+fn date(value: Option<&Value>) -> Option<NaiveDate> {
+    value.and_then(Value::as_str).and_then(|s| s.get(..10)).and_then(|d| d.parse().ok())
+}
+
+/// Running sums of one group.
+#[derive(Default)]
+struct Tally {
+    label: String,
+    listing_id: Option<i64>,
+    available: i64,
+    bookings: u64,
+    nights: i64,
+    room: f64,
+    accommodation: f64,
+    payout: f64,
+}
+
+impl Tally {
+    fn new(label: String, listing_id: Option<i64>, available: i64) -> Self {
+        Self { label, listing_id, available, ..Self::default() }
+    }
+
+    /// Adds `nights` of `stay`, with the same share of its money.
+    fn add(&mut self, stay: &Stay, nights: i64) {
+        let share = nights as f64 / (stay.departure - stay.arrival).num_days() as f64;
+        self.bookings += 1;
+        self.nights += nights;
+        self.room += stay.room * share;
+        self.accommodation += stay.accommodation * share;
+        self.payout += stay.payout * share;
+    }
+
+    fn row(&self, currency: &str) -> RevenueRow {
+        let money = |amount: f64| Money::new(amount, currency);
+        let ratio = |part: f64, whole: i64| if whole > 0 { part / whole as f64 } else { 0.0 };
+        RevenueRow {
+            group: self.label.clone(),
+            listing_id: self.listing_id,
+            bookings: self.bookings,
+            nights_sold: self.nights,
+            available_nights: self.available,
+            occupancy: (ratio(self.nights as f64, self.available) * 10_000.0).round() / 10_000.0,
+            room_revenue: money(self.room),
+            accommodation_revenue: money(self.accommodation),
+            adr: (self.nights > 0).then(|| money(ratio(self.room, self.nights))),
+            revpar: money(ratio(self.room, self.available)),
+            owner_payout: money(self.payout),
+        }
+    }
+}
+
+/// The first day of the month after `date`'s.
+fn next_month(date: NaiveDate) -> NaiveDate {
+    let (year, month) = if date.month() == 12 { (date.year() + 1, 1) } else { (date.year(), date.month() + 1) };
+    NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(NaiveDate::MAX)
+}
+
+/// The period's nights split by calendar month: (month, first night, night after the last).
+fn months(start: NaiveDate, end: NaiveDate) -> Vec<(String, NaiveDate, NaiveDate)> {
+    let mut parts = Vec::new();
+    let mut from = start;
+    while from < end {
+        let to = next_month(from).min(end);
+        parts.push((from.format("%Y-%m").to_string(), from, to));
+        from = to;
+    }
+    parts
+}
+
+/// Tallies in the order their groups were first met, found by key.
+#[derive(Default)]
+struct Groups {
+    tallies: Vec<Tally>,
+    at: HashMap<String, usize>,
+}
+
+impl Groups {
+    /// The tally of `key`, made by `make` the first time.
+    fn entry(&mut self, key: String, make: impl FnOnce() -> Tally) -> &mut Tally {
+        let tallies = &mut self.tallies;
+        let at = *self.at.entry(key).or_insert_with(|| {
+            tallies.push(make());
+            tallies.len() - 1
+        });
+        &mut self.tallies[at]
+    }
+}
+
+/// Groups and totals of `stays` over `range`; money is prorated by nights inside each group.
+fn summarize(
+    stays: &[Stay],
+    portfolio: &Portfolio,
+    range: Range,
+    group_by: GroupBy,
+    currency: &str,
+) -> (Vec<RevenueRow>, RevenueRow) {
+    let (start, end) = (range.start, range.end + Duration::days(1));
+    let days = range.days();
+    let listings = portfolio.count as i64;
+    let mut total = Tally::new("total".into(), None, listings * days);
+    let mut groups = Groups::default();
+    // Every listing and month of the period gets a row, sold or not.
+    match group_by {
+        GroupBy::Listing => {
+            for (id, name) in &portfolio.listings {
+                let label = name.clone().unwrap_or_else(|| format!("listing {id}"));
+                groups.entry(format!("id:{id}"), || Tally::new(label, Some(*id), days));
+            }
+        }
+        GroupBy::Month => {
+            for (month, from, to) in months(start, end) {
+                groups.entry(month.clone(), || Tally::new(month, None, listings * (to - from).num_days()));
+            }
+        }
+        GroupBy::Channel | GroupBy::Total => {}
+    }
+    for stay in stays {
+        let (from, to) = (stay.arrival.max(start), stay.departure.min(end));
+        if from >= to {
+            continue;
+        }
+        total.add(stay, (to - from).num_days());
+        match group_by {
+            GroupBy::Total => {}
+            GroupBy::Listing => {
+                let key =
+                    stay.listing_id.map_or_else(|| format!("name:{}", stay.listing_name), |id| format!("id:{id}"));
+                groups
+                    .entry(key, || Tally::new(stay.listing_name.clone(), stay.listing_id, days))
+                    .add(stay, (to - from).num_days());
+            }
+            GroupBy::Channel => {
+                groups
+                    .entry(stay.channel.clone(), || Tally::new(stay.channel.clone(), None, listings * days))
+                    .add(stay, (to - from).num_days());
+            }
+            GroupBy::Month => {
+                // Every month of the period already has its row.
+                for (month, month_from, month_to) in months(from, to) {
+                    groups.entry(month, Tally::default).add(stay, (month_to - month_from).num_days());
+                }
+            }
+        }
+    }
+    let mut rows: Vec<RevenueRow> = match group_by {
+        GroupBy::Total => vec![total.row(currency)],
+        _ => groups.tallies.iter().map(|g| g.row(currency)).collect(),
+    };
+    if matches!(group_by, GroupBy::Listing | GroupBy::Channel) {
+        rows.sort_by(|a, b| b.room_revenue.amount.total_cmp(&a.room_revenue.amount).then(a.group.cmp(&b.group)));
+    }
+    (rows, total.row(currency))
+}
+
+/// A Hostaway datetime ("YYYY-MM-DD HH:MM:SS", UTC) as ISO 8601; a bare date or other text is passed on.
+fn iso(stamp: &str) -> String {
+    NaiveDateTime::parse_from_str(stamp.trim(), "%Y-%m-%d %H:%M:%S")
+        .map_or_else(|_| stamp.to_string(), |at| at.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn months_split_a_period_at_month_ends() {
+        let parts = months(day("2027-01-30"), day("2027-03-02"));
+        let spans: Vec<_> = parts.iter().map(|(m, f, t)| (m.as_str(), (*t - *f).num_days())).collect();
+        assert_eq!(spans, [("2027-01", 2), ("2027-02", 28), ("2027-03", 1)]);
+    }
+
+    #[test]
+    fn a_stay_across_the_edge_counts_its_share() {
+        let stay = Stay {
+            listing_id: Some(1),
+            listing_name: "A".into(),
+            channel: "direct".into(),
+            arrival: day("2027-01-29"),
+            departure: day("2027-02-02"),
+            room: 400.0,
+            accommodation: 440.0,
+            payout: 300.0,
+        };
+        let portfolio = Portfolio { listings: vec![(1, Some("A".into()))], by_name: HashMap::new(), count: 1 };
+        let range = Range::parse("2027-02-01", "2027-02-28", 366).unwrap();
+        let (_, totals) = summarize(&[stay], &portfolio, range, GroupBy::Total, "EUR");
+        assert_eq!(totals.nights_sold, 1);
+        assert_eq!(totals.room_revenue.amount, 100.0);
+        assert_eq!(totals.accommodation_revenue.amount, 110.0);
+        assert_eq!(totals.available_nights, 28);
+    }
+}

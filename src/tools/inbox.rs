@@ -1,0 +1,326 @@
+//! The guest inbox: what is waiting for an answer, and one conversation's thread.
+
+use std::num::NonZeroU32;
+
+use chrono::NaiveDateTime;
+use rmcp::{Json, handler::server::wrapper::Parameters, tool, tool_router};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::{args, error::ToolError};
+use crate::{
+    hostaway::{
+        cache::{ReadKey, Scope},
+        paging::{Caps, Page, Pager},
+        types,
+    },
+    server::HostawayServer,
+};
+
+/// Arguments of `unread_conversations`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnreadConversationsArgs {
+    /// Conversations to return, 1-50 (default 10); the longest-waiting come first.
+    #[serde(default, deserialize_with = "args::opt_int")]
+    pub limit: Option<u32>,
+}
+
+/// One conversation waiting for a reply.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct UnreadRow {
+    /// Hostaway conversation id (`conversation_id` in get_conversation and send_guest_message).
+    pub conversation_id: i64,
+    /// The booking the conversation belongs to, if any.
+    pub reservation_id: Option<i64>,
+    /// The listing the guest is booked into.
+    pub listing_id: Option<i64>,
+    /// The guest's name.
+    pub guest_name: Option<String>,
+    /// When the guest's latest message arrived, ISO 8601 UTC (YYYY-MM-DDTHH:MM:SSZ).
+    pub waiting_since: Option<String>,
+    /// Hours since then, to one decimal.
+    pub waiting_hours: Option<f64>,
+    /// The latest message, cut to 280 characters.
+    pub last_message: Option<String>,
+    /// Arrival date of the booking (YYYY-MM-DD).
+    pub check_in: Option<String>,
+    /// Departure date of the booking (YYYY-MM-DD, exclusive).
+    pub check_out: Option<String>,
+    /// The booking's status, e.g. new, modified, cancelled, inquiry.
+    pub status: Option<String>,
+}
+
+/// The unread part of the inbox.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct UnreadInbox {
+    /// Unread conversations, longest-waiting first (at most `limit`).
+    pub conversations: Vec<UnreadRow>,
+    /// How many conversations are unread in all (may exceed the rows returned).
+    pub unread_total: u64,
+    /// False when the inbox is larger than the 1,000 conversations scanned, so older unread ones may be missing.
+    pub complete: bool,
+}
+
+/// Arguments of `get_conversation`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetConversationArgs {
+    /// The conversation's id, from unread_conversations.
+    #[serde(deserialize_with = "args::int")]
+    pub conversation_id: i64,
+    /// Most recent messages to return, 1-100 (default 20).
+    #[serde(default, deserialize_with = "args::opt_int")]
+    pub limit: Option<u32>,
+}
+
+/// The booking a conversation is about.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct ConversationReservation {
+    /// Hostaway reservation id.
+    pub reservation_id: i64,
+    /// The listing booked.
+    pub listing_id: i64,
+    /// Arrival date (YYYY-MM-DD).
+    pub check_in: String,
+    /// Departure date (YYYY-MM-DD, exclusive).
+    pub check_out: String,
+    /// The booking's status.
+    pub status: String,
+}
+
+/// Who wrote a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// The guest wrote it.
+    Guest,
+    /// The host (or an automation) sent it.
+    Host,
+}
+
+/// One message of a thread.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct MessageRow {
+    /// guest or host.
+    pub direction: Direction,
+    /// The text.
+    pub body: Option<String>,
+    /// When it was sent or received, ISO 8601 UTC.
+    pub sent_at: Option<String>,
+    /// How it travelled: email, channel, sms or whatsapp.
+    pub via: Option<String>,
+}
+
+/// A conversation with its recent messages.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ConversationThread {
+    /// The conversation's id.
+    pub conversation_id: i64,
+    /// The guest's name.
+    pub guest_name: Option<String>,
+    /// The booking the conversation is about, when it has one.
+    pub reservation: Option<ConversationReservation>,
+    /// The most recent messages, oldest first, so the last one is the newest.
+    pub messages: Vec<MessageRow>,
+    /// Sent messages in the whole thread (more than returned when older ones were left out).
+    pub total_messages: u64,
+    /// Whether the guest's latest message is still unread.
+    pub has_unread: bool,
+}
+
+/// Conversations fetched per page while scanning the inbox.
+const PAGE_SIZE: u32 = 100;
+/// Pages scanned at most (1,000 conversations).
+const MAX_PAGES: u32 = 10;
+/// Longest message preview, in characters.
+const PREVIEW_CHARS: usize = 280;
+
+#[tool_router(router = inbox_tools, vis = "pub(crate)")]
+impl HostawayServer {
+    /// Inbox triage: the conversations whose latest guest message is unread, longest-waiting first,
+    /// with how long each guest has waited, a preview of the latest message and the booking's dates.
+    /// Use get_conversation to read a whole thread and send_guest_message to answer. Scans the newest
+    /// 1,000 conversations at most.
+    #[tool(
+        name = "unread_conversations",
+        title = "Unread conversations",
+        annotations(
+            title = "Unread conversations",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn unread_conversations(
+        &self,
+        Parameters(args): Parameters<UnreadConversationsArgs>,
+    ) -> Result<Json<UnreadInbox>, ToolError> {
+        let limit = args::limit(args.limit, 10, 50)?;
+        let gateway = &self.ctx.gateway;
+        let mut pager = Pager::offset(PAGE_SIZE, Caps { max_pages: MAX_PAGES, max_items: usize::MAX });
+        let all = pager
+            .collect(|request| async move {
+                let key = ReadKey {
+                    operation: "listConversations",
+                    params: format!("limit={}&offset={}", request.limit, request.offset),
+                    scope: Scope::default(),
+                };
+                let page = gateway
+                    .read(key, move |client| async move {
+                        client
+                            .list_conversations()
+                            .limit(NonZeroU32::new(request.limit).unwrap_or(NonZeroU32::MIN))
+                            .offset(i32::try_from(request.offset).unwrap_or(i32::MAX))
+                            .send()
+                            .await
+                    })
+                    .await?;
+                Ok(Page { items: page.result, total: page.count.map(|c| c.max(0) as u64) })
+            })
+            .await?;
+        let mut unread: Vec<types::Conversation> =
+            all.into_iter().filter(|c| c.has_unread_messages == Some(1)).collect();
+        // Longest-waiting first; a conversation without a received time sorts last.
+        unread.sort_by_key(|c| (received_at(c).is_none(), received_at(c), c.id));
+        let now = chrono::Utc::now().naive_utc();
+        Ok(Json(UnreadInbox {
+            unread_total: unread.len() as u64,
+            conversations: unread.iter().take(limit as usize).map(|c| unread_row(c, now)).collect(),
+            complete: !pager.capped(),
+        }))
+    }
+
+    /// One guest conversation: who the guest is, the booking it is about, and its most recent
+    /// messages oldest-to-newest with who wrote each (guest or host) and the channel it used.
+    /// Use unread_conversations to find conversations waiting for a reply. Only sent messages are
+    /// shown (not scheduled ones); at most 100.
+    #[tool(
+        name = "get_conversation",
+        title = "Get conversation",
+        annotations(
+            title = "Get conversation",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    async fn get_conversation(
+        &self,
+        Parameters(args): Parameters<GetConversationArgs>,
+    ) -> Result<Json<ConversationThread>, ToolError> {
+        let limit = args::limit(args.limit, 20, 100)?;
+        let id = args.conversation_id;
+        let gateway = &self.ctx.gateway;
+        let one = ReadKey { operation: "getConversation", params: id.to_string(), scope: Scope::default() };
+        let recent = ReadKey {
+            operation: "listConversationMessages",
+            params: format!("{id}&limit={limit}"),
+            scope: Scope::default(),
+        };
+        let (conversation, messages) = tokio::join!(
+            gateway.read(one, move |client| async move { client.get_conversation().conversation_id(id).send().await }),
+            gateway.read(recent, move |client| async move {
+                client
+                    .list_conversation_messages()
+                    .conversation_id(id)
+                    .limit(NonZeroU32::new(limit).unwrap_or(NonZeroU32::MIN))
+                    .send()
+                    .await
+            }),
+        );
+        let conversation = conversation?.result;
+        let messages = messages?;
+        let total_messages = messages.count.map_or(messages.result.len() as u64, |c| c.max(0) as u64);
+        let mut thread = messages.result;
+        // Hostaway sends newest first; a thread reads oldest first.
+        thread.sort_by_key(|m| (sent_at(m), m.id));
+        let reservation = conversation.reservation.as_ref();
+        Ok(Json(ConversationThread {
+            conversation_id: conversation.id,
+            guest_name: conversation.recipient_name.clone().or_else(|| reservation.and_then(|r| r.guest_name.clone())),
+            reservation: reservation.map(|r| ConversationReservation {
+                reservation_id: r.id,
+                listing_id: r.listing_map_id,
+                check_in: r.arrival_date.to_string(),
+                check_out: r.departure_date.to_string(),
+                status: r.status.to_string(),
+            }),
+            messages: thread.iter().map(message_row).collect(),
+            total_messages,
+            has_unread: conversation.has_unread_messages == Some(1),
+        }))
+    }
+}
+
+/// Reads Hostaway's "YYYY-MM-DD HH:MM:SS" (UTC).
+fn parse_datetime(stamp: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(stamp.trim(), "%Y-%m-%d %H:%M:%S").ok()
+}
+
+/// A Hostaway datetime as ISO 8601 UTC; text that is not a datetime is passed on as it came.
+fn iso(stamp: &str) -> String {
+    parse_datetime(stamp).map_or_else(|| stamp.to_string(), |at| at.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
+/// When the guest's latest message arrived.
+fn received_at(conversation: &types::Conversation) -> Option<NaiveDateTime> {
+    conversation.message_received_on.as_deref().and_then(parse_datetime)
+}
+
+/// When a message was sent or received.
+fn sent_at(message: &types::ConversationMessage) -> Option<NaiveDateTime> {
+    message.inserted_on.as_deref().or(message.date.as_deref()).and_then(parse_datetime)
+}
+
+/// `text` cut to [`PREVIEW_CHARS`] characters, marking the cut.
+fn preview(text: &str) -> String {
+    if text.chars().count() <= PREVIEW_CHARS {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(PREVIEW_CHARS - 1).collect();
+    cut.push('…');
+    cut
+}
+
+fn unread_row(c: &types::Conversation, now: NaiveDateTime) -> UnreadRow {
+    let reservation = c.reservation.as_ref();
+    let latest = c.conversation_messages.iter().max_by_key(|m| (sent_at(m), m.id));
+    let since = received_at(c);
+    UnreadRow {
+        conversation_id: c.id,
+        reservation_id: c.reservation_id.or_else(|| reservation.map(|r| r.id)),
+        listing_id: c.listing_map_id.or_else(|| reservation.map(|r| r.listing_map_id)),
+        guest_name: c.recipient_name.clone().or_else(|| reservation.and_then(|r| r.guest_name.clone())),
+        waiting_since: c.message_received_on.as_deref().map(iso),
+        waiting_hours: since.map(|at| ((now - at).num_minutes() as f64 / 6.0).round() / 10.0),
+        last_message: latest.and_then(|m| m.body.as_deref()).map(preview),
+        check_in: reservation.map(|r| r.arrival_date.to_string()),
+        check_out: reservation.map(|r| r.departure_date.to_string()),
+        status: reservation.map(|r| r.status.to_string()),
+    }
+}
+
+fn message_row(m: &types::ConversationMessage) -> MessageRow {
+    MessageRow {
+        direction: if m.is_incoming == Some(1) { Direction::Guest } else { Direction::Host },
+        body: m.body.clone(),
+        sent_at: m.inserted_on.as_deref().or(m.date.as_deref()).map(iso),
+        via: m.communication_type.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn previews_stop_at_280_characters_and_datetimes_become_iso() {
+        assert_eq!(preview("short"), "short");
+        let long = "é".repeat(400);
+        assert_eq!(preview(&long).chars().count(), 280);
+        assert_eq!(iso("2027-03-14 09:05:00"), "2027-03-14T09:05:00Z");
+    }
+}
