@@ -411,6 +411,7 @@ async fn invalid_arguments_are_tool_errors_naming_the_field_or_the_missing_objec
         ("create_reservation", stay(json!({"guest_name": " "})), "`guest_name`"),
         ("create_reservation", stay(json!({"guest_email": "not-an-email"})), "`guest_email`"),
         ("create_reservation", stay(json!({"total_price": -5})), "`total_price`"),
+        ("create_reservation", stay(json!({"guests": 99})), "capacity"),
         ("create_reservation", stay(json!({"check_in": "next friday"})), "`check_in`"),
         ("create_reservation", stay(json!({"listing_id": 1, "confirm": true})), "not found"),
         ("update_reservation", json!({"reservation_id": reservation.id}), "nothing to change"),

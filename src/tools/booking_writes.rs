@@ -305,7 +305,7 @@ impl HostawayServer {
     /// the recipient, the booking, the route and the exact text; with confirm: true it sends once.
     /// The same text to the same conversation within 10 minutes is never sent twice. By default it
     /// answers the way the conversation came in (channel inbox or email), not Hostaway's email
-    /// default. No attachments; for templates use the message templates first.
+    /// default. Text only: attachments are not supported.
     #[tool(
         name = "send_guest_message",
         title = "Send guest message",
