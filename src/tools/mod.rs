@@ -10,6 +10,7 @@ pub mod error;
 pub mod guard;
 
 mod availability;
+mod booking_writes;
 mod finance;
 mod inbox;
 mod listings;
@@ -48,6 +49,7 @@ pub fn all() -> ToolRouter<HostawayServer> {
     + HostawayServer::reservation_tools()
     + HostawayServer::inbox_tools()
     + HostawayServer::finance_tools()
+    + HostawayServer::booking_write_tools()
 }
 
 /// Whether a tool changes anything (its `readOnlyHint` is not true).
