@@ -46,6 +46,22 @@ struct RunArgs {
     /// Offer only tools that read; tools that change the account are not listed at all.
     #[arg(long, env = "READ_ONLY")]
     read_only: bool,
+    /// Offer only these toolsets, comma-separated: listings, calendar, reservations, messaging, finance.
+    #[arg(long, env = "MCP_TOOLSETS", value_delimiter = ',')]
+    toolsets: Vec<String>,
+}
+
+impl RunArgs {
+    /// The server options, refusing unknown toolset names.
+    fn server_options(&self) -> anyhow::Result<ServerOptions> {
+        let known: Vec<&str> = hostaway_mcp::tools::TOOLSETS.iter().map(|(name, _)| *name).collect();
+        let toolsets: Vec<String> =
+            self.toolsets.iter().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect();
+        if let Some(unknown) = toolsets.iter().find(|s| !known.contains(&s.as_str())) {
+            anyhow::bail!("unknown toolset {unknown:?} in MCP_TOOLSETS / --toolsets; choose from {}", known.join(", "));
+        }
+        Ok(ServerOptions { read_only: self.read_only, toolsets })
+    }
 }
 
 #[derive(Debug, Args)]
@@ -177,13 +193,18 @@ fn describe(args: &RunArgs, sandbox: Option<&Sandbox>) -> String {
         |s| format!("the embedded sandbox at {}", s.base_url()),
     );
     let mode = if args.read_only { "read-only" } else { "read-write (writes need confirm: true)" };
-    format!("{target}, {mode}")
+    let toolsets = if args.toolsets.is_empty() {
+        "all toolsets".to_string()
+    } else {
+        format!("toolsets {}", args.toolsets.join(","))
+    };
+    format!("{target}, {mode}, {toolsets}")
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let options = args.http_options()?;
     let (gateway, sandbox) = connect(&args.run).await?;
-    let server = HostawayServer::new(gateway, ServerOptions { read_only: args.run.read_only });
+    let server = HostawayServer::new(gateway, args.run.server_options()?);
     let listener =
         tokio::net::TcpListener::bind(args.bind).await.with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr()?;
@@ -236,7 +257,7 @@ async fn stop_signal() {
 
 async fn stdio(args: RunArgs) -> anyhow::Result<()> {
     let (gateway, sandbox) = connect(&args).await?;
-    let server = HostawayServer::new(gateway, ServerOptions { read_only: args.read_only });
+    let server = HostawayServer::new(gateway, args.server_options()?);
     tracing::info!("MCP server on stdio, {}", describe(&args, sandbox.as_ref()));
     let running = rmcp::ServiceExt::serve(server, rmcp::transport::stdio())
         .await

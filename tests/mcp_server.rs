@@ -116,7 +116,7 @@ async fn upstream_failures_come_back_as_actionable_tool_errors() {
 
 #[tokio::test]
 async fn read_only_mode_lists_no_tool_that_can_change_the_account() {
-    let h = mcp::start_with(mcp::sandbox_config(), ServerOptions { read_only: true }).await;
+    let h = mcp::start_with(mcp::sandbox_config(), ServerOptions { read_only: true, ..Default::default() }).await;
     let tools = h.client.list_all_tools().await.unwrap();
     assert!(!tools.is_empty());
     for tool in &tools {

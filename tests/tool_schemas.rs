@@ -28,8 +28,11 @@ fn every_tool_schema_matches_its_snapshot() {
 
 #[test]
 fn the_read_only_tool_list_matches_its_snapshot() {
-    let names: Vec<String> =
-        server(ServerOptions { read_only: true }).tools().into_iter().map(|t| t.name.to_string()).collect();
+    let names: Vec<String> = server(ServerOptions { read_only: true, ..Default::default() })
+        .tools()
+        .into_iter()
+        .map(|t| t.name.to_string())
+        .collect();
     insta::assert_json_snapshot!("read_only_tools", names);
 }
 
@@ -67,4 +70,20 @@ fn every_tool_is_described_titled_annotated_and_well_named() {
     }
     let value: Value = serde_json::to_value(&tools).unwrap();
     assert!(value.to_string().len() < 120_000, "the tool list should stay compact for models");
+}
+
+#[test]
+fn every_tool_is_in_exactly_one_toolset_and_toolsets_filter_the_list() {
+    let tools = server(ServerOptions::default()).tools();
+    for tool in &tools {
+        let sets =
+            hostaway_mcp::tools::TOOLSETS.iter().filter(|(_, names)| names.contains(&tool.name.as_ref())).count();
+        assert_eq!(sets, 1, "{} must be in exactly one toolset", tool.name);
+    }
+    let finance = server(ServerOptions { toolsets: vec!["finance".into()], ..Default::default() }).tools();
+    let names: Vec<&str> = finance.iter().map(|t| t.name.as_ref()).collect();
+    assert_eq!(names, ["payments_for_reservation", "revenue_report"]);
+    let read_only_messaging = server(ServerOptions { read_only: true, toolsets: vec!["messaging".into()] }).tools();
+    let names: Vec<&str> = read_only_messaging.iter().map(|t| t.name.as_ref()).collect();
+    assert_eq!(names, ["get_conversation", "unread_conversations"]);
 }

@@ -437,7 +437,7 @@ async fn invalid_arguments_are_tool_errors_naming_the_field_or_the_missing_objec
 
 #[tokio::test]
 async fn read_only_mode_lists_none_of_the_booking_writes() {
-    let h = mcp::start_with(mcp::sandbox_config(), ServerOptions { read_only: true }).await;
+    let h = mcp::start_with(mcp::sandbox_config(), ServerOptions { read_only: true, ..Default::default() }).await;
     let tools = h.client.list_all_tools().await.unwrap();
     for name in WRITE_TOOLS {
         assert!(!tools.iter().any(|t| t.name == name), "{name} is offered in read-only mode");

@@ -25,10 +25,12 @@ use crate::{
 };
 
 /// What the operator chose at start-up.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ServerOptions {
     /// Hide every tool that can change the account.
     pub read_only: bool,
+    /// Offer only the tools of these toolsets (see [`tools::TOOLSETS`]); empty means all.
+    pub toolsets: Vec<String>,
 }
 
 /// The MCP handler; cheap to clone per session (the context is shared).
@@ -61,10 +63,13 @@ impl HostawayServer {
     /// A server over `gateway`; `options` decides which tools exist.
     pub fn new(gateway: Arc<Gateway>, options: ServerOptions) -> Self {
         let mut tool_router = tools::all();
-        if options.read_only {
-            for tool in tool_router.list_all().iter().filter(|t| tools::is_write(t)) {
-                tool_router.remove_route(&tool.name);
-            }
+        let hidden = |tool: &rmcp::model::Tool| {
+            let outside_toolsets = !options.toolsets.is_empty()
+                && !tools::toolset_of(&tool.name).is_some_and(|set| options.toolsets.iter().any(|s| s == set));
+            (options.read_only && tools::is_write(tool)) || outside_toolsets
+        };
+        for tool in tool_router.list_all().iter().filter(|t| hidden(t)) {
+            tool_router.remove_route(&tool.name);
         }
         Self {
             metrics: Arc::new(metrics::ServerMetrics::new(gateway.clone())),

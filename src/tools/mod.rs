@@ -45,11 +45,40 @@ impl ToolContext {
 /// Every tool, reads and writes.
 pub fn all() -> ToolRouter<HostawayServer> {
     HostawayServer::listing_tools()
-    + HostawayServer::availability_tools()
-    + HostawayServer::reservation_tools()
-    + HostawayServer::inbox_tools()
-    + HostawayServer::finance_tools()
-    + HostawayServer::booking_write_tools()
+        + HostawayServer::availability_tools()
+        + HostawayServer::reservation_tools()
+        + HostawayServer::inbox_tools()
+        + HostawayServer::finance_tools()
+        + HostawayServer::booking_write_tools()
+}
+
+/// The domains an operator can switch on one by one (`--toolsets`), with their tools. Every tool
+/// is in exactly one toolset; a test keeps this table complete.
+pub const TOOLSETS: &[(&str, &[&str])] = &[
+    ("listings", &["search_listings", "get_listing", "update_listing"]),
+    (
+        "calendar",
+        &["find_available_listings", "get_calendar", "quote_stay", "block_dates", "unblock_dates", "set_rates"],
+    ),
+    (
+        "reservations",
+        &[
+            "search_reservations",
+            "get_reservation",
+            "find_guest",
+            "arrivals_and_departures",
+            "create_reservation",
+            "update_reservation",
+            "cancel_reservation",
+        ],
+    ),
+    ("messaging", &["unread_conversations", "get_conversation", "send_guest_message"]),
+    ("finance", &["revenue_report", "payments_for_reservation"]),
+];
+
+/// The toolset a tool belongs to.
+pub fn toolset_of(tool: &str) -> Option<&'static str> {
+    TOOLSETS.iter().find(|(_, tools)| tools.contains(&tool)).map(|(name, _)| *name)
 }
 
 /// Whether a tool changes anything (its `readOnlyHint` is not true).
