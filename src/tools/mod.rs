@@ -9,6 +9,7 @@ pub mod args;
 pub mod error;
 pub mod guard;
 
+mod calendar_writes;
 mod listings;
 
 use std::sync::Arc;
@@ -39,7 +40,7 @@ impl ToolContext {
 
 /// Every tool, reads and writes.
 pub fn all() -> ToolRouter<HostawayServer> {
-    HostawayServer::listing_tools()
+    HostawayServer::listing_tools() + HostawayServer::calendar_write_tools()
 }
 
 /// Whether a tool changes anything (its `readOnlyHint` is not true).
