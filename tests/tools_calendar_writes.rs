@@ -69,11 +69,12 @@ fn conflict_nights(answer: &Value) -> u64 {
     answer["conflicts"].as_array().unwrap().iter().map(|c| c["nights"].as_u64().unwrap()).sum()
 }
 
-/// Upstream calls made by `call` after a warm-up (so the token mint is not counted).
-async fn calls(h: &mcp::Harness) -> u64 {
+/// Upstream requests the sandbox has received so far.
+fn calls(h: &mcp::Harness) -> u64 {
     h.sandbox.stats().total_received()
 }
 
+/// One read first, so the token mint is not counted in a budget.
 async fn warm_up(h: &mcp::Harness) {
     h.ok("search_listings", json!({"limit": 1})).await;
 }
@@ -85,9 +86,9 @@ async fn a_block_preview_reads_once_writes_nothing_and_names_the_booked_nights()
     warm_up(&h).await;
     let before = sandbox_states(&h, &b);
     let overrides = h.sandbox.inspect(|s| s.days.clone());
-    let start = calls(&h).await;
+    let start = calls(&h);
     let preview = h.ok("block_dates", b.with(json!({"note": "Maintenance"}))).await;
-    assert_eq!(calls(&h).await - start, 1, "a preview is one getCalendar");
+    assert_eq!(calls(&h) - start, 1, "a preview is one getCalendar");
     assert_eq!(preview["status"], "preview");
     assert_eq!(h.sandbox.stats().applied("updateCalendar"), 0);
     assert_eq!(sandbox_states(&h, &b), before, "a preview changes nothing");
@@ -119,9 +120,9 @@ async fn a_confirmed_block_closes_the_free_days_keeps_bookings_and_is_sent_once(
     assert!(h.sandbox.inspect(|s| s.is_free(&listing, first_free, first_free + Duration::days(1), None)));
 
     h.ok("block_dates", b.args()).await; // preview, cached
-    let start = calls(&h).await;
+    let start = calls(&h);
     let done = h.ok("block_dates", b.with(json!({"note": "Maintenance", "confirm": true}))).await;
-    assert_eq!(calls(&h).await - start, 1, "a confirmed block is one updateCalendar");
+    assert_eq!(calls(&h) - start, 1, "a confirmed block is one updateCalendar");
     assert_eq!(done["status"], "done");
     assert_eq!(h.sandbox.stats().applied("updateCalendar"), 1);
 
@@ -168,9 +169,9 @@ async fn unblock_reopens_only_the_blocked_days() {
     assert_eq!(conflict_nights(&preview), count(&before, "reserved") + count(&before, "pending"));
     assert_eq!(h.sandbox.stats().applied("updateCalendar"), 1);
 
-    let start = calls(&h).await;
+    let start = calls(&h);
     let done = h.ok("unblock_dates", b.with(json!({"confirm": true}))).await;
-    assert_eq!(calls(&h).await - start, 1);
+    assert_eq!(calls(&h) - start, 1);
     assert_eq!(done["status"], "done");
     assert_eq!(done["now"]["count"], json!(free));
     assert_eq!(h.sandbox.stats().applied("updateCalendar"), 2);
@@ -197,9 +198,9 @@ async fn set_rates_previews_then_changes_exactly_the_range() {
     let before = h.sandbox.inspect(wide);
     warm_up(&h).await;
 
-    let start = calls(&h).await;
+    let start = calls(&h);
     let preview = h.ok("set_rates", b.with(json!({"price": 321.5, "min_stay": "4"}))).await;
-    assert_eq!(calls(&h).await - start, 1, "a preview is one getCalendar");
+    assert_eq!(calls(&h) - start, 1, "a preview is one getCalendar");
     assert_eq!(preview["status"], "preview");
     let inside: Vec<_> = before.iter().filter(|d| d.date >= b.start && d.date <= b.end).collect();
     let low = inside.iter().map(|d| d.price.unwrap()).fold(f64::MAX, f64::min);
@@ -212,9 +213,9 @@ async fn set_rates_previews_then_changes_exactly_the_range() {
     assert_eq!(h.sandbox.stats().applied("updateCalendar"), 0);
     assert!(h.sandbox.inspect(wide).iter().zip(&before).all(|(a, b)| a.price == b.price));
 
-    let start = calls(&h).await;
+    let start = calls(&h);
     let done = h.ok("set_rates", b.with(json!({"price": 321.5, "min_stay": 4, "confirm": true}))).await;
-    assert_eq!(calls(&h).await - start, 1, "a confirmed change is one updateCalendar");
+    assert_eq!(calls(&h) - start, 1, "a confirmed change is one updateCalendar");
     assert_eq!(done["status"], "done");
     assert_eq!(done["after"], preview["after"]);
     for (now, was) in h.sandbox.inspect(wide).iter().zip(&before) {
@@ -261,9 +262,9 @@ async fn update_listing_changes_only_the_given_fields() {
 
     let mut confirmed = args.clone();
     confirmed["confirm"] = json!(true);
-    let start = calls(&h).await;
+    let start = calls(&h);
     let done = h.ok("update_listing", confirmed.clone()).await;
-    assert_eq!(calls(&h).await - start, 1, "after a preview, confirming is one updateListing");
+    assert_eq!(calls(&h) - start, 1, "after a preview, confirming is one updateListing");
     assert_eq!(done["status"], "done");
     assert_eq!(done["changes"], preview["changes"]);
     assert_eq!(h.sandbox.stats().applied("updateListing"), 1);
@@ -341,4 +342,30 @@ async fn read_only_mode_hides_the_calendar_and_listing_writes() {
             "{name}"
         );
     }
+}
+
+#[tokio::test]
+async fn blocking_again_after_an_unblock_is_a_new_write_not_a_repeat() {
+    let h = mcp::start().await;
+    let b = busy(&h);
+    let confirm = b.with(json!({"confirm": true}));
+    assert_eq!(h.ok("block_dates", confirm.clone()).await["status"], "done");
+    assert_eq!(h.ok("unblock_dates", confirm.clone()).await["status"], "done");
+    let again = h.ok("block_dates", confirm.clone()).await;
+    assert_eq!(again["status"], "done", "the state changed in between, so this is sent");
+    assert_eq!(h.sandbox.stats().applied("updateCalendar"), 3);
+    let states = sandbox_states(&h, &b);
+    assert_eq!(again["now"]["count"], json!(count(&states, "blocked")));
+    assert!(count(&states, "blocked") >= 2 && count(&states, "available") == 0);
+    assert_eq!(h.ok("block_dates", confirm).await["status"], "repeated");
+    assert_eq!(h.sandbox.stats().applied("updateCalendar"), 3);
+
+    let id = b.listing;
+    let price = h.sandbox.inspect(|s| s.listings[&id].price.unwrap());
+    for (value, status) in [(price + 1.0, "done"), (price, "done"), (price + 1.0, "done"), (price + 1.0, "repeated")] {
+        let answer = h.ok("update_listing", json!({"listing_id": id, "base_price": value, "confirm": true})).await;
+        assert_eq!(answer["status"], status, "base_price {value}");
+    }
+    assert_eq!(h.sandbox.stats().applied("updateListing"), 3);
+    assert_eq!(h.sandbox.inspect(|s| s.listings[&id].price), Some(price + 1.0));
 }

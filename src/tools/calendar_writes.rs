@@ -1,7 +1,12 @@
 //! Changing calendars and listings: blocking and reopening dates, nightly prices and minimum
 //! stays, and a listing's static data. Every tool previews unless called with `confirm: true`.
 
-use std::num::NonZeroU32;
+use std::{
+    collections::HashMap,
+    hash::{DefaultHasher, Hash, Hasher},
+    num::NonZeroU32,
+    sync::{Arc, LazyLock, Mutex, PoisonError},
+};
 
 use chrono::NaiveDate;
 use rmcp::{Json, handler::server::wrapper::Parameters, tool, tool_router};
@@ -393,7 +398,8 @@ impl HostawayServer {
         }
         let fields: Vec<&str> = requested.iter().map(|f| f.hostaway).collect();
         let audit = format!("listing {id} fields {}", fields.join(","));
-        let request = (id, format!("{args:?}"));
+        let text = format!("{args:?}");
+        let request = (id, self.epoch(id, "update_listing", &text), text);
         let gateway = &self.ctx.gateway;
         let write = async {
             let listing = self.listing(id).await?;
@@ -458,9 +464,9 @@ impl HostawayServer {
             Target::Blocked => State::Blocked,
             Target::Open => State::Open,
         };
-        let (verb, done_verb, state_word) = match target {
-            Target::Blocked => ("block", "blocked", "blocked"),
-            Target::Open => ("reopen", "reopened", "bookable"),
+        let (verb, state_word) = match target {
+            Target::Blocked => ("block", "blocked"),
+            Target::Open => ("reopen", "bookable"),
         };
         let (start_date, end_date) = (range.start.to_string(), range.end.to_string());
         if !args.confirm {
@@ -500,7 +506,7 @@ impl HostawayServer {
         let now = days(calendar.iter().filter(|d| state(d) == wanted).map(|d| d.date));
         let conflicts = conflicts(&calendar);
         let summary = format!(
-            "{} day(s) {state_word} from {start_date} to {end_date} ({done_verb}); {} booked night(s) stay booked.",
+            "{} day(s) from {start_date} to {end_date} are now {state_word}; {} booked night(s) stay booked.",
             now.count,
             conflicts.iter().map(|c| c.nights).sum::<u32>()
         );
@@ -515,6 +521,21 @@ impl HostawayServer {
             conflicts,
             summary,
         })
+    }
+
+    /// The epoch a confirmed `request` of `tool` on `listing` belongs to (see [`EPOCHS`]).
+    fn epoch(&self, listing: i64, tool: &str, request: &str) -> u64 {
+        let mut hasher = DefaultHasher::new();
+        (tool, request).hash(&mut hasher);
+        let key = hasher.finish();
+        let context = Arc::as_ptr(&self.ctx) as usize;
+        let mut epochs = EPOCHS.lock().unwrap_or_else(PoisonError::into_inner);
+        let (last, epoch) = epochs.entry((context, listing)).or_insert((key, 0));
+        if *last != key {
+            *last = key;
+            *epoch += 1;
+        }
+        *epoch
     }
 
     /// The listing's calendar over `range`, with the reservation on each booked day (one call, cached).
@@ -555,7 +576,8 @@ impl HostawayServer {
         body: types::CalendarUpdate,
         audit: &str,
     ) -> Result<(Vec<types::CalendarDay>, bool), ToolError> {
-        let request = (id, format!("{body:?}"));
+        let text = format!("{body:?}");
+        let request = (id, self.epoch(id, tool, &text), text);
         let write = async {
             let list = self
                 .ctx
@@ -570,6 +592,20 @@ impl HostawayServer {
         self.ctx.guard.once(tool, &request, audit, write).await
     }
 }
+
+/// Per server context and listing: the last confirmed request of these tools and how often the
+/// request changed.
+///
+/// The write guard answers an identical request from its first result for ten minutes. For
+/// writes that set state that alone would swallow block -> unblock -> block (or price A -> B -> A):
+/// the third call would come back "repeated" with a stale result and change nothing. Keying the
+/// guard by the request plus this epoch, which moves whenever a different request is confirmed
+/// for the listing, keeps true repeats suppressed and lets a change back through. Entries are
+/// per server context (its address) because each context has its own guard.
+static EPOCHS: LazyLock<Mutex<HashMap<EpochKey, (u64, u64)>>> = LazyLock::new(Mutex::default);
+
+/// A server context's address and a listing id.
+type EpochKey = (usize, i64);
 
 /// A calendar update over `range` that sets nothing yet.
 fn update(range: Range) -> types::CalendarUpdate {
