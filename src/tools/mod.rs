@@ -11,6 +11,7 @@ pub mod guard;
 
 mod availability;
 mod booking_writes;
+mod calendar_writes;
 mod finance;
 mod inbox;
 mod listings;
@@ -49,6 +50,7 @@ pub fn all() -> ToolRouter<HostawayServer> {
         + HostawayServer::reservation_tools()
         + HostawayServer::inbox_tools()
         + HostawayServer::finance_tools()
+        + HostawayServer::calendar_write_tools()
         + HostawayServer::booking_write_tools()
 }
 
