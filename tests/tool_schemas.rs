@@ -80,6 +80,11 @@ fn every_tool_is_in_exactly_one_toolset_and_toolsets_filter_the_list() {
             hostaway_mcp::tools::TOOLSETS.iter().filter(|(_, names)| names.contains(&tool.name.as_ref())).count();
         assert_eq!(sets, 1, "{} must be in exactly one toolset", tool.name);
     }
+    for (set, names) in hostaway_mcp::tools::TOOLSETS {
+        for name in *names {
+            assert!(tools.iter().any(|t| t.name == *name), "toolset {set} names {name}, which is not a tool");
+        }
+    }
     let finance = server(ServerOptions { toolsets: vec!["finance".into()], ..Default::default() }).tools();
     let names: Vec<&str> = finance.iter().map(|t| t.name.as_ref()).collect();
     assert_eq!(names, ["payments_for_reservation", "revenue_report"]);

@@ -35,6 +35,12 @@ impl Scope {
         Self { listing, reservation: Some(id) }
     }
 
+    /// Whether two scopes name the same listing or the same reservation.
+    pub fn overlaps(&self, other: &Scope) -> bool {
+        let same = |a: Option<i64>, b: Option<i64>| a.is_some() && a == b;
+        same(self.listing, other.listing) || same(self.reservation, other.reservation)
+    }
+
     /// Whether a read with this scope may be stale after a write to `written`. Reads about the
     /// whole account (lists, searches) may include anything, so every write drops them.
     fn touched_by(&self, written: &Scope) -> bool {

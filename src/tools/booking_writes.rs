@@ -502,7 +502,7 @@ impl HostawayServer {
         let (out, repeated) = self
             .ctx
             .guard
-            .once("update_reservation", &(id, &wanted), &summary, async {
+            .once_setting("update_reservation", Scope::reservation(id, None), &(id, &wanted), &summary, async {
                 let plan = self.update_plan(id, &wanted).await?;
                 if plan.out.changes.is_empty() {
                     return Ok(UpdateReservationOut { status: WriteStatus::Done, ..plan.out });
@@ -563,7 +563,7 @@ impl HostawayServer {
         let (out, repeated) = self
             .ctx
             .guard
-            .once("cancel_reservation", &(id, by), &summary, async {
+            .once_setting("cancel_reservation", Scope::reservation(id, None), &(id, by), &summary, async {
                 let reservation = self.reservation(id).await?;
                 if is_cancelled(&reservation) {
                     return Ok(cancel_out(&reservation, by, WriteStatus::Done));

@@ -1,12 +1,7 @@
 //! Changing calendars and listings: blocking and reopening dates, nightly prices and minimum
 //! stays, and a listing's static data. Every tool previews unless called with `confirm: true`.
 
-use std::{
-    collections::HashMap,
-    hash::{DefaultHasher, Hash, Hasher},
-    num::NonZeroU32,
-    sync::{Arc, LazyLock, Mutex, PoisonError},
-};
+use std::num::NonZeroU32;
 
 use chrono::NaiveDate;
 use rmcp::{Json, handler::server::wrapper::Parameters, tool, tool_router};
@@ -399,7 +394,7 @@ impl HostawayServer {
         let fields: Vec<&str> = requested.iter().map(|f| f.hostaway).collect();
         let audit = format!("listing {id} fields {}", fields.join(","));
         let text = format!("{args:?}");
-        let request = (id, self.epoch(id, "update_listing", &text), text);
+        let request = (id, text);
         let gateway = &self.ctx.gateway;
         let write = async {
             let listing = self.listing(id).await?;
@@ -422,7 +417,8 @@ impl HostawayServer {
             }
             Ok(changes)
         };
-        let (changes, repeated) = self.ctx.guard.once("update_listing", &request, &audit, write).await?;
+        let (changes, repeated) =
+            self.ctx.guard.once_setting("update_listing", Scope::listing(id), &request, &audit, write).await?;
         let summary = match changes.len() {
             0 => "Nothing changed: the listing already had these values.".to_string(),
             n => format!("Changed {n} field(s) of listing {id}: {}.", names(&changes)),
@@ -523,21 +519,6 @@ impl HostawayServer {
         })
     }
 
-    /// The epoch a confirmed `request` of `tool` on `listing` belongs to (see [`EPOCHS`]).
-    fn epoch(&self, listing: i64, tool: &str, request: &str) -> u64 {
-        let mut hasher = DefaultHasher::new();
-        (tool, request).hash(&mut hasher);
-        let key = hasher.finish();
-        let context = Arc::as_ptr(&self.ctx) as usize;
-        let mut epochs = EPOCHS.lock().unwrap_or_else(PoisonError::into_inner);
-        let (last, epoch) = epochs.entry((context, listing)).or_insert((key, 0));
-        if *last != key {
-            *last = key;
-            *epoch += 1;
-        }
-        *epoch
-    }
-
     /// The listing's calendar over `range`, with the reservation on each booked day (one call, cached).
     async fn calendar(&self, id: i64, range: Range) -> Result<Vec<types::CalendarDay>, ToolError> {
         let (start, end) = (range.start, range.end);
@@ -577,7 +558,7 @@ impl HostawayServer {
         audit: &str,
     ) -> Result<(Vec<types::CalendarDay>, bool), ToolError> {
         let text = format!("{body:?}");
-        let request = (id, self.epoch(id, tool, &text), text);
+        let request = (id, text);
         let write = async {
             let list = self
                 .ctx
@@ -589,23 +570,9 @@ impl HostawayServer {
                 .await?;
             Ok(list.result)
         };
-        self.ctx.guard.once(tool, &request, audit, write).await
+        self.ctx.guard.once_setting(tool, Scope::listing(id), &request, audit, write).await
     }
 }
-
-/// Per server context and listing: the last confirmed request of these tools and how often the
-/// request changed.
-///
-/// The write guard answers an identical request from its first result for ten minutes. For
-/// writes that set state that alone would swallow block -> unblock -> block (or price A -> B -> A):
-/// the third call would come back "repeated" with a stale result and change nothing. Keying the
-/// guard by the request plus this epoch, which moves whenever a different request is confirmed
-/// for the listing, keeps true repeats suppressed and lets a change back through. Entries are
-/// per server context (its address) because each context has its own guard.
-static EPOCHS: LazyLock<Mutex<HashMap<EpochKey, (u64, u64)>>> = LazyLock::new(Mutex::default);
-
-/// A server context's address and a listing id.
-type EpochKey = (usize, i64);
 
 /// A calendar update over `range` that sets nothing yet.
 fn update(range: Range) -> types::CalendarUpdate {
