@@ -31,7 +31,7 @@ pub struct HostawayArgs {
     #[arg(long, env = "HOSTAWAY_TOKEN_FILE")]
     pub token_file: Option<PathBuf>,
     /// Do not keep the token on disk (mint one on every start).
-    #[arg(long, env = "HOSTAWAY_NO_TOKEN_FILE")]
+    #[arg(long, env = "HOSTAWAY_NO_TOKEN_FILE", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_token_file: bool,
     /// Requests per 10 s from this IP (Hostaway allows 15); lower it when other tools share the IP.
     #[arg(long, env = "RATE_LIMIT_IP", default_value_t = 15)]
@@ -52,7 +52,7 @@ pub struct HostawayArgs {
     #[arg(long, env = "HOSTAWAY_DEADLINE_SECS", default_value_t = 30)]
     pub deadline_secs: u64,
     /// Turn the read cache off (every read goes to Hostaway).
-    #[arg(long, env = "NO_CACHE")]
+    #[arg(long, env = "NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_cache: bool,
 }
 

@@ -41,10 +41,10 @@ struct RunArgs {
     #[command(flatten)]
     hostaway: HostawayArgs,
     /// Run against an embedded Hostaway sandbox with seeded data instead of a real account.
-    #[arg(long, env = "HOSTAWAY_SANDBOX")]
+    #[arg(long, env = "HOSTAWAY_SANDBOX", value_parser = clap::builder::FalseyValueParser::new())]
     sandbox: bool,
     /// Offer only tools that read; tools that change the account are not listed at all.
-    #[arg(long, env = "READ_ONLY")]
+    #[arg(long, env = "READ_ONLY", value_parser = clap::builder::FalseyValueParser::new())]
     read_only: bool,
     /// Offer only these toolsets, comma-separated: listings, calendar, reservations, messaging, finance.
     #[arg(long, env = "MCP_TOOLSETS", value_delimiter = ',')]

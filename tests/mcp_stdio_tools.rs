@@ -1,0 +1,126 @@
+//! Every tool, called over stdio through the built binary pointed at a test sandbox (as a user
+//! would point it at Hostaway with HOSTAWAY_BASE_URL): reads answer, writes preview, and one
+//! confirmed write lands.
+
+mod mcp;
+
+use std::collections::BTreeSet;
+
+use chrono::{Duration, Utc};
+use hostaway_mcp::sandbox::Sandbox;
+use rmcp::{
+    ServiceExt,
+    model::CallToolRequestParams,
+    transport::{ConfigureCommandExt, TokioChildProcess},
+};
+use serde_json::{Value, json};
+use tokio::process::Command;
+
+#[tokio::test]
+async fn every_tool_answers_over_stdio_against_a_hostaway_at_a_configured_url() {
+    let sandbox = Sandbox::start(mcp::sandbox_config(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let transport = TokioChildProcess::new(Command::new(env!("CARGO_BIN_EXE_hostaway-mcp")).configure(|cmd| {
+        cmd.arg("stdio")
+            .env("HOSTAWAY_BASE_URL", sandbox.base_url())
+            .env("HOSTAWAY_ACCOUNT_ID", sandbox.account_id().to_string())
+            .env("HOSTAWAY_SECRET_KEY", sandbox.secret_key())
+            .env("HOSTAWAY_NO_TOKEN_FILE", "1")
+            .env("RATE_LIMIT_IP", "0")
+            .env("RATE_LIMIT_ACCOUNT", "0")
+            .env("LOG_LEVEL", "warn");
+    }))
+    .unwrap();
+    let client = ().serve(transport).await.unwrap();
+
+    let today = Utc::now().date_naive();
+    let day = |n: i64| (today + Duration::days(n)).to_string();
+    let (listing, reservation, conversation) = sandbox.inspect(|s| {
+        let listing = s
+            .listings
+            .values()
+            .find(|l| s.is_free(l, today + Duration::days(150), today + Duration::days(153), None))
+            .unwrap();
+        let reservation =
+            s.reservations.values().find(|r| r.status.as_str() == "new" && r.arrival_date > today).unwrap();
+        (listing.id, reservation.id, *s.conversations.keys().next().unwrap())
+    });
+    let calls: Vec<(&str, Value)> = vec![
+        ("search_listings", json!({"city": "Porto"})),
+        ("get_listing", json!({"listing_id": listing})),
+        ("find_available_listings", json!({"check_in": day(150), "check_out": day(153), "guests": 2, "limit": 2})),
+        ("get_calendar", json!({"listing_id": listing, "start_date": day(0), "end_date": day(30)})),
+        ("quote_stay", json!({"listing_id": listing, "check_in": day(150), "check_out": day(153), "guests": 2})),
+        ("search_reservations", json!({"arrival_start_date": day(0), "arrival_end_date": day(7)})),
+        ("get_reservation", json!({"reservation_id": reservation})),
+        ("find_guest", json!({"name": "a"})),
+        ("arrivals_and_departures", json!({"days": 7})),
+        ("unread_conversations", json!({})),
+        ("get_conversation", json!({"conversation_id": conversation})),
+        ("revenue_report", json!({"start_date": day(-60), "end_date": day(-1), "group_by": "channel"})),
+        ("payments_for_reservation", json!({"reservation_id": reservation})),
+        ("block_dates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151)})),
+        ("unblock_dates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151)})),
+        ("set_rates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151), "price": 199})),
+        ("update_listing", json!({"listing_id": listing, "min_nights": 2})),
+        ("send_guest_message", json!({"conversation_id": conversation, "message": "See you soon!"})),
+        (
+            "create_reservation",
+            json!({"listing_id": listing, "check_in": day(150), "check_out": day(153), "guests": 2, "guest_name": "Ada Lovelace"}),
+        ),
+        ("update_reservation", json!({"reservation_id": reservation, "host_note": "VIP"})),
+        ("cancel_reservation", json!({"reservation_id": reservation})),
+    ];
+    let tools = client.list_all_tools().await.unwrap();
+    let listed: BTreeSet<String> = tools.iter().map(|t| t.name.to_string()).collect();
+    let writes: BTreeSet<String> = tools
+        .iter()
+        .filter(|t| t.annotations.as_ref().and_then(|a| a.read_only_hint) == Some(false))
+        .map(|t| t.name.to_string())
+        .collect();
+    assert_eq!(writes.len(), 8);
+    let called: BTreeSet<String> = calls.iter().map(|(name, _)| name.to_string()).collect();
+    assert_eq!(listed, called, "every listed tool is exercised here");
+
+    for (tool, arguments) in calls {
+        let result = client
+            .call_tool(CallToolRequestParams::new(tool).with_arguments(arguments.as_object().cloned().unwrap()))
+            .await
+            .unwrap();
+        assert_ne!(result.is_error, Some(true), "{tool}: {}", mcp::text(&result));
+        let structured = result.structured_content.unwrap_or_else(|| panic!("{tool} has no structuredContent"));
+        if writes.contains(tool) {
+            assert_eq!(structured["status"], "preview", "{tool} without confirm only previews");
+        }
+    }
+    let stats = sandbox.stats();
+    for write in [
+        "updateCalendar",
+        "updateListing",
+        "sendConversationMessage",
+        "createReservation",
+        "updateReservation",
+        "cancelReservation",
+    ] {
+        assert_eq!(stats.applied(write), 0, "a preview sent {write}");
+    }
+
+    let blocked = client
+        .call_tool(
+            CallToolRequestParams::new("block_dates").with_arguments(
+                json!({"listing_id": listing, "start_date": day(150), "end_date": day(151), "confirm": true})
+                    .as_object()
+                    .cloned()
+                    .unwrap(),
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(blocked.structured_content.unwrap()["status"], "done");
+    assert!(!sandbox.inspect(|s| s.is_free(
+        &s.listings[&listing],
+        today + Duration::days(150),
+        today + Duration::days(152),
+        None
+    )));
+    client.cancel().await.unwrap();
+}
