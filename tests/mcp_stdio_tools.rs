@@ -1,6 +1,6 @@
-//! Every tool, called over stdio through the built binary pointed at a test sandbox (as a user
-//! would point it at Hostaway with HOSTAWAY_BASE_URL): reads answer, writes preview, and one
-//! confirmed write lands.
+//! Every tool through the built binary: over stdio pointed at a test sandbox (as a user would
+//! point it at Hostaway with HOSTAWAY_BASE_URL), and over HTTP with `serve --sandbox` and its real
+//! rate limits. Reads answer, writes preview, and a confirmed write lands.
 
 mod mcp;
 
@@ -9,8 +9,9 @@ use std::collections::BTreeSet;
 use chrono::{Duration, Utc};
 use hostaway_mcp::sandbox::Sandbox;
 use rmcp::{
-    ServiceExt,
+    RoleClient, ServiceExt,
     model::CallToolRequestParams,
+    service::RunningService,
     transport::{ConfigureCommandExt, TokioChildProcess},
 };
 use serde_json::{Value, json};
@@ -44,54 +45,7 @@ async fn every_tool_answers_over_stdio_against_a_hostaway_at_a_configured_url() 
             s.reservations.values().find(|r| r.status.as_str() == "new" && r.arrival_date > today).unwrap();
         (listing.id, reservation.id, *s.conversations.keys().next().unwrap())
     });
-    let calls: Vec<(&str, Value)> = vec![
-        ("search_listings", json!({"city": "Porto"})),
-        ("get_listing", json!({"listing_id": listing})),
-        ("find_available_listings", json!({"check_in": day(150), "check_out": day(153), "guests": 2, "limit": 2})),
-        ("get_calendar", json!({"listing_id": listing, "start_date": day(0), "end_date": day(30)})),
-        ("quote_stay", json!({"listing_id": listing, "check_in": day(150), "check_out": day(153), "guests": 2})),
-        ("search_reservations", json!({"arrival_start_date": day(0), "arrival_end_date": day(7)})),
-        ("get_reservation", json!({"reservation_id": reservation})),
-        ("find_guest", json!({"name": "a"})),
-        ("arrivals_and_departures", json!({"days": 7})),
-        ("unread_conversations", json!({})),
-        ("get_conversation", json!({"conversation_id": conversation})),
-        ("revenue_report", json!({"start_date": day(-60), "end_date": day(-1), "group_by": "channel"})),
-        ("payments_for_reservation", json!({"reservation_id": reservation})),
-        ("block_dates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151)})),
-        ("unblock_dates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151)})),
-        ("set_rates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151), "price": 199})),
-        ("update_listing", json!({"listing_id": listing, "min_nights": 2})),
-        ("send_guest_message", json!({"conversation_id": conversation, "message": "See you soon!"})),
-        (
-            "create_reservation",
-            json!({"listing_id": listing, "check_in": day(150), "check_out": day(153), "guests": 2, "guest_name": "Ada Lovelace"}),
-        ),
-        ("update_reservation", json!({"reservation_id": reservation, "host_note": "VIP"})),
-        ("cancel_reservation", json!({"reservation_id": reservation})),
-    ];
-    let tools = client.list_all_tools().await.unwrap();
-    let listed: BTreeSet<String> = tools.iter().map(|t| t.name.to_string()).collect();
-    let writes: BTreeSet<String> = tools
-        .iter()
-        .filter(|t| t.annotations.as_ref().and_then(|a| a.read_only_hint) == Some(false))
-        .map(|t| t.name.to_string())
-        .collect();
-    assert_eq!(writes.len(), 8);
-    let called: BTreeSet<String> = calls.iter().map(|(name, _)| name.to_string()).collect();
-    assert_eq!(listed, called, "every listed tool is exercised here");
-
-    for (tool, arguments) in calls {
-        let result = client
-            .call_tool(CallToolRequestParams::new(tool).with_arguments(arguments.as_object().cloned().unwrap()))
-            .await
-            .unwrap();
-        assert_ne!(result.is_error, Some(true), "{tool}: {}", mcp::text(&result));
-        let structured = result.structured_content.unwrap_or_else(|| panic!("{tool} has no structuredContent"));
-        if writes.contains(tool) {
-            assert_eq!(structured["status"], "preview", "{tool} without confirm only previews");
-        }
-    }
+    call_every_tool(&client, listing, reservation, conversation).await;
     let stats = sandbox.stats();
     for write in [
         "updateCalendar",
@@ -123,4 +77,111 @@ async fn every_tool_answers_over_stdio_against_a_hostaway_at_a_configured_url() 
         None
     )));
     client.cancel().await.unwrap();
+}
+
+#[tokio::test]
+async fn every_tool_answers_through_serve_sandbox_within_the_real_rate_limits() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hostaway-mcp"))
+        .args(["serve", "--sandbox", "--bind", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(child.stderr.take().unwrap()));
+    let url = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://") && w.ends_with("/mcp")) {
+                return url.to_string();
+            }
+        }
+        panic!("no endpoint line")
+    })
+    .await
+    .unwrap();
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let client = ().serve(rmcp::transport::StreamableHttpClientTransport::from_uri(url)).await.unwrap();
+
+    // Discover ids the way a model would: through the tools themselves.
+    let call = |tool: &'static str, arguments: Value| {
+        let client = &client;
+        async move {
+            let result = client
+                .call_tool(CallToolRequestParams::new(tool).with_arguments(arguments.as_object().cloned().unwrap()))
+                .await
+                .unwrap();
+            result.structured_content.unwrap()
+        }
+    };
+    let listing = call("search_listings", json!({"limit": 1})).await["listings"][0]["listing_id"].as_i64().unwrap();
+    let today = Utc::now().date_naive();
+    let upcoming = call(
+        "search_reservations",
+        json!({"arrival_start_date": (today + Duration::days(1)).to_string(), "arrival_end_date": (today + Duration::days(60)).to_string(), "status": ["new"], "limit": 1}),
+    )
+    .await;
+    let reservation = upcoming["reservations"][0]["reservation_id"].as_i64().unwrap();
+    let conversation = call("unread_conversations", json!({"limit": 1})).await["conversations"][0]["conversation_id"]
+        .as_i64()
+        .unwrap();
+    call_every_tool(&client, listing, reservation, conversation).await;
+    child.kill().await.unwrap();
+}
+
+/// One realistic call of every tool; writes without confirm (previews).
+fn every_call(listing: i64, reservation: i64, conversation: i64) -> Vec<(&'static str, Value)> {
+    let today = Utc::now().date_naive();
+    let day = |n: i64| (today + Duration::days(n)).to_string();
+    vec![
+        ("search_listings", json!({"city": "Porto"})),
+        ("get_listing", json!({"listing_id": listing})),
+        ("find_available_listings", json!({"check_in": day(150), "check_out": day(153), "guests": 2, "limit": 2})),
+        ("get_calendar", json!({"listing_id": listing, "start_date": day(0), "end_date": day(30)})),
+        ("quote_stay", json!({"listing_id": listing, "check_in": day(150), "check_out": day(153), "guests": 2})),
+        ("search_reservations", json!({"arrival_start_date": day(0), "arrival_end_date": day(7)})),
+        ("get_reservation", json!({"reservation_id": reservation})),
+        ("find_guest", json!({"name": "a"})),
+        ("arrivals_and_departures", json!({"days": 7})),
+        ("unread_conversations", json!({})),
+        ("get_conversation", json!({"conversation_id": conversation})),
+        ("revenue_report", json!({"start_date": day(-60), "end_date": day(-1), "group_by": "channel"})),
+        ("payments_for_reservation", json!({"reservation_id": reservation})),
+        ("block_dates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151)})),
+        ("unblock_dates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151)})),
+        ("set_rates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151), "price": 199})),
+        ("update_listing", json!({"listing_id": listing, "min_nights": 2})),
+        ("send_guest_message", json!({"conversation_id": conversation, "message": "See you soon!"})),
+        (
+            "create_reservation",
+            json!({"listing_id": listing, "check_in": day(150), "check_out": day(153), "guests": 2, "guest_name": "Ada Lovelace"}),
+        ),
+        ("update_reservation", json!({"reservation_id": reservation, "host_note": "VIP"})),
+        ("cancel_reservation", json!({"reservation_id": reservation})),
+    ]
+}
+
+/// Calls every listed tool once and checks each answers (writes with a preview).
+async fn call_every_tool(client: &RunningService<RoleClient, ()>, listing: i64, reservation: i64, conversation: i64) {
+    let tools = client.list_all_tools().await.unwrap();
+    let listed: BTreeSet<String> = tools.iter().map(|t| t.name.to_string()).collect();
+    let writes: BTreeSet<String> = tools
+        .iter()
+        .filter(|t| t.annotations.as_ref().and_then(|a| a.read_only_hint) == Some(false))
+        .map(|t| t.name.to_string())
+        .collect();
+    assert_eq!(writes.len(), 8);
+    let calls = every_call(listing, reservation, conversation);
+    let called: BTreeSet<String> = calls.iter().map(|(name, _)| name.to_string()).collect();
+    assert_eq!(listed, called, "every listed tool is exercised here");
+    for (tool, arguments) in calls {
+        let result = client
+            .call_tool(CallToolRequestParams::new(tool).with_arguments(arguments.as_object().cloned().unwrap()))
+            .await
+            .unwrap();
+        assert_ne!(result.is_error, Some(true), "{tool}: {}", mcp::text(&result));
+        let structured = result.structured_content.unwrap_or_else(|| panic!("{tool} has no structuredContent"));
+        if writes.contains(tool) {
+            assert_eq!(structured["status"], "preview", "{tool} without confirm only previews");
+        }
+    }
 }

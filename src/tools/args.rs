@@ -35,8 +35,12 @@ where
     }
     match Either::<T>::deserialize(deserializer)? {
         Either::Number(n) => Ok(n),
-        Either::Text(text) => text.trim().parse().map_err(serde::de::Error::custom),
+        Either::Text(text) => text.trim().parse().map_err(|_| not_a_number(&text)),
     }
+}
+
+fn not_a_number<E: serde::de::Error>(text: &str) -> E {
+    E::custom(format!("expected a number such as 42, got {text:?}"))
 }
 
 /// Like [`int`] for optional integers.
@@ -55,7 +59,7 @@ where
     match Option::<Either<T>>::deserialize(deserializer)? {
         None => Ok(None),
         Some(Either::Number(n)) => Ok(Some(n)),
-        Some(Either::Text(text)) => text.trim().parse().map(Some).map_err(serde::de::Error::custom),
+        Some(Either::Text(text)) => text.trim().parse().map(Some).map_err(|_| not_a_number(&text)),
     }
 }
 
