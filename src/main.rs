@@ -86,6 +86,12 @@ struct ServeArgs {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "MCP_MAX_BODY_BYTES", default_value_t = 1 << 20)]
     max_body_bytes: usize,
+    /// Sessions open at once; a new session beyond this gets 503.
+    #[arg(long, env = "MCP_MAX_SESSIONS", default_value_t = 100)]
+    max_sessions: usize,
+    /// Close a session after this many seconds without activity.
+    #[arg(long, env = "MCP_SESSION_IDLE_SECS", default_value_t = 300)]
+    session_idle_secs: u64,
     /// On SIGTERM or Ctrl-C, how long in-flight calls may take to finish before the server exits.
     #[arg(long, env = "MCP_DRAIN_SECS", default_value_t = 20)]
     drain_secs: u64,
@@ -120,6 +126,8 @@ impl ServeArgs {
             allowed_hosts: self.allowed_hosts.clone(),
             allowed_origins: self.allowed_origins.clone(),
             max_body_bytes: self.max_body_bytes,
+            max_sessions: self.max_sessions.max(1),
+            session_idle: Duration::from_secs(self.session_idle_secs.max(1)),
         })
     }
 }

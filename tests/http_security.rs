@@ -26,17 +26,21 @@ struct Endpoint {
 }
 
 async fn endpoint() -> Endpoint {
+    endpoint_with(http::HttpOptions {
+        auth_token: Some(Secret::new(TOKEN)),
+        allowed_origins: vec!["https://ops.example.com".into()],
+        max_body_bytes: 64 * 1024,
+        ..http::HttpOptions::default()
+    })
+    .await
+}
+
+async fn endpoint_with(options: http::HttpOptions) -> Endpoint {
     let sandbox = Sandbox::start(mcp::sandbox_config(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let gateway = Arc::new(Gateway::new(mcp::gateway_config(&sandbox)).unwrap());
     let server = HostawayServer::new(gateway, ServerOptions::default());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/mcp", listener.local_addr().unwrap());
-    let options = http::HttpOptions {
-        auth_token: Some(Secret::new(TOKEN)),
-        allowed_origins: vec!["https://ops.example.com".into()],
-        max_body_bytes: 64 * 1024,
-        ..http::HttpOptions::default()
-    };
     let (stop, stopped) = tokio::sync::oneshot::channel();
     tokio::spawn(http::serve(listener, server, options, async {
         let _ = stopped.await;
@@ -148,4 +152,67 @@ async fn oversized_malformed_and_mistyped_requests_get_clear_errors_and_the_serv
     assert_eq!(no_accept.status(), 406);
     let ok = authed().json(&initialize()).send().await.unwrap();
     assert_eq!(ok.status(), 200, "the server still serves");
+}
+
+/// Opens a session with `initialize` and returns its id.
+async fn open_session(url: &str) -> reqwest::Response {
+    post(url).header(AUTHORIZATION, format!("Bearer {TOKEN}")).json(&initialize()).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn sessions_are_capped_and_idle_ones_expire() {
+    let e = endpoint_with(http::HttpOptions {
+        auth_token: Some(Secret::new(TOKEN)),
+        max_sessions: 2,
+        session_idle: std::time::Duration::from_millis(800),
+        ..http::HttpOptions::default()
+    })
+    .await;
+    let first = open_session(&e.url).await;
+    assert_eq!(first.status(), 200);
+    let id = first.headers()["mcp-session-id"].to_str().unwrap().to_string();
+    assert_eq!(open_session(&e.url).await.status(), 200);
+    let third = open_session(&e.url).await;
+    assert_eq!(third.status(), 503);
+    assert!(third.text().await.unwrap().contains("open sessions"));
+    let metrics = reqwest::Client::new()
+        .get(e.url.replace("/mcp", "/metrics"))
+        .header(AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("hostaway_mcp_open_sessions 2"), "{metrics}");
+
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let ping = json!({"jsonrpc": "2.0", "id": 2, "method": "ping"});
+    let expired = post(&e.url)
+        .header(AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .header("mcp-session-id", &id)
+        .header("mcp-protocol-version", "2025-06-18")
+        .json(&ping)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(expired.status(), 404, "an idle session is closed and its id unknown");
+    assert_eq!(open_session(&e.url).await.status(), 200, "expired sessions free their places");
+}
+
+#[tokio::test]
+async fn an_unsupported_protocol_version_header_is_a_400() {
+    let e = endpoint().await;
+    let opened = open_session(&e.url).await;
+    let id = opened.headers()["mcp-session-id"].to_str().unwrap().to_string();
+    let ping = json!({"jsonrpc": "2.0", "id": 2, "method": "ping"});
+    let response = post(&e.url)
+        .header(AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .header("mcp-session-id", &id)
+        .header("mcp-protocol-version", "1999-01-01")
+        .json(&ping)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
 }

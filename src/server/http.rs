@@ -41,11 +41,22 @@ pub struct HttpOptions {
     pub allowed_origins: Vec<String>,
     /// Largest request body accepted, in bytes (413 beyond).
     pub max_body_bytes: usize,
+    /// Sessions open at once; a new session beyond this gets 503.
+    pub max_sessions: usize,
+    /// A session without activity for this long is closed.
+    pub session_idle: std::time::Duration,
 }
 
 impl Default for HttpOptions {
     fn default() -> Self {
-        Self { auth_token: None, allowed_hosts: Vec::new(), allowed_origins: Vec::new(), max_body_bytes: 1 << 20 }
+        Self {
+            auth_token: None,
+            allowed_hosts: Vec::new(),
+            allowed_origins: Vec::new(),
+            max_body_bytes: 1 << 20,
+            max_sessions: 100,
+            session_idle: std::time::Duration::from_secs(300),
+        }
     }
 }
 
@@ -61,15 +72,44 @@ pub fn router(server: HostawayServer, shutdown: CancellationToken, options: &Htt
         .enforce_origin_validation()
         .with_max_request_body_bytes(options.max_body_bytes);
     let metrics = server.metrics();
-    let mcp = StreamableHttpService::new(move || Ok(server.clone()), Arc::new(LocalSessionManager::default()), config);
-    let mut guarded = Router::new().nest_service("/mcp", mcp).route(
-        "/metrics",
-        get(move || async move { ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], metrics.render()) }),
-    );
+    let mut sessions = LocalSessionManager::default();
+    sessions.session_config.keep_alive = Some(options.session_idle);
+    let sessions = Arc::new(sessions);
+    let mcp = StreamableHttpService::new(move || Ok(server.clone()), sessions.clone(), config);
+    let cap = SessionCap { sessions: sessions.clone(), max: options.max_sessions };
+    let mut guarded =
+        Router::new().nest_service("/mcp", mcp).layer(middleware::from_fn_with_state(cap, limit_sessions)).route(
+            "/metrics",
+            get(move || async move {
+                metrics.set_open_sessions(sessions.sessions.read().await.len());
+                ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], metrics.render())
+            }),
+        );
     if let Some(token) = &options.auth_token {
         guarded = guarded.layer(middleware::from_fn_with_state(Arc::new(token.clone()), require_bearer));
     }
     guarded.route("/health", get(|| async { "ok" }))
+}
+
+/// The session table and how many sessions it may hold.
+#[derive(Clone)]
+struct SessionCap {
+    sessions: Arc<LocalSessionManager>,
+    max: usize,
+}
+
+/// Refuses to open a session (a POST without `Mcp-Session-Id`) when the table is full.
+async fn limit_sessions(State(cap): State<SessionCap>, request: Request, next: Next) -> Response {
+    let opens_session =
+        request.method() == axum::http::Method::POST && !request.headers().contains_key("mcp-session-id");
+    if opens_session && cap.sessions.sessions.read().await.len() >= cap.max {
+        tracing::warn!(max = cap.max, "refused a new MCP session: too many open");
+        let message = format!("the server already has {} open sessions; close one or retry later", cap.max);
+        let body = serde_json::json!({"error": "too_many_sessions", "message": message});
+        return (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, HeaderValue::from_static("30"))], Json(body))
+            .into_response();
+    }
+    next.run(request).await
 }
 
 /// Refuses a request without the right bearer token; the comparison takes the same time whatever

@@ -9,6 +9,7 @@ use prometheus_client::{
     metrics::{
         counter::{ConstCounter, Counter},
         family::Family,
+        gauge::Gauge,
         histogram::{Histogram, exponential_buckets},
     },
     registry::Registry,
@@ -24,6 +25,7 @@ pub struct ServerMetrics {
     registry: Registry,
     tool_calls: Family<Labels, Counter>,
     tool_seconds: Family<Labels, Histogram, fn() -> Histogram>,
+    open_sessions: Gauge,
 }
 
 fn latency_histogram() -> Histogram {
@@ -43,14 +45,21 @@ impl ServerMetrics {
             tool_calls.clone(),
         );
         registry.register("tool_duration_seconds", "Tool call latency by tool", tool_seconds.clone());
+        let open_sessions = Gauge::default();
+        registry.register("open_sessions", "MCP sessions open over streamable HTTP", open_sessions.clone());
         registry.register_collector(Box::new(GatewayCollector(gateway)));
-        Self { registry, tool_calls, tool_seconds }
+        Self { registry, tool_calls, tool_seconds, open_sessions }
     }
 
     /// Records one tool call.
     pub fn tool_call(&self, tool: &str, outcome: &'static str, took: Duration) {
         self.tool_calls.get_or_create(&vec![("tool", tool.to_string()), ("outcome", outcome.to_string())]).inc();
         self.tool_seconds.get_or_create(&vec![("tool", tool.to_string())]).observe(took.as_secs_f64());
+    }
+
+    /// Records how many sessions are open (read from the session table at scrape time).
+    pub fn set_open_sessions(&self, open: usize) {
+        self.open_sessions.set(i64::try_from(open).unwrap_or(i64::MAX));
     }
 
     /// The Prometheus text exposition of every metric.
