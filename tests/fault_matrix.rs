@@ -16,7 +16,10 @@ fn faults() -> Vec<(&'static str, FaultPlan)> {
     vec![
         ("latency spike", FaultPlan { latency_ms: 400, ..FaultPlan::default() }),
         ("30% server errors", FaultPlan { server_error_rate: 0.3, ..FaultPlan::default() }),
-        ("429 storm with Retry-After", FaultPlan { rate_limit_next: 2, retry_after_secs: Some(1), ..FaultPlan::default() }),
+        (
+            "429 storm with Retry-After",
+            FaultPlan { rate_limit_next: 2, retry_after_secs: Some(1), ..FaultPlan::default() },
+        ),
         ("429 storm without Retry-After", FaultPlan { rate_limit_next: 3, ..FaultPlan::default() }),
         ("endless 429 storm", FaultPlan { rate_limit_storm: true, retry_after_secs: Some(30), ..FaultPlan::default() }),
         ("dropped connections", FaultPlan { drop_rate: 0.3, ..FaultPlan::default() }),
@@ -36,7 +39,8 @@ async fn every_fault_ends_in_an_answer_or_a_clear_error_in_time_and_never_duplic
 
 async fn check(name: &str, plan: FaultPlan, revoke_token: bool) {
     let h = mcp::start().await;
-    let (listing, conversation) = h.sandbox.inspect(|s| (*s.listings.keys().next().unwrap(), *s.conversations.keys().next().unwrap()));
+    let (listing, conversation) =
+        h.sandbox.inspect(|s| (*s.listings.keys().next().unwrap(), *s.conversations.keys().next().unwrap()));
     let start = chrono::Utc::now().date_naive() + chrono::Duration::days(20);
     let read_args = json!({"listing_id": listing, "start_date": start.to_string(), "end_date": (start + chrono::Duration::days(30)).to_string()});
     h.ok("get_calendar", read_args.clone()).await; // warm up: token minted, nothing faulted yet

@@ -89,6 +89,10 @@ async fn bad_arguments_are_tool_errors_naming_the_field_and_the_server_keeps_ser
     assert!(message.contains("detail") || message.contains("variant"), "{message}");
     let message = h.err("get_listing", json!({"listing_id": 1})).await;
     assert!(message.contains("not found"), "{message}");
+    let message = h.err("get_listing", json!({"listing_id": "forty"})).await;
+    assert!(message.contains("`listing_id`") && message.contains("forty"), "{message}");
+    let message = h.err("search_listings", json!({"min_guests": {"at_least": 2}})).await;
+    assert!(message.contains("`min_guests`"), "{message}");
     h.ok("search_listings", json!({"limit": 1})).await;
 }
 

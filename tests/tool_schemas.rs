@@ -92,3 +92,12 @@ fn every_tool_is_in_exactly_one_toolset_and_toolsets_filter_the_list() {
     let names: Vec<&str> = read_only_messaging.iter().map(|t| t.name.as_ref()).collect();
     assert_eq!(names, ["get_conversation", "unread_conversations"]);
 }
+
+#[test]
+fn every_tool_can_name_a_bad_argument() {
+    for tool in server(ServerOptions::default()).tools() {
+        let message = hostaway_mcp::tools::explain_arguments(&tool.name, serde_json::json!({"not_an_argument": 1}))
+            .unwrap_or_else(|| panic!("{}: no argument type registered, or unknown arguments are accepted", tool.name));
+        assert!(message.contains("not_an_argument"), "{}: {message}", tool.name);
+    }
+}

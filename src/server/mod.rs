@@ -96,6 +96,28 @@ impl HostawayServer {
     }
 }
 
+/// rmcp reports arguments that do not deserialize as "failed to deserialize parameters: <serde
+/// message>"; replace that with a message naming the argument, so the model can fix its call.
+fn name_the_bad_argument(
+    tool: &str,
+    arguments: Option<rmcp::model::JsonObject>,
+    result: &mut rmcp::model::CallToolResult,
+) {
+    let unreadable = result.is_error == Some(true)
+        && result
+            .content
+            .first()
+            .and_then(|c| c.as_text())
+            .is_some_and(|t| t.text.starts_with("failed to deserialize parameters"));
+    if !unreadable {
+        return;
+    }
+    let arguments = serde_json::Value::Object(arguments.unwrap_or_default());
+    if let Some(explained) = tools::explain_arguments(tool, arguments) {
+        result.content = vec![rmcp::model::ContentBlock::text(format!("{explained}; see the inputSchema of {tool}"))];
+    }
+}
+
 #[tool_handler(router = self.tool_router)]
 #[prompt_handler(router = self.prompt_router)]
 impl ServerHandler for HostawayServer {
@@ -108,7 +130,11 @@ impl ServerHandler for HostawayServer {
         let started = Instant::now();
         // Unknown names are not used as metric labels, so a client cannot grow the label set.
         let tool = if self.tool_router.has_route(&request.name) { request.name.to_string() } else { "unknown".into() };
-        let result = self.tool_router.call(ToolCallContext::new(self, request, context)).await;
+        let arguments = request.arguments.clone();
+        let mut result = self.tool_router.call(ToolCallContext::new(self, request, context)).await;
+        if let Ok(CallToolResponse::Complete(failed)) = &mut result {
+            name_the_bad_argument(&tool, arguments, failed);
+        }
         let outcome = match &result {
             Ok(CallToolResponse::Complete(done)) if done.is_error == Some(true) => "tool_error",
             Ok(_) => "ok",

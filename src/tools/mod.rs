@@ -83,6 +83,48 @@ pub fn toolset_of(tool: &str) -> Option<&'static str> {
     TOOLSETS.iter().find(|(_, tools)| tools.contains(&tool)).map(|(name, _)| *name)
 }
 
+/// Each tool's argument type, so an argument that does not fit can be named precisely: rmcp
+/// reports only serde's message ("invalid type: string, expected u32"), not which argument.
+type Explain = fn(serde_json::Value) -> Option<String>;
+
+fn explain_with<T: serde::de::DeserializeOwned>(arguments: serde_json::Value) -> Option<String> {
+    serde_path_to_error::deserialize::<_, T>(arguments).err().map(|error| {
+        let path = error.path().to_string();
+        let inner = error.into_inner();
+        if path == "." { inner.to_string() } else { format!("invalid argument `{path}`: {inner}") }
+    })
+}
+
+/// Argument types by tool name; a test checks every tool is here.
+pub const ARGUMENT_TYPES: &[(&str, Explain)] = &[
+    ("search_listings", explain_with::<listings::SearchListingsArgs>),
+    ("get_listing", explain_with::<listings::GetListingArgs>),
+    ("find_available_listings", explain_with::<availability::FindAvailableArgs>),
+    ("get_calendar", explain_with::<availability::GetCalendarArgs>),
+    ("quote_stay", explain_with::<availability::QuoteStayArgs>),
+    ("search_reservations", explain_with::<reservations::SearchReservationsArgs>),
+    ("get_reservation", explain_with::<reservations::GetReservationArgs>),
+    ("find_guest", explain_with::<reservations::FindGuestArgs>),
+    ("arrivals_and_departures", explain_with::<reservations::ArrivalsArgs>),
+    ("unread_conversations", explain_with::<inbox::UnreadConversationsArgs>),
+    ("get_conversation", explain_with::<inbox::GetConversationArgs>),
+    ("revenue_report", explain_with::<finance::RevenueReportArgs>),
+    ("payments_for_reservation", explain_with::<finance::PaymentsForReservationArgs>),
+    ("block_dates", explain_with::<calendar_writes::AvailabilityArgs>),
+    ("unblock_dates", explain_with::<calendar_writes::AvailabilityArgs>),
+    ("set_rates", explain_with::<calendar_writes::SetRatesArgs>),
+    ("update_listing", explain_with::<calendar_writes::UpdateListingArgs>),
+    ("send_guest_message", explain_with::<booking_writes::SendGuestMessageArgs>),
+    ("create_reservation", explain_with::<booking_writes::CreateReservationArgs>),
+    ("update_reservation", explain_with::<booking_writes::UpdateReservationArgs>),
+    ("cancel_reservation", explain_with::<booking_writes::CancelReservationArgs>),
+];
+
+/// Why `arguments` do not fit `tool`'s argument type, naming the argument, if they do not.
+pub fn explain_arguments(tool: &str, arguments: serde_json::Value) -> Option<String> {
+    ARGUMENT_TYPES.iter().find(|(name, _)| *name == tool).and_then(|(_, explain)| explain(arguments))
+}
+
 /// Whether a tool changes anything (its `readOnlyHint` is not true).
 pub fn is_write(tool: &rmcp::model::Tool) -> bool {
     !tool.annotations.as_ref().and_then(|a| a.read_only_hint).unwrap_or(false)
