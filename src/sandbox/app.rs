@@ -171,6 +171,9 @@ pub async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Nex
         }
         _ => {
             shared.count_status(response.status().as_str());
+            if let Some(size) = axum::body::HttpBody::size_hint(response.body()).exact() {
+                *lock(&shared.stats).bytes.entry(operation.to_string()).or_default() += size;
+            }
             response
         }
     }

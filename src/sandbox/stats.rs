@@ -13,6 +13,8 @@ pub struct Stats {
     pub applied: BTreeMap<String, u64>,
     /// Responses per HTTP status code (dropped connections are counted under "dropped").
     pub statuses: BTreeMap<String, u64>,
+    /// Response body bytes sent per operationId, to compare tool answers with raw payloads.
+    pub bytes: BTreeMap<String, u64>,
     /// Access tokens minted.
     pub tokens_minted: u64,
 }
@@ -31,6 +33,11 @@ impl Stats {
     /// Responses with one status ("429", "dropped", ...).
     pub fn status(&self, status: &str) -> u64 {
         self.statuses.get(status).copied().unwrap_or(0)
+    }
+
+    /// Response bytes sent over all operations.
+    pub fn total_bytes(&self) -> u64 {
+        self.bytes.values().sum()
     }
 
     /// All requests received.

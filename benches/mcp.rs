@@ -1,0 +1,470 @@
+//! End-to-end benchmark of the MCP server: the release binary serving streamable HTTP on loopback,
+//! a sandbox behind it, rmcp clients in front. Prints figures and writes docs/BENCHMARKS.md.
+//!
+//! `cargo bench --bench mcp` (about six minutes). `SOAK_SECS` sets the soak length (default 60).
+
+use std::{
+    fmt::Write as _,
+    process::Stdio,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use chrono::Utc;
+use hostaway_mcp::sandbox::{FaultPlan, RateLimits, Sandbox, SandboxConfig};
+use rmcp::{
+    RoleClient, ServiceExt,
+    model::{CallToolRequestParams, ClientCapabilities, ClientConfig, Implementation},
+    service::RunningService,
+    transport::StreamableHttpClientTransport,
+};
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, BufReader};
+
+type Client = RunningService<RoleClient, ClientConfig>;
+
+/// The server under test, as a child process.
+struct Server {
+    child: tokio::process::Child,
+    url: String,
+    started: Instant,
+}
+
+#[derive(Clone, Copy)]
+struct Setup {
+    real_limits: bool,
+    cache: bool,
+}
+
+async fn spawn(sandbox: &Sandbox, setup: Setup) -> Server {
+    let limit = |real: u32| if setup.real_limits { real.to_string() } else { "0".to_string() };
+    let started = Instant::now();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_hostaway-mcp"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("HOSTAWAY_BASE_URL", sandbox.base_url())
+        .env("HOSTAWAY_ACCOUNT_ID", sandbox.account_id().to_string())
+        .env("HOSTAWAY_SECRET_KEY", sandbox.secret_key())
+        .env("HOSTAWAY_NO_TOKEN_FILE", "1")
+        .env("RATE_LIMIT_IP", limit(15))
+        .env("RATE_LIMIT_ACCOUNT", limit(20))
+        .env("NO_CACHE", if setup.cache { "0" } else { "1" })
+        .env("HOSTAWAY_DEADLINE_SECS", "600")
+        .env("MCP_MAX_SESSIONS", "500")
+        .env("LOG_LEVEL", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the release binary starts");
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
+    let mut url = String::new();
+    while let Ok(Some(line)) = lines.next_line().await {
+        if let Some(found) = line.split_whitespace().find(|w| w.starts_with("http://") && w.ends_with("/mcp")) {
+            url = found.to_string();
+            break;
+        }
+    }
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Server { child, url, started }
+}
+
+impl Server {
+    fn rss_mib(&self) -> f64 {
+        let pid = self.child.id().unwrap_or(0);
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        let kib: f64 = status
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0.0);
+        kib / 1024.0
+    }
+}
+
+async fn connect(url: &str) -> Client {
+    let info = ClientConfig::new(ClientCapabilities::default(), Implementation::new("bench", "1"));
+    info.serve(StreamableHttpClientTransport::from_uri(url.to_string())).await.expect("client connects")
+}
+
+/// Ids a typical session works with.
+#[derive(Clone)]
+struct Portfolio {
+    listings: Vec<i64>,
+    reservations: Vec<i64>,
+}
+
+const CITIES: [&str; 5] = ["Berlin", "Munich", "Lisbon", "Porto", "Barcelona"];
+
+/// The i-th call of a typical read mix, with arguments that vary so the cache does not answer all.
+fn typical(i: usize, p: &Portfolio) -> (&'static str, Value) {
+    let today = Utc::now().date_naive();
+    let day = |n: usize| (today + chrono::Duration::days(n as i64)).to_string();
+    let listing = p.listings[i % p.listings.len()];
+    match i % 6 {
+        0 => ("search_listings", json!({"city": CITIES[i % CITIES.len()]})),
+        1 => ("get_listing", json!({"listing_id": listing})),
+        2 => ("get_calendar", json!({"listing_id": listing, "start_date": day(i % 30), "end_date": day(i % 30 + 30)})),
+        3 => ("search_reservations", json!({"arrival_start_date": day(i % 20), "arrival_end_date": day(i % 20 + 7)})),
+        4 => (
+            "quote_stay",
+            json!({"listing_id": listing, "check_in": day(40 + i % 30), "check_out": day(43 + i % 30), "guests": 2}),
+        ),
+        _ => ("get_reservation", json!({"reservation_id": p.reservations[i % p.reservations.len()]})),
+    }
+}
+
+async fn call(client: &Client, tool: &'static str, args: Value) -> Result<Value, String> {
+    let request = CallToolRequestParams::new(tool).with_arguments(args.as_object().cloned().unwrap_or_default());
+    match tokio::time::timeout(Duration::from_secs(600), client.call_tool(request)).await {
+        Err(_) => Err(format!("{tool} hung")),
+        Ok(Err(e)) => Err(format!("{tool}: {e}")),
+        Ok(Ok(result)) if result.is_error == Some(true) => Err(format!("{tool}: tool error")),
+        Ok(Ok(result)) => Ok(result.structured_content.unwrap_or(Value::Null)),
+    }
+}
+
+struct Load {
+    latencies: Vec<Duration>,
+    elapsed: Duration,
+    errors: usize,
+}
+
+async fn load(url: &str, sessions: usize, calls: usize, p: &Portfolio) -> Load {
+    let url = url.to_string();
+    let clients: Vec<Arc<Client>> = futures_join(sessions, move |_| {
+        let url = url.clone();
+        async move { connect(&url).await }
+    })
+    .await
+    .into_iter()
+    .map(Arc::new)
+    .collect();
+    let per = calls.div_ceil(sessions);
+    let started = Instant::now();
+    let tasks: Vec<_> = clients
+        .iter()
+        .enumerate()
+        .map(|(s, client)| {
+            let (client, p) = (client.clone(), p.clone());
+            tokio::spawn(async move {
+                let mut out = (Vec::with_capacity(per), 0);
+                for k in 0..per {
+                    let (tool, args) = typical(s * 7919 + k, &p);
+                    let t = Instant::now();
+                    match call(&client, tool, args).await {
+                        Ok(_) => out.0.push(t.elapsed()),
+                        Err(_) => out.1 += 1,
+                    }
+                }
+                out
+            })
+        })
+        .collect();
+    let mut result = Load { latencies: Vec::new(), elapsed: Duration::ZERO, errors: 0 };
+    for task in tasks {
+        let (latencies, errors) = task.await.unwrap_or_default();
+        result.latencies.extend(latencies);
+        result.errors += errors;
+    }
+    result.elapsed = started.elapsed();
+    for client in clients {
+        if let Ok(client) = Arc::try_unwrap(client) {
+            let _ = client.cancel().await;
+        }
+    }
+    result
+}
+
+async fn futures_join<T, F, Fut>(n: usize, make: F) -> Vec<T>
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let handles: Vec<_> = (0..n).map(|i| tokio::spawn(make(i))).collect();
+    let mut out = Vec::with_capacity(n);
+    for handle in handles {
+        out.push(handle.await.expect("task ran"));
+    }
+    out
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index].as_secs_f64() * 1000.0
+}
+
+fn sandbox_config(real_limits: bool) -> SandboxConfig {
+    let limits = if real_limits {
+        RateLimits::default()
+    } else {
+        RateLimits { per_ip: 0, per_account: 0, window: Duration::from_secs(10) }
+    };
+    SandboxConfig { limits, ..SandboxConfig::default() }
+}
+
+async fn portfolio(sandbox: &Sandbox) -> Portfolio {
+    sandbox.inspect(|s| Portfolio {
+        listings: s.listings.keys().copied().collect(),
+        reservations: s.reservations.keys().copied().step_by(7).collect(),
+    })
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("MemTotal"))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<f64>().ok()))
+        .map_or(0.0, |kib| kib / 1024.0 / 1024.0);
+    format!("{cores} cores ({cpu}), {mem:.0} GiB RAM, Linux")
+}
+
+#[tokio::main]
+async fn main() {
+    let mut report = String::new();
+    let out = |report: &mut String, line: String| {
+        println!("{line}");
+        report.push_str(&line);
+        report.push('\n');
+    };
+    out(&mut report, "# Benchmarks".into());
+    out(&mut report, String::new());
+    out(
+        &mut report,
+        format!(
+            "Command: `cargo bench --bench mcp` (release build). Machine: {}. Date: {}.",
+            machine(),
+            Utc::now().format("%Y-%m-%d")
+        ),
+    );
+    out(&mut report, String::new());
+    out(&mut report, "The release binary serves streamable HTTP on loopback; an in-process sandbox plays Hostaway; each session is an rmcp client. The call mix rotates search_listings, get_listing, get_calendar, search_reservations, quote_stay and get_reservation with varying arguments; the read cache is on, so some calls are answered without Hostaway, as in real use.".into());
+    out(&mut report, String::new());
+
+    // Latency and throughput.
+    out(&mut report, "## Tool-call latency and throughput".into());
+    out(&mut report, String::new());
+    out(&mut report, "| limits | upstream latency | sessions | calls | p50 ms | p95 ms | p99 ms | calls/s | upstream calls/call | 429s | errors |".into());
+    out(&mut report, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|".into());
+    for real_limits in [false, true] {
+        let sandbox =
+            Sandbox::start(sandbox_config(real_limits), "127.0.0.1:0".parse().expect("addr")).await.expect("sandbox");
+        let p = portfolio(&sandbox).await;
+        for latency in [0u64, 150] {
+            for sessions in [1usize, 10, 50] {
+                let calls = match (real_limits, latency) {
+                    (false, 0) => 600,
+                    (false, _) => 150,
+                    (true, _) => 40,
+                };
+                sandbox.set_faults(FaultPlan::default());
+                let server = spawn(&sandbox, Setup { real_limits, cache: true }).await;
+                // Warm up: mint the token outside the measurement.
+                let warm = connect(&server.url).await;
+                let _ = call(&warm, "search_listings", json!({"limit": 1})).await;
+                let _ = warm.cancel().await;
+                tokio::time::sleep(Duration::from_secs(if real_limits { 11 } else { 0 })).await;
+                sandbox.set_faults(FaultPlan { latency_ms: latency, ..FaultPlan::default() });
+                sandbox.reset_stats();
+                let mut run = load(&server.url, sessions, calls, &p).await;
+                run.latencies.sort();
+                let stats = sandbox.stats();
+                let done = run.latencies.len().max(1) as f64;
+                out(
+                    &mut report,
+                    format!(
+                        "| {} | {latency} ms | {sessions} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.2} | {} | {} |",
+                        if real_limits { "real (15/20 per 10 s)" } else { "lifted" },
+                        run.latencies.len(),
+                        percentile(&run.latencies, 0.5),
+                        percentile(&run.latencies, 0.95),
+                        percentile(&run.latencies, 0.99),
+                        run.latencies.len() as f64 / run.elapsed.as_secs_f64(),
+                        stats.total_received() as f64 / done,
+                        stats.status("429"),
+                        run.errors,
+                    ),
+                );
+                drop(server);
+            }
+        }
+    }
+    out(&mut report, String::new());
+    out(&mut report, "Reading the table: with the limits lifted, the server adds about half a millisecond per call; at 50 sessions and 150 ms upstream latency the tail grows because at most 10 Hostaway requests are in flight (`MAX_CONCURRENCY`). With Hostaway's real limits the tail is the rate limit itself: calls wait for budget (up to 10 s per window) instead of drawing 429s, and none were received.".into());
+    out(&mut report, String::new());
+
+    // Response size against the raw payload.
+    let sandbox = Sandbox::start(sandbox_config(false), "127.0.0.1:0".parse().expect("addr")).await.expect("sandbox");
+    let p = portfolio(&sandbox).await;
+    let server = spawn(&sandbox, Setup { real_limits: false, cache: false }).await;
+    let client = connect(&server.url).await;
+    let _ = call(&client, "search_listings", json!({"limit": 1})).await;
+    out(&mut report, "## Answer size against the Hostaway payload it was built from".into());
+    out(&mut report, String::new());
+    out(&mut report, "Cache off, so every upstream byte is counted; sizes are of the JSON text.".into());
+    out(&mut report, String::new());
+    out(
+        &mut report,
+        "| tool (typical request) | upstream calls | Hostaway bytes | answer bytes | answer / raw |".into(),
+    );
+    out(&mut report, "|---|---:|---:|---:|---:|".into());
+    let today = Utc::now().date_naive();
+    let day = |n: i64| (today + chrono::Duration::days(n)).to_string();
+    let conversation = sandbox.inspect(|s| *s.conversations.keys().next().expect("conversations"));
+    let reads: Vec<(&str, Value)> = vec![
+        ("search_listings", json!({})),
+        ("get_listing", json!({"listing_id": p.listings[0]})),
+        ("find_available_listings", json!({"check_in": day(60), "check_out": day(63), "guests": 2})),
+        ("get_calendar", json!({"listing_id": p.listings[0], "start_date": day(0), "end_date": day(30)})),
+        ("quote_stay", json!({"listing_id": p.listings[0], "check_in": day(60), "check_out": day(63), "guests": 2})),
+        ("search_reservations", json!({"arrival_start_date": day(0), "arrival_end_date": day(7)})),
+        ("get_reservation", json!({"reservation_id": p.reservations[3]})),
+        ("find_guest", json!({"name": "Silva"})),
+        ("arrivals_and_departures", json!({"days": 7})),
+        ("unread_conversations", json!({})),
+        ("get_conversation", json!({"conversation_id": conversation})),
+        ("revenue_report", json!({"start_date": day(-90), "end_date": day(-1), "group_by": "listing"})),
+        ("payments_for_reservation", json!({"reservation_id": p.reservations[3]})),
+    ];
+    for (tool, args) in reads {
+        sandbox.reset_stats();
+        let answer = call(&client, tool, args).await.unwrap_or(Value::Null);
+        let stats = sandbox.stats();
+        let (raw, mine) = (stats.total_bytes(), answer.to_string().len() as u64);
+        out(
+            &mut report,
+            format!(
+                "| {tool} | {} | {raw} | {mine} | {:.0}% |",
+                stats.total_received(),
+                mine as f64 * 100.0 / raw.max(1) as f64
+            ),
+        );
+    }
+    let _ = client.cancel().await;
+    drop(server);
+    out(&mut report, String::new());
+
+    // Start-up, memory, soak.
+    out(&mut report, "## Start-up and memory".into());
+    out(&mut report, String::new());
+    let server = spawn(&sandbox, Setup { real_limits: false, cache: true }).await;
+    let health = server.url.replace("/mcp", "/health");
+    while !reqwest::get(&health).await.is_ok_and(|r| r.status().is_success()) {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let to_health = server.started.elapsed();
+    let client = connect(&server.url).await;
+    let _ = call(&client, "search_listings", json!({"limit": 1})).await;
+    let to_answer = server.started.elapsed();
+    let _ = client.cancel().await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let idle = server.rss_mib();
+    let mut run = load(&server.url, 10, 10_000, &p).await;
+    run.latencies.sort();
+    let after = server.rss_mib();
+    out(
+        &mut report,
+        format!(
+            "- Start-up to a served `/health`: {:.0} ms; to the first tool answer: {:.0} ms (includes minting a token and the one second Hostaway needs before a new token works).",
+            to_health.as_secs_f64() * 1000.0,
+            to_answer.as_secs_f64() * 1000.0
+        ),
+    );
+    out(
+        &mut report,
+        format!(
+            "- RSS idle after start and one call: {idle:.1} MiB; after 10,000 calls from 10 sessions: {after:.1} MiB ({} errors, {:.0} calls/s, p99 {:.1} ms).",
+            run.errors,
+            run.latencies.len() as f64 / run.elapsed.as_secs_f64(),
+            percentile(&run.latencies, 0.99)
+        ),
+    );
+    drop(server);
+    out(&mut report, String::new());
+
+    let soak_secs: u64 = std::env::var("SOAK_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
+    out(&mut report, format!("## Soak: 10 sessions, mixed calls, {soak_secs} s"));
+    out(&mut report, String::new());
+    let server = Arc::new(spawn(&sandbox, Setup { real_limits: false, cache: true }).await);
+    let deadline = Instant::now() + Duration::from_secs(soak_secs);
+    let clients: Vec<Arc<Client>> = futures_join(10, {
+        let url = server.url.clone();
+        move |_| {
+            let url = url.clone();
+            async move { connect(&url).await }
+        }
+    })
+    .await
+    .into_iter()
+    .map(Arc::new)
+    .collect();
+    let sampler = {
+        let server = server.clone();
+        tokio::spawn(async move {
+            let mut samples = Vec::new();
+            while Instant::now() < deadline {
+                samples.push(server.rss_mib());
+                tokio::time::sleep(Duration::from_secs((soak_secs / 6).max(1))).await;
+            }
+            samples
+        })
+    };
+    let workers: Vec<_> = clients
+        .iter()
+        .enumerate()
+        .map(|(s, client)| {
+            let (client, p) = (client.clone(), p.clone());
+            tokio::spawn(async move {
+                let (mut ok, mut errors, mut k) = (0usize, 0usize, 0usize);
+                while Instant::now() < deadline {
+                    let (tool, args) = typical(s * 104_729 + k, &p);
+                    match call(&client, tool, args).await {
+                        Ok(_) => ok += 1,
+                        Err(_) => errors += 1,
+                    }
+                    k += 1;
+                }
+                (ok, errors)
+            })
+        })
+        .collect();
+    let (mut ok, mut errors, mut finished) = (0, 0, 0);
+    for worker in workers {
+        if let Ok(Ok((o, e))) = tokio::time::timeout(Duration::from_secs(soak_secs + 30), worker).await {
+            ok += o;
+            errors += e;
+            finished += 1;
+        }
+    }
+    let samples = sampler.await.unwrap_or_default();
+    let mut rss = String::new();
+    for sample in &samples {
+        let _ = write!(rss, "{sample:.1} ");
+    }
+    out(
+        &mut report,
+        format!(
+            "- {ok} calls answered, {errors} errors, {finished}/10 sessions finished (none stuck); RSS samples (MiB): {}.",
+            rss.trim()
+        ),
+    );
+    out(&mut report, String::new());
+    out(&mut report, "Bursts against the real rate limits, versus the minimum those limits allow, are measured by `cargo bench --bench gateway`; see README.".into());
+
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/BENCHMARKS.md");
+    if let Err(error) = std::fs::write(path, report) {
+        eprintln!("cannot write {path}: {error}");
+    }
+}
