@@ -352,13 +352,13 @@ async fn invalid_arguments_are_tool_errors_naming_the_field() {
         let message = h.err(tool, args.clone()).await;
         assert!(message.contains(field), "{tool} {args}: {message}");
     }
-    // A malformed number is still a tool error (serde cannot name the field of a bad value).
-    for (tool, args) in [
-        ("get_conversation", json!({"conversation_id": "abc"})),
-        ("payments_for_reservation", json!({"reservation_id": "x1"})),
+    // A malformed number is a tool error naming the argument and quoting the bad value.
+    for (tool, args, field, value) in [
+        ("get_conversation", json!({"conversation_id": "abc"}), "`conversation_id`", "abc"),
+        ("payments_for_reservation", json!({"reservation_id": "x1"}), "`reservation_id`", "x1"),
     ] {
         let message = h.err(tool, args).await;
-        assert!(message.contains("invalid digit"), "{tool}: {message}");
+        assert!(message.contains(field) && message.contains(value), "{tool}: {message}");
     }
     let message = h.err("get_conversation", json!({"conversation_id": 1})).await;
     assert!(message.contains("not found"), "{message}");

@@ -63,6 +63,11 @@ where
     }
 }
 
+/// A text argument with surrounding space removed, or `None` when blank (models send "" for "any").
+pub fn non_blank(value: Option<&str>) -> Option<String> {
+    value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
+}
+
 /// Parses an ISO date argument.
 pub fn date(field: &'static str, value: &str) -> Result<NaiveDate, ToolError> {
     NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")

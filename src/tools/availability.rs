@@ -9,6 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 
+use super::days::{self, DayState};
 use super::{
     args::{self, Detail, Money, Range, Stay},
     error::ToolError,
@@ -324,7 +325,7 @@ impl HostawayServer {
         if args.max_total_price.is_some_and(|p| p.is_nan() || p <= 0.0) {
             return Err(ToolError::invalid("max_total_price", "must be a positive amount, e.g. 800"));
         }
-        let (city, country) = (non_empty(args.city), non_empty(args.country));
+        let (city, country) = (args::non_blank(args.city.as_deref()), args::non_blank(args.country.as_deref()));
         let key = ReadKey {
             operation: "listListings",
             params: format!(
@@ -461,10 +462,10 @@ impl HostawayServer {
         let days = calendar(&self.ctx.gateway, args.listing_id, range.start, range.end).await?;
         let mut totals = CalendarTotals { days: days.len() as u64, ..CalendarTotals::default() };
         for day in &days {
-            match kind(day) {
-                DayKind::Available => totals.available += 1,
-                DayKind::Booked => totals.booked += 1,
-                DayKind::Blocked => totals.blocked += 1,
+            match days::state(day) {
+                DayState::Open => totals.available += 1,
+                DayState::Booked => totals.booked += 1,
+                DayState::Blocked => totals.blocked += 1,
             }
         }
         let gaps = gaps(&days);
@@ -515,7 +516,7 @@ impl HostawayServer {
         let mut reasons = Vec::new();
 
         let taken: Vec<&types::CalendarDay> =
-            days.iter().filter(|d| d.date < stay.check_out && kind(d) != DayKind::Available).collect();
+            days.iter().filter(|d| d.date < stay.check_out && days::state(d) != DayState::Open).collect();
         let missing = nights - days.iter().filter(|d| d.date < stay.check_out).count() as i64;
         if missing > 0 {
             reasons.push(format!("Hostaway returned no calendar for {missing} of the nights"));
@@ -587,11 +588,6 @@ fn guests(value: u32) -> Result<u32, ToolError> {
     } else {
         Err(ToolError::invalid("guests", format!("{value} is out of range; use 1 to {MAX_GUESTS}")))
     }
-}
-
-/// Drops blank filters, which models sometimes send for "any".
-fn non_empty(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
 /// The listing's currency (Hostaway's default when it has none).
@@ -685,29 +681,11 @@ fn note(free: u64, eligible: u64, quoted: u64, shown: usize, more: bool, exclude
     text
 }
 
-/// What a day is, for totals and bookability.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum DayKind {
-    Available,
-    Booked,
-    Blocked,
-}
-
-/// Classifies a day by its availability flag and status.
-fn kind(day: &types::CalendarDay) -> DayKind {
-    let available = day.is_available.map_or_else(|| day.status.as_deref() == Some("available"), |v| v == 1);
-    match day.status.as_deref() {
-        _ if available => DayKind::Available,
-        Some("reserved" | "pending" | "hardBlock" | "mreserved") => DayKind::Booked,
-        _ => DayKind::Blocked,
-    }
-}
-
 /// The day's status as Hostaway names it (derived from availability when absent).
 fn status(day: &types::CalendarDay) -> String {
     day.status
         .clone()
-        .unwrap_or_else(|| if kind(day) == DayKind::Available { "available".into() } else { "unavailable".into() })
+        .unwrap_or_else(|| if days::state(day) == DayState::Open { "available".into() } else { "unavailable".into() })
 }
 
 /// Folds consecutive days with the same status, price and minimum stay.
@@ -747,12 +725,12 @@ fn gaps(days: &[types::CalendarDay]) -> Vec<Gap> {
     let mut gaps = Vec::new();
     let mut i = 0;
     while i < days.len() {
-        if kind(&days[i]) != DayKind::Available {
+        if days::state(&days[i]) != DayState::Open {
             i += 1;
             continue;
         }
         let start = i;
-        while i < days.len() && kind(&days[i]) == DayKind::Available {
+        while i < days.len() && days::state(&days[i]) == DayState::Open {
             i += 1;
         }
         let bounded = start > 0 && i < days.len();

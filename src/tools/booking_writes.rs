@@ -10,6 +10,7 @@ use rmcp::{Json, handler::server::wrapper::Parameters, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::days::{self, DayState};
 use super::{
     WriteStatus,
     args::{self, Money, Stay},
@@ -400,12 +401,12 @@ impl HostawayServer {
         if guest_name.is_empty() {
             return Err(ToolError::invalid("guest_name", "is blank; give the guest's full name"));
         }
-        let guest_email = nonblank(args.guest_email.as_deref());
+        let guest_email = args::non_blank(args.guest_email.as_deref());
         if guest_email.as_deref().is_some_and(|e| !looks_like_email(e)) {
             return Err(ToolError::invalid("guest_email", "is not an email address, e.g. ana@example.com"));
         }
-        let guest_phone = nonblank(args.guest_phone.as_deref());
-        let note = nonblank(args.note.as_deref());
+        let guest_phone = args::non_blank(args.guest_phone.as_deref());
+        let note = args::non_blank(args.note.as_deref());
         if args.total_price.is_some_and(|p| !p.is_finite() || p <= 0.0) {
             return Err(ToolError::invalid("total_price", "must be a positive amount; omit it to use the quote"));
         }
@@ -930,17 +931,7 @@ fn stay_summary(r: &types::Reservation) -> StaySummary {
 
 /// Days that cannot be booked, except those `own` says belong to the stay being moved.
 fn taken_dates(days: &[types::CalendarDay], own: impl Fn(NaiveDate) -> bool) -> Vec<String> {
-    days.iter()
-        .filter(|d| {
-            let available = d.is_available.map_or_else(|| d.status.as_deref() == Some("available"), |a| a == 1);
-            !available && !own(d.date)
-        })
-        .map(|d| d.date.to_string())
-        .collect()
-}
-
-fn nonblank(value: Option<&str>) -> Option<String> {
-    value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
+    days.iter().filter(|d| days::state(d) != DayState::Open && !own(d.date)).map(|d| d.date.to_string()).collect()
 }
 
 fn looks_like_email(value: &str) -> bool {

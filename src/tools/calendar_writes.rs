@@ -9,6 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::days::{self, DayState};
 use super::{
     WriteStatus,
     args::{self, Range},
@@ -325,7 +326,7 @@ impl HostawayServer {
                 min_stay_min: args.min_stay.map(|n| n as i32).or(before.min_stay_min),
                 min_stay_max: args.min_stay.map(|n| n as i32).or(before.min_stay_max),
             };
-            let booked = calendar.iter().filter(|d| state(d) == State::Booked).count() as u32;
+            let booked = calendar.iter().filter(|d| days::state(d) == DayState::Booked).count() as u32;
             let summary = format!(
                 "Would set {} on {days} days from {start_date} to {end_date}; {booked} of them are booked and keep their price.",
                 rates_text(args.price, args.min_stay)
@@ -434,14 +435,6 @@ enum Target {
     Open,
 }
 
-/// What a calendar day is, as far as blocking goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum State {
-    Open,
-    Blocked,
-    Booked,
-}
-
 impl HostawayServer {
     /// Shared body of `block_dates` and `unblock_dates`.
     async fn set_availability(
@@ -457,8 +450,8 @@ impl HostawayServer {
         }
         let id = args.listing_id;
         let wanted = match target {
-            Target::Blocked => State::Blocked,
-            Target::Open => State::Open,
+            Target::Blocked => DayState::Blocked,
+            Target::Open => DayState::Open,
         };
         let (verb, state_word) = match target {
             Target::Blocked => ("block", "blocked"),
@@ -467,10 +460,10 @@ impl HostawayServer {
         let (start_date, end_date) = (range.start.to_string(), range.end.to_string());
         if !args.confirm {
             let calendar = self.calendar(id, range).await?;
-            let pick = |s: State| days(calendar.iter().filter(|d| state(d) == s).map(|d| d.date));
+            let pick = |s: DayState| days(calendar.iter().filter(|d| days::state(d) == s).map(|d| d.date));
             let from = match target {
-                Target::Blocked => State::Open,
-                Target::Open => State::Blocked,
+                Target::Blocked => DayState::Open,
+                Target::Open => DayState::Blocked,
             };
             let (will_change, already) = (pick(from), pick(wanted));
             let conflicts = conflicts(&calendar);
@@ -499,7 +492,7 @@ impl HostawayServer {
         let body = types::CalendarUpdate { is_available: Some(is_available), note, ..update(range) };
         let audit = format!("listing {id} {start_date}..{end_date} isAvailable={is_available}");
         let (calendar, repeated) = self.update_calendar(tool, id, body, &audit).await?;
-        let now = days(calendar.iter().filter(|d| state(d) == wanted).map(|d| d.date));
+        let now = days(calendar.iter().filter(|d| days::state(d) == wanted).map(|d| d.date));
         let conflicts = conflicts(&calendar);
         let summary = format!(
             "{} day(s) from {start_date} to {end_date} are now {state_word}; {} booked night(s) stay booked.",
@@ -594,17 +587,6 @@ fn written(repeated: bool) -> WriteStatus {
     if repeated { WriteStatus::Repeated } else { WriteStatus::Done }
 }
 
-/// Whether a day is bookable, blocked or booked. A reservation wins over a block.
-fn state(day: &types::CalendarDay) -> State {
-    match day.status.as_deref() {
-        _ if !day.reservations.is_empty() => State::Booked,
-        Some("reserved" | "pending" | "mreserved" | "conflicted") => State::Booked,
-        Some("blocked" | "hardBlock" | "mblocked") => State::Blocked,
-        _ if day.is_available == Some(0) => State::Blocked,
-        _ => State::Open,
-    }
-}
-
 /// Groups dates (ascending) into runs of consecutive days.
 fn days(dates: impl Iterator<Item = NaiveDate>) -> Days {
     let mut runs: Vec<(NaiveDate, NaiveDate)> = Vec::new();
@@ -623,7 +605,7 @@ fn days(dates: impl Iterator<Item = NaiveDate>) -> Days {
 /// Booked nights grouped by reservation (or by status when the reservation is unknown).
 fn conflicts(calendar: &[types::CalendarDay]) -> Vec<Conflict> {
     let mut out: Vec<(Conflict, NaiveDate)> = Vec::new();
-    for day in calendar.iter().filter(|d| state(d) == State::Booked) {
+    for day in calendar.iter().filter(|d| days::state(d) == DayState::Booked) {
         let reservation_id = day.reservations.first().map(|r| r.id);
         let status = match day.status.as_deref() {
             Some("pending") => "pending",

@@ -12,6 +12,7 @@ pub mod guard;
 mod availability;
 mod booking_writes;
 mod calendar_writes;
+mod days;
 mod finance;
 mod inbox;
 mod listings;

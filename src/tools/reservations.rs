@@ -350,8 +350,8 @@ impl HostawayServer {
         let statuses = args.status.iter().map(|s| status(s)).collect::<Result<Vec<_>, _>>()?;
         let filter = Filter {
             listing_id: args.listing_id,
-            name: text(args.guest.as_deref()),
-            email: text(args.email.as_deref()),
+            name: args::non_blank(args.guest.as_deref()),
+            email: args::non_blank(args.email.as_deref()),
             arrival,
             departure,
             channel_id: args.channel.as_deref().map(channel).transpose()?,
@@ -453,7 +453,7 @@ impl HostawayServer {
         )
     )]
     async fn find_guest(&self, Parameters(args): Parameters<FindGuestArgs>) -> Result<Json<GuestMatches>, ToolError> {
-        let (name, email) = (text(args.name.as_deref()), text(args.email.as_deref()));
+        let (name, email) = (args::non_blank(args.name.as_deref()), args::non_blank(args.email.as_deref()));
         if name.is_none() && email.is_none() {
             return Err(ToolError::invalid("name", "give `name` (part of the guest's name) or `email`"));
         }
@@ -638,11 +638,6 @@ fn ordered(
         }
         _ => Ok(()),
     }
-}
-
-/// A trimmed, non-empty text argument.
-fn text(value: Option<&str>) -> Option<String> {
-    value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
 }
 
 /// Accepts a string or a number (models send channel ids either way).
