@@ -126,6 +126,7 @@ async fn malformed_frames_over_stdio_get_errors_and_the_server_keeps_serving() {
         "this is not json".to_string(),
         "{\"jsonrpc\": \"2.0\", \"id\": 7, \"method\": \"ping\"".to_string(),
         json!([{"jsonrpc": "2.0", "id": 8, "method": "ping"}]).to_string(),
+        json!({"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": {"name": "search_listings", "arguments": {"query": "x".repeat(1 << 20)}}}).to_string(),
         json!({"jsonrpc": "2.0", "id": 2, "method": "no/such/method"}).to_string(),
         json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "no_such_tool"}}).to_string(),
         json!({"jsonrpc": "2.0", "id": 4, "method": "ping"}).to_string(),
@@ -137,7 +138,7 @@ async fn malformed_frames_over_stdio_get_errors_and_the_server_keeps_serving() {
     stdin.flush().await.unwrap();
     let mut answers = std::collections::BTreeMap::new();
     let mut untagged_errors = 0;
-    while ![1, 2, 3, 4].iter().all(|id| answers.contains_key(id)) {
+    while ![1, 2, 3, 4, 9].iter().all(|id| answers.contains_key(id)) {
         let line = tokio::time::timeout(Duration::from_secs(10), lines.next_line())
             .await
             .expect("an answer in time")
@@ -156,6 +157,7 @@ async fn malformed_frames_over_stdio_get_errors_and_the_server_keeps_serving() {
     assert_eq!(answers[&2]["error"]["code"], -32601, "unknown method");
     assert_eq!(answers[&3]["error"]["code"], -32602, "unknown tool");
     assert_eq!(answers[&4]["result"], json!({}), "still serving after garbage");
+    assert!(answers[&9].get("result").or(answers[&9].get("error")).is_some(), "a 1 MiB frame gets an answer");
     assert!(!answers.contains_key(&8), "a batch is not executed");
     assert!(untagged_errors >= 1, "the batch is refused with an error");
     child.kill().await.unwrap();

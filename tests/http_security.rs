@@ -131,6 +131,12 @@ async fn oversized_malformed_and_mistyped_requests_get_clear_errors_and_the_serv
     assert_eq!(too_big.status(), 413);
     let garbage = authed().body("{not json").send().await.unwrap();
     assert!(garbage.status().is_client_error(), "{}", garbage.status());
+    let truncated = authed()
+        .body(r#"{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion""#)
+        .send()
+        .await
+        .unwrap();
+    assert!(truncated.status().is_client_error(), "{}", truncated.status());
     let wrong_type = reqwest::Client::new()
         .post(&e.url)
         .header(AUTHORIZATION, format!("Bearer {TOKEN}"))
