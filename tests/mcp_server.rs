@@ -146,3 +146,15 @@ async fn metrics_move_when_tools_are_called() {
         assert!(text.contains(expected), "missing {expected} in:\n{text}");
     }
 }
+
+#[tokio::test]
+async fn oversized_search_text_is_refused_before_reaching_hostaway() {
+    let h = mcp::start().await;
+    h.ok("search_listings", json!({"limit": 1})).await;
+    let before = h.sandbox.stats().total_received();
+    let message = h.err("search_listings", json!({"query": "x".repeat(5000)})).await;
+    assert!(message.contains("`query`") && message.contains("at most 200"), "{message}");
+    let message = h.err("find_guest", json!({"name": "y".repeat(300)})).await;
+    assert!(message.contains("`name`"), "{message}");
+    assert_eq!(h.sandbox.stats().total_received(), before, "nothing was sent upstream");
+}

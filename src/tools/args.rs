@@ -68,6 +68,21 @@ pub fn non_blank(value: Option<&str>) -> Option<String> {
     value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
 }
 
+/// Longest text accepted as a search filter; longer values are mistakes (or attacks) that would
+/// only produce oversized requests to Hostaway.
+pub const MAX_SEARCH_TEXT: usize = 200;
+
+/// A search filter: trimmed, `None` when blank, refused when longer than [`MAX_SEARCH_TEXT`].
+pub fn search_text(field: &'static str, value: Option<&str>) -> Result<Option<String>, ToolError> {
+    match non_blank(value) {
+        Some(text) if text.chars().count() > MAX_SEARCH_TEXT => Err(ToolError::invalid(
+            field,
+            format!("is {} characters long; use at most {MAX_SEARCH_TEXT}", text.chars().count()),
+        )),
+        other => Ok(other),
+    }
+}
+
 /// Parses an ISO date argument.
 pub fn date(field: &'static str, value: &str) -> Result<NaiveDate, ToolError> {
     NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")

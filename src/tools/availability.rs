@@ -325,7 +325,8 @@ impl HostawayServer {
         if args.max_total_price.is_some_and(|p| p.is_nan() || p <= 0.0) {
             return Err(ToolError::invalid("max_total_price", "must be a positive amount, e.g. 800"));
         }
-        let (city, country) = (args::non_blank(args.city.as_deref()), args::non_blank(args.country.as_deref()));
+        let (city, country) =
+            (args::search_text("city", args.city.as_deref())?, args::search_text("country", args.country.as_deref())?);
         let key = ReadKey {
             operation: "listListings",
             params: format!(

@@ -163,13 +163,15 @@ impl HostawayServer {
             None => 0,
             Some(Cursor::After(_)) => return Err(ToolError::invalid("cursor", "this cursor belongs to another tool")),
         };
-        let query = args.query.clone().filter(|q| !q.trim().is_empty());
+        let query = args::search_text("query", args.query.as_deref())?;
+        let (city, country) =
+            (args::search_text("city", args.city.as_deref())?, args::search_text("country", args.country.as_deref())?);
         let key = ReadKey {
             operation: "listListings",
-            params: format!("{query:?}|{:?}|{:?}|{:?}|{limit}|{offset}", args.city, args.country, args.min_guests),
+            params: format!("{query:?}|{city:?}|{country:?}|{:?}|{limit}|{offset}", args.min_guests),
             scope: Scope::default(),
         };
-        let (city, country, guests) = (args.city.clone(), args.country.clone(), args.min_guests);
+        let guests = args.min_guests;
         let page = self
             .ctx
             .gateway

@@ -350,8 +350,8 @@ impl HostawayServer {
         let statuses = args.status.iter().map(|s| status(s)).collect::<Result<Vec<_>, _>>()?;
         let filter = Filter {
             listing_id: args.listing_id,
-            name: args::non_blank(args.guest.as_deref()),
-            email: args::non_blank(args.email.as_deref()),
+            name: args::search_text("guest", args.guest.as_deref())?,
+            email: args::search_text("email", args.email.as_deref())?,
             arrival,
             departure,
             channel_id: args.channel.as_deref().map(channel).transpose()?,
@@ -453,7 +453,8 @@ impl HostawayServer {
         )
     )]
     async fn find_guest(&self, Parameters(args): Parameters<FindGuestArgs>) -> Result<Json<GuestMatches>, ToolError> {
-        let (name, email) = (args::non_blank(args.name.as_deref()), args::non_blank(args.email.as_deref()));
+        let (name, email) =
+            (args::search_text("name", args.name.as_deref())?, args::search_text("email", args.email.as_deref())?);
         if name.is_none() && email.is_none() {
             return Err(ToolError::invalid("name", "give `name` (part of the guest's name) or `email`"));
         }
