@@ -28,7 +28,7 @@ struct Cli {
 enum Command {
     /// Run the Hostaway simulator alone, as a fake Hostaway at http://<bind>/v1.
     Sandbox(SandboxArgs),
-    /// Serve MCP over streamable HTTP at http://<bind>/mcp (health at /health).
+    /// Serve MCP over streamable HTTP at http://<bind>/mcp, with /health and Prometheus /metrics beside it.
     Serve(ServeArgs),
     /// Serve MCP over stdio (for Claude Desktop, Cursor and other local clients); logs go to stderr.
     Stdio(RunArgs),

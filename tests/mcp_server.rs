@@ -158,3 +158,44 @@ async fn oversized_search_text_is_refused_before_reaching_hostaway() {
     assert!(message.contains("`name`"), "{message}");
     assert_eq!(h.sandbox.stats().total_received(), before, "nothing was sent upstream");
 }
+
+#[tokio::test]
+async fn listings_and_reservations_are_readable_as_resources() {
+    use rmcp::model::{PaginatedRequestParams, ReadResourceRequestParams, ResourceContents};
+    let h = mcp::start().await;
+    let listed = h.client.list_all_resources().await.unwrap();
+    let total = h.sandbox.inspect(|s| s.listings.len());
+    assert_eq!(listed.len(), total);
+    assert!(
+        listed
+            .iter()
+            .all(|r| r.uri.starts_with("hostaway://listings/") && r.mime_type.as_deref() == Some("application/json"))
+    );
+    let templates = h.client.list_all_resource_templates().await.unwrap();
+    let uris: Vec<&str> = templates.iter().map(|t| t.uri_template.as_str()).collect();
+    assert_eq!(uris, ["hostaway://listings/{listing_id}", "hostaway://reservations/{reservation_id}"]);
+
+    let read = |uri: String| {
+        let client = &h.client;
+        async move { client.read_resource(ReadResourceRequestParams::new(uri)).await }
+    };
+    let listing = h.sandbox.inspect(|s| *s.listings.keys().next().unwrap());
+    let contents = read(format!("hostaway://listings/{listing}")).await.unwrap();
+    let ResourceContents::TextResourceContents { text, .. } = &contents.contents[0] else { panic!("text expected") };
+    let from_resource: serde_json::Value = serde_json::from_str(text).unwrap();
+    let from_tool = h.ok("get_listing", json!({"listing_id": listing})).await;
+    assert_eq!(from_resource, from_tool, "a resource reads like the tool");
+
+    let reservation = h.sandbox.inspect(|s| *s.reservations.keys().next().unwrap());
+    let contents = read(format!("hostaway://reservations/{reservation}")).await.unwrap();
+    let ResourceContents::TextResourceContents { text, .. } = &contents.contents[0] else { panic!("text expected") };
+    assert!(text.contains(&format!("\"reservation_id\":{reservation}")), "{text}");
+
+    let unknown = read("hostaway://owners/1".into()).await.unwrap_err().to_string();
+    assert!(unknown.contains("-32002") || unknown.contains("unknown resource"), "{unknown}");
+    let missing = read("hostaway://listings/1".into()).await.unwrap_err().to_string();
+    assert!(missing.contains("-32002") || missing.contains("not found"), "{missing}");
+    let bad_cursor =
+        h.client.list_resources(Some(PaginatedRequestParams::default().with_cursor(Some("zz".into())))).await;
+    assert!(bad_cursor.unwrap_err().to_string().contains("cursor"));
+}

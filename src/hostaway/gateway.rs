@@ -191,7 +191,9 @@ impl Gateway {
         Fut: Future<Output = Result<ResponseValue<T>, ClientError>>,
     {
         let deadline = Instant::now() + self.config.deadline;
-        let attempts = self.attempts(operation, idempotence, deadline, send);
+        // Boxed so that tools joining several calls keep small futures (debug builds otherwise
+        // come close to a 2 MiB thread stack).
+        let attempts = Box::pin(self.attempts(operation, idempotence, deadline, send));
         let span = tracing::debug_span!("hostaway", operation);
         match tokio::time::timeout_at(deadline.into(), tracing::Instrument::instrument(attempts, span)).await {
             Ok(result) => result,

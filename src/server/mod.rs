@@ -4,6 +4,7 @@ pub mod drain;
 pub mod http;
 pub mod metrics;
 mod prompts;
+mod resources;
 
 use std::{sync::Arc, time::Instant};
 
@@ -13,7 +14,10 @@ use rmcp::{
         router::{prompt::PromptRouter, tool::ToolRouter},
         tool::ToolCallContext,
     },
-    model::{CallToolRequestParams, CallToolResponse, Implementation, ServerCapabilities, ServerConfig},
+    model::{
+        CallToolRequestParams, CallToolResponse, Implementation, ListResourceTemplatesResult, ListResourcesResult,
+        PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig,
+    },
     prompt_handler,
     service::RequestContext,
     tool_handler,
@@ -144,8 +148,34 @@ impl ServerHandler for HostawayServer {
         result
     }
 
+    async fn list_resources(
+        &self,
+        request: Option<PaginatedRequestParams>,
+        _: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        // Boxed: the gateway's read futures are large, and rmcp keeps every handler's future inline
+        // in its request dispatch, which otherwise overflows a 2 MiB thread stack in debug builds.
+        Box::pin(resources::list(&self.ctx, request.and_then(|r| r.cursor))).await
+    }
+
+    async fn list_resource_templates(
+        &self,
+        _: Option<PaginatedRequestParams>,
+        _: RequestContext<RoleServer>,
+    ) -> Result<ListResourceTemplatesResult, ErrorData> {
+        Ok(resources::templates())
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        Box::pin(resources::read(&self.ctx, &request.uri)).await.map(Into::into)
+    }
+
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_prompts().build())
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_prompts().enable_resources().build())
             .with_server_info(Implementation::new("hostaway-mcp", env!("CARGO_PKG_VERSION")).with_title("Hostaway"))
             .with_instructions(INSTRUCTIONS)
     }

@@ -15,8 +15,8 @@ mod calendar_writes;
 mod days;
 mod finance;
 mod inbox;
-mod listings;
-mod reservations;
+pub(crate) mod listings;
+pub(crate) mod reservations;
 
 use std::sync::Arc;
 

@@ -752,7 +752,7 @@ async fn walk(
 }
 
 /// Shapes a reservation.
-fn row(r: &types::Reservation, detail: Detail) -> ReservationRow {
+pub(crate) fn row(r: &types::Reservation, detail: Detail) -> ReservationRow {
     let currency = r.currency.clone().unwrap_or_else(|| "EUR".into());
     let money = |amount: Option<f64>| amount.map(|a| Money::new(a, currency.clone()));
     let more = (detail == Detail::Full).then(|| ReservationDetails {

@@ -1,0 +1,138 @@
+//! Resources: listings and reservations a client can attach as context, by URI
+//! (`hostaway://listings/{listing_id}`, `hostaway://reservations/{reservation_id}`).
+
+use std::collections::HashMap;
+
+use rmcp::{
+    ErrorData,
+    model::{
+        ListResourceTemplatesResult, ListResourcesResult, ReadResourceResult, Resource, ResourceContents,
+        ResourceTemplate,
+    },
+};
+
+use crate::{
+    hostaway::{
+        GatewayError,
+        cache::{ReadKey, Scope},
+    },
+    tools::{
+        ToolContext,
+        args::{Cursor, Detail},
+        listings, reservations,
+    },
+};
+
+const LISTING: &str = "hostaway://listings/";
+const RESERVATION: &str = "hostaway://reservations/";
+const PAGE: u32 = 50;
+
+/// The two URI templates.
+pub fn templates() -> ListResourceTemplatesResult {
+    let template = |uri: &str, name: &str, description: &str| {
+        ResourceTemplate::new(uri, name).with_description(description).with_mime_type("application/json")
+    };
+    ListResourceTemplatesResult {
+        resource_templates: vec![
+            template(
+                &format!("{LISTING}{{listing_id}}"),
+                "listing",
+                "A property in full: address, capacity, prices, rules, amenities.",
+            ),
+            template(
+                &format!("{RESERVATION}{{reservation_id}}"),
+                "reservation",
+                "A booking in full: guest, dates, party, money, notes.",
+            ),
+        ],
+        ..ListResourceTemplatesResult::default()
+    }
+}
+
+fn upstream(error: GatewayError) -> ErrorData {
+    match error {
+        GatewayError::NotFound { message } => ErrorData::resource_not_found(message, None),
+        other => ErrorData::internal_error(other.to_string(), None),
+    }
+}
+
+/// The portfolio's listings as resources, 50 per page.
+pub async fn list(ctx: &ToolContext, cursor: Option<String>) -> Result<ListResourcesResult, ErrorData> {
+    let offset = match Cursor::decode(cursor.as_deref()) {
+        Ok(None) => 0,
+        Ok(Some(Cursor::Offset(n))) => n,
+        _ => {
+            return Err(ErrorData::invalid_params(
+                "not a cursor from resources/list; pass nextCursor as returned",
+                None,
+            ));
+        }
+    };
+    let key = ReadKey { operation: "listListings", params: format!("resources|{offset}"), scope: Scope::default() };
+    let page = ctx
+        .gateway
+        .read(key, move |client| async move {
+            client
+                .list_listings()
+                .limit(std::num::NonZeroU32::new(PAGE).unwrap_or(std::num::NonZeroU32::MIN))
+                .offset(offset as i32)
+                .send()
+                .await
+        })
+        .await
+        .map_err(upstream)?;
+    let resources = page
+        .result
+        .iter()
+        .map(|l| {
+            let place =
+                [l.city.as_deref(), l.country_code.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+            let sleeps = l.person_capacity.map(|n| format!(", sleeps {n}")).unwrap_or_default();
+            Resource::new(format!("{LISTING}{}", l.id), l.name.clone())
+                .with_description(format!("{place}{sleeps}"))
+                .with_mime_type("application/json")
+        })
+        .collect::<Vec<_>>();
+    let next = u64::from(offset) + resources.len() as u64;
+    let more = page.count.is_some_and(|total| next < total.max(0) as u64) && !resources.is_empty();
+    Ok(ListResourcesResult {
+        resources,
+        next_cursor: more.then(|| Cursor::Offset(next as u32).encode()),
+        ..ListResourcesResult::default()
+    })
+}
+
+/// One listing or reservation as JSON (the same shape get_listing and get_reservation return).
+pub async fn read(ctx: &ToolContext, uri: &str) -> Result<ReadResourceResult, ErrorData> {
+    let id = |prefix: &str| uri.strip_prefix(prefix).and_then(|rest| rest.parse::<i64>().ok());
+    let json = if let Some(listing) = id(LISTING) {
+        let key = ReadKey { operation: "getListing", params: listing.to_string(), scope: Scope::listing(listing) };
+        let names = ReadKey { operation: "listAmenities", params: String::new(), scope: Scope::default() };
+        let (found, amenities) = tokio::join!(
+            ctx.gateway.read(key, move |client| async move { client.get_listing().listing_id(listing).send().await }),
+            ctx.gateway.read(names, |client| async move { client.list_amenities().send().await }),
+        );
+        let amenities: HashMap<i64, String> =
+            amenities.map_err(upstream)?.result.into_iter().map(|a| (a.id, a.name)).collect();
+        serde_json::to_string(&listings::row(&found.map_err(upstream)?.result, Detail::Full, &amenities))
+    } else if let Some(reservation) = id(RESERVATION) {
+        let key = ReadKey {
+            operation: "getReservation",
+            params: reservation.to_string(),
+            scope: Scope::reservation(reservation, None),
+        };
+        let found = ctx
+            .gateway
+            .read(key, move |client| async move { client.get_reservation().reservation_id(reservation).send().await })
+            .await
+            .map_err(upstream)?;
+        serde_json::to_string(&reservations::row(&found.result, Detail::Full))
+    } else {
+        return Err(ErrorData::resource_not_found(
+            format!("unknown resource {uri:?}; use {LISTING}<listing_id> or {RESERVATION}<reservation_id>"),
+            None,
+        ));
+    }
+    .map_err(|e| ErrorData::internal_error(e.to_string(), None))?;
+    Ok(ReadResourceResult::new(vec![ResourceContents::text(json, uri).with_mime_type("application/json")]))
+}
