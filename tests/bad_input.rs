@@ -71,7 +71,7 @@ async fn random_arguments_to_every_tool_get_a_valid_answer_and_never_break_the_s
             .and_then(Value::as_object)
             .map(|p| p.keys().cloned().collect())
             .unwrap_or_default();
-        let strategy = arguments(if names.is_empty() { vec!["x".into()] } else { names });
+        let strategy = arguments(if names.is_empty() { vec!["x".into()] } else { names.clone() });
         for _ in 0..24 {
             let args = strategy.new_tree(&mut runner).unwrap().current();
             let request = rmcp::model::CallToolRequestParams::new(tool.name.to_string()).with_arguments(args.clone());
@@ -85,6 +85,15 @@ async fn random_arguments_to_every_tool_get_a_valid_answer_and_never_break_the_s
             if result.is_error == Some(true) {
                 let message = mcp::text(&result);
                 assert!(!message.trim().is_empty() && !message.contains("panicked"), "{}: {message:?}", tool.name);
+                // An error that names an argument names a real one: sent, or in the tool's schema.
+                if let Some(named) = message.split('`').nth(1).filter(|_| message.contains("argument `")) {
+                    let root = named.split(['.', '[']).next().unwrap_or(named);
+                    assert!(
+                        args.contains_key(root) || names.iter().any(|n| n == root),
+                        "{}: the error names `{root}`, which is neither sent nor an argument: {message}",
+                        tool.name
+                    );
+                }
             }
         }
     }
