@@ -49,6 +49,10 @@ struct RunArgs {
     /// Offer only these toolsets, comma-separated: listings, calendar, reservations, messaging, finance.
     #[arg(long, env = "MCP_TOOLSETS", value_delimiter = ',')]
     toolsets: Vec<String>,
+    /// Let get_listing and get_reservation return door codes and Wi-Fi credentials (e.g. to send
+    /// check-in instructions). Off by default: the model never sees them.
+    #[arg(long, env = "EXPOSE_ACCESS_CODES", value_parser = clap::builder::FalseyValueParser::new())]
+    expose_access_codes: bool,
 }
 
 impl RunArgs {
@@ -60,7 +64,7 @@ impl RunArgs {
         if let Some(unknown) = toolsets.iter().find(|s| !known.contains(&s.as_str())) {
             anyhow::bail!("unknown toolset {unknown:?} in MCP_TOOLSETS / --toolsets; choose from {}", known.join(", "));
         }
-        Ok(ServerOptions { read_only: self.read_only, toolsets })
+        Ok(ServerOptions { read_only: self.read_only, toolsets, expose_access_codes: self.expose_access_codes })
     }
 }
 

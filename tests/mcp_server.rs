@@ -199,3 +199,32 @@ async fn listings_and_reservations_are_readable_as_resources() {
         h.client.list_resources(Some(PaginatedRequestParams::default().with_cursor(Some("zz".into())))).await;
     assert!(bad_cursor.unwrap_err().to_string().contains("cursor"));
 }
+
+#[tokio::test]
+async fn access_codes_stay_hidden_unless_the_operator_exposes_them() {
+    let (listing, reservation) = {
+        let h = mcp::start().await;
+        let (listing, reservation) = h.sandbox.inspect(|s| {
+            (s.listings.values().next().unwrap().clone(), s.reservations.values().next().unwrap().clone())
+        });
+        let hidden = h.ok("get_listing", json!({"listing_id": listing.id})).await.to_string()
+            + &h.ok("get_reservation", json!({"reservation_id": reservation.id})).await.to_string();
+        for secret in [
+            listing.door_security_code.clone().unwrap(),
+            listing.wifi_password.clone().unwrap(),
+            reservation.door_code.clone().unwrap(),
+        ] {
+            assert!(!hidden.contains(&format!("\"{secret}\"")), "{secret} leaked by default");
+        }
+        (listing, reservation)
+    };
+    let h =
+        mcp::start_with(mcp::sandbox_config(), ServerOptions { expose_access_codes: true, ..Default::default() }).await;
+    let shown = h.ok("get_listing", json!({"listing_id": listing.id})).await;
+    assert_eq!(shown["more"]["access"]["door_code"], json!(listing.door_security_code));
+    assert_eq!(shown["more"]["access"]["wifi_password"], json!(listing.wifi_password));
+    let booking = h.ok("get_reservation", json!({"reservation_id": reservation.id})).await;
+    assert_eq!(booking["more"]["door_code"], json!(reservation.door_code));
+    let search = h.ok("search_listings", json!({"detail": "full", "limit": 3})).await.to_string();
+    assert!(!search.contains("wifi_password"), "searches never carry codes");
+}

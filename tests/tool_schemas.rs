@@ -88,7 +88,8 @@ fn every_tool_is_in_exactly_one_toolset_and_toolsets_filter_the_list() {
     let finance = server(ServerOptions { toolsets: vec!["finance".into()], ..Default::default() }).tools();
     let names: Vec<&str> = finance.iter().map(|t| t.name.as_ref()).collect();
     assert_eq!(names, ["payments_for_reservation", "revenue_report"]);
-    let read_only_messaging = server(ServerOptions { read_only: true, toolsets: vec!["messaging".into()] }).tools();
+    let read_only_messaging =
+        server(ServerOptions { read_only: true, toolsets: vec!["messaging".into()], ..Default::default() }).tools();
     let names: Vec<&str> = read_only_messaging.iter().map(|t| t.name.as_ref()).collect();
     assert_eq!(names, ["get_conversation", "unread_conversations"]);
 }

@@ -35,6 +35,8 @@ pub struct ServerOptions {
     pub read_only: bool,
     /// Offer only the tools of these toolsets (see [`tools::TOOLSETS`]); empty means all.
     pub toolsets: Vec<String>,
+    /// Let get_listing and get_reservation return door codes and Wi-Fi credentials (off by default).
+    pub expose_access_codes: bool,
 }
 
 /// The MCP handler; cheap to clone per session (the context is shared).
@@ -78,7 +80,11 @@ impl HostawayServer {
         Self {
             metrics: Arc::new(metrics::ServerMetrics::new(gateway.clone())),
             in_flight: Arc::default(),
-            ctx: Arc::new(ToolContext { gateway, guard: WriteGuard::default() }),
+            ctx: Arc::new(ToolContext {
+                gateway,
+                guard: WriteGuard::default(),
+                expose_access_codes: options.expose_access_codes,
+            }),
             tool_router,
             prompt_router: Self::prompts(),
         }

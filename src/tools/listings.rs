@@ -112,6 +112,20 @@ pub struct ListingDetails {
     pub description: Option<String>,
     /// House rules.
     pub house_rules: Option<String>,
+    /// Door code and Wi-Fi, only when the operator started the server with --expose-access-codes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access: Option<AccessCodes>,
+}
+
+/// How guests get in and online; withheld unless the operator allows it.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct AccessCodes {
+    /// Door or key-box code.
+    pub door_code: Option<String>,
+    /// Wi-Fi network name.
+    pub wifi_username: Option<String>,
+    /// Wi-Fi password.
+    pub wifi_password: Option<String>,
 }
 
 /// A page of listings.
@@ -208,7 +222,8 @@ impl HostawayServer {
     }
 
     /// Everything about one listing: address, capacity, prices and fees, stay rules, check-in
-    /// times, policies, rating and amenities. Door codes and Wi-Fi passwords are never returned.
+    /// times, policies, rating and amenities. Door codes and Wi-Fi credentials are returned only
+    /// if the operator started the server with --expose-access-codes.
     #[tool(
         name = "get_listing",
         title = "Get listing",
@@ -230,8 +245,22 @@ impl HostawayServer {
             gateway.read(names, |client| async move { client.list_amenities().send().await }),
         );
         let amenities: HashMap<i64, String> = amenities?.result.into_iter().map(|a| (a.id, a.name)).collect();
-        Ok(Json(row(&listing?.result, args.detail.unwrap_or(Detail::Full), &amenities)))
+        let listing = listing?.result;
+        let shaped = row(&listing, args.detail.unwrap_or(Detail::Full), &amenities);
+        Ok(Json(if self.ctx.expose_access_codes { with_access(shaped, &listing) } else { shaped }))
     }
+}
+
+/// Adds the listing's access codes to a full row (only call when the operator allows it).
+pub(crate) fn with_access(mut row: ListingRow, l: &types::Listing) -> ListingRow {
+    if let Some(more) = row.more.as_mut() {
+        more.access = Some(AccessCodes {
+            door_code: l.door_security_code.clone(),
+            wifi_username: l.wifi_username.clone(),
+            wifi_password: l.wifi_password.clone(),
+        });
+    }
+    row
 }
 
 /// Shapes a listing; `amenities` names amenity ids (may be empty).
@@ -258,6 +287,7 @@ pub(crate) fn row(l: &types::Listing, detail: Detail, amenities: &HashMap<i64, S
         amenities: l.listing_amenities.iter().filter_map(|a| amenities.get(&a.amenity_id).cloned()).collect(),
         description: l.description.clone(),
         house_rules: l.house_rules.clone(),
+        access: None,
     });
     ListingRow {
         listing_id: l.id,

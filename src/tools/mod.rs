@@ -35,6 +35,8 @@ pub struct ToolContext {
     pub gateway: Arc<Gateway>,
     /// Confirmation, repeat suppression and audit for writes.
     pub guard: WriteGuard,
+    /// Whether get_listing and get_reservation may return door codes and Wi-Fi credentials.
+    pub expose_access_codes: bool,
 }
 
 impl ToolContext {

@@ -180,6 +180,9 @@ pub struct ReservationDetails {
     pub cancelled_at: Option<String>,
     /// Who cancelled: guest or host.
     pub cancelled_by: Option<String>,
+    /// The stay's door code, only when the operator started the server with --expose-access-codes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub door_code: Option<String>,
 }
 
 /// A page of reservations.
@@ -434,7 +437,11 @@ impl HostawayServer {
             .gateway
             .read(key, move |client| async move { client.get_reservation().reservation_id(id).send().await })
             .await?;
-        Ok(Json(row(&reservation.result, args.detail.unwrap_or(Detail::Full))))
+        let mut shaped = row(&reservation.result, args.detail.unwrap_or(Detail::Full));
+        if let (true, Some(more)) = (self.ctx.expose_access_codes, shaped.more.as_mut()) {
+            more.door_code = reservation.result.door_code.clone();
+        }
+        Ok(Json(shaped))
     }
 
     /// Look a guest up by name or email: each matching guest with contact details, number of
@@ -774,6 +781,7 @@ pub(crate) fn row(r: &types::Reservation, detail: Detail) -> ReservationRow {
         paid: r.is_paid.map(|v| v == 1),
         cancelled_at: r.cancellation_date.clone(),
         cancelled_by: r.cancelled_by.clone(),
+        door_code: None,
     });
     ReservationRow {
         reservation_id: r.id,
