@@ -83,6 +83,17 @@ pub fn search_text(field: &'static str, value: Option<&str>) -> Result<Option<St
     }
 }
 
+/// Reads Hostaway's datetime, "YYYY-MM-DD HH:MM:SS" in UTC.
+pub fn hostaway_datetime(stamp: &str) -> Option<chrono::NaiveDateTime> {
+    chrono::NaiveDateTime::parse_from_str(stamp.trim(), "%Y-%m-%d %H:%M:%S").ok()
+}
+
+/// A Hostaway datetime as ISO 8601 UTC ("2027-03-14T09:05:00Z"); text that is not a datetime
+/// (a bare date, say) is passed on as it came.
+pub fn iso_datetime(stamp: &str) -> String {
+    hostaway_datetime(stamp).map_or_else(|| stamp.to_string(), |at| at.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+}
+
 /// Parses an ISO date argument.
 pub fn date(field: &'static str, value: &str) -> Result<NaiveDate, ToolError> {
     NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")

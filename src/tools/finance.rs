@@ -2,7 +2,7 @@
 
 use std::{collections::HashMap, num::NonZeroU32};
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Duration, NaiveDate};
 use rmcp::{Json, handler::server::wrapper::Parameters, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
@@ -326,8 +326,8 @@ impl HostawayServer {
                     title: c.title.clone(),
                     amount: Money::new(c.amount.unwrap_or(0.0), c.currency.clone().unwrap_or_else(|| currency.clone())),
                     status: c.status.clone(),
-                    scheduled_for: c.scheduled_date.as_deref().map(iso),
-                    charged_at: c.charge_date.as_deref().map(iso),
+                    scheduled_for: c.scheduled_date.as_deref().map(args::iso_datetime),
+                    charged_at: c.charge_date.as_deref().map(args::iso_datetime),
                     method: c.payment_method.clone(),
                 })
                 .collect(),
@@ -614,12 +614,6 @@ fn summarize(
         rows.sort_by(|a, b| b.room_revenue.amount.total_cmp(&a.room_revenue.amount).then(a.group.cmp(&b.group)));
     }
     (rows, total.row(currency))
-}
-
-/// A Hostaway datetime ("YYYY-MM-DD HH:MM:SS", UTC) as ISO 8601; a bare date or other text is passed on.
-fn iso(stamp: &str) -> String {
-    NaiveDateTime::parse_from_str(stamp.trim(), "%Y-%m-%d %H:%M:%S")
-        .map_or_else(|_| stamp.to_string(), |at| at.format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
 #[cfg(test)]

@@ -255,24 +255,14 @@ impl HostawayServer {
     }
 }
 
-/// Reads Hostaway's "YYYY-MM-DD HH:MM:SS" (UTC).
-fn parse_datetime(stamp: &str) -> Option<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(stamp.trim(), "%Y-%m-%d %H:%M:%S").ok()
-}
-
-/// A Hostaway datetime as ISO 8601 UTC; text that is not a datetime is passed on as it came.
-fn iso(stamp: &str) -> String {
-    parse_datetime(stamp).map_or_else(|| stamp.to_string(), |at| at.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-}
-
 /// When the guest's latest message arrived.
 fn received_at(conversation: &types::Conversation) -> Option<NaiveDateTime> {
-    conversation.message_received_on.as_deref().and_then(parse_datetime)
+    conversation.message_received_on.as_deref().and_then(args::hostaway_datetime)
 }
 
 /// When a message was sent or received.
 fn sent_at(message: &types::ConversationMessage) -> Option<NaiveDateTime> {
-    message.inserted_on.as_deref().or(message.date.as_deref()).and_then(parse_datetime)
+    message.inserted_on.as_deref().or(message.date.as_deref()).and_then(args::hostaway_datetime)
 }
 
 /// `text` cut to [`PREVIEW_CHARS`] characters, marking the cut.
@@ -294,7 +284,7 @@ fn unread_row(c: &types::Conversation, now: NaiveDateTime) -> UnreadRow {
         reservation_id: c.reservation_id.or_else(|| reservation.map(|r| r.id)),
         listing_id: c.listing_map_id.or_else(|| reservation.map(|r| r.listing_map_id)),
         guest_name: c.recipient_name.clone().or_else(|| reservation.and_then(|r| r.guest_name.clone())),
-        waiting_since: c.message_received_on.as_deref().map(iso),
+        waiting_since: c.message_received_on.as_deref().map(args::iso_datetime),
         waiting_hours: since.map(|at| ((now - at).num_minutes() as f64 / 6.0).round() / 10.0),
         last_message: latest.and_then(|m| m.body.as_deref()).map(preview),
         check_in: reservation.map(|r| r.arrival_date.to_string()),
@@ -307,7 +297,7 @@ fn message_row(m: &types::ConversationMessage) -> MessageRow {
     MessageRow {
         direction: if m.is_incoming == Some(1) { Direction::Guest } else { Direction::Host },
         body: m.body.clone(),
-        sent_at: m.inserted_on.as_deref().or(m.date.as_deref()).map(iso),
+        sent_at: m.inserted_on.as_deref().or(m.date.as_deref()).map(args::iso_datetime),
         via: m.communication_type.clone(),
     }
 }
@@ -321,6 +311,6 @@ mod tests {
         assert_eq!(preview("short"), "short");
         let long = "é".repeat(400);
         assert_eq!(preview(&long).chars().count(), 280);
-        assert_eq!(iso("2027-03-14 09:05:00"), "2027-03-14T09:05:00Z");
+        assert_eq!(args::iso_datetime("2027-03-14 09:05:00"), "2027-03-14T09:05:00Z");
     }
 }
