@@ -344,7 +344,7 @@ impl HostawayServer {
             Some(via) => format!("conversation {id} via {}", communication_type(via)),
             None => format!("conversation {id}"),
         };
-        let (out, repeated) = self
+        let (mut out, repeated) = self
             .ctx
             .guard
             .once("send_guest_message", &(id, text.trim()), &summary, async {
@@ -372,7 +372,8 @@ impl HostawayServer {
                 Ok(out)
             })
             .await?;
-        Ok(Json(repeat(out, repeated, |o| &mut o.status)))
+        out.status = WriteStatus::confirmed(repeated);
+        Ok(Json(out))
     }
 
     /// Book a stay directly (a direct booking, channel "direct") for a guest. Without confirm it
@@ -426,7 +427,7 @@ impl HostawayServer {
             &note,
         );
         let summary = format!("listing {listing_id} {} to {} for {guests} guests", stay.check_in, stay.check_out);
-        let (out, repeated) = self
+        let (mut out, repeated) = self
             .ctx
             .guard
             .once("create_reservation", &request, &summary, async {
@@ -472,7 +473,8 @@ impl HostawayServer {
                 Ok(plan)
             })
             .await?;
-        Ok(Json(repeat(out, repeated, |o| &mut o.status)))
+        out.status = WriteStatus::confirmed(repeated);
+        Ok(Json(out))
     }
 
     /// Change a booking's dates, party size, guest contact details or host note. Without confirm it
@@ -500,7 +502,7 @@ impl HostawayServer {
             return Ok(Json(self.update_plan(id, &wanted).await?.out));
         }
         let summary = format!("reservation {id}: {}", wanted.fields().join(", "));
-        let (out, repeated) = self
+        let (mut out, repeated) = self
             .ctx
             .guard
             .once_setting("update_reservation", Scope::reservation(id, None), &(id, &wanted), &summary, async {
@@ -532,7 +534,8 @@ impl HostawayServer {
                 })
             })
             .await?;
-        Ok(Json(repeat(out, repeated, |o| &mut o.status)))
+        out.status = WriteStatus::confirmed(repeated);
+        Ok(Json(out))
     }
 
     /// Cancel a booking, recording whether the host or the guest cancelled it; its nights become
@@ -561,7 +564,7 @@ impl HostawayServer {
             return Ok(Json(cancel_out(&reservation, by, WriteStatus::Preview)));
         }
         let summary = format!("reservation {id} cancelled by {}", cancelled_by(by));
-        let (out, repeated) = self
+        let (mut out, repeated) = self
             .ctx
             .guard
             .once_setting("cancel_reservation", Scope::reservation(id, None), &(id, by), &summary, async {
@@ -589,7 +592,8 @@ impl HostawayServer {
                 Ok(out)
             })
             .await?;
-        Ok(Json(repeat(out, repeated, |o| &mut o.status)))
+        out.status = WriteStatus::confirmed(repeated);
+        Ok(Json(out))
     }
 }
 
@@ -836,14 +840,6 @@ impl HostawayServer {
         };
         Ok(UpdatePlan { out, body })
     }
-}
-
-/// Sets `status` to repeated when the guard answered from an earlier result.
-fn repeat<T>(mut out: T, repeated: bool, status: impl Fn(&mut T) -> &mut WriteStatus) -> T {
-    if repeated {
-        *status(&mut out) = WriteStatus::Repeated;
-    }
-    out
 }
 
 /// The route a reply takes by default: the conversation's own kind.

@@ -349,7 +349,7 @@ impl HostawayServer {
         let summary =
             format!("Set {} on {days} days from {start_date} to {end_date}.", rates_text(args.price, args.min_stay));
         Ok(Json(RatesOutcome {
-            status: written(repeated),
+            status: WriteStatus::confirmed(repeated),
             listing_id: id,
             start_date,
             end_date,
@@ -424,7 +424,7 @@ impl HostawayServer {
             0 => "Nothing changed: the listing already had these values.".to_string(),
             n => format!("Changed {n} field(s) of listing {id}: {}.", names(&changes)),
         };
-        Ok(Json(ListingUpdateOutcome { status: written(repeated), listing_id: id, changes, summary }))
+        Ok(Json(ListingUpdateOutcome { status: WriteStatus::confirmed(repeated), listing_id: id, changes, summary }))
     }
 }
 
@@ -500,7 +500,7 @@ impl HostawayServer {
             conflicts.iter().map(|c| c.nights).sum::<u32>()
         );
         Ok(AvailabilityOutcome {
-            status: written(repeated),
+            status: WriteStatus::confirmed(repeated),
             listing_id: id,
             start_date,
             end_date,
@@ -580,11 +580,6 @@ fn update(range: Range) -> types::CalendarUpdate {
         note: None,
         price: None,
     }
-}
-
-/// Done or repeated, from the guard's answer.
-fn written(repeated: bool) -> WriteStatus {
-    if repeated { WriteStatus::Repeated } else { WriteStatus::Done }
 }
 
 /// Groups dates (ascending) into runs of consecutive days.

@@ -32,6 +32,13 @@ pub enum WriteStatus {
     Repeated,
 }
 
+impl WriteStatus {
+    /// The status of a confirmed write, from whether the guard answered it from memory.
+    pub fn confirmed(repeated: bool) -> Self {
+        if repeated { Self::Repeated } else { Self::Done }
+    }
+}
+
 /// How long an identical confirmed write is answered from its first result.
 pub const REPEAT_WINDOW: Duration = Duration::from_secs(600);
 
