@@ -206,6 +206,15 @@ impl Cursor {
     }
 }
 
+/// The currency to state when Hostaway sends none. The docs name no default; EUR is the
+/// currency of the sandbox and of most accounts the tools were shaped on.
+pub const FALLBACK_CURRENCY: &str = "EUR";
+
+/// A record's currency, or [`FALLBACK_CURRENCY`] when it has none.
+pub fn currency_or_fallback(currency: Option<&str>) -> String {
+    currency.unwrap_or(FALLBACK_CURRENCY).to_string()
+}
+
 /// An amount with its currency.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Money {

@@ -593,7 +593,7 @@ fn guests(value: u32) -> Result<u32, ToolError> {
 
 /// The listing's currency (Hostaway's default when it has none).
 fn currency(listing: &types::Listing) -> String {
-    listing.currency_code.clone().unwrap_or_else(|| "EUR".into())
+    args::currency_or_fallback(listing.currency_code.as_deref())
 }
 
 /// What a stay would cost at the listing's list prices, to pick which listings to quote first.

@@ -910,7 +910,7 @@ fn is_cancelled(reservation: &types::Reservation) -> bool {
 }
 
 fn stay_summary(r: &types::Reservation) -> StaySummary {
-    let currency = r.currency.clone().unwrap_or_else(|| "EUR".into());
+    let currency = args::currency_or_fallback(r.currency.as_deref());
     StaySummary {
         reservation_id: r.id,
         listing_id: r.listing_map_id,

@@ -234,7 +234,7 @@ impl HostawayServer {
             .currency
             .clone()
             .or_else(|| listings.result.first().and_then(|l| l.currency_code.clone()))
-            .unwrap_or_else(|| "EUR".into());
+            .unwrap_or_else(|| args::FALLBACK_CURRENCY.into());
         let (groups, totals) = summarize(&stays, &portfolio, range, args.group_by, &currency);
         Ok(Json(RevenueReport {
             start_date: range.start.to_string(),
@@ -290,7 +290,7 @@ impl HostawayServer {
         );
         let reservation = reservation?.result;
         let (charges, fields) = (charges?.result, fields?.result);
-        let currency = reservation.currency.clone().unwrap_or_else(|| "EUR".into());
+        let currency = args::currency_or_fallback(reservation.currency.as_deref());
         let money = |amount: f64| Money::new(amount, currency.clone());
         let paid: f64 = charges
             .iter()

@@ -265,7 +265,7 @@ pub(crate) fn with_access(mut row: ListingRow, l: &types::Listing) -> ListingRow
 
 /// Shapes a listing; `amenities` names amenity ids (may be empty).
 pub(crate) fn row(l: &types::Listing, detail: Detail, amenities: &HashMap<i64, String>) -> ListingRow {
-    let currency = l.currency_code.clone().unwrap_or_else(|| "EUR".into());
+    let currency = args::currency_or_fallback(l.currency_code.as_deref());
     let money = |amount: Option<f64>| amount.map(|a| Money::new(a, currency.clone()));
     let more = (detail == Detail::Full).then(|| ListingDetails {
         internal_name: l.internal_listing_name.clone(),

@@ -760,7 +760,7 @@ async fn walk(
 
 /// Shapes a reservation.
 pub(crate) fn row(r: &types::Reservation, detail: Detail) -> ReservationRow {
-    let currency = r.currency.clone().unwrap_or_else(|| "EUR".into());
+    let currency = args::currency_or_fallback(r.currency.as_deref());
     let money = |amount: Option<f64>| amount.map(|a| Money::new(a, currency.clone()));
     let more = (detail == Detail::Full).then(|| ReservationDetails {
         email: r.guest_email.clone(),
@@ -808,7 +808,7 @@ fn profile(mut reservations: Vec<types::Reservation>, today: NaiveDate) -> Guest
     reservations.sort_by_key(|r| (r.arrival_date, r.id));
     let stays: Vec<&types::Reservation> = reservations.iter().filter(|r| occupies(&r.status)).collect();
     let latest = reservations.last();
-    let currency = stays.iter().find_map(|r| r.currency.clone()).unwrap_or_else(|| "EUR".into());
+    let currency = args::currency_or_fallback(stays.iter().find_map(|r| r.currency.as_deref()));
     let spent: f64 = stays.iter().filter_map(|r| r.total_price).sum();
     let upcoming = stays.iter().find(|r| r.arrival_date >= today).map(|r| UpcomingStay {
         reservation_id: r.id,
