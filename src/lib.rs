@@ -5,10 +5,12 @@
 //! - [`hostaway`]: the typed Hostaway client generated from `openapi/hostaway.yaml`, and the
 //!   gateway every call goes through (token, rate budget, retries, cache, errors).
 //! - [`sandbox`]: an embedded Hostaway simulator speaking the same wire format, for tries and tests.
+//! - [`clock`]: the one source of the current time, movable for demos and tests.
 //! - [`config`]: flags and environment variables, validated once at start-up.
 //! - [`tools`]: the scenario tools a model calls, built on the gateway.
 //! - [`server`]: the MCP server (rmcp) over stdio and streamable HTTP.
 
+pub mod clock;
 pub mod config;
 pub mod hostaway;
 pub mod sandbox;

@@ -3,9 +3,10 @@
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use anyhow::Context;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand};
 use hostaway_mcp::{
+    clock::Clock,
     config::HostawayArgs,
     hostaway::{
         Gateway, GatewayConfig, Idempotence,
@@ -22,6 +23,10 @@ use tracing_subscriber::EnvFilter;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Pretend the current time is this RFC 3339 instant (e.g. 2027-02-28T23:30:00Z) and run on
+    /// from it: for demos and for testing on a chosen date. Tools, gateway and sandbox all follow it.
+    #[arg(long, global = true, env = "HOSTAWAY_MCP_CLOCK")]
+    clock: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -57,14 +62,14 @@ struct RunArgs {
 
 impl RunArgs {
     /// The server options, refusing unknown toolset names.
-    fn server_options(&self) -> anyhow::Result<ServerOptions> {
+    fn server_options(&self, clock: Clock) -> anyhow::Result<ServerOptions> {
         let known: Vec<&str> = hostaway_mcp::tools::TOOLSETS.iter().map(|(name, _)| *name).collect();
         let toolsets: Vec<String> =
             self.toolsets.iter().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect();
         if let Some(unknown) = toolsets.iter().find(|s| !known.contains(&s.as_str())) {
             anyhow::bail!("unknown toolset {unknown:?} in MCP_TOOLSETS / --toolsets; choose from {}", known.join(", "));
         }
-        Ok(ServerOptions { read_only: self.read_only, toolsets, expose_access_codes: self.expose_access_codes })
+        Ok(ServerOptions { read_only: self.read_only, toolsets, expose_access_codes: self.expose_access_codes, clock })
     }
 }
 
@@ -179,23 +184,27 @@ async fn main() -> anyhow::Result<()> {
     } else {
         logs.with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).init();
     }
-    match Cli::parse().command {
-        Command::Sandbox(args) => run_sandbox(args).await,
-        Command::Check(args) => check(args).await,
-        Command::Serve(args) => serve(args).await,
-        Command::Stdio(args) => stdio(args).await,
+    let cli = Cli::parse();
+    let clock = Clock::pinned_or_system(cli.clock);
+    match cli.command {
+        Command::Sandbox(args) => run_sandbox(args, clock).await,
+        Command::Check(args) => check(args, clock).await,
+        Command::Serve(args) => serve(args, clock).await,
+        Command::Stdio(args) => stdio(args, clock).await,
     }
 }
 
 /// The gateway the server uses, and the embedded sandbox behind it when asked for.
-async fn connect(args: &RunArgs) -> anyhow::Result<(Arc<Gateway>, Option<Sandbox>)> {
-    let (config, sandbox) = if args.sandbox {
-        let sandbox = Sandbox::start(SandboxConfig::default(), "127.0.0.1:0".parse()?).await?;
+async fn connect(args: &RunArgs, clock: Clock) -> anyhow::Result<(Arc<Gateway>, Option<Sandbox>)> {
+    let (mut config, sandbox) = if args.sandbox {
+        let sandbox =
+            Sandbox::start(SandboxConfig { clock, ..SandboxConfig::default() }, "127.0.0.1:0".parse()?).await?;
         let credentials = Credentials { account_id: sandbox.account_id(), secret: Secret::new(sandbox.secret_key()) };
         (GatewayConfig::new(sandbox.base_url(), credentials), Some(sandbox))
     } else {
         (args.hostaway.gateway_config()?, None)
     };
+    config.clock = clock;
     Ok((Arc::new(Gateway::new(config)?), sandbox))
 }
 
@@ -213,10 +222,10 @@ fn describe(args: &RunArgs, sandbox: Option<&Sandbox>) -> String {
     format!("{target}, {mode}, {toolsets}")
 }
 
-async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(args: ServeArgs, clock: Clock) -> anyhow::Result<()> {
     let options = args.http_options()?;
-    let (gateway, sandbox) = connect(&args.run).await?;
-    let server = HostawayServer::new(gateway, args.run.server_options()?);
+    let (gateway, sandbox) = connect(&args.run, clock).await?;
+    let server = HostawayServer::new(gateway, args.run.server_options(clock)?);
     let listener =
         tokio::net::TcpListener::bind(args.bind).await.with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr()?;
@@ -267,9 +276,9 @@ async fn stop_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-async fn stdio(args: RunArgs) -> anyhow::Result<()> {
-    let (gateway, sandbox) = connect(&args).await?;
-    let server = HostawayServer::new(gateway, args.server_options()?);
+async fn stdio(args: RunArgs, clock: Clock) -> anyhow::Result<()> {
+    let (gateway, sandbox) = connect(&args, clock).await?;
+    let server = HostawayServer::new(gateway, args.server_options(clock)?);
     tracing::info!("MCP server on stdio, {}", describe(&args, sandbox.as_ref()));
     let running = rmcp::ServiceExt::serve(server, rmcp::transport::stdio())
         .await
@@ -278,9 +287,11 @@ async fn stdio(args: RunArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn check(args: CheckArgs) -> anyhow::Result<()> {
+async fn check(args: CheckArgs, clock: Clock) -> anyhow::Result<()> {
     let sandbox = match args.sandbox {
-        true => Some(Sandbox::start(SandboxConfig::default(), "127.0.0.1:0".parse()?).await?),
+        true => {
+            Some(Sandbox::start(SandboxConfig { clock, ..SandboxConfig::default() }, "127.0.0.1:0".parse()?).await?)
+        }
         false => None,
     };
     let config = match &sandbox {
@@ -291,6 +302,7 @@ async fn check(args: CheckArgs) -> anyhow::Result<()> {
         }
         None => args.hostaway.gateway_config()?,
     };
+    let config = GatewayConfig { clock, ..config };
     let (base_url, account_id) = (config.base_url.clone(), config.credentials.account_id);
     let gateway = Gateway::new(config)?;
     let listings = gateway
@@ -307,7 +319,7 @@ async fn check(args: CheckArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {
+async fn run_sandbox(args: SandboxArgs, clock: Clock) -> anyhow::Result<()> {
     let faults: FaultPlan = match &args.faults {
         Some(json) => serde_json::from_str(json).context("--faults is not a valid fault plan")?,
         None => FaultPlan::default(),
@@ -315,6 +327,7 @@ async fn run_sandbox(args: SandboxArgs) -> anyhow::Result<()> {
     let config = SandboxConfig {
         seed: args.seed,
         today: args.today,
+        clock,
         limits: RateLimits {
             per_ip: args.rate_limit_ip,
             per_account: args.rate_limit_account,

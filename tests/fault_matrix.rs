@@ -41,7 +41,7 @@ async fn check(name: &str, plan: FaultPlan, revoke_token: bool) {
     let h = mcp::start().await;
     let (listing, conversation) =
         h.sandbox.inspect(|s| (*s.listings.keys().next().unwrap(), *s.conversations.keys().next().unwrap()));
-    let start = chrono::Utc::now().date_naive() + chrono::Duration::days(20);
+    let start = mcp::clock().today_utc() + chrono::Duration::days(20);
     let read_args = json!({"listing_id": listing, "start_date": start.to_string(), "end_date": (start + chrono::Duration::days(30)).to_string()});
     h.ok("get_calendar", read_args.clone()).await; // warm up: token minted, nothing faulted yet
     h.sandbox.reset_stats();

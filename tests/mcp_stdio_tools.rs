@@ -6,7 +6,7 @@ mod mcp;
 
 use std::collections::BTreeSet;
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use hostaway_mcp::sandbox::Sandbox;
 use rmcp::{
     RoleClient, ServiceExt,
@@ -33,7 +33,7 @@ async fn every_tool_answers_over_stdio_against_a_hostaway_at_a_configured_url() 
     .unwrap();
     let client = ().serve(transport).await.unwrap();
 
-    let today = Utc::now().date_naive();
+    let today = mcp::clock().today_utc();
     let day = |n: i64| (today + Duration::days(n)).to_string();
     let (listing, reservation, conversation) = sandbox.inspect(|s| {
         let listing = s
@@ -114,7 +114,7 @@ async fn every_tool_answers_through_serve_sandbox_within_the_real_rate_limits() 
         }
     };
     let listing = call("search_listings", json!({"limit": 1})).await["listings"][0]["listing_id"].as_i64().unwrap();
-    let today = Utc::now().date_naive();
+    let today = mcp::clock().today_utc();
     let upcoming = call(
         "search_reservations",
         json!({"arrival_start_date": (today + Duration::days(1)).to_string(), "arrival_end_date": (today + Duration::days(60)).to_string(), "status": ["new"], "limit": 1}),
@@ -130,7 +130,7 @@ async fn every_tool_answers_through_serve_sandbox_within_the_real_rate_limits() 
 
 /// One realistic call of every tool; writes without confirm (previews).
 fn every_call(listing: i64, reservation: i64, conversation: i64) -> Vec<(&'static str, Value)> {
-    let today = Utc::now().date_naive();
+    let today = mcp::clock().today_utc();
     let day = |n: i64| (today + Duration::days(n)).to_string();
     vec![
         ("search_listings", json!({"city": "Porto"})),

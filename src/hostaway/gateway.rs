@@ -10,6 +10,8 @@ use std::{
 use backon::BackoffBuilder;
 use tokio::sync::Semaphore;
 
+use crate::clock::Clock;
+
 use super::{
     bearer::Bearer,
     budget::{self, Limits, LocalRateBudget, RateBudget},
@@ -61,6 +63,8 @@ pub struct GatewayConfig {
     pub cache_ttls: CacheTtls,
     /// Reads kept at most.
     pub cache_capacity: u64,
+    /// The current time, for token expiry.
+    pub clock: Clock,
 }
 
 impl GatewayConfig {
@@ -81,6 +85,7 @@ impl GatewayConfig {
             max_backoff: Duration::from_secs(8),
             cache_ttls: CacheTtls::default(),
             cache_capacity: 2_000,
+            clock: Clock::system(),
         }
     }
 }
@@ -126,7 +131,8 @@ impl Gateway {
             config.token_activation,
             budget.clone(),
             metrics.clone(),
-        );
+        )
+        .with_clock(config.clock);
         Ok(Self {
             permits: Semaphore::new(config.max_concurrency.max(1)),
             cache: ReadCache::new(config.cache_ttls.clone(), config.cache_capacity),

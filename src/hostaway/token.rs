@@ -5,11 +5,13 @@ use std::{
     fmt,
     path::PathBuf,
     sync::Arc,
-    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
+    time::{Duration, Instant},
 };
 
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
+
+use crate::clock::Clock;
 
 use super::{
     budget::{self, BoxFuture, RateBudget},
@@ -175,10 +177,7 @@ pub struct TokenManager {
     state: Mutex<State>,
     budget: Arc<dyn RateBudget>,
     metrics: Arc<Metrics>,
-}
-
-fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    clock: Clock,
 }
 
 impl TokenManager {
@@ -204,7 +203,13 @@ impl TokenManager {
             state: Mutex::new(State::default()),
             budget,
             metrics,
+            clock: Clock::system(),
         }
+    }
+
+    /// The same manager reading expiry times off `clock`.
+    pub fn with_clock(self, clock: Clock) -> Self {
+        Self { clock, ..self }
     }
 
     /// The token to use now: the current one, the persisted one, or a freshly minted one.
@@ -221,7 +226,7 @@ impl TokenManager {
                 });
             }
         }
-        let fresh = state.current.as_ref().filter(|c| c.expires_at > unix_now() + 60).cloned();
+        let fresh = state.current.as_ref().filter(|c| c.expires_at > self.clock.unix_seconds() + 60).cloned();
         let current = match fresh {
             Some(current) => current,
             None => self.mint(&mut state).await?,
@@ -250,7 +255,7 @@ impl TokenManager {
         let stored = self.store.as_ref()?.load().await?;
         let usable = stored.account_id == self.credentials.account_id
             && stored.base_url == self.base_url
-            && stored.expires_at > unix_now() + 60;
+            && stored.expires_at > self.clock.unix_seconds() + 60;
         usable.then_some(stored)
     }
 
@@ -288,7 +293,7 @@ impl TokenManager {
         };
         state.refused = None;
         tracing::info!(expires_in_s = minted.expires_in, "minted a Hostaway access token");
-        let expires_at = unix_now() + u64::try_from(minted.expires_in).unwrap_or(0);
+        let expires_at = self.clock.unix_seconds() + u64::try_from(minted.expires_in).unwrap_or(0);
         let current = Current {
             token: minted.access_token.as_str().into(),
             usable_from: Instant::now() + self.activation,

@@ -21,10 +21,12 @@ mod wire;
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use tokio::{net::TcpListener, sync::oneshot};
 
 use app::{Shared, lock};
+
+use crate::clock::Clock;
 pub use faults::FaultPlan;
 pub use limits::RateLimits;
 pub use routes::{OPERATIONS, Operation};
@@ -41,8 +43,10 @@ pub const SANDBOX_SECRET_KEY: &str = "sandbox-secret-0123456789abcdef";
 pub struct SandboxConfig {
     /// Seed of the generated account; the same seed and date give the same data.
     pub seed: u64,
-    /// The date the data is anchored on; today (UTC) when absent.
+    /// The date the data is anchored on; the clock's today (UTC) when absent.
     pub today: Option<NaiveDate>,
+    /// The current time: it anchors the data and stamps writes.
+    pub clock: Clock,
     /// The account id that may mint tokens.
     pub account_id: i64,
     /// The secret that may mint tokens.
@@ -62,6 +66,7 @@ impl Default for SandboxConfig {
         Self {
             seed: 42,
             today: None,
+            clock: Clock::system(),
             account_id: SANDBOX_ACCOUNT_ID,
             secret_key: SANDBOX_SECRET_KEY.to_string(),
             limits: RateLimits::default(),
@@ -99,8 +104,9 @@ pub struct Sandbox {
 impl Sandbox {
     /// Seeds the account and starts serving on `addr` (port 0 picks a free port).
     pub async fn start(config: SandboxConfig, addr: SocketAddr) -> Result<Self, SandboxError> {
-        let today = config.today.unwrap_or_else(|| Utc::now().date_naive());
-        let store: Store = seed::portfolio(config.seed, today)?;
+        let today = config.today.unwrap_or_else(|| config.clock.today_utc());
+        let mut store: Store = seed::portfolio(config.seed, today)?;
+        store.clock = config.clock;
         let listener = TcpListener::bind(addr).await.map_err(|source| SandboxError::Bind { addr, source })?;
         let addr = listener.local_addr().map_err(|source| SandboxError::Bind { addr, source })?;
         let shared = Arc::new(Shared::new(config, store));

@@ -16,6 +16,15 @@ use crate::hostaway::types;
 
 /// First listing id; ids count up from here.
 pub const FIRST_LISTING_ID: i64 = 40_100;
+
+/// Listings recently taken on, whose calendars are open from a few days before today on, with
+/// their own minimum stays. They keep every kind of availability question answerable on any date:
+/// free listings for one-night stays and listings with minimum-stay rules, whatever the season.
+pub const QUIET_LISTINGS: [(i64, i32); 4] =
+    [(FIRST_LISTING_ID + 1, 1), (FIRST_LISTING_ID + 7, 1), (FIRST_LISTING_ID + 12, 2), (FIRST_LISTING_ID + 17, 3)];
+
+/// How many days before today the quiet listings' open calendars start.
+const QUIET_FROM_DAYS_BEFORE: i64 = 3;
 /// First reservation id.
 pub const FIRST_RESERVATION_ID: i64 = 700_000;
 /// First conversation id.
@@ -338,7 +347,7 @@ fn seed_listings(rng: &mut ChaCha8Rng, store: &mut Store) -> Result<(), SeedErro
                 "priceForExtraPerson": 15.0,
                 "weeklyDiscount": null,
                 "monthlyDiscount": null,
-                "minNights": *pick(rng, &[1, 2, 2, 3]),
+                "minNights": quiet_minimum(id).unwrap_or(*pick(rng, &[1, 2, 2, 3])),
                 "maxNights": 30,
                 "checkInTimeStart": 15,
                 "checkInTimeEnd": 22,
@@ -360,6 +369,11 @@ fn seed_listings(rng: &mut ChaCha8Rng, store: &mut Store) -> Result<(), SeedErro
         }
     }
     Ok(())
+}
+
+/// The minimum stay of a quiet listing, or `None` for the others.
+fn quiet_minimum(id: i64) -> Option<i32> {
+    QUIET_LISTINGS.iter().find(|(quiet, _)| *quiet == id).map(|(_, min)| *min)
 }
 
 fn weighted_channel(rng: &mut impl Rng) -> (i64, &'static str) {
@@ -406,6 +420,8 @@ fn seed_reservations(rng: &mut ChaCha8Rng, store: &mut Store) -> Result<(), Seed
     let listings: Vec<types::Listing> = store.listings.values().cloned().collect();
     for listing in &listings {
         let mut cursor = start + Duration::days(rng.random_range(0..4));
+        let quiet = quiet_minimum(listing.id).is_some();
+        let end = if quiet { today - Duration::days(QUIET_FROM_DAYS_BEFORE) } else { end };
         while cursor < end {
             let ahead = (cursor - today).num_days().max(0);
             let min_stay = super::pricing::minimum_stay(listing.min_nights.unwrap_or(1), cursor);
@@ -424,7 +440,10 @@ fn seed_reservations(rng: &mut ChaCha8Rng, store: &mut Store) -> Result<(), Seed
                     cursor += Duration::days(nights);
                 }
                 Slot::Stay { nights, status, advances } => {
-                    let departure = cursor + Duration::days(nights);
+                    let mut departure = cursor + Duration::days(nights);
+                    if quiet {
+                        departure = departure.min(end.max(cursor + Duration::days(1)));
+                    }
                     drafts.push((listing.id, cursor, departure, status));
                     if advances {
                         cursor = departure;
@@ -435,6 +454,12 @@ fn seed_reservations(rng: &mut ChaCha8Rng, store: &mut Store) -> Result<(), Seed
             cursor += Duration::days(rng.random_range(0..=gap_cap));
         }
     }
+    // Every date has a turnover: on the first quiet listing, a stay leaves today and the next
+    // arrives today; on the second, a stay arrives today.
+    let (turnover, arriving) = (QUIET_LISTINGS[0].0, QUIET_LISTINGS[1].0);
+    drafts.push((turnover, today - Duration::days(QUIET_FROM_DAYS_BEFORE), today, "new"));
+    drafts.push((turnover, today, today + Duration::days(3), "new"));
+    drafts.push((arriving, today, today + Duration::days(3), "modified"));
     // Ids follow booking time, like Hostaway's; book each stay some days ahead of arrival.
     let mut booked: Vec<_> = drafts
         .into_iter()
@@ -571,7 +596,7 @@ fn seed_conversations(rng: &mut ChaCha8Rng, store: &mut Store) -> Result<(), See
         let conversation_id = FIRST_CONVERSATION_ID + i as i64;
         let opened = booked_on(reservation, today);
         let exchanges = rng.random_range(1..=3);
-        let unread = rng.random_bool(0.3);
+        let unread = rng.random_bool(0.3) || i % 10 == 0;
         let mut at = opened.and_hms_opt(rng.random_range(8..20), rng.random_range(0..60), 0).unwrap_or_default();
         let last_possible = (today - Duration::days(1)).and_hms_opt(23, 0, 0).unwrap_or_default();
         let (mut sent_on, mut received_on) = (None, None);

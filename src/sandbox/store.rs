@@ -2,10 +2,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 
 use super::pricing::{self, Breakdown, Rates};
-use crate::hostaway::types;
+use crate::{clock::Clock, hostaway::types};
 
 /// A day a listing's calendar was explicitly set (by seeding or by a calendar update).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -31,6 +31,8 @@ pub struct DayOverride {
 pub struct Store {
     /// The date the seeded history is anchored on ("today" for the data).
     pub today: NaiveDate,
+    /// The current time; writes are stamped with it, moved onto the anchor date.
+    pub clock: Clock,
     /// The amenity catalogue.
     pub amenities: Vec<types::Amenity>,
     /// Listings by id.
@@ -64,11 +66,11 @@ pub fn format_datetime(at: NaiveDateTime) -> String {
 }
 
 impl Store {
-    /// The account's clock: the real time of day on the anchor date moved as far as the real date
-    /// moved, so writes always sort after the seeded history whatever date the data is anchored on.
+    /// The account's clock: the clock's time of day on the anchor date moved as far as the clock's
+    /// date moved, so writes always sort after the seeded history whatever date the data is anchored on.
     pub fn now(&self) -> NaiveDateTime {
-        let real = Utc::now().naive_utc();
-        real + (self.today - real.date())
+        let now = self.clock.now().naive_utc();
+        now + (self.today - now.date())
     }
 
     /// [`Store::now`] in Hostaway's datetime format.

@@ -24,6 +24,7 @@ use rmcp::{
 };
 
 use crate::{
+    clock::Clock,
     hostaway::Gateway,
     tools::{self, ToolContext, WriteGuard},
 };
@@ -37,6 +38,8 @@ pub struct ServerOptions {
     pub toolsets: Vec<String>,
     /// Let get_listing and get_reservation return door codes and Wi-Fi credentials (off by default).
     pub expose_access_codes: bool,
+    /// The current time the tools work with.
+    pub clock: Clock,
 }
 
 /// The MCP handler; cheap to clone per session (the context is shared).
@@ -84,6 +87,7 @@ impl HostawayServer {
                 gateway,
                 guard: WriteGuard::default(),
                 expose_access_codes: options.expose_access_codes,
+                clock: options.clock,
             }),
             tool_router,
             prompt_router: Self::prompts(),

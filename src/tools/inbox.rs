@@ -184,7 +184,7 @@ impl HostawayServer {
             all.into_iter().filter(|c| c.has_unread_messages == Some(1)).collect();
         // Longest-waiting first; a conversation without a received time sorts last.
         unread.sort_by_key(|c| (received_at(c).is_none(), received_at(c), c.id));
-        let now = chrono::Utc::now().naive_utc();
+        let now = self.ctx.clock.now().naive_utc();
         Ok(Json(UnreadInbox {
             unread_total: unread.len() as u64,
             conversations: unread.iter().take(limit as usize).map(|c| unread_row(c, now)).collect(),

@@ -23,7 +23,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use rmcp::handler::server::router::tool::ToolRouter;
 
-use crate::{hostaway::Gateway, server::HostawayServer};
+use crate::{clock::Clock, hostaway::Gateway, server::HostawayServer};
 
 pub use error::ToolError;
 pub use guard::{WriteGuard, WriteStatus};
@@ -37,12 +37,14 @@ pub struct ToolContext {
     pub guard: WriteGuard,
     /// Whether get_listing and get_reservation may return door codes and Wi-Fi credentials.
     pub expose_access_codes: bool,
+    /// The current time, shared with the gateway and the sandbox.
+    pub clock: Clock,
 }
 
 impl ToolContext {
     /// Today's date (UTC), for "today" and "this week" questions.
     pub fn today(&self) -> NaiveDate {
-        chrono::Utc::now().date_naive()
+        self.clock.today_utc()
     }
 }
 

@@ -5,6 +5,7 @@
 use std::{sync::Arc, time::Duration};
 
 use hostaway_mcp::{
+    clock::Clock,
     hostaway::{
         Gateway, GatewayConfig,
         budget::Limits,
@@ -41,9 +42,21 @@ impl Drop for Harness {
     }
 }
 
-/// A sandbox anchored on today with rate limits off, so tests are fast and dates are current.
+/// The clock every test runs on: the real time, or the moment in `HOSTAWAY_MCP_CLOCK` (RFC 3339)
+/// when set, so the whole suite, spawned binaries included, can be run as if on another date.
+pub fn clock() -> Clock {
+    let pinned = std::env::var("HOSTAWAY_MCP_CLOCK").ok().map(|at| {
+        chrono::DateTime::parse_from_rfc3339(&at)
+            .unwrap_or_else(|e| panic!("HOSTAWAY_MCP_CLOCK={at:?} is not RFC 3339: {e}"))
+            .to_utc()
+    });
+    Clock::pinned_or_system(pinned)
+}
+
+/// A sandbox anchored on the test clock's today with rate limits off, so tests are fast.
 pub fn sandbox_config() -> SandboxConfig {
     SandboxConfig {
+        clock: clock(),
         token_activation: Duration::ZERO,
         limits: RateLimits { per_ip: 0, per_account: 0, window: Duration::from_secs(10) },
         ..SandboxConfig::default()
@@ -59,6 +72,7 @@ pub fn gateway_config(sandbox: &Sandbox) -> GatewayConfig {
     config.min_backoff = Duration::from_millis(10);
     config.max_backoff = Duration::from_millis(50);
     config.deadline = Duration::from_secs(5);
+    config.clock = clock();
     config
 }
 
@@ -69,6 +83,7 @@ pub async fn start() -> Harness {
 
 /// Starts everything with the given sandbox settings and server options.
 pub async fn start_with(config: SandboxConfig, options: ServerOptions) -> Harness {
+    let options = ServerOptions { clock: clock(), ..options };
     let sandbox = Sandbox::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let gateway = Arc::new(Gateway::new(gateway_config(&sandbox)).unwrap());
     let server = HostawayServer::new(gateway, options);
