@@ -82,7 +82,7 @@ async fn send_guest_message_previews_then_sends_once_and_never_twice() {
 
     let confirm = json!({"conversation_id": id, "message": text, "confirm": true});
     let (sent, n) = calls(&h, h.ok("send_guest_message", confirm.clone())).await;
-    assert_eq!(n, 1, "confirming right after the preview only sends (the conversation is cached)");
+    assert_eq!(n, 2, "confirming looks for the same message in Hostaway, then sends (the conversation is cached)");
     assert_eq!(sent["status"], "done");
     assert_eq!(sent["via"], "email");
     assert!(sent.get("message").is_none(), "the text is not echoed back");
@@ -95,8 +95,8 @@ async fn send_guest_message_previews_then_sends_once_and_never_twice() {
     assert_eq!(h.sandbox.inspect(|s| messages_in(s, id)), before + 1);
 
     let (again, n) = calls(&h, h.ok("send_guest_message", confirm)).await;
-    assert_eq!(n, 0, "a repeat is answered without calling Hostaway");
-    assert_eq!(again["status"], "repeated");
+    assert_eq!(n, 2, "a repeat re-reads the conversation (the send dropped it) and finds the message in Hostaway");
+    assert_eq!(again["status"], "already_done");
     assert_eq!(again["message_id"], json!(message_id));
     assert_eq!(h.sandbox.stats().applied("sendConversationMessage"), 1);
     assert_eq!(h.sandbox.inspect(|s| messages_in(s, id)), before + 1);
@@ -153,13 +153,18 @@ async fn create_reservation_books_free_nights_at_the_quote_and_blocks_them() {
     });
 
     let (preview, n) = calls(&h, h.ok("create_reservation", args.clone())).await;
-    assert_eq!(n, 2, "a preview reads the nights and the quote");
+    assert_eq!(n, 3, "a preview reads the listing, the nights and the quote");
     assert_eq!(preview["status"], "preview");
     assert_eq!(preview["nights_free"], true);
     assert_eq!(preview["taken_dates"], json!([]));
     assert_eq!(preview["nights"], 3);
-    assert_eq!(preview["quote"]["total"], json!(expected));
-    assert_eq!(preview["total_to_book"], json!(expected));
+    assert_eq!(preview["quote"]["total"]["amount"], json!(expected));
+    assert_eq!(preview["total_to_book"]["amount"], json!(expected));
+    let (name, currency) =
+        h.sandbox.inspect(|s| (s.listings[&listing_id].name.clone(), s.listings[&listing_id].currency_code.clone()));
+    assert_eq!(preview["listing_name"], json!(name), "the preview names the listing");
+    assert_eq!(preview["guest_name"], "Ana Maria Silva", "and the guest");
+    assert_eq!(preview["total_to_book"]["currency"], json!(currency), "and the total's currency");
     assert!(preview.get("reservation_id").is_none());
     assert_eq!(h.sandbox.stats().applied("createReservation"), 0);
     assert_eq!(h.sandbox.inspect(|s| s.reservations.len()), count);
@@ -167,7 +172,7 @@ async fn create_reservation_books_free_nights_at_the_quote_and_blocks_them() {
     let mut confirm = args.clone();
     confirm["confirm"] = json!(true);
     let (done, n) = calls(&h, h.ok("create_reservation", confirm.clone())).await;
-    assert_eq!(n, 1, "confirming right after the preview only creates (its reads are cached)");
+    assert_eq!(n, 3, "confirming looks for the booking and re-reads the nights fresh, then creates");
     assert_eq!(done["status"], "done");
     assert_eq!(done["total"]["amount"], json!(expected));
     let id = done["reservation_id"].as_i64().unwrap();
@@ -185,8 +190,8 @@ async fn create_reservation_books_free_nights_at_the_quote_and_blocks_them() {
     assert!(!h.sandbox.inspect(|s| s.is_free(&s.listings[&listing_id], check_in, check_out, None)));
 
     let (again, n) = calls(&h, h.ok("create_reservation", confirm)).await;
-    assert_eq!(n, 0);
-    assert_eq!(again["status"], "repeated");
+    assert_eq!(n, 2, "a repeat finds the booking in Hostaway and names its listing (re-read: the write dropped it)");
+    assert_eq!(again["status"], "already_done");
     assert_eq!(again["reservation_id"], json!(id));
     assert_eq!(h.sandbox.stats().applied("createReservation"), 1);
     assert_eq!(h.sandbox.inspect(|s| s.reservations.len()), count + 1);
@@ -204,7 +209,7 @@ async fn create_reservation_with_a_price_override_books_that_price() {
         "guests": "2", "guest_name": "Jo", "total_price": 321.5, "confirm": true
     });
     let done = h.ok("create_reservation", args).await;
-    assert_eq!(done["total_to_book"], json!(321.5));
+    assert_eq!(done["total_to_book"]["amount"], json!(321.5));
     let id = done["reservation_id"].as_i64().unwrap();
     assert_eq!(h.sandbox.inspect(|s| s.reservations[&id].total_price), Some(321.5));
 }
@@ -255,7 +260,7 @@ async fn update_reservation_changes_only_the_given_fields() {
     let mut confirm = args;
     confirm["confirm"] = json!(true);
     let (done, n) = calls(&h, h.ok("update_reservation", confirm.clone())).await;
-    assert_eq!(n, 1, "confirming right after the preview only writes");
+    assert_eq!(n, 2, "confirming reads the booking fresh, then writes");
     assert_eq!(done["status"], "done");
     let updated = h.sandbox.inspect(|s| s.reservations[&id].clone());
     assert_eq!(updated.phone.as_deref(), Some("+49 30 1234567"));
@@ -266,7 +271,7 @@ async fn update_reservation_changes_only_the_given_fields() {
     assert_eq!(updated.total_price, original.total_price);
 
     let (again, n) = calls(&h, h.ok("update_reservation", confirm)).await;
-    assert_eq!((n, again["status"].as_str()), (0, Some("repeated")));
+    assert_eq!((n, again["status"].as_str()), (1, Some("unchanged")));
     assert_eq!(h.sandbox.stats().applied("updateReservation"), 1);
 
     let same = h.ok("update_reservation", json!({"reservation_id": id, "host_note": "VIP: bring flowers"})).await;
@@ -287,13 +292,26 @@ async fn update_reservation_checks_new_nights_counting_its_own_as_free() {
     warm_up(&h).await;
     let longer = (original.departure_date + Duration::days(1)).to_string();
     let (preview, n) = calls(&h, h.ok("update_reservation", json!({"reservation_id": id, "check_out": longer}))).await;
-    assert_eq!(n, 2, "moving dates reads the reservation and then the new nights");
+    assert_eq!(n, 4, "moving dates reads the reservation, then the listing, the new quote and the new nights");
     assert_eq!(preview["nights_free"], true, "its own nights do not count as taken");
     assert_eq!(preview["changes"].as_array().unwrap().len(), 1);
     assert_eq!(preview["changes"][0]["field"], "check_out");
+    let requote = h.sandbox.inspect(|s| {
+        let guests = original.number_of_guests.unwrap();
+        s.quote(&s.listings[&original.listing_map_id], original.arrival_date, date(&json!(longer)), guests, 2000)
+            .total()
+    });
+    assert_eq!(preview["price"]["before"]["amount"], json!(original.total_price.unwrap()));
+    assert_eq!(preview["price"]["after"]["amount"], json!(requote), "the preview shows the re-quoted total");
+    let difference = preview["price"]["difference"]["amount"].as_f64().unwrap();
+    assert!((difference - (requote - original.total_price.unwrap())).abs() < 0.011);
 
     let done = h.ok("update_reservation", json!({"reservation_id": id, "check_out": longer, "confirm": true})).await;
     assert_eq!(done["status"], "done");
+    assert_eq!(
+        done["reservation"]["total"]["amount"], preview["price"]["after"]["amount"],
+        "the stored total is the one previewed"
+    );
     assert_eq!(date(&done["reservation"]["check_out"]).to_string(), longer);
     let updated = h.sandbox.inspect(|s| s.reservations[&id].clone());
     assert_eq!(updated.departure_date.to_string(), longer);
@@ -344,7 +362,7 @@ async fn cancel_reservation_frees_the_nights_and_a_repeat_does_not_write_again()
 
     let confirm = json!({"reservation_id": id, "cancelled_by": "guest", "confirm": true});
     let (done, n) = calls(&h, h.ok("cancel_reservation", confirm.clone())).await;
-    assert_eq!(n, 1, "confirming right after the preview only cancels");
+    assert_eq!(n, 2, "confirming reads the booking fresh, then cancels");
     assert_eq!(done["status"], "done");
     assert_eq!(done["reservation"]["status"], "cancelled");
     let cancelled = h.sandbox.inspect(|s| s.reservations[&id].clone());
@@ -356,12 +374,12 @@ async fn cancel_reservation_frees_the_nights_and_a_repeat_does_not_write_again()
     assert!(free, "the nights are free again");
 
     let (again, n) = calls(&h, h.ok("cancel_reservation", confirm)).await;
-    assert_eq!((n, again["status"].as_str()), (0, Some("repeated")));
+    assert_eq!((n, again["status"].as_str()), (1, Some("unchanged")));
 
     // Another confirm (not identical) finds it cancelled and writes nothing.
     let (noop, n) = calls(&h, h.ok("cancel_reservation", json!({"reservation_id": id, "confirm": true}))).await;
     assert_eq!(n, 1, "only the reservation is read");
-    assert_eq!(noop["status"], "done");
+    assert_eq!(noop["status"], "unchanged");
     assert_eq!(noop["already_cancelled"], true);
     assert_eq!(h.sandbox.stats().received("cancelReservation"), 1);
     assert_eq!(h.sandbox.stats().applied("cancelReservation"), 1);
@@ -411,7 +429,7 @@ async fn invalid_arguments_are_tool_errors_naming_the_field_or_the_missing_objec
         ("create_reservation", stay(json!({"guest_name": " "})), "`guest_name`"),
         ("create_reservation", stay(json!({"guest_email": "not-an-email"})), "`guest_email`"),
         ("create_reservation", stay(json!({"total_price": -5})), "`total_price`"),
-        ("create_reservation", stay(json!({"guests": 99})), "capacity"),
+        ("create_reservation", stay(json!({"guests": 99})), "does not fit"),
         ("create_reservation", stay(json!({"check_in": "next friday"})), "`check_in`"),
         ("create_reservation", stay(json!({"listing_id": 1, "confirm": true})), "not found"),
         ("update_reservation", json!({"reservation_id": reservation.id}), "nothing to change"),

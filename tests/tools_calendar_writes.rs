@@ -122,7 +122,7 @@ async fn a_confirmed_block_closes_the_free_days_keeps_bookings_and_is_sent_once(
     h.ok("block_dates", b.args()).await; // preview, cached
     let start = calls(&h);
     let done = h.ok("block_dates", b.with(json!({"note": "Maintenance", "confirm": true}))).await;
-    assert_eq!(calls(&h) - start, 1, "a confirmed block is one updateCalendar");
+    assert_eq!(calls(&h) - start, 2, "a confirmed block reads the calendar fresh, then sends one updateCalendar");
     assert_eq!(done["status"], "done");
     assert_eq!(h.sandbox.stats().applied("updateCalendar"), 1);
 
@@ -145,7 +145,7 @@ async fn a_confirmed_block_closes_the_free_days_keeps_bookings_and_is_sent_once(
     assert_eq!(note.as_deref(), Some("Maintenance"));
 
     let again = h.ok("block_dates", b.with(json!({"note": "Maintenance", "confirm": true}))).await;
-    assert_eq!(again["status"], "repeated");
+    assert_eq!(again["status"], "unchanged", "Hostaway already holds the block");
     assert_eq!(again["now"], done["now"]);
     assert_eq!(h.sandbox.stats().applied("updateCalendar"), 1);
 
@@ -171,7 +171,7 @@ async fn unblock_reopens_only_the_blocked_days() {
 
     let start = calls(&h);
     let done = h.ok("unblock_dates", b.with(json!({"confirm": true}))).await;
-    assert_eq!(calls(&h) - start, 1);
+    assert_eq!(calls(&h) - start, 2, "a fresh read, then the write");
     assert_eq!(done["status"], "done");
     assert_eq!(done["now"]["count"], json!(free));
     assert_eq!(h.sandbox.stats().applied("updateCalendar"), 2);
@@ -183,7 +183,7 @@ async fn unblock_reopens_only_the_blocked_days() {
         }
     }
     let again = h.ok("unblock_dates", b.with(json!({"confirm": true}))).await;
-    assert_eq!(again["status"], "repeated");
+    assert_eq!(again["status"], "unchanged");
     assert_eq!(h.sandbox.stats().applied("updateCalendar"), 2);
 }
 
@@ -215,7 +215,7 @@ async fn set_rates_previews_then_changes_exactly_the_range() {
 
     let start = calls(&h);
     let done = h.ok("set_rates", b.with(json!({"price": 321.5, "min_stay": 4, "confirm": true}))).await;
-    assert_eq!(calls(&h) - start, 1, "a confirmed change is one updateCalendar");
+    assert_eq!(calls(&h) - start, 2, "a confirmed change reads the calendar fresh, then sends one updateCalendar");
     assert_eq!(done["status"], "done");
     assert_eq!(done["after"], preview["after"]);
     for (now, was) in h.sandbox.inspect(wide).iter().zip(&before) {
@@ -227,7 +227,7 @@ async fn set_rates_previews_then_changes_exactly_the_range() {
         assert_eq!(now.status, was.status, "availability is untouched");
     }
     let again = h.ok("set_rates", b.with(json!({"price": 321.5, "min_stay": 4, "confirm": true}))).await;
-    assert_eq!(again["status"], "repeated");
+    assert_eq!(again["status"], "unchanged");
     assert_eq!(h.sandbox.stats().applied("updateCalendar"), 1);
 
     let fresh = h.ok("set_rates", b.with(json!({"min_stay": 2}))).await;
@@ -264,7 +264,7 @@ async fn update_listing_changes_only_the_given_fields() {
     confirmed["confirm"] = json!(true);
     let start = calls(&h);
     let done = h.ok("update_listing", confirmed.clone()).await;
-    assert_eq!(calls(&h) - start, 1, "after a preview, confirming is one updateListing");
+    assert_eq!(calls(&h) - start, 2, "confirming reads the listing fresh, then sends one updateListing");
     assert_eq!(done["status"], "done");
     assert_eq!(done["changes"], preview["changes"]);
     assert_eq!(h.sandbox.stats().applied("updateListing"), 1);
@@ -277,7 +277,7 @@ async fn update_listing_changes_only_the_given_fields() {
     assert_eq!(serde_json::to_value(&updated).unwrap(), expected, "every other field is untouched");
 
     let again = h.ok("update_listing", confirmed).await;
-    assert_eq!(again["status"], "repeated");
+    assert_eq!(again["status"], "unchanged");
     assert_eq!(h.sandbox.stats().applied("updateListing"), 1);
 
     let reread = h.ok("get_listing", json!({"listing_id": id})).await;
@@ -357,12 +357,12 @@ async fn blocking_again_after_an_unblock_is_a_new_write_not_a_repeat() {
     let states = sandbox_states(&h, &b);
     assert_eq!(again["now"]["count"], json!(count(&states, "blocked")));
     assert!(count(&states, "blocked") >= 2 && count(&states, "available") == 0);
-    assert_eq!(h.ok("block_dates", confirm).await["status"], "repeated");
+    assert_eq!(h.ok("block_dates", confirm).await["status"], "unchanged");
     assert_eq!(h.sandbox.stats().applied("updateCalendar"), 3);
 
     let id = b.listing;
     let price = h.sandbox.inspect(|s| s.listings[&id].price.unwrap());
-    for (value, status) in [(price + 1.0, "done"), (price, "done"), (price + 1.0, "done"), (price + 1.0, "repeated")] {
+    for (value, status) in [(price + 1.0, "done"), (price, "done"), (price + 1.0, "done"), (price + 1.0, "unchanged")] {
         let answer = h.ok("update_listing", json!({"listing_id": id, "base_price": value, "confirm": true})).await;
         assert_eq!(answer["status"], status, "base_price {value}");
     }

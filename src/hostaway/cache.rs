@@ -175,6 +175,11 @@ impl ReadCache {
             .ok_or_else(|| GatewayError::InvalidRequest("cache entry of the wrong type".into()))
     }
 
+    /// Replaces the cached value for `read` with one just read from Hostaway.
+    pub async fn put<T: Send + Sync + 'static>(&self, read: ReadKey, value: T) {
+        self.entries.insert(Key { read, kind: TypeId::of::<T>() }, Arc::new(value) as Value).await;
+    }
+
     /// Drops every read a write to `written` may have made stale.
     pub fn invalidate(&self, written: Scope) {
         // The closure registry only fails when closures were not enabled at build time; they are.

@@ -97,6 +97,18 @@ impl GatewayError {
         )
     }
 
+    /// Whether a write that failed this way may still have taken effect: the request may have
+    /// reached Hostaway and only the answer was lost.
+    pub fn maybe_applied(&self) -> bool {
+        match self {
+            Self::Upstream { maybe_applied, .. }
+            | Self::Network { maybe_applied, .. }
+            | Self::UnexpectedBody { maybe_applied, .. } => *maybe_applied,
+            Self::Timeout { .. } => true,
+            _ => false,
+        }
+    }
+
     /// A short label for metrics and logs.
     pub fn kind(&self) -> &'static str {
         match self {

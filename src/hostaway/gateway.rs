@@ -166,6 +166,21 @@ impl Gateway {
         Ok(value)
     }
 
+    /// A read straight from Hostaway, never from the cache, whose answer then replaces the cached
+    /// one: what a write compares against before deciding whether it is still needed.
+    pub async fn read_fresh<T, F, Fut>(&self, key: ReadKey, send: F) -> Result<T, GatewayError>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: Fn(Client) -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, ClientError>>,
+    {
+        let value = self.call(key.operation, Idempotence::Safe, send).await?;
+        if self.cache.caches(key.operation) {
+            self.cache.put(key, value.clone()).await;
+        }
+        Ok(value)
+    }
+
     /// A write; afterwards (whatever its outcome, since a failed write may still have landed)
     /// cached reads it may have made stale are dropped.
     pub async fn write<T, F, Fut>(

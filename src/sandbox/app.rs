@@ -146,7 +146,7 @@ pub async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Nex
 
     let (fault, latency) = {
         let mut faults = lock(&shared.faults);
-        (faults.draw(), faults.plan.latency_ms)
+        (faults.draw(operation), faults.plan.latency_ms)
     };
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;

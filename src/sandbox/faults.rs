@@ -31,6 +31,9 @@ pub struct FaultPlan {
     pub malformed_rate: f64,
     /// The next N requests get a broken body in place of a success answer (a failure answer is sent as it is).
     pub malformed_next: u32,
+    /// Fault only requests of these operationIds (e.g. `["sendConversationMessage"]`), so a test can
+    /// lose the answer of a write while the reads around it go through; empty means every request.
+    pub only: Vec<String>,
 }
 
 /// A fault chosen for one request.
@@ -62,8 +65,11 @@ impl Faults {
         Self { plan, rng: ChaCha8Rng::seed_from_u64(seed) }
     }
 
-    /// Decides the fault, if any, for the next request and uses up `*_next` counts.
-    pub fn draw(&mut self) -> Option<Fault> {
+    /// Decides the fault, if any, for the next request of `operation` and uses up `*_next` counts.
+    pub fn draw(&mut self, operation: &str) -> Option<Fault> {
+        if !self.plan.only.is_empty() && !self.plan.only.iter().any(|o| o == operation) {
+            return None;
+        }
         let drop = if self.plan.drop_after_handling { Fault::DropAfter } else { Fault::DropBefore };
         let plan = &mut self.plan;
         if take(&mut plan.drop_next) {

@@ -1,7 +1,9 @@
 //! Changing bookings and answering guests: send a message, create, update and cancel reservations.
 //!
-//! Every tool here previews by default and writes only with `confirm: true`, inside the write guard,
-//! so an identical confirmed request within the repeat window is answered from its first result.
+//! Every tool here previews by default and writes only with `confirm: true`. Before a confirmed
+//! write it asks Hostaway whether the write is still needed: a message or booking that already
+//! exists answers `already_done`, a reservation already as asked answers `unchanged`. So a lost
+//! answer, a restart or a second replica never makes the same change twice.
 
 use std::num::NonZeroU32;
 
@@ -15,6 +17,7 @@ use super::{
     WriteStatus,
     args::{self, Money, Stay},
     error::ToolError,
+    fresh::Fresh,
 };
 use crate::{
     hostaway::{
@@ -92,7 +95,8 @@ pub struct StaySummary {
 /// What `send_guest_message` would send, or sent.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct SendGuestMessageOut {
-    /// preview (nothing sent), done (sent now) or repeated (sent moments ago; not sent again).
+    /// preview (nothing sent), done (sent now) or already_done (the same text went the same way in
+    /// the last 10 minutes; not sent again).
     pub status: WriteStatus,
     /// The conversation.
     pub conversation_id: i64,
@@ -105,7 +109,7 @@ pub struct SendGuestMessageOut {
     /// The exact text that would be sent (preview only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// Hostaway's id of the sent message.
+    /// Hostaway's id of the sent message (for already_done: of the message found).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<i64>,
     /// When it was sent, YYYY-MM-DD HH:MM:SS (UTC).
@@ -159,7 +163,7 @@ pub struct QuoteLine {
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct Quote {
     /// What the guest would pay in all.
-    pub total: f64,
+    pub total: Money,
     /// How the total is made up.
     pub lines: Vec<QuoteLine>,
 }
@@ -167,10 +171,15 @@ pub struct Quote {
 /// What `create_reservation` would book, or booked.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct CreateReservationOut {
-    /// preview (nothing booked), done (booked now) or repeated (booked moments ago; not booked again).
+    /// preview (nothing booked), done (booked now) or already_done (an active booking of this
+    /// listing, these dates and this guest exists; nothing was booked again).
     pub status: WriteStatus,
     /// The listing.
     pub listing_id: i64,
+    /// The listing's name.
+    pub listing_name: Option<String>,
+    /// The guest the booking is for.
+    pub guest_name: String,
     /// Arrival day.
     pub check_in: String,
     /// Departure day.
@@ -183,10 +192,11 @@ pub struct CreateReservationOut {
     pub nights_free: bool,
     /// Nights already reserved or blocked (empty when free).
     pub taken_dates: Vec<String>,
-    /// Hostaway's quote for the stay.
-    pub quote: Quote,
+    /// Hostaway's quote for the stay (absent for already_done).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<Quote>,
     /// The total that is (or would be) booked: total_price when given, else the quote.
-    pub total_to_book: f64,
+    pub total_to_book: Money,
     /// Things to check before confirming, e.g. a minimum stay longer than this one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
@@ -196,6 +206,17 @@ pub struct CreateReservationOut {
     /// The booked total as Hostaway stored it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<Money>,
+}
+
+/// A booking's total before and after a change of dates or party.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct PriceChange {
+    /// What the guest pays now.
+    pub before: Option<Money>,
+    /// Hostaway's quote for the changed stay: what the total becomes.
+    pub after: Money,
+    /// after minus before.
+    pub difference: Option<Money>,
 }
 
 /// Arguments of `update_reservation`.
@@ -242,12 +263,19 @@ pub struct FieldChange {
 /// What `update_reservation` would change, or changed.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct UpdateReservationOut {
-    /// preview (nothing changed), done (changed now) or repeated (changed moments ago; not sent again).
+    /// preview (nothing changed), done (changed now) or unchanged (Hostaway already holds these
+    /// values; nothing was sent).
     pub status: WriteStatus,
     /// The reservation: as it is (preview) or as Hostaway stored it after the change.
     pub reservation: StaySummary,
     /// Field by field, what changes (empty when it already matches).
     pub changes: Vec<FieldChange>,
+    /// When the dates or the party change: the total before, the re-quoted total and the difference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<PriceChange>,
+    /// Things to know before confirming, e.g. that the booking belongs to a channel.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// When the dates change: whether the new nights are free (its own current nights count as free).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nights_free: Option<bool>,
@@ -288,10 +316,13 @@ pub struct CancelReservationArgs {
 /// What `cancel_reservation` would cancel, or cancelled.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct CancelReservationOut {
-    /// preview (nothing changed), done (cancelled now, or found already cancelled) or repeated.
+    /// preview (nothing changed), done (cancelled now) or unchanged (already cancelled; nothing sent).
     pub status: WriteStatus,
     /// Who, where, when, total and status: as it is (preview) or after cancelling.
     pub reservation: StaySummary,
+    /// Things to know before confirming, e.g. that the booking belongs to a channel.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// Who is recorded as cancelling.
     pub cancelled_by: CancelledBy,
     /// True when it was already cancelled, so nothing was (or would be) sent.
@@ -303,10 +334,11 @@ pub struct CancelReservationOut {
 #[tool_router(router = booking_write_tools, vis = "pub(crate)")]
 impl HostawayServer {
     /// Send a message to the guest of a conversation (reply in the inbox). Without confirm it shows
-    /// the recipient, the booking, the route and the exact text; with confirm: true it sends once.
-    /// The same text to the same conversation within 10 minutes is never sent twice. By default it
-    /// answers the way the conversation came in (channel inbox or email), not Hostaway's email
-    /// default. Text only: attachments are not supported.
+    /// the recipient, the booking, the route and the exact text; with confirm: true it sends it.
+    /// Before sending it looks in the conversation: if the same text already went the same way in
+    /// the last 10 minutes, it answers already_done and sends nothing (so repeating a call whose
+    /// answer was lost is safe). By default it answers the way the conversation came in (channel
+    /// inbox or email), not Hostaway's email default. Text only: attachments are not supported.
     #[tool(
         name = "send_guest_message",
         title = "Send guest message",
@@ -322,9 +354,9 @@ impl HostawayServer {
         &self,
         Parameters(args): Parameters<SendGuestMessageArgs>,
     ) -> Result<Json<SendGuestMessageOut>, ToolError> {
-        let text = args.message.clone();
+        let text = args.message.trim().to_string();
         let chars = text.chars().count();
-        if text.trim().is_empty() {
+        if text.is_empty() {
             return Err(ToolError::invalid("message", "is blank; write the text to send"));
         }
         if chars > MAX_MESSAGE_CHARS {
@@ -334,30 +366,29 @@ impl HostawayServer {
             ));
         }
         let id = args.conversation_id;
+        let conversation = self.conversation(id).await?;
+        let mut out = message_out(&conversation, args.via, WriteStatus::Preview);
         if !args.confirm {
-            let conversation = self.conversation(id).await?;
-            let mut out = message_out(&conversation, args.via, WriteStatus::Preview);
             out.message = Some(text);
             return Ok(Json(out));
         }
-        let summary = match args.via {
-            Some(via) => format!("conversation {id} via {}", communication_type(via)),
-            None => format!("conversation {id}"),
-        };
-        let (mut out, repeated) = self
+        let via = out.via;
+        let summary = format!("conversation {id} via {}", communication_type(via));
+        let scope = Scope { listing: conversation.listing_map_id, reservation: conversation.reservation_id };
+        let ((message_id, sent_at), status) = self
             .ctx
             .guard
-            .once("send_guest_message", &(id, text.trim()), &summary, async {
-                let conversation = self.conversation(id).await?;
-                let mut out = message_out(&conversation, args.via, WriteStatus::Done);
+            .run("send_guest_message", &(id, &text, via), &summary, async {
+                if let Some(sent) = self.sent_recently(id, &text, via).await? {
+                    return Ok(((Some(sent.id), sent.inserted_on.or(sent.date)), WriteStatus::AlreadyDone));
+                }
                 let body = types::SendMessageRequest {
                     body: text
                         .as_str()
                         .try_into()
                         .map_err(|_| ToolError::invalid("message", "is empty; write the text to send"))?,
-                    communication_type: Some(communication_type(out.via)),
+                    communication_type: Some(communication_type(via)),
                 };
-                let scope = Scope { listing: conversation.listing_map_id, reservation: conversation.reservation_id };
                 let sent = self
                     .ctx
                     .gateway
@@ -365,22 +396,27 @@ impl HostawayServer {
                         let body = body.clone();
                         async move { client.send_conversation_message().conversation_id(id).body(body).send().await }
                     })
-                    .await?
+                    .await
+                    .map_err(|e| ToolError::of_write("send_guest_message", "the message was sent", e))?
                     .result;
-                out.message_id = Some(sent.id);
-                out.sent_at = sent.inserted_on.or(sent.date);
-                Ok(out)
+                Ok(((Some(sent.id), sent.inserted_on.or(sent.date)), WriteStatus::Done))
             })
             .await?;
-        out.status = WriteStatus::confirmed(repeated);
+        out.status = status;
+        out.message_id = message_id;
+        out.sent_at = sent_at;
         Ok(Json(out))
     }
 
     /// Book a stay directly (a direct booking, channel "direct") for a guest. Without confirm it
-    /// checks that every night is free and shows Hostaway's price quote; with confirm: true it
-    /// creates the reservation once, at total_price when given or else at the quote. Taken nights
-    /// are never overbooked: pick other dates or another listing (find_available_listings). To
-    /// change or cancel a booking use update_reservation or cancel_reservation.
+    /// names the listing and the guest, checks that every night is free and the party fits, and
+    /// shows Hostaway's price quote with its currency; with confirm: true it creates the
+    /// reservation at total_price when given or else at the quote. Before booking it looks for an
+    /// active booking of this listing, these dates and this guest: if one exists it answers
+    /// already_done with it and books nothing (so repeating a call whose answer was lost is safe).
+    /// Taken nights are never overbooked: pick other dates or another listing
+    /// (find_available_listings). To change or cancel a booking use update_reservation or
+    /// cancel_reservation.
     #[tool(
         name = "create_reservation",
         title = "Create reservation",
@@ -398,7 +434,7 @@ impl HostawayServer {
     ) -> Result<Json<CreateReservationOut>, ToolError> {
         let stay = Stay::parse(&args.check_in, &args.check_out, MAX_STAY_NIGHTS)?;
         let guests = NonZeroU32::new(args.guests).ok_or_else(|| ToolError::invalid("guests", "must be at least 1"))?;
-        let guest_name = args.guest_name.trim().to_string();
+        let guest_name = args.guest_name.split_whitespace().collect::<Vec<_>>().join(" ");
         if guest_name.is_empty() {
             return Err(ToolError::invalid("guest_name", "is blank; give the guest's full name"));
         }
@@ -412,26 +448,31 @@ impl HostawayServer {
             return Err(ToolError::invalid("total_price", "must be a positive amount; omit it to use the quote"));
         }
         let listing_id = args.listing_id;
+        let wanted = Booking { listing_id, stay, guests, guest_name, total_price: args.total_price };
         if !args.confirm {
-            return Ok(Json(self.booking_plan(listing_id, stay, guests, args.total_price).await?));
+            return Ok(Json(self.booking_plan(&wanted, Fresh::No).await?));
         }
         let request = (
             listing_id,
             stay.check_in,
             stay.check_out,
             guests,
-            &guest_name,
+            wanted.guest_name.to_lowercase(),
             &guest_email,
             &guest_phone,
             args.total_price.map(f64::to_bits),
             &note,
         );
         let summary = format!("listing {listing_id} {} to {} for {guests} guests", stay.check_in, stay.check_out);
-        let (mut out, repeated) = self
+        let (out, status) = self
             .ctx
             .guard
-            .once("create_reservation", &request, &summary, async {
-                let mut plan = self.booking_plan(listing_id, stay, guests, args.total_price).await?;
+            .run("create_reservation", &request, &summary, async {
+                if let Some(existing) = self.booked_already(&wanted).await? {
+                    let listing = self.listing_of(listing_id).await.ok();
+                    return Ok((already_booked(&wanted, &existing, listing.as_ref()), WriteStatus::AlreadyDone));
+                }
+                let mut plan = self.booking_plan(&wanted, Fresh::Yes).await?;
                 if !plan.nights_free {
                     return Err(ToolError::Refused(format!(
                         "listing {listing_id} is not free from {} to {}: taken {}; nothing was booked. Pick other \
@@ -441,7 +482,7 @@ impl HostawayServer {
                         plan.taken_dates.join(", ")
                     )));
                 }
-                let (first, last) = split_name(&guest_name);
+                let (first, last) = split_name(&wanted.guest_name);
                 let body = types::ReservationInput {
                     channel_id: Some(DIRECT_CHANNEL),
                     listing_map_id: Some(listing_id),
@@ -449,12 +490,12 @@ impl HostawayServer {
                     departure_date: Some(stay.check_out),
                     number_of_guests: Some(guests),
                     adults: i32::try_from(guests.get()).ok(),
-                    guest_name: Some(guest_name.clone()),
+                    guest_name: Some(wanted.guest_name.clone()),
                     guest_first_name: first,
                     guest_last_name: last,
                     guest_email: guest_email.clone(),
                     phone: guest_phone.clone(),
-                    total_price: Some(plan.total_to_book),
+                    total_price: Some(plan.total_to_book.amount),
                     host_note: note.clone(),
                     ..Default::default()
                 };
@@ -465,22 +506,25 @@ impl HostawayServer {
                         let body = body.clone();
                         async move { client.create_reservation().body(body).send().await }
                     })
-                    .await?
+                    .await
+                    .map_err(|e| ToolError::of_write("create_reservation", "the booking was made", e))?
                     .result;
-                plan.status = WriteStatus::Done;
                 plan.reservation_id = Some(created.id);
                 plan.total = stay_summary(&created).total;
-                Ok(plan)
+                Ok((plan, WriteStatus::Done))
             })
             .await?;
-        out.status = WriteStatus::confirmed(repeated);
-        Ok(Json(out))
+        Ok(Json(CreateReservationOut { status, ..out }))
     }
 
     /// Change a booking's dates, party size, guest contact details or host note. Without confirm it
-    /// lists each field's current and new value and, when the dates move, whether the new nights
-    /// are free; with confirm: true it sends only the changed fields, once. Hostaway may re-price
-    /// the stay when dates or guests change. To cancel use cancel_reservation.
+    /// lists each field's current and new value, and when the dates or the party change, whether
+    /// the new nights are free and the re-quoted total with the difference. It refuses cancelled,
+    /// declined or expired bookings, parties larger than the listing sleeps and taken dates. With
+    /// confirm: true it reads the booking fresh from Hostaway and sends only the fields that still
+    /// differ (unchanged when none do). Bookings from Airbnb, Booking.com, Vrbo and other channels
+    /// carry a warning: the channel may refuse or overwrite the change. To cancel use
+    /// cancel_reservation.
     #[tool(
         name = "update_reservation",
         title = "Update reservation",
@@ -499,22 +543,19 @@ impl HostawayServer {
         let wanted = Wanted::parse(&args)?;
         let id = args.reservation_id;
         if !args.confirm {
-            return Ok(Json(self.update_plan(id, &wanted).await?.out));
+            return Ok(Json(self.update_plan(id, &wanted, Fresh::No).await?.out));
         }
         let summary = format!("reservation {id}: {}", wanted.fields().join(", "));
-        let (mut out, repeated) = self
+        let (out, status) = self
             .ctx
             .guard
-            .once_setting("update_reservation", Scope::reservation(id, None), &(id, &wanted), &summary, async {
-                let plan = self.update_plan(id, &wanted).await?;
-                if plan.out.changes.is_empty() {
-                    return Ok(UpdateReservationOut { status: WriteStatus::Done, ..plan.out });
+            .run("update_reservation", &(id, &wanted), &summary, async {
+                let plan = self.update_plan(id, &wanted, Fresh::Yes).await?;
+                if let Some(refusal) = plan.refusal {
+                    return Err(ToolError::Refused(format!("{refusal}; nothing was changed")));
                 }
-                if plan.out.nights_free == Some(false) {
-                    return Err(ToolError::Refused(format!(
-                        "reservation {id} cannot move: taken {}; nothing was changed. Pick other dates",
-                        plan.out.taken_dates.join(", ")
-                    )));
+                if plan.out.changes.is_empty() {
+                    return Ok((plan.out, WriteStatus::Unchanged));
                 }
                 let listing = plan.out.reservation.listing_id;
                 let updated = self
@@ -524,24 +565,23 @@ impl HostawayServer {
                         let body = plan.body.clone();
                         async move { client.update_reservation().reservation_id(id).body(body).send().await }
                     })
-                    .await?
+                    .await
+                    .map_err(|e| ToolError::of_write("update_reservation", "the booking was changed", e))?
                     .result;
-                Ok(UpdateReservationOut {
-                    status: WriteStatus::Done,
-                    reservation: stay_summary(&updated),
-                    note: None,
-                    ..plan.out
-                })
+                Ok((
+                    UpdateReservationOut { reservation: stay_summary(&updated), note: None, ..plan.out },
+                    WriteStatus::Done,
+                ))
             })
             .await?;
-        out.status = WriteStatus::confirmed(repeated);
-        Ok(Json(out))
+        Ok(Json(UpdateReservationOut { status, ..out }))
     }
 
     /// Cancel a booking, recording whether the host or the guest cancelled it; its nights become
     /// free. Without confirm it shows who, where, when, the total and the current status; with
-    /// confirm: true it cancels once. An already cancelled booking is reported and left alone.
-    /// Refunds and channel penalties are not handled here.
+    /// confirm: true it reads the booking fresh and cancels it, or answers unchanged when it is
+    /// already cancelled. Bookings from Airbnb, Booking.com, Vrbo and other channels carry a
+    /// warning: cancel them in the channel too. Refunds and channel penalties are not handled here.
     #[tool(
         name = "cancel_reservation",
         title = "Cancel reservation",
@@ -560,17 +600,17 @@ impl HostawayServer {
         let id = args.reservation_id;
         let by = args.cancelled_by;
         if !args.confirm {
-            let reservation = self.reservation(id).await?;
+            let reservation = self.reservation(id, Fresh::No).await?;
             return Ok(Json(cancel_out(&reservation, by, WriteStatus::Preview)));
         }
         let summary = format!("reservation {id} cancelled by {}", cancelled_by(by));
-        let (mut out, repeated) = self
+        let (out, status) = self
             .ctx
             .guard
-            .once_setting("cancel_reservation", Scope::reservation(id, None), &(id, by), &summary, async {
-                let reservation = self.reservation(id).await?;
+            .run("cancel_reservation", &(id, by), &summary, async {
+                let reservation = self.reservation(id, Fresh::Yes).await?;
                 if is_cancelled(&reservation) {
-                    return Ok(cancel_out(&reservation, by, WriteStatus::Done));
+                    return Ok((cancel_out(&reservation, by, WriteStatus::Unchanged), WriteStatus::Unchanged));
                 }
                 let scope = Scope::reservation(id, Some(reservation.listing_map_id));
                 let body = types::CancelReservationRequest { cancelled_by: cancelled_by(by) };
@@ -581,7 +621,8 @@ impl HostawayServer {
                         let body = body.clone();
                         async move { client.cancel_reservation().reservation_id(id).body(body).send().await }
                     })
-                    .await?
+                    .await
+                    .map_err(|e| ToolError::of_write("cancel_reservation", "the booking was cancelled", e))?
                     .result;
                 let mut out = cancel_out(&cancelled, by, WriteStatus::Done);
                 out.already_cancelled = false;
@@ -589,11 +630,10 @@ impl HostawayServer {
                     "cancelled; nights {} to {} of listing {} are free again",
                     cancelled.arrival_date, cancelled.departure_date, cancelled.listing_map_id
                 );
-                Ok(out)
+                Ok((out, WriteStatus::Done))
             })
             .await?;
-        out.status = WriteStatus::confirmed(repeated);
-        Ok(Json(out))
+        Ok(Json(CancelReservationOut { status, ..out }))
     }
 }
 
@@ -659,37 +699,62 @@ impl Wanted {
     }
 }
 
-/// A previewed update and the body that would carry it out.
+/// The booking `create_reservation` was asked for, validated.
+#[derive(Debug)]
+struct Booking {
+    listing_id: i64,
+    stay: Stay,
+    guests: NonZeroU32,
+    guest_name: String,
+    total_price: Option<f64>,
+}
+
+/// A previewed update, the body that would carry it out, and why confirming it would be refused.
 struct UpdatePlan {
     out: UpdateReservationOut,
     body: types::ReservationInput,
+    refusal: Option<String>,
 }
+
+/// How far back an outgoing message with the same text and route counts as this one.
+const SAME_MESSAGE_WINDOW: chrono::TimeDelta = chrono::TimeDelta::minutes(10);
+/// How many of a conversation's latest messages are searched for an earlier identical send.
+const RECENT_MESSAGES: u32 = 50;
+/// Statuses of bookings that can no longer be changed.
+const CLOSED_STATUSES: &[&str] = &["cancelled", "declined", "expired"];
 
 impl HostawayServer {
     /// One conversation (cached briefly), with its reservation when Hostaway embeds it.
     async fn conversation(&self, id: i64) -> Result<types::Conversation, ToolError> {
         let key = ReadKey { operation: "getConversation", params: id.to_string(), scope: Scope::default() };
-        let envelope = self
-            .ctx
-            .gateway
-            .read(key, move |client| async move { client.get_conversation().conversation_id(id).send().await })
+        let envelope =
+            self.read_as(key, Fresh::No, move |client| async move {
+                client.get_conversation().conversation_id(id).send().await
+            })
             .await?;
         Ok(envelope.result)
     }
 
-    /// One reservation (cached briefly).
-    async fn reservation(&self, id: i64) -> Result<types::Reservation, ToolError> {
+    /// One reservation.
+    async fn reservation(&self, id: i64, fresh: Fresh) -> Result<types::Reservation, ToolError> {
         let key = ReadKey { operation: "getReservation", params: id.to_string(), scope: Scope::reservation(id, None) };
         let envelope = self
-            .ctx
-            .gateway
-            .read(key, move |client| async move { client.get_reservation().reservation_id(id).send().await })
+            .read_as(key, fresh, move |client| async move { client.get_reservation().reservation_id(id).send().await })
+            .await?;
+        Ok(envelope.result)
+    }
+
+    /// One listing, through the same cache entry get_listing uses.
+    async fn listing_of(&self, id: i64) -> Result<types::Listing, ToolError> {
+        let key = ReadKey { operation: "getListing", params: id.to_string(), scope: Scope::listing(id) };
+        let envelope = self
+            .read_as(key, Fresh::No, move |client| async move { client.get_listing().listing_id(id).send().await })
             .await?;
         Ok(envelope.result)
     }
 
     /// The calendar days of a stay's nights (check-in up to the day before check-out).
-    async fn nights(&self, listing_id: i64, stay: Stay) -> Result<Vec<types::CalendarDay>, ToolError> {
+    async fn nights(&self, listing_id: i64, stay: Stay, fresh: Fresh) -> Result<Vec<types::CalendarDay>, ToolError> {
         let last = stay.check_out - Duration::days(1);
         let key = ReadKey {
             operation: "getCalendar",
@@ -697,16 +762,14 @@ impl HostawayServer {
             scope: Scope::listing(listing_id),
         };
         let envelope = self
-            .ctx
-            .gateway
-            .read(key, move |client| async move {
+            .read_as(key, fresh, move |client| async move {
                 client.get_calendar().listing_id(listing_id).start_date(stay.check_in).end_date(last).send().await
             })
             .await?;
         Ok(envelope.result)
     }
 
-    /// Hostaway's quote for a stay (cached briefly).
+    /// Hostaway's quote for a stay (cached briefly; a write to the listing drops it).
     async fn quote(&self, listing_id: i64, stay: Stay, guests: NonZeroU32) -> Result<types::PriceDetails, ToolError> {
         let key = ReadKey {
             operation: "getPriceDetails",
@@ -714,9 +777,7 @@ impl HostawayServer {
             scope: Scope::listing(listing_id),
         };
         let envelope = self
-            .ctx
-            .gateway
-            .read(key, move |client| async move {
+            .read_as(key, Fresh::No, move |client| async move {
                 let body = types::PriceDetailsRequest::builder()
                     .starting_date(stay.check_in)
                     .ending_date(stay.check_out)
@@ -728,16 +789,88 @@ impl HostawayServer {
         Ok(envelope.result)
     }
 
-    /// Checks the nights and prices the stay, concurrently: the preview of `create_reservation`.
-    async fn booking_plan(
+    /// The outgoing message with this text, sent this way to this conversation in the last ten
+    /// minutes, as Hostaway holds it now.
+    async fn sent_recently(
         &self,
-        listing_id: i64,
-        stay: Stay,
-        guests: NonZeroU32,
-        total_price: Option<f64>,
-    ) -> Result<CreateReservationOut, ToolError> {
-        let (days, quote) = tokio::join!(self.nights(listing_id, stay), self.quote(listing_id, stay, guests));
+        id: i64,
+        text: &str,
+        via: Via,
+    ) -> Result<Option<types::ConversationMessage>, ToolError> {
+        let key = ReadKey {
+            operation: "listConversationMessages",
+            params: format!("{id}&limit={RECENT_MESSAGES}"),
+            scope: Scope::default(),
+        };
+        let page = self
+            .read_as(key, Fresh::Yes, move |client| async move {
+                client
+                    .list_conversation_messages()
+                    .conversation_id(id)
+                    .limit(NonZeroU32::new(RECENT_MESSAGES).unwrap_or(NonZeroU32::MIN))
+                    .send()
+                    .await
+            })
+            .await?;
+        let since = self.ctx.clock.now().naive_utc() - SAME_MESSAGE_WINDOW;
+        let route = communication_type(via).to_string();
+        Ok(page.result.into_iter().find(|m| {
+            m.is_incoming != Some(1)
+                && m.body.as_deref().map(str::trim) == Some(text)
+                && m.communication_type.as_deref() == Some(route.as_str())
+                && m.inserted_on
+                    .as_deref()
+                    .or(m.date.as_deref())
+                    .and_then(args::hostaway_datetime)
+                    .is_some_and(|at| at >= since)
+        }))
+    }
+
+    /// An active booking of the same listing, dates and guest, as Hostaway holds it now.
+    async fn booked_already(&self, wanted: &Booking) -> Result<Option<types::Reservation>, ToolError> {
+        let (listing_id, stay) = (wanted.listing_id, wanted.stay);
+        let key = ReadKey {
+            operation: "listReservations",
+            params: format!("listingId={listing_id}&arrival={}..{}&limit=100", stay.check_in, stay.check_in),
+            scope: Scope::default(),
+        };
+        let page = self
+            .read_as(key, Fresh::Yes, move |client| async move {
+                client
+                    .list_reservations()
+                    .listing_id(listing_id)
+                    .arrival_start_date(stay.check_in)
+                    .arrival_end_date(stay.check_in)
+                    .limit(NonZeroU32::new(100).unwrap_or(NonZeroU32::MIN))
+                    .send()
+                    .await
+            })
+            .await?;
+        let name = same_name(&wanted.guest_name);
+        Ok(page.result.into_iter().find(|r| {
+            r.listing_map_id == listing_id
+                && r.arrival_date == stay.check_in
+                && r.departure_date == stay.check_out
+                && is_active(r)
+                && r.guest_name.as_deref().map(same_name).as_deref() == Some(name.as_str())
+        }))
+    }
+
+    /// Names the listing, checks the nights and the party, and prices the stay, concurrently: the
+    /// preview of `create_reservation`.
+    async fn booking_plan(&self, wanted: &Booking, fresh: Fresh) -> Result<CreateReservationOut, ToolError> {
+        let (listing_id, stay, guests) = (wanted.listing_id, wanted.stay, wanted.guests);
+        let (listing, days, quote) = tokio::join!(
+            self.listing_of(listing_id),
+            self.nights(listing_id, stay, fresh),
+            self.quote(listing_id, stay, guests)
+        );
+        let listing = listing?;
+        if let Some(refusal) = over_capacity(&listing, guests) {
+            return Err(ToolError::Refused(format!("{refusal}; nothing was booked")));
+        }
         let (days, quote) = (days?, quote?);
+        let currency = args::currency_or_fallback(listing.currency_code.as_deref());
         let taken = taken_dates(&days, |_| false);
         let mut warnings = Vec::new();
         if let Some(arrival) = days.iter().find(|d| d.date == stay.check_in) {
@@ -748,8 +881,8 @@ impl HostawayServer {
                 warnings.push(format!("{} is closed to arrivals", stay.check_in));
             }
         }
-        if total_price.is_some() {
-            warnings.push(format!("total_price overrides Hostaway's quote of {}", quote.total_price));
+        if wanted.total_price.is_some() {
+            warnings.push(format!("total_price overrides Hostaway's quote of {} {currency}", quote.total_price));
         }
         let lines = quote
             .components
@@ -757,27 +890,31 @@ impl HostawayServer {
             .filter(|c| c.is_included_in_total_price != Some(0) && c.is_deleted != Some(1))
             .map(|c| QuoteLine { title: c.title.clone().unwrap_or_else(|| c.name.clone()), amount: c.total })
             .collect();
-        Ok(CreateReservationOut {
+        let out = CreateReservationOut {
             status: WriteStatus::Preview,
             listing_id,
+            listing_name: Some(listing.name.clone()),
+            guest_name: wanted.guest_name.clone(),
             check_in: stay.check_in.to_string(),
             check_out: stay.check_out.to_string(),
             nights: stay.nights(),
             guests: guests.get(),
             nights_free: taken.is_empty(),
             taken_dates: taken,
-            quote: Quote { total: quote.total_price, lines },
-            total_to_book: total_price.unwrap_or(quote.total_price),
+            quote: Some(Quote { total: Money::new(quote.total_price, currency.clone()), lines }),
+            total_to_book: Money::new(wanted.total_price.unwrap_or(quote.total_price), currency),
             warnings,
             reservation_id: None,
             total: None,
-        })
+        };
+        Ok(out)
     }
 
-    /// Reads the reservation, compares it field by field with `wanted` and, when the dates move,
-    /// checks the new nights: the preview of `update_reservation`.
-    async fn update_plan(&self, id: i64, wanted: &Wanted) -> Result<UpdatePlan, ToolError> {
-        let current = self.reservation(id).await?;
+    /// Reads the reservation, compares it field by field with `wanted` and, when the dates or the
+    /// party change, checks the new nights, the listing's capacity and the new total: the preview
+    /// of `update_reservation`.
+    async fn update_plan(&self, id: i64, wanted: &Wanted, fresh: Fresh) -> Result<UpdatePlan, ToolError> {
+        let current = self.reservation(id, fresh).await?;
         let mut changes = Vec::new();
         let mut body = types::ReservationInput::default();
         let mut change = |field: &str, before: Option<String>, after: String| -> bool {
@@ -791,9 +928,11 @@ impl HostawayServer {
         let check_out = wanted.check_out.unwrap_or(current.departure_date);
         let moves_in = change("check_in", Some(current.arrival_date.to_string()), check_in.to_string());
         let moves_out = change("check_out", Some(current.departure_date.to_string()), check_out.to_string());
+        let mut regroups = false;
         if let Some(guests) = wanted.guests
             && change("guests", current.number_of_guests.map(|n| n.to_string()), guests.to_string())
         {
+            regroups = true;
             body.number_of_guests = Some(guests);
             body.adults = i32::try_from(guests.get()).ok();
         }
@@ -812,8 +951,14 @@ impl HostawayServer {
         {
             body.host_note = Some(note.clone());
         }
-        let (mut nights_free, mut taken) = (None, Vec::new());
-        if moves_in || moves_out {
+        let mut refusal = CLOSED_STATUSES.contains(&current.status.as_str()).then(|| {
+            format!(
+                "reservation {id} is {}: it cannot be changed. Book the stay anew with create_reservation",
+                current.status.as_str()
+            )
+        });
+        let (mut nights_free, mut taken, mut price) = (None, Vec::new(), None);
+        if moves_in || moves_out || regroups {
             let field = if wanted.check_out.is_some() { "check_out" } else { "check_in" };
             if check_out <= check_in {
                 return Err(ToolError::invalid(
@@ -822,23 +967,85 @@ impl HostawayServer {
                 ));
             }
             let stay = Stay::parse(&check_in.to_string(), &check_out.to_string(), MAX_STAY_NIGHTS)?;
-            body.arrival_date = Some(check_in);
-            body.departure_date = Some(check_out);
-            let own = (current.arrival_date, current.departure_date);
-            let days = self.nights(current.listing_map_id, stay).await?;
-            taken = taken_dates(&days, |date| !is_cancelled(&current) && own.0 <= date && date < own.1);
-            nights_free = Some(taken.is_empty());
+            let listing_id = current.listing_map_id;
+            let guests = wanted
+                .guests
+                .or_else(|| current.number_of_guests.and_then(|n| NonZeroU32::new(n.try_into().unwrap_or(0))))
+                .unwrap_or(NonZeroU32::MIN);
+            let (listing, quote) = tokio::join!(self.listing_of(listing_id), self.quote(listing_id, stay, guests));
+            let listing = listing?;
+            if let Some(refusal) = over_capacity(&listing, guests).filter(|_| regroups) {
+                return Err(ToolError::Refused(format!("{refusal}; nothing was changed")));
+            }
+            let quote = quote?;
+            let currency = args::currency_or_fallback(current.currency.as_deref().or(listing.currency_code.as_deref()));
+            let before = current.total_price.map(|t| Money::new(t, currency.clone()));
+            price = Some(PriceChange {
+                difference: before.as_ref().map(|b| Money::new(quote.total_price - b.amount, currency.clone())),
+                before,
+                after: Money::new(quote.total_price, currency),
+            });
+            if moves_in || moves_out {
+                body.arrival_date = Some(check_in);
+                body.departure_date = Some(check_out);
+                let own = (current.arrival_date, current.departure_date);
+                let days = self.nights(listing_id, stay, fresh).await?;
+                taken = taken_dates(&days, |date| is_active(&current) && own.0 <= date && date < own.1);
+                nights_free = Some(taken.is_empty());
+                if !taken.is_empty() && refusal.is_none() {
+                    refusal =
+                        Some(format!("reservation {id} cannot move: taken {}. Pick other dates", taken.join(", ")));
+                }
+            }
+        }
+        let mut warnings: Vec<String> = channel_warning(&current).into_iter().collect();
+        if let Some(refusal) = &refusal {
+            warnings.push(format!("{refusal}: confirm will be refused"));
         }
         let note = changes.is_empty().then(|| "the reservation already has these values; nothing to change".into());
         let out = UpdateReservationOut {
             status: WriteStatus::Preview,
             reservation: stay_summary(&current),
             changes,
+            price,
+            warnings,
             nights_free,
             taken_dates: taken,
             note,
         };
-        Ok(UpdatePlan { out, body })
+        Ok(UpdatePlan { out, body, refusal })
+    }
+}
+
+/// What `create_reservation` answers when the booking it would make already exists.
+fn already_booked(
+    wanted: &Booking,
+    existing: &types::Reservation,
+    listing: Option<&types::Listing>,
+) -> CreateReservationOut {
+    let total = stay_summary(existing).total;
+    let currency = args::currency_or_fallback(existing.currency.as_deref());
+    CreateReservationOut {
+        status: WriteStatus::AlreadyDone,
+        listing_id: wanted.listing_id,
+        listing_name: listing.map(|l| l.name.clone()),
+        guest_name: existing.guest_name.clone().unwrap_or_else(|| wanted.guest_name.clone()),
+        check_in: existing.arrival_date.to_string(),
+        check_out: existing.departure_date.to_string(),
+        nights: (existing.departure_date - existing.arrival_date).num_days(),
+        guests: existing.number_of_guests.and_then(|n| u32::try_from(n).ok()).unwrap_or(wanted.guests.get()),
+        nights_free: false,
+        taken_dates: Vec::new(),
+        quote: None,
+        total_to_book: total.clone().unwrap_or_else(|| Money::new(0.0, currency)),
+        warnings: vec![format!(
+            "reservation {} of {} for this guest and these dates already exists (status {}); nothing was booked again",
+            existing.id,
+            existing.guest_name.as_deref().unwrap_or("the guest"),
+            existing.status.as_str()
+        )],
+        reservation_id: Some(existing.id),
+        total,
     }
 }
 
@@ -899,6 +1106,7 @@ fn cancel_out(reservation: &types::Reservation, by: CancelledBy, status: WriteSt
     CancelReservationOut {
         status,
         reservation: stay_summary(reservation),
+        warnings: channel_warning(reservation).into_iter().collect(),
         cancelled_by: by,
         already_cancelled: already,
         note,
@@ -941,4 +1149,40 @@ fn split_name(full: &str) -> (Option<String>, Option<String>) {
         Some((first, last)) => (Some(first.trim().to_string()), Some(last.trim().to_string())),
         None => (Some(full.to_string()), None),
     }
+}
+
+/// Whether a booking still holds its nights and can be found as "the booking already made".
+fn is_active(reservation: &types::Reservation) -> bool {
+    let status = reservation.status.as_str();
+    !CLOSED_STATUSES.contains(&status) && !status.starts_with("inquiry")
+}
+
+/// A guest name as compared when looking for an existing booking: case and spacing do not count.
+fn same_name(name: &str) -> String {
+    name.split_whitespace().map(str::to_lowercase).collect::<Vec<_>>().join(" ")
+}
+
+/// Why a party of `guests` cannot stay at `listing`, if it cannot.
+fn over_capacity(listing: &types::Listing, guests: NonZeroU32) -> Option<String> {
+    let capacity = listing.person_capacity.filter(|c| *c > 0)?;
+    (i64::from(guests.get()) > i64::from(capacity)).then(|| {
+        format!(
+            "listing {} sleeps {capacity}; a party of {guests} does not fit. Choose a larger listing \
+             (find_available_listings with guests)",
+            listing.id
+        )
+    })
+}
+
+/// Channels whose bookings Hostaway does not own: direct bookings and its own booking engine.
+const HOSTAWAY_OWNED_CHANNELS: &[i64] = &[DIRECT_CHANNEL, 2013];
+
+/// The warning a change to a channel's booking carries: the channel keeps its own copy.
+fn channel_warning(reservation: &types::Reservation) -> Option<String> {
+    let channel = reservation.channel_id.filter(|id| !HOSTAWAY_OWNED_CHANNELS.contains(id))?;
+    let name = reservation.channel_name.clone().unwrap_or_else(|| format!("channel {channel}"));
+    Some(format!(
+        "this booking belongs to {name}: the channel may refuse or overwrite a change made here; make the same \
+         change in {name}"
+    ))
 }

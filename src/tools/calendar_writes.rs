@@ -14,6 +14,7 @@ use super::{
     WriteStatus,
     args::{self, Range},
     error::ToolError,
+    fresh::Fresh,
 };
 use crate::{
     hostaway::{
@@ -153,7 +154,7 @@ pub struct Conflict {
 /// What `block_dates` or `unblock_dates` would do or did.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct AvailabilityOutcome {
-    /// preview (nothing changed), done, or repeated (same request moments ago; not sent again).
+    /// preview (nothing changed), done (changed now) or unchanged (Hostaway already holds this; nothing sent).
     pub status: WriteStatus,
     /// The listing.
     pub listing_id: i64,
@@ -192,7 +193,7 @@ pub struct RateRange {
 /// What `set_rates` would do or did.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct RatesOutcome {
-    /// preview (nothing changed), done, or repeated (same request moments ago; not sent again).
+    /// preview (nothing changed), done (changed now) or unchanged (Hostaway already holds this; nothing sent).
     pub status: WriteStatus,
     /// The listing.
     pub listing_id: i64,
@@ -228,7 +229,7 @@ pub struct FieldChange {
 /// What `update_listing` would do or did.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ListingUpdateOutcome {
-    /// preview (nothing changed), done, or repeated (same request moments ago; not sent again).
+    /// preview (nothing changed), done (changed now) or unchanged (Hostaway already holds this; nothing sent).
     pub status: WriteStatus,
     /// The listing.
     pub listing_id: i64,
@@ -318,7 +319,7 @@ impl HostawayServer {
         let body = types::CalendarUpdate { price: args.price, minimum_stay: min_stay, ..update(range) };
         let (start_date, end_date, days) = (range.start.to_string(), range.end.to_string(), range.days() as u32);
         if !args.confirm {
-            let calendar = self.calendar(id, range).await?;
+            let calendar = self.calendar(id, range, Fresh::No).await?;
             let before = rate_range(&calendar);
             let after = RateRange {
                 price_min: args.price.or(before.price_min),
@@ -345,11 +346,23 @@ impl HostawayServer {
         }
         let audit =
             format!("listing {id} {start_date}..{end_date} price={:?} minimumStay={:?}", args.price, args.min_stay);
-        let (calendar, repeated) = self.update_calendar("set_rates", id, body, &audit).await?;
-        let summary =
-            format!("Set {} on {days} days from {start_date} to {end_date}.", rates_text(args.price, args.min_stay));
+        let (price, min_stay) = (args.price, args.min_stay);
+        let differs = move |day: &types::CalendarDay| {
+            price.is_some_and(|p| day.price.is_none_or(|now| (now - p).abs() >= 0.005))
+                || min_stay.is_some_and(|m| day.minimum_stay.map(i64::from) != Some(i64::from(m)))
+        };
+        let (calendar, status) = self.update_calendar("set_rates", id, range, body, &audit, differs).await?;
+        let summary = match status {
+            WriteStatus::Unchanged => format!(
+                "Nothing to change: the {days} days from {start_date} to {end_date} already have {}.",
+                rates_text(args.price, args.min_stay)
+            ),
+            _ => {
+                format!("Set {} on {days} days from {start_date} to {end_date}.", rates_text(args.price, args.min_stay))
+            }
+        };
         Ok(Json(RatesOutcome {
-            status: WriteStatus::confirmed(repeated),
+            status,
             listing_id: id,
             start_date,
             end_date,
@@ -384,7 +397,7 @@ impl HostawayServer {
         let requested = requested_fields(&args)?;
         let id = args.listing_id;
         if !args.confirm {
-            let listing = self.listing(id).await?;
+            let listing = self.listing(id, Fresh::No).await?;
             let (changes, _) = plan(&listing, &requested)?;
             let summary = match changes.len() {
                 0 => "Nothing would change: the listing already has these values.".to_string(),
@@ -398,10 +411,10 @@ impl HostawayServer {
         let request = (id, text);
         let gateway = &self.ctx.gateway;
         let write = async {
-            let listing = self.listing(id).await?;
+            let listing = self.listing(id, Fresh::Yes).await?;
             let (mut changes, input) = plan(&listing, &requested)?;
             if changes.is_empty() {
-                return Ok(changes);
+                return Ok((changes, WriteStatus::Unchanged));
             }
             let updated = gateway
                 .write("updateListing", Idempotence::Safe, Scope::listing(id), move |client| {
@@ -416,15 +429,14 @@ impl HostawayServer {
                     change.after = now.get(field.hostaway).cloned().unwrap_or(Value::Null);
                 }
             }
-            Ok(changes)
+            Ok((changes, WriteStatus::Done))
         };
-        let (changes, repeated) =
-            self.ctx.guard.once_setting("update_listing", Scope::listing(id), &request, &audit, write).await?;
+        let (changes, status) = self.ctx.guard.run("update_listing", &request, &audit, write).await?;
         let summary = match changes.len() {
             0 => "Nothing changed: the listing already had these values.".to_string(),
             n => format!("Changed {n} field(s) of listing {id}: {}.", names(&changes)),
         };
-        Ok(Json(ListingUpdateOutcome { status: WriteStatus::confirmed(repeated), listing_id: id, changes, summary }))
+        Ok(Json(ListingUpdateOutcome { status, listing_id: id, changes, summary }))
     }
 }
 
@@ -459,7 +471,7 @@ impl HostawayServer {
         };
         let (start_date, end_date) = (range.start.to_string(), range.end.to_string());
         if !args.confirm {
-            let calendar = self.calendar(id, range).await?;
+            let calendar = self.calendar(id, range, Fresh::No).await?;
             let pick = |s: DayState| days(calendar.iter().filter(|d| days::state(d) == s).map(|d| d.date));
             let from = match target {
                 Target::Blocked => DayState::Open,
@@ -491,16 +503,22 @@ impl HostawayServer {
         };
         let body = types::CalendarUpdate { is_available: Some(is_available), note, ..update(range) };
         let audit = format!("listing {id} {start_date}..{end_date} isAvailable={is_available}");
-        let (calendar, repeated) = self.update_calendar(tool, id, body, &audit).await?;
+        let from = match target {
+            Target::Blocked => DayState::Open,
+            Target::Open => DayState::Blocked,
+        };
+        let differs = move |day: &types::CalendarDay| days::state(day) == from;
+        let (calendar, status) = self.update_calendar(tool, id, range, body, &audit, differs).await?;
         let now = days(calendar.iter().filter(|d| days::state(d) == wanted).map(|d| d.date));
         let conflicts = conflicts(&calendar);
+        let already = if status == WriteStatus::Unchanged { " already" } else { " now" };
         let summary = format!(
-            "{} day(s) from {start_date} to {end_date} are now {state_word}; {} booked night(s) stay booked.",
+            "{} day(s) from {start_date} to {end_date} are{already} {state_word}; {} booked night(s) stay booked.",
             now.count,
             conflicts.iter().map(|c| c.nights).sum::<u32>()
         );
         Ok(AvailabilityOutcome {
-            status: WriteStatus::confirmed(repeated),
+            status,
             listing_id: id,
             start_date,
             end_date,
@@ -512,8 +530,9 @@ impl HostawayServer {
         })
     }
 
-    /// The listing's calendar over `range`, with the reservation on each booked day (one call, cached).
-    async fn calendar(&self, id: i64, range: Range) -> Result<Vec<types::CalendarDay>, ToolError> {
+    /// The listing's calendar over `range`, with the reservation on each booked day (one call,
+    /// cached unless `fresh`).
+    async fn calendar(&self, id: i64, range: Range, fresh: Fresh) -> Result<Vec<types::CalendarDay>, ToolError> {
         let (start, end) = (range.start, range.end);
         let key = ReadKey {
             operation: "getCalendar",
@@ -521,38 +540,41 @@ impl HostawayServer {
             scope: Scope::listing(id),
         };
         let list = self
-            .ctx
-            .gateway
-            .read(key, move |client| async move {
+            .read_as(key, fresh, move |client| async move {
                 client.get_calendar().listing_id(id).start_date(start).end_date(end).include_resources(1).send().await
             })
             .await?;
         Ok(list.result)
     }
 
-    /// The listing, through the same cache entry get_listing uses.
-    async fn listing(&self, id: i64) -> Result<types::Listing, ToolError> {
+    /// The listing, through the same cache entry get_listing uses (straight from Hostaway when `fresh`).
+    async fn listing(&self, id: i64, fresh: Fresh) -> Result<types::Listing, ToolError> {
         let key = ReadKey { operation: "getListing", params: id.to_string(), scope: Scope::listing(id) };
         let envelope = self
-            .ctx
-            .gateway
-            .read(key, move |client| async move { client.get_listing().listing_id(id).send().await })
+            .read_as(key, fresh, move |client| async move { client.get_listing().listing_id(id).send().await })
             .await?;
         Ok(envelope.result)
     }
 
-    /// One `updateCalendar` inside the write guard; returns the affected days and whether this
-    /// was a repeat answered from the first result.
+    /// One `updateCalendar`, sent only when Hostaway's calendar over `range`, read fresh, has a
+    /// day that `differs` from what the update sets; returns the days as they now are and whether
+    /// anything was sent.
     async fn update_calendar(
         &self,
         tool: &'static str,
         id: i64,
+        range: Range,
         body: types::CalendarUpdate,
         audit: &str,
-    ) -> Result<(Vec<types::CalendarDay>, bool), ToolError> {
+        differs: impl Fn(&types::CalendarDay) -> bool,
+    ) -> Result<(Vec<types::CalendarDay>, WriteStatus), ToolError> {
         let text = format!("{body:?}");
         let request = (id, text);
         let write = async {
+            let current = self.calendar(id, range, Fresh::Yes).await?;
+            if !current.iter().any(&differs) {
+                return Ok((current, WriteStatus::Unchanged));
+            }
             let list = self
                 .ctx
                 .gateway
@@ -560,10 +582,11 @@ impl HostawayServer {
                     let body = body.clone();
                     async move { client.update_calendar().listing_id(id).body(body).send().await }
                 })
-                .await?;
-            Ok(list.result)
+                .await
+                .map_err(|e| ToolError::of_write(tool, "the calendar was changed", e))?;
+            Ok((list.result, WriteStatus::Done))
         };
-        self.ctx.guard.once_setting(tool, Scope::listing(id), &request, audit, write).await
+        self.ctx.guard.run(tool, &request, audit, write).await
     }
 }
 

@@ -22,12 +22,32 @@ pub enum ToolError {
     /// The request is valid but cannot be carried out as asked (e.g. the dates are taken).
     #[error("{0}")]
     Refused(String),
+    /// A write whose answer was lost: Hostaway may or may not have made it. The same call again
+    /// resolves it, because writes look in Hostaway for their effect before sending.
+    #[error(
+        "{source}. The answer was lost, so it is not known whether {what}. Call {tool} again with the same \
+         arguments: it looks in Hostaway first and answers already_done or unchanged instead of doing it twice"
+    )]
+    Unconfirmed {
+        /// The tool to call again.
+        tool: &'static str,
+        /// What may or may not have happened, e.g. "the message was sent".
+        what: &'static str,
+        /// The failure.
+        source: GatewayError,
+    },
 }
 
 impl ToolError {
     /// An invalid-argument error.
     pub fn invalid(field: &'static str, problem: impl Into<String>) -> Self {
         Self::Invalid { field, problem: problem.into() }
+    }
+
+    /// The error of a failed write by `tool`: when the request may have reached Hostaway, says so
+    /// and how to find out; otherwise the failure as it is.
+    pub fn of_write(tool: &'static str, what: &'static str, error: GatewayError) -> Self {
+        if error.maybe_applied() { Self::Unconfirmed { tool, what, source: error } } else { Self::Hostaway(error) }
     }
 }
 

@@ -1,16 +1,16 @@
-//! The write guard: no write without `confirm: true`, no identical write sent twice within the
-//! repeat window, and one audit line per write.
+//! The write guard: identical confirmed writes that arrive together share one upstream call, and
+//! every confirmed write leaves one audit line.
 //!
-//! Additive writes (a message, a new booking) are remembered for the whole window. Writes that set
-//! state (block, price, a reservation's fields) are remembered only until another write sets the
-//! same listing or reservation: otherwise block -> unblock -> block would answer the third call
-//! from the first result and leave the calendar open.
+//! The guard keeps no memory of finished writes. Whether a write is still needed is decided by
+//! asking Hostaway, in the tool, right before writing: a state-setting write compares the request
+//! with the current state (`unchanged` when it already holds), and an additive write looks for its
+//! own effect (`already_done` when the message or booking exists). That answer survives a lost
+//! response, a restart and a second replica, which a memory in this process cannot.
 
 use std::{
     any::Any,
     hash::{DefaultHasher, Hash, Hasher},
     sync::Arc,
-    time::Duration,
 };
 
 use moka::future::Cache;
@@ -18,7 +18,6 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::error::ToolError;
-use crate::hostaway::cache::Scope;
 
 /// What happened to a write request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -26,125 +25,80 @@ use crate::hostaway::cache::Scope;
 pub enum WriteStatus {
     /// Nothing was sent: this is what `confirm: true` would do.
     Preview,
-    /// The change was made.
+    /// The change was made now.
     Done,
-    /// The same request was made moments ago; this is its result, and nothing was sent again.
-    Repeated,
+    /// Hostaway already holds what was asked for; nothing was sent.
+    Unchanged,
+    /// The message or booking already exists in Hostaway (an earlier call made it); nothing was sent again.
+    AlreadyDone,
 }
 
 impl WriteStatus {
-    /// The status of a confirmed write, from whether the guard answered it from memory.
-    pub fn confirmed(repeated: bool) -> Self {
-        if repeated { Self::Repeated } else { Self::Done }
+    /// The word the audit log uses.
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Preview => "preview",
+            Self::Done => "done",
+            Self::Unchanged => "unchanged",
+            Self::AlreadyDone => "already_done",
+        }
     }
 }
 
-/// How long an identical confirmed write is answered from its first result.
-pub const REPEAT_WINDOW: Duration = Duration::from_secs(600);
+type Shared = Arc<dyn Any + Send + Sync>;
 
-/// A confirmed write's result, and for state-setting writes what they set.
-struct Remembered {
-    sets: Option<Scope>,
-    value: Arc<dyn Any + Send + Sync>,
-}
-
-/// Remembers recent confirmed writes.
+/// Joins identical confirmed writes that are under way at the same moment.
 #[derive(Clone)]
 pub struct WriteGuard {
-    recent: Cache<u64, Arc<Remembered>>,
+    in_flight: Cache<u64, Shared>,
 }
 
 impl std::fmt::Debug for WriteGuard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WriteGuard").field("recent", &self.recent.entry_count()).finish()
+        f.debug_struct("WriteGuard").field("in_flight", &self.in_flight.entry_count()).finish()
     }
 }
 
 impl Default for WriteGuard {
     fn default() -> Self {
-        Self::new(REPEAT_WINDOW)
+        Self { in_flight: Cache::builder().max_capacity(10_000).build() }
     }
 }
 
 impl WriteGuard {
-    /// A guard answering repeats for `window`.
-    pub fn new(window: Duration) -> Self {
-        Self {
-            recent: Cache::builder().time_to_live(window).max_capacity(10_000).support_invalidation_closures().build(),
-        }
-    }
-
-    /// Runs an additive `write` once for `tool` + `request` within the window; concurrent and later
-    /// identical requests get the first result with `repeated = true`. A failed write is not
-    /// remembered, so it can be retried. `summary` goes to the audit log and must carry no secrets
-    /// or message text.
-    pub async fn once<T, F>(
+    /// Runs `write` for `tool` + `request`; identical requests arriving while it runs get its result
+    /// instead of running again. A failed write is not shared with later callers. `summary` goes to
+    /// the audit log and must carry no secrets, personal data or message text.
+    pub async fn run<T, F>(
         &self,
         tool: &'static str,
         request: &impl Hash,
         summary: &str,
         write: F,
-    ) -> Result<(T, bool), ToolError>
+    ) -> Result<(T, WriteStatus), ToolError>
     where
         T: Clone + Send + Sync + 'static,
-        F: Future<Output = Result<T, ToolError>>,
-    {
-        self.remember(tool, None, request, summary, write).await
-    }
-
-    /// Like [`WriteGuard::once`] for a write that sets the state of `sets`: once it is made, the
-    /// remembered results of other writes to the same listing or reservation are forgotten.
-    pub async fn once_setting<T, F>(
-        &self,
-        tool: &'static str,
-        sets: Scope,
-        request: &impl Hash,
-        summary: &str,
-        write: F,
-    ) -> Result<(T, bool), ToolError>
-    where
-        T: Clone + Send + Sync + 'static,
-        F: Future<Output = Result<T, ToolError>>,
-    {
-        self.remember(tool, Some(sets), request, summary, write).await
-    }
-
-    async fn remember<T, F>(
-        &self,
-        tool: &'static str,
-        sets: Option<Scope>,
-        request: &impl Hash,
-        summary: &str,
-        write: F,
-    ) -> Result<(T, bool), ToolError>
-    where
-        T: Clone + Send + Sync + 'static,
-        F: Future<Output = Result<T, ToolError>>,
+        F: Future<Output = Result<(T, WriteStatus), ToolError>>,
     {
         let mut hasher = DefaultHasher::new();
-        (tool, sets, request).hash(&mut hasher);
+        (tool, request).hash(&mut hasher);
         let key = hasher.finish();
         let entry = self
-            .recent
+            .in_flight
             .entry(key)
-            .or_try_insert_with(async {
-                write.await.map(|value| Arc::new(Remembered { sets, value: Arc::new(value) }))
-            })
+            .or_try_insert_with(async { write.await.map(|done| Arc::new(done) as Shared) })
             .await;
         match entry {
             Ok(entry) => {
-                let repeated = !entry.is_fresh();
-                tracing::info!(target: "audit", tool, summary, outcome = if repeated { "repeated" } else { "done" }, "write");
-                if let (false, Some(sets)) = (repeated, sets) {
-                    // Closures are enabled on this cache, so registering one cannot fail.
-                    let _ = self.recent.invalidate_entries_if(move |other, remembered| {
-                        *other != key && remembered.sets.is_some_and(|s| s.overlaps(&sets))
-                    });
+                let joined = !entry.is_fresh();
+                if !joined {
+                    self.in_flight.invalidate(&key).await;
                 }
-                let value = entry.into_value().value.downcast_ref::<T>().cloned();
-                value
-                    .map(|value| (value, repeated))
-                    .ok_or_else(|| ToolError::Refused("internal: repeated write of another kind".into()))
+                let value = entry.into_value().downcast_ref::<(T, WriteStatus)>().cloned();
+                let (value, status) =
+                    value.ok_or_else(|| ToolError::Refused("internal: a joined write of another kind".into()))?;
+                tracing::info!(target: "audit", tool, summary, outcome = status.as_str(), joined, "write");
+                Ok((value, status))
             }
             Err(error) => {
                 tracing::warn!(target: "audit", tool, summary, outcome = "failed", error = %error, "write");
@@ -156,40 +110,26 @@ impl WriteGuard {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
     use super::*;
 
-    async fn write(
-        guard: &WriteGuard,
-        sets: Option<Scope>,
-        request: &str,
-        count: &std::sync::atomic::AtomicU32,
-    ) -> bool {
-        let work = async {
-            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            Ok::<_, ToolError>(request.to_string())
-        };
-        let (_, repeated) = match sets {
-            Some(scope) => guard.once_setting("t", scope, &request, "audit", work).await.unwrap(),
-            None => guard.once("t", &request, "audit", work).await.unwrap(),
-        };
-        repeated
-    }
-
     #[tokio::test]
-    async fn a_setting_write_forgets_earlier_settings_of_the_same_listing_but_additive_writes_stay_remembered() {
+    async fn identical_writes_under_way_together_run_once_but_a_later_one_runs_again() {
         let guard = WriteGuard::default();
-        let sent = std::sync::atomic::AtomicU32::new(0);
-        let listing = Some(Scope::listing(1));
-        assert!(!write(&guard, listing, "block", &sent).await);
-        assert!(write(&guard, listing, "block", &sent).await, "an immediate repeat is answered from memory");
-        assert!(!write(&guard, listing, "unblock", &sent).await);
-        assert!(!write(&guard, listing, "block", &sent).await, "blocking again after an unblock is a real write");
-        assert!(!write(&guard, Some(Scope::listing(2)), "block", &sent).await);
-        assert!(write(&guard, listing, "block", &sent).await, "another listing's write does not clear this one");
-        assert_eq!(sent.load(std::sync::atomic::Ordering::SeqCst), 4);
-
-        assert!(!write(&guard, None, "hello", &sent).await);
-        assert!(!write(&guard, None, "bye", &sent).await);
-        assert!(write(&guard, None, "hello", &sent).await, "a message is never sent twice in the window");
+        let sent = AtomicU32::new(0);
+        let write = || async {
+            sent.fetch_add(1, Ordering::SeqCst);
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            Ok::<_, ToolError>(("sent".to_string(), WriteStatus::Done))
+        };
+        let (a, b) =
+            tokio::join!(guard.run("t", &"hello", "audit", write()), guard.run("t", &"hello", "audit", write()));
+        assert_eq!(a.unwrap(), b.unwrap());
+        assert_eq!(sent.load(Ordering::SeqCst), 1, "two identical writes under way together share one");
+        guard.run("t", &"hello", "audit", write()).await.unwrap();
+        assert_eq!(sent.load(Ordering::SeqCst), 2, "a finished write is not remembered: Hostaway decides");
+        guard.run("t", &"other", "audit", write()).await.unwrap();
+        assert_eq!(sent.load(Ordering::SeqCst), 3);
     }
 }

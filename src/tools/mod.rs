@@ -14,6 +14,7 @@ mod booking_writes;
 mod calendar_writes;
 mod days;
 mod finance;
+mod fresh;
 mod inbox;
 pub(crate) mod listings;
 pub(crate) mod reservations;
