@@ -12,11 +12,13 @@ pub mod guard;
 mod availability;
 mod booking_writes;
 mod calendar_writes;
+mod channels;
 mod days;
 mod finance;
 mod inbox;
 pub(crate) mod listings;
 pub(crate) mod reservations;
+mod text_match;
 
 use std::sync::Arc;
 
