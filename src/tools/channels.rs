@@ -66,7 +66,7 @@ pub fn id(field: &'static str, value: &str) -> Result<i64, ToolError> {
     if let Some(channel) = known {
         return Ok(channel.id);
     }
-    match wanted.parse::<i64>() {
+    match value.trim().parse::<i64>() {
         Ok(id) if id > 0 => Ok(id),
         _ => Err(ToolError::invalid(field, format!("{value:?} is not a channel; use {COMMON}, or a channel id"))),
     }
@@ -88,5 +88,6 @@ mod tests {
             assert_eq!(super::id("channel", spelling).unwrap(), id, "{spelling}");
         }
         assert!(super::id("channel", "carrier pigeon").unwrap_err().to_string().contains("`channel`"));
+        assert!(super::id("channel", "-3").is_err());
     }
 }
