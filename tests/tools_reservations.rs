@@ -467,7 +467,7 @@ async fn invalid_arguments_are_tool_errors_naming_the_field() {
             json!({"departure_start_date": "2026-05-10", "departure_end_date": "2026-05-09"}),
             "`departure_end_date`",
         ),
-        ("search_reservations", json!({"channel": "expedia"}), "`channel`"),
+        ("search_reservations", json!({"channel": "carrier pigeon"}), "`channel`"),
         ("search_reservations", json!({"channel": "-3"}), "`channel`"),
         ("search_reservations", json!({"limit": 0}), "`limit`"),
         ("search_reservations", json!({"limit": 101}), "`limit`"),

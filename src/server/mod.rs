@@ -137,13 +137,16 @@ fn name_the_bad_argument(
 impl ServerHandler for HostawayServer {
     async fn call_tool(
         &self,
-        request: CallToolRequestParams,
+        mut request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
         let _call = self.in_flight.enter();
         let started = Instant::now();
         // Unknown names are not used as metric labels, so a client cannot grow the label set.
         let tool = if self.tool_router.has_route(&request.name) { request.name.to_string() } else { "unknown".into() };
+        if let (Some(tool), Some(arguments)) = (self.tool_router.get(&request.name), request.arguments.as_mut()) {
+            tools::args::numbers_from_text(&tool.input_schema, arguments);
+        }
         let arguments = request.arguments.clone();
         let mut result = self.tool_router.call(ToolCallContext::new(self, request, context)).await;
         if let Ok(CallToolResponse::Complete(failed)) = &mut result {

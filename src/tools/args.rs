@@ -63,6 +63,40 @@ where
     }
 }
 
+/// Turns numeric text ("250", " 480.5 ") into JSON numbers wherever a tool's input schema asks for
+/// a number or an integer, so every number argument of every tool accepts what models send,
+/// including argument types that declare a plain `f64`. Text that is not a number is left alone:
+/// deserialization then fails with a message naming the argument.
+pub fn numbers_from_text(
+    schema: &serde_json::Map<String, serde_json::Value>,
+    arguments: &mut serde_json::Map<String, serde_json::Value>,
+) {
+    use serde_json::Value;
+    let Some(Value::Object(properties)) = schema.get("properties") else { return };
+    let kinds = |property: &Value| -> Vec<String> {
+        match property.get("type") {
+            Some(Value::String(kind)) => vec![kind.clone()],
+            Some(Value::Array(kinds)) => kinds.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+            _ => Vec::new(),
+        }
+    };
+    for (name, value) in arguments.iter_mut() {
+        let (Some(property), Value::String(text)) = (properties.get(name), &*value) else { continue };
+        let kinds = kinds(property);
+        let text = text.trim();
+        let number = if kinds.iter().any(|k| k == "integer") {
+            text.parse::<i64>().ok().map(Value::from)
+        } else if kinds.iter().any(|k| k == "number") {
+            text.parse::<f64>().ok().filter(|n| n.is_finite()).and_then(serde_json::Number::from_f64).map(Value::Number)
+        } else {
+            None
+        };
+        if let Some(number) = number {
+            *value = number;
+        }
+    }
+}
+
 /// A text argument with surrounding space removed, or `None` when blank (models send "" for "any").
 pub fn non_blank(value: Option<&str>) -> Option<String> {
     value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
@@ -225,9 +259,11 @@ pub struct Money {
 }
 
 impl Money {
-    /// An amount in `currency`, rounded to cents.
+    /// An amount in `currency`, rounded to cents. Never -0.0: an empty float sum is -0.0 in Rust,
+    /// and rounding a tiny refund gives it too, but "-0.0" reads to a person as money owed.
     pub fn new(amount: f64, currency: impl Into<String>) -> Self {
-        Self { amount: (amount * 100.0).round() / 100.0, currency: currency.into() }
+        let cents = (amount * 100.0).round() / 100.0;
+        Self { amount: if cents == 0.0 { 0.0 } else { cents }, currency: currency.into() }
     }
 }
 
@@ -268,5 +304,18 @@ mod tests {
         let args: Args = serde_json::from_str(r#"{"id": 7}"#).unwrap();
         assert_eq!((args.id, args.limit), (7, None));
         assert!(serde_json::from_str::<Args>(r#"{"id": "x"}"#).is_err());
+    }
+
+    #[test]
+    fn numeric_text_becomes_a_number_where_the_schema_wants_one() {
+        let schema = serde_json::json!({"properties": {
+            "price": {"type": ["number", "null"]}, "days": {"type": "integer"}, "note": {"type": "string"}
+        }});
+        let mut arguments = serde_json::json!({"price": " 480.5", "days": "3", "note": "42", "other": "7"});
+        numbers_from_text(schema.as_object().unwrap(), arguments.as_object_mut().unwrap());
+        assert_eq!(arguments, serde_json::json!({"price": 480.5, "days": 3, "note": "42", "other": "7"}));
+        let mut junk = serde_json::json!({"price": "cheap", "days": "2.5"});
+        numbers_from_text(schema.as_object().unwrap(), junk.as_object_mut().unwrap());
+        assert_eq!(junk, serde_json::json!({"price": "cheap", "days": "2.5"}));
     }
 }

@@ -44,7 +44,7 @@ pub struct FindAvailableArgs {
     /// Guests in the party, 1-50; listings must sleep at least this many.
     #[serde(deserialize_with = "args::int")]
     pub guests: u32,
-    /// City, e.g. "Lisbon" (exact name, any case).
+    /// City, e.g. "Lisbon" (any case and accents; a city no listing is in is an error naming the closest).
     #[serde(default)]
     pub city: Option<String>,
     /// Country name or ISO code, e.g. "Portugal" or "PT".
@@ -54,7 +54,7 @@ pub struct FindAvailableArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     pub min_bedrooms: Option<u32>,
     /// Only stays whose quoted total (fees and taxes included) is at most this, in the listing's currency.
-    #[serde(default, deserialize_with = "args::opt_int")]
+    #[serde(default)]
     pub max_total_price: Option<f64>,
     /// How many listings to quote and return, 1-20 (default 5).
     #[serde(default, deserialize_with = "args::opt_int")]
@@ -327,6 +327,14 @@ impl HostawayServer {
         }
         let (city, country) =
             (args::search_text("city", args.city.as_deref())?, args::search_text("country", args.country.as_deref())?);
+        let (portfolio, amenities) = tokio::join!(
+            listings::catalogue(&self.ctx.gateway),
+            listings::amenity_names(&self.ctx.gateway, args.detail)
+        );
+        let (portfolio, amenities) = (portfolio?, amenities?);
+        // Hostaway's filters are exact: send the portfolio's own spelling, and refuse a place no listing is in.
+        let city = city.map(|c| listings::place("city", &c, &portfolio)).transpose()?;
+        let country = country.map(|c| listings::place("country", &c, &portfolio)).transpose()?;
         let key = ReadKey {
             operation: "listListings",
             params: format!(
@@ -409,7 +417,7 @@ impl HostawayServer {
                 let details = prices.get(&listing.id)?;
                 let currency = currency(listing);
                 Some(AvailableListing {
-                    listing: listings::row(listing, args.detail, &HashMap::new()),
+                    listing: listings::row(listing, args.detail, &amenities),
                     nights,
                     total: Money::new(details.total_price, currency.clone()),
                     per_night: Money::new(details.total_price / nights as f64, currency.clone()),

@@ -1128,7 +1128,7 @@ fn stay_summary(r: &types::Reservation) -> StaySummary {
         nights: (r.departure_date - r.arrival_date).num_days(),
         guests: r.number_of_guests,
         status: r.status.to_string(),
-        channel: r.channel_name.clone(),
+        channel: Some(super::channels::name(r.channel_id, r.channel_name.as_deref())),
         total: r.total_price.map(|t| Money::new(t, currency)),
     }
 }

@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::{
     args::{self, Money, Range},
+    channels,
     error::ToolError,
 };
 use crate::{
@@ -27,7 +28,7 @@ use crate::{
 pub enum GroupBy {
     /// One row per listing.
     Listing,
-    /// One row per booking channel (airbnbOfficial, bookingcom, direct, ...).
+    /// One row per booking channel (airbnb, booking.com, direct, ...: the names every tool uses).
     Channel,
     /// One row per calendar month (a stay across a month end is split by its nights).
     Month,
@@ -139,8 +140,8 @@ pub struct BreakdownRow {
 pub struct ReservationPayments {
     /// The reservation's id.
     pub reservation_id: i64,
-    /// The booking channel, e.g. airbnbOfficial or direct.
-    pub channel: Option<String>,
+    /// The booking channel, e.g. airbnb or direct (the names every tool uses).
+    pub channel: String,
     /// The booking's status.
     pub status: String,
     /// What the guest pays in all.
@@ -302,9 +303,10 @@ impl HostawayServer {
             .filter(|c| !matches!(c.status.as_deref(), Some("paid" | "cancelled")))
             .map(|c| c.amount.unwrap_or(0.0))
             .sum();
-        let collector = match reservation.channel_id {
-            Some(2018) => Some("Airbnb"),
-            Some(2005) => Some("Booking.com"),
+        let channel = channels::name(reservation.channel_id, reservation.channel_name.as_deref());
+        let collector = match channel.as_str() {
+            "airbnb" => Some("Airbnb"),
+            "booking.com" => Some("Booking.com"),
             _ => None,
         };
         let note = collector.filter(|_| charges.is_empty()).map(|channel| {
@@ -315,7 +317,7 @@ impl HostawayServer {
         });
         Ok(Json(ReservationPayments {
             reservation_id: reservation.id,
-            channel: reservation.channel_name.clone(),
+            channel,
             status: reservation.status.to_string(),
             total: money(reservation.total_price.unwrap_or(0.0)),
             paid: money(paid),
@@ -441,7 +443,7 @@ fn read_rows(report: &types::FinanceReport, portfolio: &Portfolio) -> Result<Vec
         stays.push(Stay {
             listing_id: id,
             listing_name: name,
-            channel: cell(channel).and_then(Value::as_str).unwrap_or("unknown").to_string(),
+            channel: channels::name(None, cell(channel).and_then(Value::as_str)),
             arrival,
             departure,
             room: amount(Some(base)) + amount(extra),

@@ -1,13 +1,17 @@
 //! The guest inbox: what is waiting for an answer, and one conversation's thread.
 
-use std::num::NonZeroU32;
+use std::{cmp::Reverse, collections::HashMap, num::NonZeroU32};
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use rmcp::{Json, handler::server::wrapper::Parameters, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{args, error::ToolError};
+use super::{
+    args::{self, Cursor},
+    error::ToolError,
+    listings, reservations,
+};
 use crate::{
     hostaway::{
         cache::{ReadKey, Scope},
@@ -21,9 +25,12 @@ use crate::{
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnreadConversationsArgs {
-    /// Conversations to return, 1-50 (default 10); the longest-waiting come first.
+    /// Conversations per page, 1-50 (default 10); guests in house come first, then the soonest arrivals.
     #[serde(default, deserialize_with = "args::opt_int")]
     pub limit: Option<u32>,
+    /// `next_cursor` from the previous page, to continue.
+    #[serde(default)]
+    pub cursor: Option<String>,
 }
 
 /// One conversation waiting for a reply.
@@ -35,6 +42,10 @@ pub struct UnreadRow {
     pub reservation_id: Option<i64>,
     /// The listing the guest is booked into.
     pub listing_id: Option<i64>,
+    /// That listing's name.
+    pub listing_name: Option<String>,
+    /// Why the conversation stands where it does: in_house, arriving or other.
+    pub urgency: Urgency,
     /// The guest's name.
     pub guest_name: Option<String>,
     /// When the guest's latest message arrived, ISO 8601 UTC (YYYY-MM-DDTHH:MM:SSZ).
@@ -51,15 +62,31 @@ pub struct UnreadRow {
     pub status: Option<String>,
 }
 
+/// Who needs a reply first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    /// The guest is staying now (arrived, not yet left).
+    InHouse,
+    /// The guest arrives later.
+    Arriving,
+    /// Past stays, cancellations, inquiries and conversations without a booking.
+    Other,
+}
+
 /// The unread part of the inbox.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct UnreadInbox {
-    /// Unread conversations, longest-waiting first (at most `limit`).
+    /// Unread conversations in the order they need a reply: guests in house, then arrivals
+    /// soonest first, then the rest newest message first (at most `limit`).
     pub conversations: Vec<UnreadRow>,
     /// How many conversations are unread in all (may exceed the rows returned).
     pub unread_total: u64,
     /// False when the inbox is larger than the 1,000 conversations scanned, so older unread ones may be missing.
     pub complete: bool,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
 }
 
 /// Arguments of `get_conversation`.
@@ -138,8 +165,10 @@ const PREVIEW_CHARS: usize = 280;
 
 #[tool_router(router = inbox_tools, vis = "pub(crate)")]
 impl HostawayServer {
-    /// Inbox triage: the conversations whose latest guest message is unread, longest-waiting first,
-    /// with how long each guest has waited, a preview of the latest message and the booking's dates.
+    /// Inbox triage: the conversations whose latest guest message is unread, in the order they need a
+    /// reply: guests in house now, then guests arriving soonest, then the rest newest first; with the
+    /// listing, how long each guest has waited, a preview of the latest message and the booking's dates.
+    /// Pages with `cursor`.
     /// Use get_conversation to read a whole thread and send_guest_message to answer. Scans the newest
     /// 1,000 conversations at most.
     #[tool(
@@ -158,6 +187,11 @@ impl HostawayServer {
         Parameters(args): Parameters<UnreadConversationsArgs>,
     ) -> Result<Json<UnreadInbox>, ToolError> {
         let limit = args::limit(args.limit, 10, 50)?;
+        let offset = match Cursor::decode(args.cursor.as_deref())? {
+            Some(Cursor::Offset(n)) => n as usize,
+            None => 0,
+            Some(Cursor::After(_)) => return Err(ToolError::invalid("cursor", "this cursor belongs to another tool")),
+        };
         let gateway = &self.ctx.gateway;
         let mut pager = Pager::offset(PAGE_SIZE, Caps { max_pages: MAX_PAGES, max_items: usize::MAX });
         let all = pager
@@ -180,15 +214,24 @@ impl HostawayServer {
                 Ok(Page { items: page.result, total: page.count.map(|c| c.max(0) as u64) })
             })
             .await?;
+        let names: HashMap<i64, String> =
+            listings::catalogue(gateway).await?.into_iter().map(|l| (l.id, l.name)).collect();
         let mut unread: Vec<types::Conversation> =
             all.into_iter().filter(|c| c.has_unread_messages == Some(1)).collect();
-        // Longest-waiting first; a conversation without a received time sorts last.
-        unread.sort_by_key(|c| (received_at(c).is_none(), received_at(c), c.id));
+        let today = self.ctx.today();
+        unread.sort_by_key(|c| reply_order(c, today));
         let now = self.ctx.clock.now().naive_utc();
+        let next = offset + limit as usize;
         Ok(Json(UnreadInbox {
             unread_total: unread.len() as u64,
-            conversations: unread.iter().take(limit as usize).map(|c| unread_row(c, now)).collect(),
+            conversations: unread
+                .iter()
+                .skip(offset)
+                .take(limit as usize)
+                .map(|c| unread_row(c, now, today, &names))
+                .collect(),
             complete: !pager.capped(),
+            next_cursor: (next < unread.len()).then(|| Cursor::Offset(next as u32).encode()),
         }))
     }
 
@@ -275,14 +318,42 @@ fn preview(text: &str) -> String {
     cut
 }
 
-fn unread_row(c: &types::Conversation, now: NaiveDateTime) -> UnreadRow {
+/// Where a conversation's booking stands today.
+fn urgency(c: &types::Conversation, today: NaiveDate) -> Urgency {
+    match c.reservation.as_ref().filter(|r| reservations::occupies(&r.status)) {
+        Some(r) if r.arrival_date <= today && today < r.departure_date => Urgency::InHouse,
+        Some(r) if r.arrival_date > today => Urgency::Arriving,
+        _ => Urgency::Other,
+    }
+}
+
+/// Sort key: in house first, then arrivals soonest first, then the rest newest message first; a
+/// conversation without a received time sorts last of its group.
+fn reply_order(
+    c: &types::Conversation,
+    today: NaiveDate,
+) -> (Urgency, Option<NaiveDate>, Reverse<Option<NaiveDateTime>>, i64) {
+    let urgency = urgency(c, today);
+    let arrival = c.reservation.as_ref().map(|r| r.arrival_date).filter(|_| urgency == Urgency::Arriving);
+    (urgency, arrival, Reverse(received_at(c)), c.id)
+}
+
+fn unread_row(
+    c: &types::Conversation,
+    now: NaiveDateTime,
+    today: NaiveDate,
+    names: &HashMap<i64, String>,
+) -> UnreadRow {
     let reservation = c.reservation.as_ref();
+    let listing_id = c.listing_map_id.or_else(|| reservation.map(|r| r.listing_map_id));
     let latest = c.conversation_messages.iter().max_by_key(|m| (sent_at(m), m.id));
     let since = received_at(c);
     UnreadRow {
         conversation_id: c.id,
         reservation_id: c.reservation_id.or_else(|| reservation.map(|r| r.id)),
-        listing_id: c.listing_map_id.or_else(|| reservation.map(|r| r.listing_map_id)),
+        listing_id,
+        listing_name: listing_id.and_then(|id| names.get(&id).cloned()),
+        urgency: urgency(c, today),
         guest_name: c.recipient_name.clone().or_else(|| reservation.and_then(|r| r.guest_name.clone())),
         waiting_since: c.message_received_on.as_deref().map(args::iso_datetime),
         waiting_hours: since.map(|at| ((now - at).num_minutes() as f64 / 6.0).round() / 10.0),

@@ -1,6 +1,6 @@
 //! Finding and reading properties.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, num::NonZeroU32};
 
 use rmcp::{Json, handler::server::wrapper::Parameters, tool, tool_router};
 use schemars::JsonSchema;
@@ -9,10 +9,13 @@ use serde::{Deserialize, Serialize};
 use super::{
     args::{self, Cursor, Detail, Money},
     error::ToolError,
+    text_match,
 };
 use crate::{
     hostaway::{
+        Gateway, GatewayError,
         cache::{ReadKey, Scope},
+        paging::{Caps, Page, Pager},
         types,
     },
     server::HostawayServer,
@@ -22,10 +25,10 @@ use crate::{
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchListingsArgs {
-    /// Words from the listing's name, e.g. "loft" or "Rua da Rosa".
+    /// Words from the listing's name, e.g. "loft" or "Rua da Rosa" (any case and accents).
     #[serde(default)]
     pub query: Option<String>,
-    /// City, e.g. "Lisbon" (exact name, any case).
+    /// City, e.g. "Lisbon" (any case and accents; a city no listing is in is an error naming the closest).
     #[serde(default)]
     pub city: Option<String>,
     /// Country name or ISO code, e.g. "Portugal" or "PT".
@@ -106,7 +109,7 @@ pub struct ListingDetails {
     pub cancellation_policy: Option<String>,
     /// Average review rating, 0-10.
     pub rating: Option<f64>,
-    /// Amenity names (get_listing only; empty in searches).
+    /// Amenity names.
     pub amenities: Vec<String>,
     /// Description.
     pub description: Option<String>,
@@ -180,44 +183,29 @@ impl HostawayServer {
         let query = args::search_text("query", args.query.as_deref())?;
         let (city, country) =
             (args::search_text("city", args.city.as_deref())?, args::search_text("country", args.country.as_deref())?);
-        let key = ReadKey {
-            operation: "listListings",
-            params: format!("{query:?}|{city:?}|{country:?}|{:?}|{limit}|{offset}", args.min_guests),
-            scope: Scope::default(),
-        };
-        let guests = args.min_guests;
-        let page = self
-            .ctx
-            .gateway
-            .read(key, move |client| {
-                let (query, city, country) = (query.clone(), city.clone(), country.clone());
-                async move {
-                    let mut call = client
-                        .list_listings()
-                        .limit(std::num::NonZeroU32::new(limit).unwrap_or(std::num::NonZeroU32::MIN))
-                        .offset(offset as i32);
-                    if let Some(q) = &query {
-                        call = call.match_(q.clone());
-                    }
-                    if let Some(c) = &city {
-                        call = call.city(c.clone());
-                    }
-                    if let Some(c) = &country {
-                        call = call.country(c.clone());
-                    }
-                    if let Some(n) = guests {
-                        call = call.availability_guest_number(n as i32);
-                    }
-                    call.send().await
-                }
-            })
-            .await?;
-        let total = page.count.map_or(page.result.len() as u64, |c| c.max(0) as u64);
-        let next = u64::from(offset) + page.result.len() as u64;
+        let gateway = &self.ctx.gateway;
+        let (portfolio, amenities) = tokio::join!(catalogue(gateway), amenity_names(gateway, args.detail));
+        let (portfolio, amenities) = (portfolio?, amenities?);
+        let city = city.map(|c| place("city", &c, &portfolio)).transpose()?;
+        let country = country.map(|c| place("country", &c, &portfolio)).transpose()?;
+        let matching: Vec<&types::Listing> = portfolio
+            .iter()
+            .filter(|l| query.as_deref().is_none_or(|q| text_match::contains(&l.name, q)))
+            .filter(|l| city.as_deref().is_none_or(|c| l.city.as_deref() == Some(c)))
+            .filter(|l| country.as_deref().is_none_or(|c| l.country.as_deref() == Some(c)))
+            .filter(|l| args.min_guests.is_none_or(|n| i64::from(l.person_capacity.unwrap_or(0)) >= i64::from(n)))
+            .collect();
+        let total = matching.len() as u64;
+        let next = u64::from(offset) + u64::from(limit);
         Ok(Json(ListingPage {
-            listings: page.result.iter().map(|l| row(l, args.detail, &HashMap::new())).collect(),
+            listings: matching
+                .iter()
+                .skip(offset as usize)
+                .take(limit as usize)
+                .map(|l| row(l, args.detail, &amenities))
+                .collect(),
             total,
-            next_cursor: (next < total && !page.result.is_empty()).then(|| Cursor::Offset(next as u32).encode()),
+            next_cursor: (next < total).then(|| Cursor::Offset(next as u32).encode()),
         }))
     }
 
@@ -239,16 +227,85 @@ impl HostawayServer {
         let id = args.listing_id;
         let gateway = &self.ctx.gateway;
         let key = ReadKey { operation: "getListing", params: id.to_string(), scope: Scope::listing(id) };
-        let names = ReadKey { operation: "listAmenities", params: String::new(), scope: Scope::default() };
+        let detail = args.detail.unwrap_or(Detail::Full);
         let (listing, amenities) = tokio::join!(
             gateway.read(key, move |client| async move { client.get_listing().listing_id(id).send().await }),
-            gateway.read(names, |client| async move { client.list_amenities().send().await }),
+            amenity_names(gateway, detail),
         );
-        let amenities: HashMap<i64, String> = amenities?.result.into_iter().map(|a| (a.id, a.name)).collect();
-        let listing = listing?.result;
-        let shaped = row(&listing, args.detail.unwrap_or(Detail::Full), &amenities);
+        let (listing, amenities) = (listing?.result, amenities?);
+        let shaped = row(&listing, detail, &amenities);
         Ok(Json(if self.ctx.expose_access_codes { with_access(shaped, &listing) } else { shaped }))
     }
+}
+
+/// Listings read per page of the portfolio catalogue.
+const CATALOGUE_PAGE: u32 = 100;
+/// Pages of the catalogue read at most (1,000 listings).
+const CATALOGUE_PAGES: u32 = 10;
+
+/// Every listing of the account (up to 1,000), through the cache: tools match names, cities and
+/// countries on it locally, because Hostaway's filters compare exactly ("Lisbon" only, not
+/// "lisbon" or "Lisboa") and an unknown place would read like a fully booked one.
+pub(crate) async fn catalogue(gateway: &Gateway) -> Result<Vec<types::Listing>, GatewayError> {
+    let mut pager = Pager::offset(CATALOGUE_PAGE, Caps { max_pages: CATALOGUE_PAGES, max_items: usize::MAX });
+    pager
+        .collect(|request| async move {
+            let key = ReadKey {
+                operation: "listListings",
+                params: format!("catalogue|limit={}|offset={}", request.limit, request.offset),
+                scope: Scope::default(),
+            };
+            let page = gateway
+                .read(key, move |client| async move {
+                    client
+                        .list_listings()
+                        .limit(NonZeroU32::new(request.limit).unwrap_or(NonZeroU32::MIN))
+                        .offset(i32::try_from(request.offset).unwrap_or(i32::MAX))
+                        .send()
+                        .await
+                })
+                .await?;
+            Ok(Page { items: page.result, total: page.count.map(|c| c.max(0) as u64) })
+        })
+        .await
+}
+
+/// Amenity names by id (Hostaway's cached catalogue), for full-detail rows; summary rows carry no
+/// amenities, so none are read for them.
+pub(crate) async fn amenity_names(gateway: &Gateway, detail: Detail) -> Result<HashMap<i64, String>, GatewayError> {
+    if detail != Detail::Full {
+        return Ok(HashMap::new());
+    }
+    let key = ReadKey { operation: "listAmenities", params: String::new(), scope: Scope::default() };
+    let list = gateway.read(key, |client| async move { client.list_amenities().send().await }).await?;
+    Ok(list.result.into_iter().map(|a| (a.id, a.name)).collect())
+}
+
+/// The portfolio's own spelling of a `city` or `country` argument (any case, any accents; a
+/// country also by ISO code). A place no listing is in is an error naming the closest known ones,
+/// so it cannot be mistaken for a place whose listings are all booked.
+pub(crate) fn place(field: &'static str, wanted: &str, portfolio: &[types::Listing]) -> Result<String, ToolError> {
+    let mut known: Vec<&str> = portfolio
+        .iter()
+        .filter_map(|l| if field == "city" { l.city.as_deref() } else { l.country.as_deref() })
+        .collect();
+    known.sort_unstable();
+    known.dedup();
+    let by_code = (field == "country")
+        .then(|| portfolio.iter().find(|l| l.country_code.as_deref().is_some_and(|c| text_match::same(c, wanted))))
+        .flatten()
+        .and_then(|l| l.country.as_deref());
+    if let Some(found) = known.iter().find(|k| text_match::same(k, wanted)).copied().or(by_code) {
+        return Ok(found.to_string());
+    }
+    Err(ToolError::invalid(
+        field,
+        format!(
+            "no listing is in {wanted:?} (this is not about availability: the portfolio has no such {field}); \
+             closest known: {}",
+            text_match::closest(wanted, known.iter().copied()).join(", ")
+        ),
+    ))
 }
 
 /// Adds the listing's access codes to a full row (only call when the operator allows it).

@@ -12,12 +12,14 @@ pub mod guard;
 mod availability;
 mod booking_writes;
 mod calendar_writes;
+mod channels;
 mod days;
 mod finance;
 mod fresh;
 mod inbox;
 pub(crate) mod listings;
 pub(crate) mod reservations;
+mod text_match;
 
 use std::sync::Arc;
 

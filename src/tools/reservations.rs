@@ -17,7 +17,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use super::{
     args::{self, Cursor, Detail, Money},
+    channels,
     error::ToolError,
+    text_match,
 };
 use crate::{
     hostaway::{
@@ -36,7 +38,7 @@ pub struct SearchReservationsArgs {
     /// Only bookings of this listing (its id, from search_listings).
     #[serde(default, deserialize_with = "args::opt_int")]
     pub listing_id: Option<i64>,
-    /// Part of the guest's name, e.g. "Müller" or "anna" (any case).
+    /// Part of the guest's name, e.g. "Müller" or "anna" (any case and accents: "Muller" finds "Müller").
     #[serde(default)]
     pub guest: Option<String>,
     /// The guest's email address, exactly.
@@ -54,8 +56,8 @@ pub struct SearchReservationsArgs {
     /// Leaving on or before this day (YYYY-MM-DD, inclusive).
     #[serde(default)]
     pub departure_end_date: Option<String>,
-    /// Booking channel: "airbnb", "booking", "vrbo", "direct", "booking_engine", or a Hostaway
-    /// channel id such as "2018".
+    /// Booking channel, as the tools name it: "airbnb", "booking.com", "vrbo", "expedia", "direct",
+    /// "booking_engine", ...; or a Hostaway channel id such as "2018".
     #[serde(default, deserialize_with = "text_or_number")]
     pub channel: Option<String>,
     /// Only these Hostaway statuses, e.g. ["new", "modified"] for confirmed bookings; others:
@@ -90,7 +92,7 @@ pub struct GetReservationArgs {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FindGuestArgs {
-    /// Part of the guest's name, e.g. "Sofia Rossi" or "Rossi". Give this or `email`.
+    /// Part of the guest's name, e.g. "Sofia Rossi" or "Rossi". Any case and accents. Give this or `email`.
     #[serde(default)]
     pub name: Option<String>,
     /// The guest's email address, exactly. Give this or `name`.
@@ -132,7 +134,8 @@ pub struct ReservationRow {
     pub guests: Option<i32>,
     /// Hostaway status: new, modified, cancelled, ownerStay, pending, inquiry, ...
     pub status: String,
-    /// Booking channel: airbnb, booking, vrbo, direct, booking_engine, or Hostaway's name.
+    /// Booking channel: airbnb, booking.com, vrbo, expedia, direct, booking_engine, ... (the same
+    /// name in every tool).
     pub channel: String,
     /// What the guest pays in all.
     pub total: Option<Money>,
@@ -190,7 +193,7 @@ pub struct ReservationDetails {
 pub struct ReservationPage {
     /// The reservations on this page.
     pub reservations: Vec<ReservationRow>,
-    /// How many reservations match in all (first page without a status filter only).
+    /// How many reservations match in all (first page without a status or guest filter only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
     /// Pass as `cursor` (with the same other arguments) to get more; absent when there is no more.
@@ -199,7 +202,7 @@ pub struct ReservationPage {
     /// True when the status scan stopped at its page cap before filling the page; `next_cursor`
     /// then continues the scan.
     pub capped: bool,
-    /// What the scan covered, when a status filter was applied.
+    /// What the scan covered, when a status or guest filter was applied.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -211,7 +214,7 @@ pub struct GuestMatches {
     pub guests: Vec<GuestProfile>,
     /// Guests found in all (at most 20 are listed).
     pub total_guests: usize,
-    /// True when the guest had more reservations than were scanned (300); figures may be incomplete.
+    /// True when the scan stopped at its cap (300 reservations by email, 3,000 by name); figures may be incomplete.
     pub capped: bool,
 }
 
@@ -317,7 +320,7 @@ impl HostawayServer {
     /// Search bookings by listing, guest name or email, arrival or departure dates, channel and
     /// status; newest change first, or by arrival when an arrival range is given. Use find_guest
     /// for a guest's history and totals, arrivals_and_departures for a day's check-ins and
-    /// check-outs. A status filter is applied here (Hostaway has none), scanning at most 500
+    /// check-outs. Status and guest name (any case and accents) are matched here, scanning at most 500
     /// reservations per call; the answer says when the scan was capped.
     #[tool(
         name = "search_reservations",
@@ -351,16 +354,18 @@ impl HostawayServer {
         ordered(arrival, "arrival_end_date", "arrival_start_date")?;
         ordered(departure, "departure_end_date", "departure_start_date")?;
         let statuses = args.status.iter().map(|s| status(s)).collect::<Result<Vec<_>, _>>()?;
+        // Hostaway matches names exactly ("Muller" misses "Müller"), so the name is matched here.
+        let guest = args::search_text("guest", args.guest.as_deref())?;
+        let local = !statuses.is_empty() || guest.is_some();
         let filter = Filter {
             listing_id: args.listing_id,
-            name: args::search_text("guest", args.guest.as_deref())?,
             email: args::search_text("email", args.email.as_deref())?,
             arrival,
             departure,
-            channel_id: args.channel.as_deref().map(channel).transpose()?,
+            channel_id: args.channel.as_deref().map(|c| channels::id("channel", c)).transpose()?,
             by_arrival: arrival.0.is_some() || arrival.1.is_some(),
         };
-        let (page_size, caps) = if statuses.is_empty() {
+        let (page_size, caps) = if !local {
             (limit, Caps { max_pages: 1, max_items: limit as usize })
         } else {
             (STATUS_PAGE, Caps { max_pages: STATUS_PAGES, max_items: (STATUS_PAGE * STATUS_PAGES) as usize })
@@ -379,7 +384,10 @@ impl HostawayServer {
             for (i, reservation) in page.into_iter().enumerate() {
                 scanned += 1;
                 last_seen = Some(reservation.id);
-                let wanted = statuses.is_empty() || statuses.contains(&reservation.status.as_str());
+                let wanted = (statuses.is_empty() || statuses.contains(&reservation.status.as_str()))
+                    && guest.as_deref().is_none_or(|g| {
+                        reservation.guest_name.as_deref().is_some_and(|name| text_match::contains(name, g))
+                    });
                 if wanted {
                     rows.push(reservation);
                 }
@@ -400,13 +408,16 @@ impl HostawayServer {
         if capped {
             next = last_seen;
         }
-        let note = (!statuses.is_empty()).then(|| {
+        let note = local.then(|| {
             let scope = if capped { "stopped at the scan cap; pass next_cursor to scan on" } else { "done" };
-            format!("status filter applied here: scanned {scanned} reservations, {} matched ({scope})", rows.len())
+            format!(
+                "status or guest filter applied here: scanned {scanned} reservations, {} matched ({scope})",
+                rows.len()
+            )
         });
         Ok(Json(ReservationPage {
             reservations: rows.iter().map(|r| row(r, args.detail)).collect(),
-            total: (statuses.is_empty() && start_after.is_none()).then(|| first_total.get().copied()).flatten(),
+            total: (!local && start_after.is_none()).then(|| first_total.get().copied()).flatten(),
             next_cursor: next.map(|id| Cursor::After(id).encode()),
             capped,
             note,
@@ -465,10 +476,16 @@ impl HostawayServer {
         if name.is_none() && email.is_none() {
             return Err(ToolError::invalid("name", "give `name` (part of the guest's name) or `email`"));
         }
-        let filter = Filter { name, email, ..Filter::default() };
-        let (reservations, capped) = walk(&self.ctx.gateway, &filter, GUEST_PAGES).await?;
+        // Hostaway matches names exactly ("Muller" misses "Müller"), so a name is matched here over
+        // the whole (cached) list; an email is exact anyway and Hostaway filters by it.
+        let pages = if email.is_some() { GUEST_PAGES } else { NAME_PAGES };
+        let filter = Filter { email, ..Filter::default() };
+        let (reservations, capped) = walk(&self.ctx.gateway, &filter, pages).await?;
         let mut by_guest: BTreeMap<String, Vec<types::Reservation>> = BTreeMap::new();
-        for reservation in reservations {
+        let named = |r: &types::Reservation| {
+            name.as_deref().is_none_or(|n| r.guest_name.as_deref().is_some_and(|g| text_match::contains(g, n)))
+        };
+        for reservation in reservations.into_iter().filter(named) {
             let key = match (&reservation.guest_email, &reservation.guest_name) {
                 (Some(email), _) if !email.trim().is_empty() => format!("e:{}", email.trim().to_lowercase()),
                 (_, Some(name)) => format!("n:{}", name.trim().to_lowercase()),
@@ -545,6 +562,8 @@ const STATUS_PAGE: u32 = 100;
 const STATUS_PAGES: u32 = 5;
 /// Pages of one guest's reservations read at most.
 const GUEST_PAGES: u32 = 3;
+/// Pages read at most when a guest's name is matched here over the whole list (3,000 reservations).
+const NAME_PAGES: u32 = 30;
 /// Pages of arrivals (and of departures) read at most.
 const DAY_PAGES: u32 = 3;
 /// Rows per page of a full walk.
@@ -574,51 +593,16 @@ const STATUSES: &[&str] = &[
     "unknown",
 ];
 
-/// Channels by the names the tools use: (name, Hostaway channelId).
-const CHANNELS: &[(&str, i64)] =
-    &[("airbnb", 2018), ("booking", 2005), ("vrbo", 2002), ("direct", 2000), ("booking_engine", 2013)];
-
 /// The listReservations filters a tool sends; its Debug text is the cache key.
 #[derive(Clone, Debug, Default)]
 struct Filter {
     listing_id: Option<i64>,
-    name: Option<String>,
     email: Option<String>,
     arrival: (Option<NaiveDate>, Option<NaiveDate>),
     departure: (Option<NaiveDate>, Option<NaiveDate>),
     channel_id: Option<i64>,
     /// Sort by arrival date instead of Hostaway's default (newest change first).
     by_arrival: bool,
-}
-
-/// Reads `channel`, as a name or a channel id.
-fn channel(value: &str) -> Result<i64, ToolError> {
-    let wanted = value.trim().to_lowercase().replace([' ', '-', '.'], "_");
-    let alias = match wanted.as_str() {
-        "airbnbofficial" => "airbnb",
-        "booking_com" | "bookingcom" => "booking",
-        "homeaway" => "vrbo",
-        "bookingengine" => "booking_engine",
-        other => other,
-    };
-    if let Some((_, id)) = CHANNELS.iter().find(|(name, _)| *name == alias) {
-        return Ok(*id);
-    }
-    match wanted.parse::<i64>() {
-        Ok(id) if id > 0 => Ok(id),
-        _ => Err(ToolError::invalid(
-            "channel",
-            format!("{value:?} is not a channel; use airbnb, booking, vrbo, direct, booking_engine or a channel id"),
-        )),
-    }
-}
-
-/// The readable name of a reservation's channel.
-fn channel_name(r: &types::Reservation) -> String {
-    match CHANNELS.iter().find(|(_, id)| Some(*id) == r.channel_id) {
-        Some((name, _)) => (*name).to_string(),
-        None => r.channel_name.clone().unwrap_or_else(|| format!("channel {}", r.channel_id.unwrap_or_default())),
-    }
 }
 
 /// Reads one `status` value in any case, as Hostaway spells it.
@@ -630,7 +614,7 @@ fn status(value: &str) -> Result<&'static str, ToolError> {
 }
 
 /// Statuses whose reservations hold the calendar: stays that happened or will happen.
-fn occupies(status: &str) -> bool {
+pub(crate) fn occupies(status: &str) -> bool {
     matches!(status, "new" | "modified" | "pending" | "awaitingPayment" | "awaitingGuestVerification" | "ownerStay")
 }
 
@@ -703,9 +687,6 @@ async fn list_page(
                 }
                 if let Some(id) = filter.listing_id {
                     call = call.listing_id(id);
-                }
-                if let Some(name) = filter.name {
-                    call = call.match_(name);
                 }
                 if let Some(email) = filter.email {
                     call = call.guest_email(email);
@@ -792,7 +773,7 @@ pub(crate) fn row(r: &types::Reservation, detail: Detail) -> ReservationRow {
         nights: nights(r),
         guests: r.number_of_guests,
         status: r.status.to_string(),
-        channel: channel_name(r),
+        channel: channels::name(r.channel_id, r.channel_name.as_deref()),
         total: money(r.total_price),
         more,
     }
