@@ -248,7 +248,7 @@ async fn cancelled_bookings_cannot_be_edited() {
 #[tokio::test]
 async fn channel_bookings_carry_a_warning_and_direct_ones_do_not() {
     let h = mcp::start().await;
-    for (channel, name) in [(2018, "airbnbOfficial"), (2005, "bookingcom")] {
+    for (channel, name) in [(2018, "airbnb"), (2005, "booking.com")] {
         let booked = h.sandbox.inspect(|s| upcoming_on(s, channel));
         let update = h.ok("update_reservation", json!({"reservation_id": booked.id, "host_note": "Check ID"})).await;
         let text = update["warnings"].to_string();

@@ -86,7 +86,7 @@ pub struct StaySummary {
     pub guests: Option<i32>,
     /// Hostaway status, e.g. new, modified, cancelled.
     pub status: String,
-    /// Booking channel, e.g. airbnbOfficial, direct.
+    /// Booking channel, e.g. airbnb, booking.com, direct.
     pub channel: Option<String>,
     /// What the guest pays.
     pub total: Option<Money>,
@@ -1180,7 +1180,7 @@ const HOSTAWAY_OWNED_CHANNELS: &[i64] = &[DIRECT_CHANNEL, 2013];
 /// The warning a change to a channel's booking carries: the channel keeps its own copy.
 fn channel_warning(reservation: &types::Reservation) -> Option<String> {
     let channel = reservation.channel_id.filter(|id| !HOSTAWAY_OWNED_CHANNELS.contains(id))?;
-    let name = reservation.channel_name.clone().unwrap_or_else(|| format!("channel {channel}"));
+    let name = super::channels::name(Some(channel), reservation.channel_name.as_deref());
     Some(format!(
         "this booking belongs to {name}: the channel may refuse or overwrite a change made here; make the same \
          change in {name}"
