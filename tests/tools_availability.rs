@@ -371,7 +371,8 @@ async fn upstream_call_budgets_hold() {
     let answer =
         h.ok("find_available_listings", json!({"check_in": d(50), "check_out": d(53), "guests": 2, "limit": 3})).await;
     assert_eq!(answer["quoted"], 3);
-    assert!(calls() - before <= 4, "find_available_listings made {} calls", calls() - before);
+    // The search, three quotes, and the listings that give the account's zone.
+    assert!(calls() - before <= 5, "find_available_listings made {} calls", calls() - before);
 
     let before = calls();
     h.ok("get_calendar", json!({"listing_id": 40101, "start_date": d(0), "end_date": d(365)})).await;

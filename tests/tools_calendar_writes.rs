@@ -88,7 +88,7 @@ async fn a_block_preview_reads_once_writes_nothing_and_names_the_booked_nights()
     let overrides = h.sandbox.inspect(|s| s.days.clone());
     let start = calls(&h);
     let preview = h.ok("block_dates", b.with(json!({"note": "Maintenance"}))).await;
-    assert_eq!(calls(&h) - start, 1, "a preview is one getCalendar");
+    assert_eq!(calls(&h) - start, 2, "a preview is one getCalendar and the listing's zone");
     assert_eq!(preview["status"], "preview");
     assert_eq!(h.sandbox.stats().applied("updateCalendar"), 0);
     assert_eq!(sandbox_states(&h, &b), before, "a preview changes nothing");
@@ -200,7 +200,7 @@ async fn set_rates_previews_then_changes_exactly_the_range() {
 
     let start = calls(&h);
     let preview = h.ok("set_rates", b.with(json!({"price": 321.5, "min_stay": "4"}))).await;
-    assert_eq!(calls(&h) - start, 1, "a preview is one getCalendar");
+    assert_eq!(calls(&h) - start, 2, "a preview is one getCalendar and the listing's zone");
     assert_eq!(preview["status"], "preview");
     let inside: Vec<_> = before.iter().filter(|d| d.date >= b.start && d.date <= b.end).collect();
     let low = inside.iter().map(|d| d.price.unwrap()).fold(f64::MAX, f64::min);

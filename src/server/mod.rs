@@ -65,8 +65,20 @@ find_guest, arrivals_and_departures (check-ins, check-outs, turnovers). Guests: 
 (longest waiting first), get_conversation, send_guest_message. Money: revenue_report, payments_for_reservation. \
 Writes (block_dates, unblock_dates, set_rates, create/update/cancel_reservation, update_listing, \
 send_guest_message) only preview unless called with confirm: true; show the preview to the user first. \
-Dates are YYYY-MM-DD; a stay is check_in..check_out with check_out exclusive. Lists take limit and return \
-next_cursor when there is more. Answers are compact; pass detail: \"full\" for every field.";
+Dates are YYYY-MM-DD, or today, tomorrow or yesterday; a stay is check_in..check_out with check_out \
+exclusive. Each listing's today is the date in its own time zone; bookings, blocks and rates cannot start \
+before it. Lists take limit and return next_cursor when there is more. Answers are compact; pass \
+detail: \"full\" for every field.";
+
+impl HostawayServer {
+    /// The instructions with today's date: in the account's zone once a call has learnt it
+    /// (cheap: no call to Hostaway here, since `get_info` is synchronous), else in UTC.
+    fn instructions(&self) -> String {
+        let (today, known) = self.ctx.instructions_today();
+        let whose = if known { "the account's time zone" } else { "the account's zone is not known yet" };
+        format!("{INSTRUCTIONS} Today is {} in {} ({whose}).", today.date, today.zone)
+    }
+}
 
 impl HostawayServer {
     /// A server over `gateway`; `options` decides which tools exist.
@@ -88,6 +100,7 @@ impl HostawayServer {
                 guard: WriteGuard::default(),
                 expose_access_codes: options.expose_access_codes,
                 clock: options.clock,
+                account_zone: Default::default(),
             }),
             tool_router,
             prompt_router: Self::prompts(),
@@ -190,6 +203,6 @@ impl ServerHandler for HostawayServer {
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_prompts().enable_resources().build())
             .with_server_info(Implementation::new("hostaway-mcp", env!("CARGO_PKG_VERSION")).with_title("Hostaway"))
-            .with_instructions(INSTRUCTIONS)
+            .with_instructions(self.instructions())
     }
 }

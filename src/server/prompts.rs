@@ -13,7 +13,7 @@ use super::HostawayServer;
 /// Arguments of the daily briefing.
 #[derive(Debug, Deserialize, JsonSchema)]
 pub struct BriefingArgs {
-    /// The day to brief on, YYYY-MM-DD (default today).
+    /// The day to brief on, YYYY-MM-DD or today/tomorrow (default today, in the account's time zone).
     #[serde(default)]
     pub date: Option<String>,
 }
@@ -32,7 +32,7 @@ impl HostawayServer {
     /// answer, and anything that needs attention.
     #[prompt(name = "daily_briefing")]
     async fn daily_briefing(&self, Parameters(args): Parameters<BriefingArgs>) -> Vec<PromptMessage> {
-        let day = args.date.filter(|d| !d.trim().is_empty()).unwrap_or_else(|| self.ctx.today().to_string());
+        let day = args.date.filter(|d| !d.trim().is_empty()).unwrap_or_else(|| "today".into());
         vec![PromptMessage::new_text(
             Role::User,
             format!(

@@ -128,15 +128,32 @@ pub fn iso_datetime(stamp: &str) -> String {
     hostaway_datetime(stamp).map_or_else(|| stamp.to_string(), |at| at.format("%Y-%m-%dT%H:%M:%SZ").to_string())
 }
 
-/// Parses an ISO date argument.
-pub fn date(field: &'static str, value: &str) -> Result<NaiveDate, ToolError> {
-    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| ToolError::invalid(field, format!("{value:?} is not a date; use YYYY-MM-DD, e.g. 2027-03-14")))
+/// The words a date argument may use instead of YYYY-MM-DD, with their offset from today.
+const DAY_WORDS: &[(&str, i64)] = &[("today", 0), ("tomorrow", 1), ("yesterday", -1)];
+
+/// Whether `value` is one of the day words (`today`, `tomorrow`, `yesterday`), which need
+/// today's date to be read; callers look today up only then.
+pub fn is_day_word(value: &str) -> bool {
+    DAY_WORDS.iter().any(|(word, _)| value.trim().eq_ignore_ascii_case(word))
 }
 
-/// Parses an optional ISO date argument.
-pub fn opt_date(field: &'static str, value: Option<&str>) -> Result<Option<NaiveDate>, ToolError> {
-    value.map(|v| date(field, v)).transpose()
+/// Parses a date argument: YYYY-MM-DD, or `today`, `tomorrow`, `yesterday` (any case) counted
+/// from `today`, the date where the argument applies (a listing's or the account's time zone).
+pub fn date(field: &'static str, value: &str, today: NaiveDate) -> Result<NaiveDate, ToolError> {
+    if let Some((_, offset)) = DAY_WORDS.iter().find(|(word, _)| value.trim().eq_ignore_ascii_case(word)) {
+        return Ok(today + chrono::Duration::days(*offset));
+    }
+    NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").map_err(|_| {
+        ToolError::invalid(
+            field,
+            format!("{value:?} is not a date; use YYYY-MM-DD (e.g. 2027-03-14), today, tomorrow or yesterday"),
+        )
+    })
+}
+
+/// Parses an optional date argument (see [`date`]).
+pub fn opt_date(field: &'static str, value: Option<&str>, today: NaiveDate) -> Result<Option<NaiveDate>, ToolError> {
+    value.map(|v| date(field, v, today)).transpose()
 }
 
 /// A validated range of nights: check-in inclusive, check-out exclusive.
@@ -149,9 +166,15 @@ pub struct Stay {
 }
 
 impl Stay {
-    /// Parses and checks `check_in` < `check_out`, at most `max_nights` apart.
-    pub fn parse(check_in: &str, check_out: &str, max_nights: i64) -> Result<Self, ToolError> {
-        let (check_in, check_out) = (date("check_in", check_in)?, date("check_out", check_out)?);
+    /// Parses (day words count from `today`) and checks `check_in` < `check_out`, at most
+    /// `max_nights` apart.
+    pub fn parse_on(check_in: &str, check_out: &str, max_nights: i64, today: NaiveDate) -> Result<Self, ToolError> {
+        let (check_in, check_out) = (date("check_in", check_in, today)?, date("check_out", check_out, today)?);
+        Self::new(check_in, check_out, max_nights)
+    }
+
+    /// Checks `check_in` < `check_out`, at most `max_nights` apart.
+    pub fn new(check_in: NaiveDate, check_out: NaiveDate, max_nights: i64) -> Result<Self, ToolError> {
         if check_out <= check_in {
             return Err(ToolError::invalid("check_out", "must be after check_in (check-out day is exclusive)"));
         }
@@ -177,9 +200,10 @@ pub struct Range {
 }
 
 impl Range {
-    /// Parses and checks `start_date` <= `end_date`, at most `max_days` days.
-    pub fn parse(start: &str, end: &str, max_days: i64) -> Result<Self, ToolError> {
-        let (start, end) = (date("start_date", start)?, date("end_date", end)?);
+    /// Parses (day words count from `today`) and checks `start_date` <= `end_date`, at most
+    /// `max_days` days.
+    pub fn parse(start: &str, end: &str, max_days: i64, today: NaiveDate) -> Result<Self, ToolError> {
+        let (start, end) = (date("start_date", start, today)?, date("end_date", end, today)?);
         if end < start {
             return Err(ToolError::invalid("end_date", "must not be before start_date (the range is inclusive)"));
         }
@@ -283,11 +307,22 @@ mod tests {
 
     #[test]
     fn stays_and_ranges_are_checked() {
-        assert_eq!(Stay::parse("2027-01-01", "2027-01-04", 30).unwrap().nights(), 3);
-        assert!(Stay::parse("2027-01-04", "2027-01-04", 30).unwrap_err().to_string().contains("check_out"));
-        assert!(Stay::parse("2027-1-x", "2027-01-04", 30).unwrap_err().to_string().contains("YYYY-MM-DD"));
-        assert_eq!(Range::parse("2027-01-01", "2027-01-01", 10).unwrap().days(), 1);
-        assert!(Range::parse("2027-01-01", "2027-03-01", 10).is_err());
+        let today = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        assert_eq!(Stay::parse_on("2027-01-01", "2027-01-04", 30, today).unwrap().nights(), 3);
+        assert!(Stay::parse_on("2027-01-04", "2027-01-04", 30, today).unwrap_err().to_string().contains("check_out"));
+        assert!(Stay::parse_on("2027-1-x", "2027-01-04", 30, today).unwrap_err().to_string().contains("YYYY-MM-DD"));
+        assert_eq!(Range::parse("2027-01-01", "2027-01-01", 10, today).unwrap().days(), 1);
+        assert!(Range::parse("2027-01-01", "2027-03-01", 10, today).is_err());
+    }
+
+    #[test]
+    fn day_words_count_from_the_given_today() {
+        let today = NaiveDate::from_ymd_opt(2028, 3, 1).unwrap();
+        assert_eq!(date("date", " Today ", today).unwrap(), today);
+        assert_eq!(date("date", "TOMORROW", today).unwrap().to_string(), "2028-03-02");
+        assert_eq!(date("date", "yesterday", today).unwrap().to_string(), "2028-02-29");
+        assert!(is_day_word("Yesterday") && !is_day_word("2028-03-01"));
+        assert!(date("date", "next week", today).unwrap_err().to_string().contains("tomorrow"));
     }
 
     #[test]

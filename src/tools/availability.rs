@@ -37,9 +37,9 @@ const MAX_GUESTS: u32 = 50;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FindAvailableArgs {
-    /// Arrival day, YYYY-MM-DD.
+    /// Arrival day, YYYY-MM-DD, or today/tomorrow (in the account's time zone); not in the past.
     pub check_in: String,
-    /// Departure day, YYYY-MM-DD (not a night of the stay); at most 90 nights after check_in.
+    /// Departure day, YYYY-MM-DD or tomorrow (not a night of the stay); at most 90 nights after check_in.
     pub check_out: String,
     /// Guests in the party, 1-50; listings must sleep at least this many.
     #[serde(deserialize_with = "args::int")]
@@ -144,9 +144,9 @@ pub struct GetCalendarArgs {
     /// The listing's id, from search_listings.
     #[serde(deserialize_with = "args::int")]
     pub listing_id: i64,
-    /// First day, YYYY-MM-DD.
+    /// First day, YYYY-MM-DD, or today/tomorrow/yesterday (in the listing's time zone).
     pub start_date: String,
-    /// Last day, YYYY-MM-DD, inclusive; at most 366 days after start_date.
+    /// Last day, YYYY-MM-DD or a day word, inclusive; at most 366 days after start_date.
     pub end_date: String,
     /// "summary" (default: runs of alike days) or "full" (adds one row per day).
     #[serde(default)]
@@ -247,9 +247,9 @@ pub struct QuoteStayArgs {
     /// The listing's id, from search_listings or find_available_listings.
     #[serde(deserialize_with = "args::int")]
     pub listing_id: i64,
-    /// Arrival day, YYYY-MM-DD.
+    /// Arrival day, YYYY-MM-DD, or today/tomorrow (in the listing's time zone); not in the past.
     pub check_in: String,
-    /// Departure day, YYYY-MM-DD (not a night of the stay); at most 90 nights after check_in.
+    /// Departure day, YYYY-MM-DD or tomorrow (not a night of the stay); at most 90 nights after check_in.
     pub check_out: String,
     /// Guests in the party, 1-50.
     #[serde(deserialize_with = "args::int")]
@@ -319,7 +319,7 @@ impl HostawayServer {
         &self,
         Parameters(args): Parameters<FindAvailableArgs>,
     ) -> Result<Json<AvailableListings>, ToolError> {
-        let stay = Stay::parse(&args.check_in, &args.check_out, MAX_STAY_NIGHTS)?;
+        let stay = self.ctx.future_stay(None, &args.check_in, &args.check_out, MAX_STAY_NIGHTS).await?;
         let guests = guests(args.guests)?;
         let limit = args::limit(args.limit, 5, 20)? as usize;
         if args.max_total_price.is_some_and(|p| p.is_nan() || p <= 0.0) {
@@ -467,7 +467,9 @@ impl HostawayServer {
         )
     )]
     async fn get_calendar(&self, Parameters(args): Parameters<GetCalendarArgs>) -> Result<Json<Calendar>, ToolError> {
-        let range = Range::parse(&args.start_date, &args.end_date, MAX_CALENDAR_DAYS)?;
+        let words = [Some(args.start_date.as_str()), Some(args.end_date.as_str())];
+        let today = self.ctx.today_for_words(Some(args.listing_id), &words).await?;
+        let range = Range::parse(&args.start_date, &args.end_date, MAX_CALENDAR_DAYS, today)?;
         let days = calendar(&self.ctx.gateway, args.listing_id, range.start, range.end).await?;
         let mut totals = CalendarTotals { days: days.len() as u64, ..CalendarTotals::default() };
         for day in &days {
@@ -507,7 +509,8 @@ impl HostawayServer {
         )
     )]
     async fn quote_stay(&self, Parameters(args): Parameters<QuoteStayArgs>) -> Result<Json<StayQuote>, ToolError> {
-        let stay = Stay::parse(&args.check_in, &args.check_out, MAX_STAY_NIGHTS)?;
+        let stay =
+            self.ctx.future_stay(Some(args.listing_id), &args.check_in, &args.check_out, MAX_STAY_NIGHTS).await?;
         let guests = guests(args.guests)?;
         let id = args.listing_id;
         let gateway = &self.ctx.gateway;

@@ -124,9 +124,9 @@ pub struct CreateReservationArgs {
     /// The listing to book, from search_listings or find_available_listings.
     #[serde(deserialize_with = "args::int")]
     pub listing_id: i64,
-    /// Arrival day, YYYY-MM-DD.
+    /// Arrival day, YYYY-MM-DD, or today/tomorrow (in the listing's time zone); not in the past.
     pub check_in: String,
-    /// Departure day, YYYY-MM-DD (exclusive: the last night is the day before).
+    /// Departure day, YYYY-MM-DD or tomorrow (exclusive: the last night is the day before).
     pub check_out: String,
     /// Guests in the party, at least 1.
     #[serde(deserialize_with = "args::int")]
@@ -432,7 +432,8 @@ impl HostawayServer {
         &self,
         Parameters(args): Parameters<CreateReservationArgs>,
     ) -> Result<Json<CreateReservationOut>, ToolError> {
-        let stay = Stay::parse(&args.check_in, &args.check_out, MAX_STAY_NIGHTS)?;
+        let stay =
+            self.ctx.future_stay(Some(args.listing_id), &args.check_in, &args.check_out, MAX_STAY_NIGHTS).await?;
         let guests = NonZeroU32::new(args.guests).ok_or_else(|| ToolError::invalid("guests", "must be at least 1"))?;
         let guest_name = args.guest_name.split_whitespace().collect::<Vec<_>>().join(" ");
         if guest_name.is_empty() {
@@ -540,7 +541,8 @@ impl HostawayServer {
         &self,
         Parameters(args): Parameters<UpdateReservationArgs>,
     ) -> Result<Json<UpdateReservationOut>, ToolError> {
-        let wanted = Wanted::parse(&args)?;
+        let words = [args.check_in.as_deref(), args.check_out.as_deref()];
+        let wanted = Wanted::parse(&args, self.ctx.today_for_words(None, &words).await?)?;
         let id = args.reservation_id;
         if !args.confirm {
             return Ok(Json(self.update_plan(id, &wanted, Fresh::No).await?.out));
@@ -649,7 +651,8 @@ struct Wanted {
 }
 
 impl Wanted {
-    fn parse(args: &UpdateReservationArgs) -> Result<Self, ToolError> {
+    /// Validates `args`; day words count from `today` (the account's).
+    fn parse(args: &UpdateReservationArgs, today: NaiveDate) -> Result<Self, ToolError> {
         let guests = match args.guests {
             None => None,
             Some(n) => Some(NonZeroU32::new(n).ok_or_else(|| ToolError::invalid("guests", "must be at least 1"))?),
@@ -663,15 +666,15 @@ impl Wanted {
             return Err(ToolError::invalid("guest_phone", "is blank; give a phone number with country code"));
         }
         let wanted = Self {
-            check_in: args::opt_date("check_in", args.check_in.as_deref())?,
-            check_out: args::opt_date("check_out", args.check_out.as_deref())?,
+            check_in: args::opt_date("check_in", args.check_in.as_deref(), today)?,
+            check_out: args::opt_date("check_out", args.check_out.as_deref(), today)?,
             guests,
             guest_email,
             guest_phone,
             host_note: args.host_note.clone(),
         };
         if let (Some(check_in), Some(check_out)) = (wanted.check_in, wanted.check_out) {
-            Stay::parse(&check_in.to_string(), &check_out.to_string(), MAX_STAY_NIGHTS)?;
+            Stay::new(check_in, check_out, MAX_STAY_NIGHTS)?;
         }
         if wanted.fields().is_empty() {
             return Err(ToolError::Refused(
@@ -966,7 +969,7 @@ impl HostawayServer {
                     format!("the stay would end on {check_out}, not after its check-in on {check_in}"),
                 ));
             }
-            let stay = Stay::parse(&check_in.to_string(), &check_out.to_string(), MAX_STAY_NIGHTS)?;
+            let stay = Stay::new(check_in, check_out, MAX_STAY_NIGHTS)?;
             let listing_id = current.listing_map_id;
             let guests = wanted
                 .guests

@@ -35,9 +35,9 @@ pub struct AvailabilityArgs {
     /// The listing's id, from search_listings.
     #[serde(deserialize_with = "args::int")]
     pub listing_id: i64,
-    /// First day to change (YYYY-MM-DD).
+    /// First day to change, YYYY-MM-DD or today/tomorrow (in the listing's time zone); not in the past.
     pub start_date: String,
-    /// Last day to change (YYYY-MM-DD, inclusive); at most 366 days after start_date.
+    /// Last day to change, YYYY-MM-DD or a day word, inclusive; at most 366 days after start_date.
     pub end_date: String,
     /// Note shown on the days in Hostaway, e.g. "Maintenance" (optional).
     #[serde(default)]
@@ -54,9 +54,9 @@ pub struct SetRatesArgs {
     /// The listing's id, from search_listings.
     #[serde(deserialize_with = "args::int")]
     pub listing_id: i64,
-    /// First day to change (YYYY-MM-DD).
+    /// First day to change, YYYY-MM-DD or today/tomorrow (in the listing's time zone); not in the past.
     pub start_date: String,
-    /// Last day to change (YYYY-MM-DD, inclusive); at most 366 days after start_date.
+    /// Last day to change, YYYY-MM-DD or a day word, inclusive; at most 366 days after start_date.
     pub end_date: String,
     /// New nightly price for every day of the range, in the listing's currency (> 0).
     #[serde(default)]
@@ -300,7 +300,7 @@ impl HostawayServer {
         )
     )]
     async fn set_rates(&self, Parameters(args): Parameters<SetRatesArgs>) -> Result<Json<RatesOutcome>, ToolError> {
-        let range = Range::parse(&args.start_date, &args.end_date, MAX_DAYS)?;
+        let range = self.ctx.future_range(args.listing_id, &args.start_date, &args.end_date, MAX_DAYS).await?;
         if args.price.is_none() && args.min_stay.is_none() {
             return Err(ToolError::invalid(
                 "price",
@@ -455,7 +455,7 @@ impl HostawayServer {
         target: Target,
         args: AvailabilityArgs,
     ) -> Result<AvailabilityOutcome, ToolError> {
-        let range = Range::parse(&args.start_date, &args.end_date, MAX_DAYS)?;
+        let range = self.ctx.future_range(args.listing_id, &args.start_date, &args.end_date, MAX_DAYS).await?;
         let note = args.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
         if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
             return Err(ToolError::invalid("note", "at most 500 characters"));

@@ -41,9 +41,9 @@ pub enum GroupBy {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevenueReportArgs {
-    /// First night of the period, YYYY-MM-DD.
+    /// First night of the period, YYYY-MM-DD, or today/tomorrow/yesterday (in the account's time zone).
     pub start_date: String,
-    /// Last night of the period, YYYY-MM-DD, inclusive; at most 366 days after start_date counting both.
+    /// Last night of the period, YYYY-MM-DD or a day word, inclusive; at most 366 days after start_date counting both.
     pub end_date: String,
     /// "listing", "channel", "month" or "total" (default).
     #[serde(default, deserialize_with = "group_by")]
@@ -191,7 +191,9 @@ impl HostawayServer {
         &self,
         Parameters(args): Parameters<RevenueReportArgs>,
     ) -> Result<Json<RevenueReport>, ToolError> {
-        let range = Range::parse(&args.start_date, &args.end_date, MAX_DAYS)?;
+        let words = [Some(args.start_date.as_str()), Some(args.end_date.as_str())];
+        let today = self.ctx.today_for_words(None, &words).await?;
+        let range = Range::parse(&args.start_date, &args.end_date, MAX_DAYS, today)?;
         let filter = match args.listing_ids {
             Some(ids) if ids.is_empty() => {
                 return Err(ToolError::invalid("listing_ids", "give at least one listing id, or leave it out"));
@@ -646,7 +648,7 @@ mod tests {
             payout: 300.0,
         };
         let portfolio = Portfolio { listings: vec![(1, Some("A".into()))], by_name: HashMap::new(), count: 1 };
-        let range = Range::parse("2027-02-01", "2027-02-28", 366).unwrap();
+        let range = Range::parse("2027-02-01", "2027-02-28", 366, NaiveDate::MIN).unwrap();
         let (_, totals) = summarize(&[stay], &portfolio, range, GroupBy::Total, "EUR");
         assert_eq!(totals.nights_sold, 1);
         assert_eq!(totals.room_revenue.amount, 100.0);

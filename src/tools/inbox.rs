@@ -214,11 +214,11 @@ impl HostawayServer {
                 Ok(Page { items: page.result, total: page.count.map(|c| c.max(0) as u64) })
             })
             .await?;
-        let names: HashMap<i64, String> =
-            listings::catalogue(gateway).await?.into_iter().map(|l| (l.id, l.name)).collect();
+        let catalogue = listings::catalogue(gateway).await?;
+        let today = self.ctx.clock.today_in(super::today::account_zone(&catalogue));
+        let names: HashMap<i64, String> = catalogue.into_iter().map(|l| (l.id, l.name)).collect();
         let mut unread: Vec<types::Conversation> =
             all.into_iter().filter(|c| c.has_unread_messages == Some(1)).collect();
-        let today = self.ctx.today();
         unread.sort_by_key(|c| reply_order(c, today));
         let now = self.ctx.clock.now().naive_utc();
         let next = offset + limit as usize;

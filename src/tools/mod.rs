@@ -8,6 +8,7 @@
 pub mod args;
 pub mod error;
 pub mod guard;
+pub mod today;
 
 mod availability;
 mod booking_writes;
@@ -23,7 +24,6 @@ mod text_match;
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
 use rmcp::handler::server::router::tool::ToolRouter;
 
 use crate::{clock::Clock, hostaway::Gateway, server::HostawayServer};
@@ -40,15 +40,11 @@ pub struct ToolContext {
     pub guard: WriteGuard,
     /// Whether get_listing and get_reservation may return door codes and Wi-Fi credentials.
     pub expose_access_codes: bool,
-    /// The current time, shared with the gateway and the sandbox.
+    /// The current time, shared with the gateway and the sandbox; "today" is read from it in
+    /// each listing's zone (see [`today`]).
     pub clock: Clock,
-}
-
-impl ToolContext {
-    /// Today's date (UTC), for "today" and "this week" questions.
-    pub fn today(&self) -> NaiveDate {
-        self.clock.today_utc()
-    }
+    /// The account's time zone once a call has learnt it, for the server's instructions.
+    pub account_zone: today::KnownZone,
 }
 
 /// Every tool, reads and writes.

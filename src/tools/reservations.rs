@@ -20,6 +20,7 @@ use super::{
     channels,
     error::ToolError,
     text_match,
+    today::ACCOUNT_LISTINGS,
 };
 use crate::{
     hostaway::{
@@ -44,16 +45,16 @@ pub struct SearchReservationsArgs {
     /// The guest's email address, exactly.
     #[serde(default)]
     pub email: Option<String>,
-    /// Arriving on or after this day (YYYY-MM-DD).
+    /// Arriving on or after this day (YYYY-MM-DD, or today/tomorrow/yesterday).
     #[serde(default)]
     pub arrival_start_date: Option<String>,
-    /// Arriving on or before this day (YYYY-MM-DD, inclusive).
+    /// Arriving on or before this day (YYYY-MM-DD or a day word, inclusive).
     #[serde(default)]
     pub arrival_end_date: Option<String>,
-    /// Leaving on or after this day (YYYY-MM-DD).
+    /// Leaving on or after this day (YYYY-MM-DD, or today/tomorrow/yesterday).
     #[serde(default)]
     pub departure_start_date: Option<String>,
-    /// Leaving on or before this day (YYYY-MM-DD, inclusive).
+    /// Leaving on or before this day (YYYY-MM-DD or a day word, inclusive).
     #[serde(default)]
     pub departure_end_date: Option<String>,
     /// Booking channel, as the tools name it: "airbnb", "booking.com", "vrbo", "expedia", "direct",
@@ -104,7 +105,8 @@ pub struct FindGuestArgs {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArrivalsArgs {
-    /// First day (YYYY-MM-DD); default today.
+    /// First day, YYYY-MM-DD or today/tomorrow/yesterday; default today (in the listing's time
+    /// zone with `listing_id`, else in the account's).
     #[serde(default)]
     pub date: Option<String>,
     /// How many days from `date`, 1-14 (default 1: just that day; 7 for the week).
@@ -216,6 +218,10 @@ pub struct GuestMatches {
     pub total_guests: usize,
     /// True when the scan stopped at its cap (300 reservations by email, 3,000 by name); figures may be incomplete.
     pub capped: bool,
+    /// The date `upcoming` counts from: today in `time_zone`.
+    pub today: String,
+    /// The account's time zone (the one most of its listings keep).
+    pub time_zone: String,
 }
 
 /// One guest across their reservations.
@@ -264,6 +270,10 @@ pub struct Operations {
     pub days: Vec<DayOperations>,
     /// True when more reservations arrive or leave in the period than were scanned (300 each way).
     pub capped: bool,
+    /// Today's date in `time_zone`, which `date` and day words count from.
+    pub today: String,
+    /// The listing's time zone with `listing_id`, else the account's (the one most listings keep).
+    pub time_zone: String,
 }
 
 /// What happens on one day.
@@ -343,13 +353,20 @@ impl HostawayServer {
             None => None,
             Some(Cursor::Offset(_)) => return Err(ToolError::invalid("cursor", "this cursor belongs to another tool")),
         };
+        let words = [
+            args.arrival_start_date.as_deref(),
+            args.arrival_end_date.as_deref(),
+            args.departure_start_date.as_deref(),
+            args.departure_end_date.as_deref(),
+        ];
+        let today = self.ctx.today_for_words(args.listing_id, &words).await?;
         let arrival = (
-            args::opt_date("arrival_start_date", args.arrival_start_date.as_deref())?,
-            args::opt_date("arrival_end_date", args.arrival_end_date.as_deref())?,
+            args::opt_date("arrival_start_date", args.arrival_start_date.as_deref(), today)?,
+            args::opt_date("arrival_end_date", args.arrival_end_date.as_deref(), today)?,
         );
         let departure = (
-            args::opt_date("departure_start_date", args.departure_start_date.as_deref())?,
-            args::opt_date("departure_end_date", args.departure_end_date.as_deref())?,
+            args::opt_date("departure_start_date", args.departure_start_date.as_deref(), today)?,
+            args::opt_date("departure_end_date", args.departure_end_date.as_deref(), today)?,
         );
         ordered(arrival, "arrival_end_date", "arrival_start_date")?;
         ordered(departure, "departure_end_date", "departure_start_date")?;
@@ -493,12 +510,18 @@ impl HostawayServer {
             };
             by_guest.entry(key).or_default().push(reservation);
         }
-        let today = self.ctx.today();
-        let mut guests: Vec<GuestProfile> = by_guest.into_values().map(|stays| profile(stays, today)).collect();
+        let today = self.ctx.account_today().await?;
+        let mut guests: Vec<GuestProfile> = by_guest.into_values().map(|stays| profile(stays, today.date)).collect();
         guests.sort_by(|a, b| b.last_check_out.cmp(&a.last_check_out).then(b.reservation_ids.cmp(&a.reservation_ids)));
         let total_guests = guests.len();
         guests.truncate(MAX_GUESTS);
-        Ok(Json(GuestMatches { guests, total_guests, capped }))
+        Ok(Json(GuestMatches {
+            guests,
+            total_guests,
+            capped,
+            today: today.date.to_string(),
+            time_zone: today.zone.to_string(),
+        }))
     }
 
     /// The day's operations (or the next days'): who checks in, who checks out, and turnovers —
@@ -520,7 +543,11 @@ impl HostawayServer {
         &self,
         Parameters(args): Parameters<ArrivalsArgs>,
     ) -> Result<Json<Operations>, ToolError> {
-        let start = args::opt_date("date", args.date.as_deref())?.unwrap_or_else(|| self.ctx.today());
+        let today = match args.listing_id {
+            Some(id) => self.ctx.listing_today(id).await?,
+            None => self.ctx.account_today().await?,
+        };
+        let start = args::opt_date("date", args.date.as_deref(), today.date)?.unwrap_or(today.date);
         let days = match args.days {
             None => 1,
             Some(n) if (1..=MAX_DAYS).contains(&n) => n,
@@ -531,12 +558,16 @@ impl HostawayServer {
         let arriving = Filter { listing_id: args.listing_id, arrival: period, by_arrival: true, ..Filter::default() };
         let leaving = Filter { listing_id: args.listing_id, departure: period, ..Filter::default() };
         let gateway = &self.ctx.gateway;
-        let names = ReadKey { operation: "listListings", params: "names|limit=100".into(), scope: Scope::default() };
+        let names = ReadKey {
+            operation: "listListings",
+            params: format!("names|limit={ACCOUNT_LISTINGS}"),
+            scope: Scope::default(),
+        };
         let (arrivals, departures, listings) = tokio::join!(
             walk(gateway, &arriving, DAY_PAGES),
             walk(gateway, &leaving, DAY_PAGES),
             gateway.read(names, |client| async move {
-                client.list_listings().limit(NonZeroU32::new(100).unwrap_or(NonZeroU32::MIN)).send().await
+                client.list_listings().limit(NonZeroU32::new(ACCOUNT_LISTINGS).unwrap_or(NonZeroU32::MIN)).send().await
             }),
         );
         let ((arrivals, capped_in), (departures, capped_out)) = (arrivals?, departures?);
@@ -552,7 +583,12 @@ impl HostawayServer {
                 day(date, &ins, &outs, &names)
             })
             .collect();
-        Ok(Json(Operations { days, capped: capped_in || capped_out }))
+        Ok(Json(Operations {
+            days,
+            capped: capped_in || capped_out,
+            today: today.date.to_string(),
+            time_zone: today.zone.to_string(),
+        }))
     }
 }
 

@@ -83,9 +83,20 @@ pub async fn start() -> Harness {
 
 /// Starts everything with the given sandbox settings and server options.
 pub async fn start_with(config: SandboxConfig, options: ServerOptions) -> Harness {
-    let options = ServerOptions { clock: clock(), ..options };
+    start_on(clock(), config, options).await
+}
+
+/// Starts everything with sandbox, gateway and server all reading `at` as now (whatever
+/// HOSTAWAY_MCP_CLOCK says), for tests about a particular moment such as a midnight.
+pub async fn start_at(at: chrono::DateTime<chrono::Utc>) -> Harness {
+    let clock = Clock::starting_at(at);
+    start_on(clock, SandboxConfig { clock, ..sandbox_config() }, ServerOptions::default()).await
+}
+
+async fn start_on(clock: Clock, config: SandboxConfig, options: ServerOptions) -> Harness {
+    let options = ServerOptions { clock, ..options };
     let sandbox = Sandbox::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let gateway = Arc::new(Gateway::new(gateway_config(&sandbox)).unwrap());
+    let gateway = Arc::new(Gateway::new(GatewayConfig { clock, ..gateway_config(&sandbox) }).unwrap());
     let server = HostawayServer::new(gateway, options);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/mcp", listener.local_addr().unwrap());
