@@ -28,20 +28,6 @@ fn date(value: &Value) -> NaiveDate {
     NaiveDate::parse_from_str(value.as_str().unwrap(), "%Y-%m-%d").unwrap()
 }
 
-/// A listing sleeping at least two with three free nights starting some weeks ahead.
-fn free_stay(store: &Store) -> (i64, NaiveDate, NaiveDate) {
-    for listing in store.listings.values().filter(|l| l.person_capacity.unwrap_or(0) >= 2) {
-        for ahead in 30..200 {
-            let check_in = store.today + Duration::days(ahead);
-            let check_out = check_in + Duration::days(3);
-            if store.is_free(listing, check_in, check_out, None) {
-                return (listing.id, check_in, check_out);
-            }
-        }
-    }
-    panic!("no free stay in the sandbox");
-}
-
 /// A future, calendar-blocking reservation of at least two nights matching `extra`.
 fn upcoming(store: &Store, extra: impl Fn(&Store, &types::Reservation) -> bool) -> types::Reservation {
     store
@@ -142,7 +128,7 @@ async fn default_via_follows_the_conversation_type() {
 #[tokio::test]
 async fn create_reservation_books_free_nights_at_the_quote_and_blocks_them() {
     let h = mcp::start().await;
-    let (listing_id, check_in, check_out) = h.sandbox.inspect(free_stay);
+    let (listing_id, check_in, check_out) = h.sandbox.inspect(mcp::free_stay);
     let expected = h.sandbox.inspect(|s| s.quote(&s.listings[&listing_id], check_in, check_out, 2, 2000).total());
     let count = h.sandbox.inspect(|s| s.reservations.len());
     warm_up(&h).await;
@@ -203,7 +189,7 @@ async fn create_reservation_books_free_nights_at_the_quote_and_blocks_them() {
 #[tokio::test]
 async fn create_reservation_with_a_price_override_books_that_price() {
     let h = mcp::start().await;
-    let (listing_id, check_in, check_out) = h.sandbox.inspect(free_stay);
+    let (listing_id, check_in, check_out) = h.sandbox.inspect(mcp::free_stay);
     let args = json!({
         "listing_id": listing_id, "check_in": check_in.to_string(), "check_out": check_out.to_string(),
         "guests": "2", "guest_name": "Jo", "total_price": 321.5, "confirm": true
@@ -402,7 +388,7 @@ async fn invalid_arguments_are_tool_errors_naming_the_field_or_the_missing_objec
     let h = mcp::start().await;
     let conversation = h.sandbox.inspect(|s| *s.conversations.keys().next().unwrap());
     let reservation = h.sandbox.inspect(|s| upcoming(s, |_, _| true));
-    let (listing, check_in, check_out) = h.sandbox.inspect(free_stay);
+    let (listing, check_in, check_out) = h.sandbox.inspect(mcp::free_stay);
     let stay = |extra: Value| {
         let mut args = json!({"listing_id": listing, "check_in": check_in.to_string(),
                               "check_out": check_out.to_string(), "guests": 2, "guest_name": "Ana"});

@@ -13,20 +13,6 @@ use rmcp::{ServiceExt, model::CallToolRequestParams};
 use serde_json::{Value, json};
 use tokio::process::Command;
 
-/// A listing sleeping at least two with three free nights some weeks ahead.
-fn free_stay(store: &Store) -> (i64, NaiveDate, NaiveDate) {
-    for listing in store.listings.values().filter(|l| l.person_capacity.unwrap_or(0) >= 2) {
-        for ahead in 30..200 {
-            let check_in = store.today + Duration::days(ahead);
-            let check_out = check_in + Duration::days(3);
-            if store.is_free(listing, check_in, check_out, None) {
-                return (listing.id, check_in, check_out);
-            }
-        }
-    }
-    panic!("no free stay in the sandbox");
-}
-
 /// An upcoming booking on `channel` that occupies the calendar.
 fn upcoming_on(store: &Store, channel: i64) -> types::Reservation {
     store
@@ -63,7 +49,7 @@ fn sent_with(store: &Store, conversation: i64, text: &str) -> Vec<types::Convers
 #[tokio::test]
 async fn rebooking_after_a_cancel_books_again() {
     let h = mcp::start().await;
-    let (listing, check_in, check_out) = h.sandbox.inspect(free_stay);
+    let (listing, check_in, check_out) = h.sandbox.inspect(mcp::free_stay);
     let first = h.ok("create_reservation", booking(listing, check_in, check_out, true)).await;
     assert_eq!(first["status"], "done");
     let id = first["reservation_id"].as_i64().unwrap();
@@ -144,7 +130,7 @@ async fn a_lost_answer_then_the_same_message_sends_it_exactly_once() {
 #[tokio::test]
 async fn a_lost_answer_then_the_same_booking_books_it_exactly_once() {
     let h = mcp::start().await;
-    let (listing, check_in, check_out) = h.sandbox.inspect(free_stay);
+    let (listing, check_in, check_out) = h.sandbox.inspect(mcp::free_stay);
     h.sandbox.set_faults(FaultPlan {
         drop_next: 1,
         drop_after_handling: true,
@@ -204,7 +190,7 @@ async fn identical_messages_confirmed_at_the_same_moment_are_sent_once() {
 #[tokio::test]
 async fn a_party_larger_than_the_listing_sleeps_is_refused() {
     let h = mcp::start().await;
-    let (listing, check_in, check_out) = h.sandbox.inspect(free_stay);
+    let (listing, check_in, check_out) = h.sandbox.inspect(mcp::free_stay);
     let capacity = h.sandbox.inspect(|s| s.listings[&listing].person_capacity.unwrap());
     let mut args = booking(listing, check_in, check_out, false);
     args["guests"] = json!(capacity + 1);
@@ -286,18 +272,7 @@ async fn a_kill_9_restart_between_two_identical_sends_applies_once() {
             .kill_on_drop(true)
             .spawn()
             .unwrap();
-        let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(child.stderr.take().unwrap()));
-        let url = tokio::time::timeout(std::time::Duration::from_secs(20), async {
-            while let Some(line) = lines.next_line().await.unwrap() {
-                if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://") && w.ends_with("/mcp")) {
-                    return url.to_string();
-                }
-            }
-            panic!("no endpoint line")
-        })
-        .await
-        .unwrap();
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        let url = mcp::endpoint_of(&mut child).await;
         let client = ().serve(rmcp::transport::StreamableHttpClientTransport::from_uri(url)).await.unwrap();
         let result = client
             .call_tool(

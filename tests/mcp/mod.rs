@@ -145,3 +145,35 @@ impl Harness {
 pub fn text(result: &CallToolResult) -> String {
     result.content.first().and_then(|c| c.as_text()).map(|t| t.text.clone()).unwrap_or_default()
 }
+
+/// The `/mcp` URL a spawned `hostaway-mcp serve` prints on stderr; the rest of its stderr is drained.
+pub async fn endpoint_of(child: &mut tokio::process::Child) -> String {
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(stderr));
+    let url = tokio::time::timeout(Duration::from_secs(20), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://") && w.ends_with("/mcp")) {
+                return url.to_string();
+            }
+        }
+        panic!("no endpoint line")
+    })
+    .await
+    .unwrap();
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    url
+}
+
+/// A listing sleeping at least two with three free nights starting some weeks ahead.
+pub fn free_stay(store: &hostaway_mcp::sandbox::store::Store) -> (i64, chrono::NaiveDate, chrono::NaiveDate) {
+    for listing in store.listings.values().filter(|l| l.person_capacity.unwrap_or(0) >= 2) {
+        for ahead in 30..200 {
+            let check_in = store.today + chrono::Duration::days(ahead);
+            let check_out = check_in + chrono::Duration::days(3);
+            if store.is_free(listing, check_in, check_out, None) {
+                return (listing.id, check_in, check_out);
+            }
+        }
+    }
+    panic!("no free stay in the sandbox");
+}
