@@ -191,11 +191,10 @@ async fn calendar_writes_and_searches_refuse_past_dates_but_reads_of_the_past_st
 async fn instructions_carry_todays_date_and_the_account_zone() {
     let at = late_evening();
     let h = mcp::start_at(at).await;
-    let first = h.client.peer_info().and_then(|i| i.instructions.clone()).unwrap_or_default();
-    assert!(first.contains(&format!("Today is {} in UTC", at.date_naive())), "{first}");
-
-    h.ok("arrivals_and_departures", json!({})).await;
     let zone = account_zone(&h);
+    assert_ne!(day_in(at, zone), at.date_naive(), "late in UTC, the account's zone is already on the next day");
+    let first = h.client.peer_info().and_then(|i| i.instructions.clone()).unwrap_or_default();
+    assert!(first.contains(&format!("Today is {} in {zone}", day_in(at, zone))), "the first session knows: {first}");
     let again = mcp::connect(&h.url).await;
     let instructions = again.peer_info().and_then(|i| i.instructions.clone()).unwrap_or_default();
     assert!(instructions.contains(&format!("Today is {} in {zone}", day_in(at, zone))), "{instructions}");

@@ -265,7 +265,10 @@ type ReplyKey = (u8, Option<NaiveDate>, std::cmp::Reverse<String>, i64, Option<S
 #[tokio::test]
 async fn unread_conversations_come_in_reply_order_and_page_through_all() {
     let h = mcp::start().await;
-    let today = today(&h);
+    let first = h.ok("unread_conversations", json!({})).await;
+    let today = NaiveDate::parse_from_str(first["today"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    let utc_today = h.sandbox.inspect(|s| s.today);
+    assert!(today >= utc_today && today <= utc_today + Duration::days(1), "the account's today is UTC's or the next");
     // (group, arrival for arriving, newest received first, id) as the tool should order them.
     let expected: Vec<(i64, Option<String>)> = h.sandbox.inspect(|s| {
         let mut unread: Vec<ReplyKey> = s
@@ -301,6 +304,5 @@ async fn unread_conversations_come_in_reply_order_and_page_through_all() {
         .collect();
     assert_eq!(got, expected);
     assert!(got.iter().all(|(_, name)| name.is_some()), "every row names its listing");
-    let first = h.ok("unread_conversations", json!({})).await;
     assert_eq!(first["unread_total"], json!(expected.len()));
 }

@@ -253,11 +253,13 @@ async fn channel_bookings_carry_a_warning_and_direct_ones_do_not() {
 }
 
 #[tokio::test]
-async fn a_kill_9_restart_between_two_identical_sends_applies_once() {
+async fn a_kill_9_restart_between_two_identical_confirmed_writes_applies_once() {
     let sandbox = common::start(mcp::sandbox_config()).await;
     let id = sandbox.inspect(email_conversation);
     let text = "The heating is on; the thermostat is by the door.";
-    let arguments = json!({"conversation_id": id, "message": text, "confirm": true});
+    let message = json!({"conversation_id": id, "message": text, "confirm": true});
+    let (listing, check_in, check_out) = sandbox.inspect(mcp::free_stay);
+    let stay = booking(listing, check_in, check_out, true);
     let mut statuses = Vec::new();
     for _ in 0..2 {
         let mut child = Command::new(env!("CARGO_BIN_EXE_hostaway-mcp"))
@@ -274,17 +276,15 @@ async fn a_kill_9_restart_between_two_identical_sends_applies_once() {
             .unwrap();
         let url = mcp::endpoint_of(&mut child).await;
         let client = ().serve(rmcp::transport::StreamableHttpClientTransport::from_uri(url)).await.unwrap();
-        let result = client
-            .call_tool(
-                CallToolRequestParams::new("send_guest_message")
-                    .with_arguments(arguments.as_object().cloned().unwrap()),
-            )
-            .await
-            .unwrap();
-        statuses.push(result.structured_content.unwrap()["status"].clone());
+        for (tool, arguments) in [("send_guest_message", &message), ("create_reservation", &stay)] {
+            let call = CallToolRequestParams::new(tool).with_arguments(arguments.as_object().cloned().unwrap());
+            let result = client.call_tool(call).await.unwrap();
+            statuses.push(result.structured_content.unwrap()["status"].clone());
+        }
         child.kill().await.unwrap(); // SIGKILL: no shutdown, no chance to save anything
     }
-    assert_eq!(statuses, vec![json!("done"), json!("already_done")]);
+    assert_eq!(statuses, vec![json!("done"), json!("done"), json!("already_done"), json!("already_done")]);
     assert_eq!(sandbox.stats().applied("sendConversationMessage"), 1);
     assert_eq!(sandbox.inspect(|s| sent_with(s, id, text)).len(), 1);
+    assert_eq!(sandbox.stats().applied("createReservation"), 1);
 }

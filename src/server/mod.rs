@@ -15,8 +15,9 @@ use rmcp::{
         tool::ToolCallContext,
     },
     model::{
-        CallToolRequestParams, CallToolResponse, Implementation, ListResourceTemplatesResult, ListResourcesResult,
-        PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig,
+        CallToolRequestParams, CallToolResponse, Implementation, InitializeRequestParams, InitializeResult,
+        ListResourceTemplatesResult, ListResourcesResult, PaginatedRequestParams, ReadResourceRequestParams,
+        ReadResourceResponse, ServerCapabilities, ServerConfig,
     },
     prompt_handler,
     service::RequestContext,
@@ -57,6 +58,9 @@ impl std::fmt::Debug for HostawayServer {
         f.debug_struct("HostawayServer").field("tools", &self.tool_router.list_all().len()).finish()
     }
 }
+
+/// How long `initialize` waits to learn the account's time zone for the instructions.
+const ZONE_LOOKUP: std::time::Duration = std::time::Duration::from_secs(3);
 
 const INSTRUCTIONS: &str = "Tools for a short-term-rental business on Hostaway. \
 Find properties with search_listings / get_listing, free ones for dates with find_available_listings, \
@@ -198,6 +202,23 @@ impl ServerHandler for HostawayServer {
         _: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
         Box::pin(resources::read(&self.ctx, &request.uri)).await.map(Into::into)
+    }
+
+    async fn initialize(
+        &self,
+        request: InitializeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<InitializeResult, ErrorData> {
+        context.peer.set_peer_info(request.clone());
+        // The instructions tell the model today's date in the account's zone: learn the zone (one
+        // cached listings read) before answering, but never hold a session back for long on it.
+        if !self.ctx.instructions_today().1 {
+            let learnt = tokio::time::timeout(ZONE_LOOKUP, Box::pin(self.ctx.account_today())).await;
+            if let Ok(Err(error)) = learnt {
+                tracing::warn!(%error, "could not learn the account's time zone; the instructions say UTC");
+            }
+        }
+        self.negotiate_initialize(&request)
     }
 
     fn get_info(&self) -> ServerConfig {

@@ -87,6 +87,10 @@ pub struct UnreadInbox {
     /// Pass as `cursor` to get the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+    /// The date "in house" and "arriving" count from: today in the account's time zone.
+    pub today: String,
+    /// The account's time zone (the one most of its listings keep).
+    pub time_zone: String,
 }
 
 /// Arguments of `get_conversation`.
@@ -215,7 +219,8 @@ impl HostawayServer {
             })
             .await?;
         let catalogue = listings::catalogue(gateway).await?;
-        let today = self.ctx.clock.today_in(super::today::account_zone(&catalogue));
+        let zone = super::today::account_zone(&catalogue);
+        let today = self.ctx.clock.today_in(zone);
         let names: HashMap<i64, String> = catalogue.into_iter().map(|l| (l.id, l.name)).collect();
         let mut unread: Vec<types::Conversation> =
             all.into_iter().filter(|c| c.has_unread_messages == Some(1)).collect();
@@ -232,6 +237,8 @@ impl HostawayServer {
                 .collect(),
             complete: !pager.capped(),
             next_cursor: (next < unread.len()).then(|| Cursor::Offset(next as u32).encode()),
+            today: today.to_string(),
+            time_zone: zone.to_string(),
         }))
     }
 

@@ -45,7 +45,7 @@ impl Drop for Harness {
 /// The clock every test runs on: the real time, or the moment in `HOSTAWAY_MCP_CLOCK` (RFC 3339)
 /// when set, so the whole suite, spawned binaries included, can be run as if on another date.
 pub fn clock() -> Clock {
-    let pinned = std::env::var("HOSTAWAY_MCP_CLOCK").ok().map(|at| {
+    let pinned = std::env::var("HOSTAWAY_MCP_CLOCK").ok().filter(|at| !at.is_empty()).map(|at| {
         chrono::DateTime::parse_from_rfc3339(&at)
             .unwrap_or_else(|e| panic!("HOSTAWAY_MCP_CLOCK={at:?} is not RFC 3339: {e}"))
             .to_utc()
