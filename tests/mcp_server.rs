@@ -138,7 +138,8 @@ async fn metrics_move_when_tools_are_called() {
     for expected in [
         r#"hostaway_mcp_tool_calls_total{tool="search_listings",outcome="ok"} 1"#,
         r#"hostaway_mcp_tool_calls_total{tool="get_listing",outcome="tool_error"} 1"#,
-        r#"hostaway_mcp_upstream_calls_total{operation="listListings",outcome="200"} 1"#,
+        // One when the session began (the account's time zone for the instructions), one for the search.
+        r#"hostaway_mcp_upstream_calls_total{operation="listListings",outcome="200"} 2"#,
         r#"hostaway_mcp_upstream_calls_total{operation="getListing",outcome="not_found"} 1"#,
         "hostaway_mcp_token_mints_total 1",
         "hostaway_mcp_tool_duration_seconds_count{tool=\"search_listings\"} 1",
