@@ -58,6 +58,10 @@ struct RunArgs {
     /// check-in instructions). Off by default: the model never sees them.
     #[arg(long, env = "EXPOSE_ACCESS_CODES", value_parser = clap::builder::FalseyValueParser::new())]
     expose_access_codes: bool,
+    /// How long one tool call may take in all, Hostaway waits and retries included, in seconds. A
+    /// tool that pages stops there and answers what it has, marked incomplete.
+    #[arg(long, env = "MCP_TOOL_DEADLINE_SECS", default_value_t = 60)]
+    tool_deadline_secs: u64,
 }
 
 impl RunArgs {
@@ -69,7 +73,16 @@ impl RunArgs {
         if let Some(unknown) = toolsets.iter().find(|s| !known.contains(&s.as_str())) {
             anyhow::bail!("unknown toolset {unknown:?} in MCP_TOOLSETS / --toolsets; choose from {}", known.join(", "));
         }
-        Ok(ServerOptions { read_only: self.read_only, toolsets, expose_access_codes: self.expose_access_codes, clock })
+        if self.tool_deadline_secs == 0 {
+            anyhow::bail!("MCP_TOOL_DEADLINE_SECS / --tool-deadline-secs must be at least 1 second");
+        }
+        Ok(ServerOptions {
+            read_only: self.read_only,
+            toolsets,
+            expose_access_codes: self.expose_access_codes,
+            clock,
+            tool_deadline: Duration::from_secs(self.tool_deadline_secs),
+        })
     }
 }
 

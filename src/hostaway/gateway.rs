@@ -211,7 +211,9 @@ impl Gateway {
         F: Fn(Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, ClientError>>,
     {
-        let deadline = Instant::now() + self.config.deadline;
+        let started = Instant::now();
+        let own = started + self.config.deadline;
+        let deadline = super::deadline::current().map_or(own, |tool| tool.min(own));
         // Boxed so that tools joining several calls keep small futures (debug builds otherwise
         // come close to a 2 MiB thread stack).
         let attempts = Box::pin(self.attempts(operation, idempotence, deadline, send));
@@ -220,7 +222,9 @@ impl Gateway {
             Ok(result) => result,
             Err(_) => {
                 self.metrics.call(operation, "deadline");
-                Err(GatewayError::Timeout { deadline: self.config.deadline })
+                Err(GatewayError::Timeout {
+                    deadline: self.config.deadline.min(deadline.saturating_duration_since(started)),
+                })
             }
         }
     }

@@ -9,6 +9,7 @@ mod bearer;
 pub mod budget;
 pub mod cache;
 mod classify;
+pub mod deadline;
 mod error;
 pub mod finance_form;
 mod gateway;

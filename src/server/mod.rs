@@ -6,7 +6,10 @@ pub mod metrics;
 mod prompts;
 mod resources;
 
-use std::{sync::Arc, time::Instant};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use rmcp::{
     ErrorData, RoleServer, ServerHandler,
@@ -15,9 +18,9 @@ use rmcp::{
         tool::ToolCallContext,
     },
     model::{
-        CallToolRequestParams, CallToolResponse, Implementation, InitializeRequestParams, InitializeResult,
-        ListResourceTemplatesResult, ListResourcesResult, PaginatedRequestParams, ReadResourceRequestParams,
-        ReadResourceResponse, ServerCapabilities, ServerConfig,
+        CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, InitializeRequestParams,
+        InitializeResult, ListResourceTemplatesResult, ListResourcesResult, PaginatedRequestParams,
+        ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig,
     },
     prompt_handler,
     service::RequestContext,
@@ -26,12 +29,12 @@ use rmcp::{
 
 use crate::{
     clock::Clock,
-    hostaway::Gateway,
+    hostaway::{self, Gateway},
     tools::{self, ToolContext, WriteGuard},
 };
 
 /// What the operator chose at start-up.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerOptions {
     /// Hide every tool that can change the account.
     pub read_only: bool,
@@ -41,6 +44,23 @@ pub struct ServerOptions {
     pub expose_access_codes: bool,
     /// The current time the tools work with.
     pub clock: Clock,
+    /// How long one tool call may take in all, its Hostaway requests, waits and retries included.
+    pub tool_deadline: Duration,
+}
+
+/// The default of [`ServerOptions::tool_deadline`].
+pub const TOOL_DEADLINE: Duration = Duration::from_secs(60);
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        Self {
+            read_only: false,
+            toolsets: Vec::new(),
+            expose_access_codes: false,
+            clock: Clock::system(),
+            tool_deadline: TOOL_DEADLINE,
+        }
+    }
 }
 
 /// The MCP handler; cheap to clone per session (the context is shared).
@@ -51,6 +71,7 @@ pub struct HostawayServer {
     prompt_router: PromptRouter<Self>,
     metrics: Arc<metrics::ServerMetrics>,
     in_flight: Arc<drain::InFlight>,
+    tool_deadline: Duration,
 }
 
 impl std::fmt::Debug for HostawayServer {
@@ -59,8 +80,11 @@ impl std::fmt::Debug for HostawayServer {
     }
 }
 
+/// Time after a tool's deadline for a tool that stopped paging to shape its partial answer.
+const DEADLINE_GRACE: Duration = Duration::from_millis(500);
+
 /// How long `initialize` waits to learn the account's time zone for the instructions.
-const ZONE_LOOKUP: std::time::Duration = std::time::Duration::from_secs(3);
+const ZONE_LOOKUP: Duration = Duration::from_secs(3);
 
 const INSTRUCTIONS: &str = "Tools for a short-term-rental business on Hostaway. \
 Find properties with search_listings / get_listing, free ones for dates with find_available_listings, \
@@ -99,6 +123,7 @@ impl HostawayServer {
         Self {
             metrics: Arc::new(metrics::ServerMetrics::new(gateway.clone())),
             in_flight: Arc::default(),
+            tool_deadline: options.tool_deadline,
             ctx: Arc::new(ToolContext {
                 gateway,
                 guard: WriteGuard::default(),
@@ -165,7 +190,20 @@ impl ServerHandler for HostawayServer {
             tools::args::numbers_from_text(&tool.input_schema, arguments);
         }
         let arguments = request.arguments.clone();
-        let mut result = self.tool_router.call(ToolCallContext::new(self, request, context)).await;
+        // Every Hostaway request of the call ends by the tool's deadline; a tool that pages stops
+        // there and answers what it has. The outer limit (a little later, so those answers can be
+        // shaped) catches a tool that cannot stop by itself.
+        let deadline = started + self.tool_deadline;
+        let call =
+            hostaway::deadline::within(deadline, self.tool_router.call(ToolCallContext::new(self, request, context)));
+        let mut result = match tokio::time::timeout_at((deadline + DEADLINE_GRACE).into(), call).await {
+            Ok(result) => result,
+            Err(_) => Ok(CallToolResponse::Complete(CallToolResult::error(vec![ContentBlock::text(format!(
+                "{tool} did not finish within {} s (the tool deadline); Hostaway is slow or busy. Try again, or \
+                 narrow the request (fewer dates, listings or pages)",
+                self.tool_deadline.as_secs_f64()
+            ))]))),
+        };
         if let Ok(CallToolResponse::Complete(failed)) = &mut result {
             name_the_bad_argument(&tool, arguments, failed);
         }

@@ -204,6 +204,12 @@ pub struct ReservationPage {
     /// True when the status scan stopped at its page cap before filling the page; `next_cursor`
     /// then continues the scan.
     pub capped: bool,
+    /// False when the scan stopped at the tool's deadline (Hostaway slow or busy): the rows are
+    /// what was found so far and `next_cursor` scans on.
+    pub complete: bool,
+    /// Why the answer is partial, when it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incomplete_reason: Option<String>,
     /// What the scan covered, when a status or guest filter was applied.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -391,11 +397,26 @@ impl HostawayServer {
         let first_total = OnceLock::new();
         let mut pager = Pager::after_id(page_size, caps, |r: &types::Reservation| r.id);
         let (mut rows, mut scanned, mut last_seen) = (Vec::new(), 0_u64, start_after);
-        let (mut next, mut exhausted) = (None, false);
-        'walk: while let Some(page) = pager
-            .next_page(|request| fetch(gateway, &filter, request.limit, request.after_id.or(start_after), &first_total))
-            .await?
-        {
+        let (mut next, mut exhausted, mut stopped) = (None, false, None);
+        'walk: loop {
+            let fetched = pager
+                .next_page(|request| {
+                    fetch(gateway, &filter, request.limit, request.after_id.or(start_after), &first_total)
+                })
+                .await;
+            let page = match fetched {
+                Ok(Some(page)) => page,
+                Ok(None) => break,
+                Err(error) if scanned > 0 && out_of_time(&error) => {
+                    stopped = Some(format!(
+                        "stopped at the tool deadline after scanning {scanned} reservations ({error}); pass \
+                         next_cursor to scan on"
+                    ));
+                    next = last_seen;
+                    break;
+                }
+                Err(error) => return Err(error.into()),
+            };
             let short = page.len() < page_size as usize;
             let count = page.len();
             for (i, reservation) in page.into_iter().enumerate() {
@@ -421,7 +442,7 @@ impl HostawayServer {
                 break;
             }
         }
-        let capped = !exhausted && next.is_none() && pager.capped();
+        let capped = stopped.is_none() && !exhausted && next.is_none() && pager.capped();
         if capped {
             next = last_seen;
         }
@@ -437,6 +458,8 @@ impl HostawayServer {
             total: (!local && start_after.is_none()).then(|| first_total.get().copied()).flatten(),
             next_cursor: next.map(|id| Cursor::After(id).encode()),
             capped,
+            complete: stopped.is_none(),
+            incomplete_reason: stopped,
             note,
         }))
     }
@@ -888,4 +911,10 @@ fn day(
         .collect();
     turnovers.sort_by(|a, b| (&a.listing_name, a.listing_id).cmp(&(&b.listing_name, b.listing_id)));
     DayOperations { date: date.to_string(), check_ins, check_outs, turnovers }
+}
+
+/// Whether a failed page means the tool ran out of time (rather than a wrong request): then what
+/// was found so far is worth answering with.
+fn out_of_time(error: &GatewayError) -> bool {
+    crate::hostaway::deadline::passed() || matches!(error, GatewayError::Busy { .. } | GatewayError::Timeout { .. })
 }
