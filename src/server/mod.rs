@@ -4,6 +4,7 @@ pub mod drain;
 pub mod http;
 pub mod metrics;
 mod prompts;
+pub mod refusals;
 mod resources;
 
 use std::{sync::Arc, time::Instant};
