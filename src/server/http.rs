@@ -1,5 +1,6 @@
 //! Streamable HTTP: `/mcp` for MCP, `/health` beside it, and the guards a public endpoint needs —
-//! Host and Origin checks and a bearer token on `/mcp` and `/metrics`, and a body size limit. Refusals are counted, and logged in summary lines.
+//! connection limits (see [`super::connections`]), Host and Origin checks and a bearer token on
+//! `/mcp` and `/metrics`, and a body size limit. Refusals are counted, and logged in summary lines.
 
 use std::{future::Future, sync::Arc, time::Duration};
 
@@ -19,10 +20,12 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    HostawayServer,
+    HostawayServer, connections,
     refusals::{self, Refusal, Refusals},
 };
 use crate::hostaway::token::Secret;
+
+pub use super::connections::ConnectionLimits;
 
 /// Hosts a local server always answers to (the DNS-rebinding guard rejects any other `Host`).
 const LOOPBACK_HOSTS: &[&str] = &["localhost", "127.0.0.1", "::1", "[::1]"];
@@ -48,6 +51,8 @@ pub struct HttpOptions {
     pub max_sessions: usize,
     /// A session without activity for this long is closed.
     pub session_idle: Duration,
+    /// What a connection may hold before it has sent anything useful.
+    pub connections: ConnectionLimits,
 }
 
 impl Default for HttpOptions {
@@ -59,6 +64,7 @@ impl Default for HttpOptions {
             max_body_bytes: 1 << 20,
             max_sessions: 100,
             session_idle: Duration::from_secs(300),
+            connections: ConnectionLimits::default(),
         }
     }
 }
@@ -293,43 +299,39 @@ impl AllowedOrigin {
     }
 }
 
-/// Serves `server` on `listener` until `shutdown` completes. Sockets get TCP_NODELAY: with Nagle
-/// on, keep-alive clients stall about 40 ms per call on delayed ACKs.
+/// Serves `server` on `listener` until `shutdown` completes, within the connection limits of
+/// `options` (see [`connections::serve`]).
 pub async fn serve(
     listener: TcpListener,
     server: HostawayServer,
     options: HttpOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let token = CancellationToken::new();
+    let sessions_token = CancellationToken::new();
+    let stop_accepting = CancellationToken::new();
     let in_flight = server.in_flight();
     let refusals = Arc::new(Refusals::new(server.metrics(), refusals::LOG_INTERVAL));
-    let app = router(server, token.child_token(), &options, refusals.clone());
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::debug!(%error, "cannot set TCP_NODELAY");
-        }
-    });
+    let app = router(server, sessions_token.child_token(), &options, refusals.clone());
     // On shutdown: stop accepting connections at once, let calls under way finish and their answers
     // go out, then close the sessions (their open streams would otherwise keep the server up).
-    let stop_accepting = CancellationToken::new();
     let stopping = stop_accepting.clone();
     tokio::spawn(async move {
         shutdown.await;
         stopping.cancel();
         in_flight.idle().await;
         tokio::time::sleep(ANSWER_FLUSH).await;
-        token.cancel();
+        sessions_token.cancel();
     });
     // The tail of a burst of refusals is reported even if no further refusal comes to flush it.
+    let summaries = refusals.clone();
     let ticking = stop_accepting.clone();
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(refusals::LOG_INTERVAL);
         while ticking.run_until_cancelled(tick.tick()).await.is_some() {
-            refusals.flush();
+            summaries.flush();
         }
     });
-    axum::serve(listener, app).with_graceful_shutdown(async move { stop_accepting.cancelled().await }).await
+    connections::serve(listener, app, options.connections, refusals, stop_accepting).await
 }
 
 #[cfg(test)]

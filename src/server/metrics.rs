@@ -52,7 +52,7 @@ impl ServerMetrics {
         registry.register(
             "refused_requests",
             "Requests and connections turned away at the edge, by reason (unauthorized, forbidden_host, \
-             forbidden_origin, too_many_sessions)",
+             forbidden_origin, too_many_connections, too_many_sessions)",
             refused.clone(),
         );
         registry.register_collector(Box::new(GatewayCollector(gateway)));

@@ -1,5 +1,6 @@
 //! The MCP server: one [`HostawayServer`] per session over stdio or streamable HTTP.
 
+pub mod connections;
 pub mod drain;
 pub mod http;
 pub mod metrics;

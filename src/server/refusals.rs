@@ -21,13 +21,20 @@ pub enum Refusal {
     ForbiddenHost,
     /// A browser `Origin` outside the allowed list (403).
     ForbiddenOrigin,
+    /// A connection beyond `--max-connections` (503 and closed).
+    TooManyConnections,
     /// A new MCP session beyond `--max-sessions` (503).
     TooManySessions,
 }
 
 impl Refusal {
-    const ALL: [Refusal; 4] =
-        [Refusal::Unauthorized, Refusal::ForbiddenHost, Refusal::ForbiddenOrigin, Refusal::TooManySessions];
+    const ALL: [Refusal; 5] = [
+        Refusal::Unauthorized,
+        Refusal::ForbiddenHost,
+        Refusal::ForbiddenOrigin,
+        Refusal::TooManyConnections,
+        Refusal::TooManySessions,
+    ];
 
     /// The metric label and the word used in the summary line.
     pub fn label(self) -> &'static str {
@@ -35,6 +42,7 @@ impl Refusal {
             Refusal::Unauthorized => "unauthorized",
             Refusal::ForbiddenHost => "forbidden_host",
             Refusal::ForbiddenOrigin => "forbidden_origin",
+            Refusal::TooManyConnections => "too_many_connections",
             Refusal::TooManySessions => "too_many_sessions",
         }
     }
@@ -44,12 +52,12 @@ impl Refusal {
     }
 }
 
-/// The counted, rate-limited record of refusals; shared by the request guards and the session cap.
+/// The counted, rate-limited record of refusals; shared by the request guards and the accept loop.
 #[derive(Debug)]
 pub struct Refusals {
     metrics: Arc<ServerMetrics>,
     /// Refusals since the last summary line, by [`Refusal::index`].
-    pending: [AtomicU64; 4],
+    pending: [AtomicU64; 5],
     /// When the last summary line was written (`None`: never, so the first refusal is logged at once).
     last_line: Mutex<Option<Instant>>,
     interval: Duration,
