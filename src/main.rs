@@ -243,8 +243,7 @@ async fn serve(args: ServeArgs, clock: Clock) -> anyhow::Result<()> {
     let options = args.http_options()?;
     let (gateway, sandbox) = connect(&args.run, clock).await?;
     let server = HostawayServer::new(gateway, args.run.server_options(clock)?);
-    let listener =
-        tokio::net::TcpListener::bind(args.bind).await.with_context(|| format!("cannot listen on {}", args.bind))?;
+    let listener = http::listen(args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr()?;
     tracing::info!("MCP server at http://{addr}/mcp on {}", describe(&args.run, sandbox.as_ref()));
     eprintln!(

@@ -4,6 +4,7 @@
 
 use std::{
     io,
+    net::SocketAddr,
     pin::Pin,
     sync::{
         Arc,
@@ -19,7 +20,7 @@ use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::{
     io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf},
-    net::{TcpListener, TcpStream},
+    net::{TcpListener, TcpSocket, TcpStream},
     sync::{Notify, Semaphore},
     time::Instant,
 };
@@ -66,6 +67,20 @@ const REFUSAL_LINGER: Duration = Duration::from_secs(1);
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
 
 const REFUSAL_BODY: &str = "too many open connections; retry shortly\n";
+
+/// Pending connections the kernel queues for us (Linux caps it at `net.core.somaxconn`). tokio's
+/// `TcpListener::bind` asks for 128: a burst of a few hundred connects then overflows the queue and
+/// the kernel drops handshakes or falls back to SYN cookies while we catch up.
+const LISTEN_BACKLOG: u32 = 1024;
+
+/// A listener on `addr` with a backlog of [`LISTEN_BACKLOG`], so a burst of connections waits in
+/// the kernel's queue for the accept loop instead of being dropped.
+pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
 
 /// Serves `app` on `listener` within `limits` until `stop` is cancelled; then stops accepting, asks
 /// every connection to close after its current response, and returns once all are closed.

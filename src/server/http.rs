@@ -25,7 +25,7 @@ use super::{
 };
 use crate::hostaway::token::Secret;
 
-pub use super::connections::ConnectionLimits;
+pub use super::connections::{ConnectionLimits, listen};
 
 /// Hosts a local server always answers to (the DNS-rebinding guard rejects any other `Host`).
 const LOOPBACK_HOSTS: &[&str] = &["localhost", "127.0.0.1", "::1", "[::1]"];
