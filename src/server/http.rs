@@ -115,9 +115,9 @@ fn router(
         .route("/health", get(|| async { "ok" }))
 }
 
-/// rmcp answers a successful `DELETE /mcp` (session ended) with 202, but the Python MCP SDK (1.x
-/// and 2.x) accepts only 200 or 204 there and logs "Session termination failed: 202" on every
-/// close. Ending a session is done by the time the answer goes out, so 200 is the truthful status.
+/// rmcp answers a successful `DELETE /mcp` (session ended) with 202, but the Python MCP SDK checks
+/// for 200 (2.x also takes 204) and logs "Session termination failed: 202" on every close. The
+/// session is ended by the time the answer goes out, so 200 is the truthful status.
 async fn delete_answers_200(request: Request, next: Next) -> Response {
     let deleting = request.method() == Method::DELETE;
     let mut response = next.run(request).await;
