@@ -114,6 +114,18 @@ struct ServeArgs {
     /// Close a session after this many seconds without activity.
     #[arg(long, env = "MCP_SESSION_IDLE_SECS", default_value_t = 300)]
     session_idle_secs: u64,
+    /// Seconds a client has to send a request's headers, from its connection's opening or the end of
+    /// its previous response; slower clients (and idle keep-alive connections) are disconnected.
+    #[arg(long, env = "MCP_HEADER_READ_TIMEOUT_SECS", default_value_t = 10)]
+    header_read_timeout_secs: u64,
+    /// Close a connection after waiting this many seconds on its client without a byte moving: a
+    /// stalled request body, or a client that stopped reading its answer (slow tool calls never count).
+    #[arg(long, env = "MCP_IDLE_TIMEOUT_SECS", default_value_t = 60)]
+    idle_timeout_secs: u64,
+    /// Connections open at once; one more is answered 503 and closed. Keep it under the process's
+    /// open-file limit (ulimit -n) with room for calls to Hostaway.
+    #[arg(long, env = "MCP_MAX_CONNECTIONS", default_value_t = 512)]
+    max_connections: usize,
     /// On SIGTERM or Ctrl-C, how long in-flight calls may take to finish before the server exits.
     #[arg(long, env = "MCP_DRAIN_SECS", default_value_t = 20)]
     drain_secs: u64,
@@ -150,6 +162,11 @@ impl ServeArgs {
             max_body_bytes: self.max_body_bytes,
             max_sessions: self.max_sessions.max(1),
             session_idle: Duration::from_secs(self.session_idle_secs.max(1)),
+            connections: http::ConnectionLimits {
+                header_read_timeout: Duration::from_secs(self.header_read_timeout_secs.max(1)),
+                idle_timeout: Duration::from_secs(self.idle_timeout_secs.max(1)),
+                max_connections: self.max_connections.max(1),
+            },
         })
     }
 }
@@ -239,8 +256,7 @@ async fn serve(args: ServeArgs, clock: Clock) -> anyhow::Result<()> {
     let options = args.http_options()?;
     let (gateway, sandbox) = connect(&args.run, clock).await?;
     let server = HostawayServer::new(gateway, args.run.server_options(clock)?);
-    let listener =
-        tokio::net::TcpListener::bind(args.bind).await.with_context(|| format!("cannot listen on {}", args.bind))?;
+    let listener = http::listen(args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr()?;
     tracing::info!("MCP server at http://{addr}/mcp on {}", describe(&args.run, sandbox.as_ref()));
     eprintln!(

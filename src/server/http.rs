@@ -1,12 +1,13 @@
 //! Streamable HTTP: `/mcp` for MCP, `/health` beside it, and the guards a public endpoint needs —
-//! a bearer token, Host and Origin checks, and a body size limit.
+//! connection limits (see [`super::connections`]), Host and Origin checks and a bearer token on
+//! `/mcp` and `/metrics`, and a body size limit. Refusals are counted, and logged in summary lines.
 
-use std::{future::Future, sync::Arc};
+use std::{future::Future, sync::Arc, time::Duration};
 
 use axum::{
     Json, Router,
     extract::{Request, State},
-    http::{HeaderValue, StatusCode, header},
+    http::{HeaderValue, Method, StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::get,
@@ -18,8 +19,13 @@ use subtle::ConstantTimeEq;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
-use super::HostawayServer;
+use super::{
+    HostawayServer, connections,
+    refusals::{self, Refusal, Refusals},
+};
 use crate::hostaway::token::Secret;
+
+pub use super::connections::{ConnectionLimits, listen};
 
 /// Hosts a local server always answers to (the DNS-rebinding guard rejects any other `Host`).
 const LOOPBACK_HOSTS: &[&str] = &["localhost", "127.0.0.1", "::1", "[::1]"];
@@ -28,12 +34,12 @@ const LOOPBACK_HOSTS: &[&str] = &["localhost", "127.0.0.1", "::1", "[::1]"];
 const LOOPBACK_ORIGINS: &[&str] = &["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"];
 
 /// Time given to the last answers to reach their clients after the last call finished.
-const ANSWER_FLUSH: std::time::Duration = std::time::Duration::from_millis(500);
+const ANSWER_FLUSH: Duration = Duration::from_millis(500);
 
 /// How the HTTP endpoint protects itself.
 #[derive(Clone, Debug)]
 pub struct HttpOptions {
-    /// Required as `Authorization: Bearer <token>` on `/mcp` when set.
+    /// Required as `Authorization: Bearer <token>` on `/mcp` and `/metrics` when set.
     pub auth_token: Option<Secret>,
     /// Extra `Host` values to accept besides loopback names (the public name behind a proxy).
     pub allowed_hosts: Vec<String>,
@@ -44,7 +50,9 @@ pub struct HttpOptions {
     /// Sessions open at once; a new session beyond this gets 503.
     pub max_sessions: usize,
     /// A session without activity for this long is closed.
-    pub session_idle: std::time::Duration,
+    pub session_idle: Duration,
+    /// What a connection may hold before it has sent anything useful.
+    pub connections: ConnectionLimits,
 }
 
 impl Default for HttpOptions {
@@ -55,16 +63,31 @@ impl Default for HttpOptions {
             allowed_origins: Vec::new(),
             max_body_bytes: 1 << 20,
             max_sessions: 100,
-            session_idle: std::time::Duration::from_secs(300),
+            session_idle: Duration::from_secs(300),
+            connections: ConnectionLimits::default(),
         }
     }
 }
 
-/// The HTTP router: `/mcp` (streamable HTTP, one server per session), Prometheus `/metrics`
-/// (behind the same token as `/mcp` when one is set) and `/health` (always open).
-pub fn router(server: HostawayServer, shutdown: CancellationToken, options: &HttpOptions) -> Router {
-    let hosts = LOOPBACK_HOSTS.iter().map(|h| h.to_string()).chain(options.allowed_hosts.iter().cloned());
-    let origins = LOOPBACK_ORIGINS.iter().map(|o| o.to_string()).chain(options.allowed_origins.iter().cloned());
+/// The HTTP router: `/mcp` (streamable HTTP, one server per session) and Prometheus `/metrics`,
+/// both behind the Host, Origin and token checks, and `/health` (always open, for load balancers).
+fn router(
+    server: HostawayServer,
+    shutdown: CancellationToken,
+    options: &HttpOptions,
+    refusals: Arc<Refusals>,
+) -> Router {
+    let hosts: Vec<String> =
+        LOOPBACK_HOSTS.iter().map(|h| h.to_string()).chain(options.allowed_hosts.iter().cloned()).collect();
+    let origins: Vec<String> =
+        LOOPBACK_ORIGINS.iter().map(|o| o.to_string()).chain(options.allowed_origins.iter().cloned()).collect();
+    let guard = Arc::new(EdgeGuard {
+        hosts: hosts.iter().filter_map(|h| parse_authority(h)).collect(),
+        origins: origins.iter().filter_map(|o| AllowedOrigin::parse(o)).collect(),
+        token: options.auth_token.clone(),
+        refusals: refusals.clone(),
+    });
+    // rmcp checks Host and Origin too; ours run first (for /metrics as well) and count refusals.
     let config = StreamableHttpServerConfig::default()
         .with_cancellation_token(shutdown)
         .with_allowed_hosts(hosts)
@@ -76,19 +99,32 @@ pub fn router(server: HostawayServer, shutdown: CancellationToken, options: &Htt
     sessions.session_config.keep_alive = Some(options.session_idle);
     let sessions = Arc::new(sessions);
     let mcp = StreamableHttpService::new(move || Ok(server.clone()), sessions.clone(), config);
-    let cap = SessionCap { sessions: sessions.clone(), max: options.max_sessions };
-    let mut guarded =
-        Router::new().nest_service("/mcp", mcp).layer(middleware::from_fn_with_state(cap, limit_sessions)).route(
+    let cap = SessionCap { sessions: sessions.clone(), max: options.max_sessions, refusals };
+    Router::new()
+        .nest_service("/mcp", mcp)
+        .layer(middleware::from_fn(delete_answers_200))
+        .layer(middleware::from_fn_with_state(cap, limit_sessions))
+        .route(
             "/metrics",
             get(move || async move {
                 metrics.set_open_sessions(sessions.sessions.read().await.len());
                 ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], metrics.render())
             }),
-        );
-    if let Some(token) = &options.auth_token {
-        guarded = guarded.layer(middleware::from_fn_with_state(Arc::new(token.clone()), require_bearer));
+        )
+        .layer(middleware::from_fn_with_state(guard, check_the_edge))
+        .route("/health", get(|| async { "ok" }))
+}
+
+/// rmcp answers a successful `DELETE /mcp` (session ended) with 202, but the Python MCP SDK checks
+/// for 200 (2.x also takes 204) and logs "Session termination failed: 202" on every close. The
+/// session is ended by the time the answer goes out, so 200 is the truthful status.
+async fn delete_answers_200(request: Request, next: Next) -> Response {
+    let deleting = request.method() == Method::DELETE;
+    let mut response = next.run(request).await;
+    if deleting && response.status() == StatusCode::ACCEPTED {
+        *response.status_mut() = StatusCode::OK;
     }
-    guarded.route("/health", get(|| async { "ok" }))
+    response
 }
 
 /// The session table and how many sessions it may hold.
@@ -96,14 +132,14 @@ pub fn router(server: HostawayServer, shutdown: CancellationToken, options: &Htt
 struct SessionCap {
     sessions: Arc<LocalSessionManager>,
     max: usize,
+    refusals: Arc<Refusals>,
 }
 
 /// Refuses to open a session (a POST without `Mcp-Session-Id`) when the table is full.
 async fn limit_sessions(State(cap): State<SessionCap>, request: Request, next: Next) -> Response {
-    let opens_session =
-        request.method() == axum::http::Method::POST && !request.headers().contains_key("mcp-session-id");
+    let opens_session = request.method() == Method::POST && !request.headers().contains_key("mcp-session-id");
     if opens_session && cap.sessions.sessions.read().await.len() >= cap.max {
-        tracing::warn!(max = cap.max, "refused a new MCP session: too many open");
+        cap.refusals.record(Refusal::TooManySessions);
         let message = format!("the server already has {} open sessions; close one or retry later", cap.max);
         let body = serde_json::json!({"error": "too_many_sessions", "message": message});
         return (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, HeaderValue::from_static("30"))], Json(body))
@@ -112,59 +148,215 @@ async fn limit_sessions(State(cap): State<SessionCap>, request: Request, next: N
     next.run(request).await
 }
 
-/// Refuses a request without the right bearer token; the comparison takes the same time whatever
-/// the presented token, and neither token is ever logged.
-async fn require_bearer(State(token): State<Arc<Secret>>, request: Request, next: Next) -> Response {
-    let presented = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "));
-    let accepted = presented.is_some_and(|p| bool::from(p.trim().as_bytes().ct_eq(token.expose().as_bytes())));
-    if accepted {
+/// What `/mcp` and `/metrics` demand of a request: an allowed `Host` (the DNS-rebinding guard), an
+/// allowed `Origin` when a browser sends one, and the bearer token when one is set.
+struct EdgeGuard {
+    hosts: Vec<Authority>,
+    origins: Vec<AllowedOrigin>,
+    token: Option<Secret>,
+    refusals: Arc<Refusals>,
+}
+
+/// Checks Host, then Origin, then the token; a refusal is counted and summarised in the log, never
+/// logged one line per request, and neither token is ever logged.
+async fn check_the_edge(State(guard): State<Arc<EdgeGuard>>, request: Request, next: Next) -> Response {
+    let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).or(request.uri().host());
+    if !host.and_then(parse_authority).is_some_and(|host| guard.hosts.iter().any(|allowed| allowed.admits(&host))) {
+        guard.refusals.record(Refusal::ForbiddenHost);
+        return refusal(
+            StatusCode::FORBIDDEN,
+            "forbidden_host",
+            "the Host header is not allowed; add the server's public name with MCP_ALLOWED_HOSTS",
+        );
+    }
+    if let Some(origin) = request.headers().get(header::ORIGIN) {
+        let origin = origin.to_str().ok().and_then(Origin::parse);
+        if !origin.is_some_and(|origin| guard.origins.iter().any(|allowed| allowed.admits(&origin))) {
+            guard.refusals.record(Refusal::ForbiddenOrigin);
+            return refusal(
+                StatusCode::FORBIDDEN,
+                "forbidden_origin",
+                "the Origin is not allowed; add it with MCP_ALLOWED_ORIGINS",
+            );
+        }
+    }
+    let Some(token) = &guard.token else {
+        return next.run(request).await;
+    };
+    let presented =
+        request.headers().get(header::AUTHORIZATION).and_then(|value| value.to_str().ok()).and_then(bearer_token);
+    if presented.is_some_and(|p| bool::from(p.as_bytes().ct_eq(token.expose().as_bytes()))) {
         return next.run(request).await;
     }
+    guard.refusals.record(Refusal::Unauthorized);
     let why =
         if presented.is_some() { "the bearer token is wrong" } else { "an Authorization: Bearer token is required" };
-    tracing::warn!(why, "refused an unauthenticated MCP request");
-    let mut response = (
-        StatusCode::UNAUTHORIZED,
-        Json(serde_json::json!({"error": "unauthorized", "message": format!("{why}; send the token set with MCP_AUTH_TOKEN")})),
-    )
-        .into_response();
+    let mut response =
+        refusal(StatusCode::UNAUTHORIZED, "unauthorized", &format!("{why}; send the token set with MCP_AUTH_TOKEN"));
     response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"hostaway-mcp\""));
     response
 }
 
-/// Serves `server` on `listener` until `shutdown` completes. Sockets get TCP_NODELAY: with Nagle
-/// on, keep-alive clients stall about 40 ms per call on delayed ACKs.
+/// The token of an `Authorization` value using the Bearer scheme, whose name is case-insensitive
+/// (RFC 9110 section 11.1): `bearer` and `BEARER` are as good as `Bearer`.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim().split_once([' ', '\t'])?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+fn refusal(status: StatusCode, error: &str, message: &str) -> Response {
+    (status, Json(serde_json::json!({"error": error, "message": message}))).into_response()
+}
+
+/// A host and optional port, as in a `Host` header or an allowed-hosts entry.
+#[derive(Debug, PartialEq, Eq)]
+struct Authority {
+    host: String,
+    port: Option<u16>,
+}
+
+impl Authority {
+    /// An allowed entry without a port admits the host on any port.
+    fn admits(&self, presented: &Authority) -> bool {
+        self.host == presented.host && self.port.is_none_or(|port| presented.port == Some(port))
+    }
+}
+
+fn parse_authority(text: &str) -> Option<Authority> {
+    let text = text.trim();
+    let (host, port) = match text.parse::<axum::http::uri::Authority>() {
+        Ok(authority) => (authority.host().to_string(), authority.port_u16()),
+        Err(_) => (text.to_string(), None),
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+    (!host.is_empty()).then_some(Authority { host, port })
+}
+
+/// A browser origin as sent: `null`, or scheme, host and port.
+#[derive(Debug, PartialEq, Eq)]
+enum Origin {
+    Null,
+    Site { scheme: String, host: String, port: Option<u16> },
+}
+
+impl Origin {
+    fn parse(text: &str) -> Option<Origin> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("null") {
+            return Some(Origin::Null);
+        }
+        let uri = text.parse::<axum::http::Uri>().ok()?;
+        let authority = parse_authority(uri.authority()?.as_str())?;
+        Some(Origin::Site {
+            scheme: uri.scheme_str()?.to_ascii_lowercase(),
+            host: authority.host,
+            port: authority.port,
+        })
+    }
+
+    /// The port an origin without one implies (RFC 6454).
+    fn port(&self) -> Option<u16> {
+        match self {
+            Origin::Null => None,
+            Origin::Site { scheme, port, .. } => port.or(match scheme.as_str() {
+                "http" => Some(80),
+                "https" => Some(443),
+                _ => None,
+            }),
+        }
+    }
+}
+
+/// An allowed-origins entry: `scheme://host` (any port, as rmcp reads it), `scheme://host:port`,
+/// `scheme://host:*`, or `null`.
+#[derive(Debug)]
+struct AllowedOrigin {
+    origin: Origin,
+    any_port: bool,
+}
+
+impl AllowedOrigin {
+    fn parse(text: &str) -> Option<AllowedOrigin> {
+        let text = text.trim();
+        match text.strip_suffix(":*") {
+            Some(base) => Some(AllowedOrigin { origin: Origin::parse(base)?, any_port: true }),
+            None => {
+                let origin = Origin::parse(text)?;
+                let any_port = matches!(origin, Origin::Site { port: None, .. });
+                Some(AllowedOrigin { origin, any_port })
+            }
+        }
+    }
+
+    fn admits(&self, presented: &Origin) -> bool {
+        match (&self.origin, presented) {
+            (Origin::Null, Origin::Null) => true,
+            (Origin::Site { scheme, host, .. }, Origin::Site { scheme: s, host: h, .. }) => {
+                scheme == s && host == h && (self.any_port || self.origin.port() == presented.port())
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Serves `server` on `listener` until `shutdown` completes, within the connection limits of
+/// `options` (see [`connections::serve`]).
 pub async fn serve(
     listener: TcpListener,
     server: HostawayServer,
     options: HttpOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let token = CancellationToken::new();
+    let sessions_token = CancellationToken::new();
+    let stop_accepting = CancellationToken::new();
     let in_flight = server.in_flight();
-    let app = router(server, token.child_token(), &options);
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        if let Err(error) = tcp.set_nodelay(true) {
-            tracing::debug!(%error, "cannot set TCP_NODELAY");
-        }
-    });
+    let refusals = Arc::new(Refusals::new(server.metrics(), refusals::LOG_INTERVAL));
+    let app = router(server, sessions_token.child_token(), &options, refusals.clone());
     // On shutdown: stop accepting connections at once, let calls under way finish and their answers
     // go out, then close the sessions (their open streams would otherwise keep the server up).
-    let (stop_accepting, stopped_accepting) = tokio::sync::oneshot::channel::<()>();
+    let stopping = stop_accepting.clone();
     tokio::spawn(async move {
         shutdown.await;
-        let _ = stop_accepting.send(());
+        stopping.cancel();
         in_flight.idle().await;
         tokio::time::sleep(ANSWER_FLUSH).await;
-        token.cancel();
+        sessions_token.cancel();
     });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            let _ = stopped_accepting.await;
-        })
-        .await
+    // The tail of a burst of refusals is reported even if no further refusal comes to flush it.
+    let summaries = refusals.clone();
+    let ticking = stop_accepting.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(refusals::LOG_INTERVAL);
+        while ticking.run_until_cancelled(tick.tick()).await.is_some() {
+            summaries.flush();
+        }
+    });
+    connections::serve(listener, app, options.connections, refusals, stop_accepting).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        assert_eq!(bearer_token("Bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("bearer abc"), Some("abc"));
+        assert_eq!(bearer_token("BEARER  abc "), Some("abc"));
+        assert_eq!(bearer_token("Basic abc"), None);
+        assert_eq!(bearer_token("Bearerabc"), None);
+    }
+
+    #[test]
+    fn allowed_origins_match_scheme_host_and_port() {
+        let admits = |allowed: &str, origin: &str| {
+            AllowedOrigin::parse(allowed).is_some_and(|a| Origin::parse(origin).is_some_and(|o| a.admits(&o)))
+        };
+        assert!(admits("http://localhost:*", "http://localhost:6274"));
+        assert!(admits("https://ops.example.com", "https://ops.example.com"));
+        assert!(admits("https://ops.example.com:443", "https://ops.example.com"));
+        assert!(!admits("https://ops.example.com", "http://ops.example.com"));
+        assert!(!admits("https://ops.example.com:8443", "https://ops.example.com"));
+        assert!(!admits("http://localhost:*", "https://evil.example"));
+    }
 }

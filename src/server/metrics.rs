@@ -26,6 +26,7 @@ pub struct ServerMetrics {
     tool_calls: Family<Labels, Counter>,
     tool_seconds: Family<Labels, Histogram, fn() -> Histogram>,
     open_sessions: Gauge,
+    refused: Family<Labels, Counter>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -47,8 +48,15 @@ impl ServerMetrics {
         registry.register("tool_duration_seconds", "Tool call latency by tool", tool_seconds.clone());
         let open_sessions = Gauge::default();
         registry.register("open_sessions", "MCP sessions open over streamable HTTP", open_sessions.clone());
+        let refused = Family::<Labels, Counter>::default();
+        registry.register(
+            "refused_requests",
+            "Requests and connections turned away at the edge, by reason (unauthorized, forbidden_host, \
+             forbidden_origin, too_many_connections, too_many_sessions)",
+            refused.clone(),
+        );
         registry.register_collector(Box::new(GatewayCollector(gateway)));
-        Self { registry, tool_calls, tool_seconds, open_sessions }
+        Self { registry, tool_calls, tool_seconds, open_sessions, refused }
     }
 
     /// Records one tool call.
@@ -60,6 +68,11 @@ impl ServerMetrics {
     /// Records how many sessions are open (read from the session table at scrape time).
     pub fn set_open_sessions(&self, open: usize) {
         self.open_sessions.set(i64::try_from(open).unwrap_or(i64::MAX));
+    }
+
+    /// Counts one request or connection turned away for `reason` (a fixed label, never client input).
+    pub fn refused(&self, reason: &'static str) {
+        self.refused.get_or_create(&vec![("reason", reason.to_string())]).inc();
     }
 
     /// The Prometheus text exposition of every metric.

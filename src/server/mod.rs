@@ -1,9 +1,11 @@
 //! The MCP server: one [`HostawayServer`] per session over stdio or streamable HTTP.
 
+pub mod connections;
 pub mod drain;
 pub mod http;
 pub mod metrics;
 mod prompts;
+pub mod refusals;
 mod resources;
 
 use std::{

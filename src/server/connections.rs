@@ -1,0 +1,350 @@
+//! The accept loop: our own instead of `axum::serve`, because a public endpoint must bound what a
+//! client can hold without authenticating — how long it may take to send its headers, how long a
+//! connection may sit silent, and how many connections are open at once.
+
+use std::{
+    io,
+    net::SocketAddr,
+    pin::Pin,
+    sync::{
+        Arc,
+        atomic::{AtomicU8, AtomicU64, Ordering},
+    },
+    task::{Context, Poll},
+    time::Duration,
+};
+
+use axum::Router;
+use axum::extract::Request;
+use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::{
+    io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf},
+    net::{TcpListener, TcpSocket, TcpStream},
+    sync::{Notify, Semaphore},
+    time::Instant,
+};
+use tokio_util::sync::CancellationToken;
+use tower::ServiceExt;
+
+use super::refusals::{Refusal, Refusals};
+
+/// What one client may hold on the server before it has proved anything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// From a connection's opening (or the end of its previous response) to the end of the next
+    /// request's headers; a slower client is disconnected. This also closes idle keep-alive
+    /// connections, since hyper starts the clock as soon as it waits for the next request.
+    pub header_read_timeout: Duration,
+    /// A connection is closed when the server has waited this long on the client without a byte
+    /// moving: for the rest of a request body (a stalled upload), or for the client to read its
+    /// answer (a client that stopped reading). Time the server itself takes to answer (a slow
+    /// tool call, a quiet event stream) never counts.
+    pub idle_timeout: Duration,
+    /// Connections open at once; one more is answered 503 and closed.
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 512,
+        }
+    }
+}
+
+/// Refused connections being answered at once; beyond this they are closed without an answer, so
+/// a flood of refusals costs no more than this many sockets.
+const REFUSALS_ANSWERED_AT_ONCE: usize = 32;
+
+/// How long a refused client gets to read the 503 before its socket is closed.
+const REFUSAL_LINGER: Duration = Duration::from_secs(1);
+
+/// Pause after an accept error that is not the client's (e.g. out of file descriptors), so the loop
+/// does not spin while the condition lasts.
+const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
+
+const REFUSAL_BODY: &str = "too many open connections; retry shortly\n";
+
+/// Pending connections the kernel queues for us (Linux caps it at `net.core.somaxconn`). tokio's
+/// `TcpListener::bind` asks for 128: a burst of a few hundred connects then overflows the queue and
+/// the kernel drops handshakes or falls back to SYN cookies while we catch up.
+const LISTEN_BACKLOG: u32 = 1024;
+
+/// A listener on `addr` with a backlog of [`LISTEN_BACKLOG`], so a burst of connections waits in
+/// the kernel's queue for the accept loop instead of being dropped.
+pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
+/// Serves `app` on `listener` within `limits` until `stop` is cancelled; then stops accepting, asks
+/// every connection to close after its current response, and returns once all are closed.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+    refusals: Arc<Refusals>,
+    stop: CancellationToken,
+) -> io::Result<()> {
+    let max = limits.max_connections.clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
+    let open = Arc::new(Semaphore::new(max));
+    let answering = Arc::new(Semaphore::new(REFUSALS_ANSWERED_AT_ONCE));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
+    loop {
+        let stream = tokio::select! {
+            biased;
+            () = stop.cancelled() => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(error) if is_the_clients(&error) => continue,
+                Err(error) => {
+                    tracing::debug!(%error, "accept failed; pausing");
+                    tokio::time::sleep(ACCEPT_ERROR_PAUSE).await;
+                    continue;
+                }
+            },
+        };
+        if let Err(error) = stream.set_nodelay(true) {
+            // With Nagle on, keep-alive clients stall about 40 ms per call on delayed ACKs.
+            tracing::debug!(%error, "cannot set TCP_NODELAY");
+        }
+        let Ok(permit) = open.clone().try_acquire_owned() else {
+            refusals.record(Refusal::TooManyConnections);
+            if let Ok(answer) = answering.clone().try_acquire_owned() {
+                tokio::spawn(async move {
+                    refuse(stream).await;
+                    drop(answer);
+                });
+            }
+            continue;
+        };
+        let activity = Arc::new(Activity::new());
+        let io = TokioIo::new(Watched { inner: stream, activity: activity.clone() });
+        let (app, watching) = (app.clone(), activity.clone());
+        let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+            let activity = watching.clone();
+            app.clone().oneshot(request.map(|body| axum::body::Body::new(WatchedBody { body, activity })))
+        });
+        let connection = http.serve_connection(io, service);
+        let (stop, idle) = (stop.clone(), limits.idle_timeout);
+        tokio::spawn(async move {
+            tokio::pin!(connection);
+            let mut closing = false;
+            loop {
+                tokio::select! {
+                    result = connection.as_mut() => {
+                        if let Err(error) = result {
+                            tracing::debug!(%error, "connection ended with an error");
+                        }
+                        break;
+                    }
+                    () = stop.cancelled(), if !closing => {
+                        closing = true;
+                        connection.as_mut().graceful_shutdown();
+                    }
+                    () = activity.waiting_began.notified() => {}
+                    () = tokio::time::sleep_until(activity.deadline(idle)) => {
+                        if activity.waits_on_client() && activity.last() + idle <= Instant::now() {
+                            tracing::debug!(idle_secs = idle.as_secs_f64(), "closing a connection stalled by its client");
+                            break;
+                        }
+                    }
+                }
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    // Every connection holds a permit until it closes: having them all back means all are closed.
+    let _all_closed = open.acquire_many(max as u32).await;
+    Ok(())
+}
+
+/// Accept errors about one client's connection (it went away before we took it), not the server's.
+fn is_the_clients(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionRefused | io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset
+    )
+}
+
+/// Answers a connection beyond the cap with a short 503 and closes it. A 503 rather than a bare
+/// close so a client or load balancer sees why; the request is read and discarded for a moment
+/// first, because closing a socket with unread data sends a reset that can destroy the answer.
+async fn refuse(mut stream: TcpStream) {
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nretry-after: 1\r\nconnection: close\r\n\r\n{REFUSAL_BODY}",
+        REFUSAL_BODY.len()
+    );
+    let linger = async {
+        stream.write_all(answer.as_bytes()).await?;
+        stream.shutdown().await?;
+        let mut sink = [0u8; 4096];
+        while stream.read(&mut sink).await? > 0 {}
+        Ok::<_, io::Error>(())
+    };
+    let _ = tokio::time::timeout(REFUSAL_LINGER, linger).await;
+}
+
+/// When a connection last moved a byte, and whether the server is waiting on its client.
+#[derive(Debug)]
+struct Activity {
+    opened: Instant,
+    /// Milliseconds after `opened` of the last byte moved, or of the start of the current wait.
+    last_ms: AtomicU64,
+    /// [`WAITING_FOR_BODY`] and [`WAITING_TO_WRITE`] flags.
+    waiting: AtomicU8,
+    /// Wakes the connection's watchdog when a wait on the client begins.
+    waiting_began: Notify,
+}
+
+/// The service wants more of the request body and the client has not sent it.
+const WAITING_FOR_BODY: u8 = 1;
+/// The socket's send buffer is full: the client is not reading its answer.
+const WAITING_TO_WRITE: u8 = 2;
+
+impl Activity {
+    fn new() -> Self {
+        Self {
+            opened: Instant::now(),
+            last_ms: AtomicU64::new(0),
+            waiting: AtomicU8::new(0),
+            waiting_began: Notify::new(),
+        }
+    }
+
+    fn touch(&self) {
+        let ms = u64::try_from(self.opened.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.last_ms.store(ms, Ordering::Relaxed);
+    }
+
+    fn last(&self) -> Instant {
+        self.opened + Duration::from_millis(self.last_ms.load(Ordering::Relaxed))
+    }
+
+    /// Marks a wait on the client as begun (the clock starts now) or as over (a byte moved).
+    fn set_waiting(&self, flag: u8, waiting: bool) {
+        if waiting {
+            if self.waiting.fetch_or(flag, Ordering::Relaxed) & flag == 0 {
+                self.touch();
+                self.waiting_began.notify_one();
+            }
+        } else {
+            self.waiting.fetch_and(!flag, Ordering::Relaxed);
+        }
+    }
+
+    fn waits_on_client(&self) -> bool {
+        self.waiting.load(Ordering::Relaxed) != 0
+    }
+
+    /// When the watchdog should look again: when the current wait would expire, or, with no wait
+    /// under way, an idle period from now (a wait beginning wakes it sooner).
+    fn deadline(&self, idle: Duration) -> Instant {
+        if self.waits_on_client() { self.last() + idle } else { Instant::now() + idle }
+    }
+}
+
+/// A request body that tells [`Activity`] when the service is left waiting for the client.
+struct WatchedBody {
+    body: Incoming,
+    activity: Arc<Activity>,
+}
+
+impl Body for WatchedBody {
+    type Data = Bytes;
+    type Error = hyper::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        let polled = Pin::new(&mut self.body).poll_frame(cx);
+        self.activity.set_waiting(WAITING_FOR_BODY, polled.is_pending());
+        if matches!(polled, Poll::Ready(Some(Ok(_)))) {
+            self.activity.touch();
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+impl Drop for WatchedBody {
+    fn drop(&mut self) {
+        self.activity.set_waiting(WAITING_FOR_BODY, false);
+    }
+}
+
+/// A socket that notes in [`Activity`] each byte read or written, and writes the client blocks.
+struct Watched {
+    inner: TcpStream,
+    activity: Arc<Activity>,
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+            self.activity.touch();
+        }
+        polled
+    }
+}
+
+impl Watched {
+    /// Notes a write: a full send buffer starts a wait on the client, any byte ends it.
+    fn wrote(&self, polled: &Poll<io::Result<usize>>) {
+        match polled {
+            Poll::Pending => self.activity.set_waiting(WAITING_TO_WRITE, true),
+            Poll::Ready(Ok(n)) if *n > 0 => {
+                self.activity.set_waiting(WAITING_TO_WRITE, false);
+                self.activity.touch();
+            }
+            Poll::Ready(_) => self.activity.set_waiting(WAITING_TO_WRITE, false),
+        }
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write(cx, data);
+        self.wrote(&polled);
+        polled
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let polled = Pin::new(&mut self.inner).poll_write_vectored(cx, data);
+        self.wrote(&polled);
+        polled
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}

@@ -1,0 +1,112 @@
+//! Requests and connections turned away at the edge: each one is counted for Prometheus, but the
+//! log gets at most one summary line per interval, so a flood of unauthenticated or forbidden
+//! requests cannot grow the log by a line per request.
+
+use std::{
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use super::metrics::ServerMetrics;
+
+/// Why the edge turned something away; the label of the `refused_requests` counter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// No bearer token, or the wrong one (401).
+    Unauthorized,
+    /// A `Host` outside the allowed list: a possible DNS-rebinding attempt (403).
+    ForbiddenHost,
+    /// A browser `Origin` outside the allowed list (403).
+    ForbiddenOrigin,
+    /// A connection beyond `--max-connections` (503 and closed).
+    TooManyConnections,
+    /// A new MCP session beyond `--max-sessions` (503).
+    TooManySessions,
+}
+
+impl Refusal {
+    const ALL: [Refusal; 5] = [
+        Refusal::Unauthorized,
+        Refusal::ForbiddenHost,
+        Refusal::ForbiddenOrigin,
+        Refusal::TooManyConnections,
+        Refusal::TooManySessions,
+    ];
+
+    /// The metric label and the word used in the summary line.
+    pub fn label(self) -> &'static str {
+        match self {
+            Refusal::Unauthorized => "unauthorized",
+            Refusal::ForbiddenHost => "forbidden_host",
+            Refusal::ForbiddenOrigin => "forbidden_origin",
+            Refusal::TooManyConnections => "too_many_connections",
+            Refusal::TooManySessions => "too_many_sessions",
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// The counted, rate-limited record of refusals; shared by the request guards and the accept loop.
+#[derive(Debug)]
+pub struct Refusals {
+    metrics: Arc<ServerMetrics>,
+    /// Refusals since the last summary line, by [`Refusal::index`].
+    pending: [AtomicU64; 5],
+    /// When the last summary line was written (`None`: never, so the first refusal is logged at once).
+    last_line: Mutex<Option<Instant>>,
+    interval: Duration,
+}
+
+/// How often, at most, a summary of refusals is logged.
+pub const LOG_INTERVAL: Duration = Duration::from_secs(10);
+
+impl Refusals {
+    /// Refusals counted in `metrics` and summarised in the log at most once per `interval`.
+    pub fn new(metrics: Arc<ServerMetrics>, interval: Duration) -> Self {
+        Self { metrics, pending: Default::default(), last_line: Mutex::new(None), interval }
+    }
+
+    /// Counts one refusal, and writes the summary line if one is due.
+    pub fn record(&self, why: Refusal) {
+        self.metrics.refused(why.label());
+        self.pending[why.index()].fetch_add(1, Ordering::Relaxed);
+        self.flush();
+    }
+
+    /// Writes one WARN line summing up the refusals since the last one, unless a line was written
+    /// less than an interval ago or there is nothing to report. Called on each refusal and by a
+    /// periodic tick, so the tail of a burst is reported too.
+    pub fn flush(&self) {
+        let Ok(mut last_line) = self.last_line.lock() else {
+            return;
+        };
+        let now = Instant::now();
+        if last_line.is_some_and(|at| now.duration_since(at) < self.interval) {
+            return;
+        }
+        let counts: Vec<(Refusal, u64)> = Refusal::ALL
+            .iter()
+            .map(|why| (*why, self.pending[why.index()].swap(0, Ordering::Relaxed)))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        if counts.is_empty() {
+            return;
+        }
+        let since = last_line.map_or_else(|| "start-up".to_string(), |at| format!("{} s ago", at.elapsed().as_secs()));
+        *last_line = Some(now);
+        let total: u64 = counts.iter().map(|(_, n)| n).sum();
+        let reasons = counts.iter().map(|(why, n)| format!("{}={n}", why.label())).collect::<Vec<_>>().join(" ");
+        tracing::warn!(
+            refused = total,
+            "refused {total} requests or connections since {since} ({reasons}); at most one such line per {} s, \
+             per-reason totals in /metrics as hostaway_mcp_refused_requests_total",
+            self.interval.as_secs()
+        );
+    }
+}
