@@ -85,7 +85,11 @@ impl HostawayServer {
 }
 
 impl HostawayServer {
-    /// A server over `gateway`; `options` decides which tools exist.
+    /// A server over `gateway`; `options` decides what a session can see. One filter decides it
+    /// all: `--toolsets` and `--read-only` pick the tools, and resources and prompts follow the
+    /// tools (a listing resource exists only with get_listing, a reservation resource only with
+    /// get_reservation, a prompt only with every tool it needs), so nothing reaches data or names
+    /// a tool the operator switched off.
     pub fn new(gateway: Arc<Gateway>, options: ServerOptions) -> Self {
         let mut tool_router = tools::all();
         let hidden = |tool: &rmcp::model::Tool| {
@@ -95,6 +99,12 @@ impl HostawayServer {
         };
         for tool in tool_router.list_all().iter().filter(|t| hidden(t)) {
             tool_router.remove_route(&tool.name);
+        }
+        let mut prompt_router = Self::prompts();
+        for prompt in prompt_router.list_all() {
+            if !prompts::needs(&prompt.name).iter().all(|tool| tool_router.has_route(tool)) {
+                prompt_router.remove_route(&prompt.name);
+            }
         }
         Self {
             metrics: Arc::new(metrics::ServerMetrics::new(gateway.clone())),
@@ -107,7 +117,7 @@ impl HostawayServer {
                 account_zone: Default::default(),
             }),
             tool_router,
-            prompt_router: Self::prompts(),
+            prompt_router,
         }
     }
 
@@ -124,6 +134,11 @@ impl HostawayServer {
     /// The tools this server offers, in `tools/list` order.
     pub fn tools(&self) -> Vec<rmcp::model::Tool> {
         self.tool_router.list_all()
+    }
+
+    /// Whether this server offers `tool`: the one answer resources and prompts follow.
+    pub(crate) fn offers(&self, tool: &str) -> bool {
+        self.tool_router.has_route(tool)
     }
 }
 
@@ -185,7 +200,7 @@ impl ServerHandler for HostawayServer {
     ) -> Result<ListResourcesResult, ErrorData> {
         // Boxed: the gateway's read futures are large, and rmcp keeps every handler's future inline
         // in its request dispatch, which otherwise overflows a 2 MiB thread stack in debug builds.
-        Box::pin(resources::list(&self.ctx, request.and_then(|r| r.cursor))).await
+        Box::pin(resources::list(&self.ctx, request.and_then(|r| r.cursor), |tool| self.offers(tool))).await
     }
 
     async fn list_resource_templates(
@@ -193,7 +208,7 @@ impl ServerHandler for HostawayServer {
         _: Option<PaginatedRequestParams>,
         _: RequestContext<RoleServer>,
     ) -> Result<ListResourceTemplatesResult, ErrorData> {
-        Ok(resources::templates())
+        Ok(resources::templates(|tool| self.offers(tool)))
     }
 
     async fn read_resource(
@@ -201,7 +216,7 @@ impl ServerHandler for HostawayServer {
         request: ReadResourceRequestParams,
         _: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
-        Box::pin(resources::read(&self.ctx, &request.uri)).await.map(Into::into)
+        Box::pin(resources::read(&self.ctx, &request.uri, |tool| self.offers(tool))).await.map(Into::into)
     }
 
     async fn initialize(
