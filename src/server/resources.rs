@@ -22,7 +22,7 @@ use crate::{
     tools::{
         ToolContext,
         args::{Cursor, Detail},
-        listings, reservations,
+        listings, reservations, untrusted,
     },
 };
 
@@ -118,8 +118,8 @@ pub async fn list(
             let place =
                 [l.city.as_deref(), l.country_code.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
             let sleeps = l.person_capacity.map(|n| format!(", sleeps {n}")).unwrap_or_default();
-            Resource::new(format!("{LISTING}{}", l.id), l.name.clone())
-                .with_description(format!("{place}{sleeps}"))
+            Resource::new(format!("{LISTING}{}", l.id), untrusted::clean(&l.name))
+                .with_description(untrusted::clean(&format!("{place}{sleeps}")))
                 .with_mime_type("application/json")
         })
         .collect::<Vec<_>>();
