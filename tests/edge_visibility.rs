@@ -105,3 +105,24 @@ async fn a_prompt_is_built_from_the_tools_that_are_on() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_instructions_name_only_tools_the_session_has() {
+    for (toolsets, read_only) in [(&[][..], true), (&["listings"][..], false), (&["messaging", "finance"][..], true)] {
+        let h = mcp::start_with(mcp::sandbox_config(), options(toolsets, read_only)).await;
+        let (_, hidden) = prompt_texts_and_hidden_tools(&h).await;
+        let instructions = h.client.peer_info().and_then(|i| i.instructions.clone()).unwrap_or_default();
+        assert!(!hidden.is_empty());
+        for tool in hidden {
+            assert!(!instructions.contains(tool), "{toolsets:?} read-only {read_only}: names {tool}: {instructions}");
+        }
+        for tool in h.client.list_all_tools().await.unwrap() {
+            assert!(instructions.contains(tool.name.as_ref()), "{toolsets:?}: {} is not introduced", tool.name);
+        }
+    }
+    let h = mcp::start().await;
+    let instructions = h.client.peer_info().and_then(|i| i.instructions.clone()).unwrap_or_default();
+    for tool in TOOLSETS.iter().flat_map(|(_, tools)| tools.iter()) {
+        assert!(instructions.contains(tool), "{tool} is not introduced: {instructions}");
+    }
+}
