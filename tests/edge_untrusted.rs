@@ -95,6 +95,11 @@ async fn hostile_text_planted_through_hostaway_comes_back_cleaned_with_its_words
     assert_eq!(reservation["more"]["guest_note"], NOTE_CLEAN);
     assert_eq!(reservation["more"]["host_note"], format!("staff: {NOTE_CLEAN}"));
 
+    let preview = h.ok("update_reservation", json!({"reservation_id": booked.id, "host_note": "checked"})).await;
+    assert_clean("update_reservation", &preview);
+    let changes = preview["changes"].as_array().unwrap();
+    assert!(changes.iter().any(|c| c["before"] == format!("staff: {NOTE_CLEAN}")), "{preview}");
+
     let found = h.ok("search_reservations", json!({"listing_id": listing, "limit": 100})).await;
     assert_clean("search_reservations", &found);
     let arrivals = h.ok("arrivals_and_departures", json!({"date": check_in.to_string(), "days": 1})).await;
