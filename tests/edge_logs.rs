@@ -1,4 +1,4 @@
-//! No log level prints what guests wrote: the built binary run with `LOG_LEVEL=debug` sends a
+//! No log level prints what guests wrote: the built binary run with `LOG_LEVEL=debug` or `trace` sends a
 //! guest message and reads a booking, and its stderr carries neither the message body, nor the
 //! guest's email, nor their phone number.
 
@@ -17,6 +17,16 @@ use tokio::{io::AsyncBufReadExt, process::Command, sync::Mutex};
 
 #[tokio::test]
 async fn debug_logs_carry_no_message_body_email_or_phone() {
+    logs_carry_no_guest_text("debug").await;
+}
+
+#[tokio::test]
+async fn trace_logs_carry_no_message_body_email_or_phone() {
+    logs_carry_no_guest_text("trace").await;
+}
+
+/// Runs the binary over stdio at `level`, sends a message and reads a booking, and checks stderr.
+async fn logs_carry_no_guest_text(level: &str) {
     let sandbox = Sandbox::start(mcp::sandbox_config(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let (conversation, reservation) = sandbox.inspect(|s| {
         let reservation =
@@ -34,7 +44,7 @@ async fn debug_logs_carry_no_message_body_email_or_phone() {
             .env("HOSTAWAY_NO_TOKEN_FILE", "1")
             .env("RATE_LIMIT_IP", "0")
             .env("RATE_LIMIT_ACCOUNT", "0")
-            .env("LOG_LEVEL", "debug")
+            .env("LOG_LEVEL", level)
             .env_remove("LOG_FORMAT");
     });
     let (transport, stderr) = TokioChildProcess::builder(command).stderr(Stdio::piped()).spawn().unwrap();
@@ -65,8 +75,8 @@ async fn debug_logs_carry_no_message_body_email_or_phone() {
     reader.await.unwrap();
 
     let logged = logged.lock().await;
-    assert!(logged.contains("hostaway call"), "debug logging is on:\n{logged}");
+    assert!(logged.contains("hostaway call"), "{level} logging is on:\n{logged}");
     for private in ["Quokka-7731", "quokka.7731@example.org", &email, &phone] {
-        assert!(!logged.contains(private), "{private} is in the logs:\n{logged}");
+        assert!(!logged.contains(private), "{private} is in the {level} logs:\n{logged}");
     }
 }
