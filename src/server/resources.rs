@@ -169,7 +169,11 @@ pub async fn read(
         let offered: Vec<String> =
             KINDS.iter().filter(|kind| offers(kind.tool)).map(|kind| format!("{}<{}>", kind.prefix, kind.id)).collect();
         return Err(ErrorData::resource_not_found(
-            format!("unknown resource {uri:?}; this server offers: {}", offered.join(", ")),
+            if offered.is_empty() {
+                format!("unknown resource {uri:?}; this server offers no resources")
+            } else {
+                format!("unknown resource {uri:?}; this server offers: {}", offered.join(", "))
+            },
             None,
         ));
     }
