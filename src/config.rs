@@ -115,6 +115,37 @@ impl HostawayArgs {
     }
 }
 
+/// Log targets whose debug and trace events print whole MCP messages: tool arguments and results,
+/// so guest messages, emails and phone numbers. They log at info at most, whatever the level,
+/// unless the operator names them in `LOG_LEVEL` (e.g. `debug,rmcp=debug`) on purpose.
+const MESSAGE_LOGGERS: &[&str] = &["rmcp"];
+
+/// The log filter for `LOG_LEVEL` (default `info`; an unreadable filter also means `info`), with
+/// the targets that print whole messages held at info (see [`MESSAGE_LOGGERS`]), so `debug` or
+/// `trace` never writes what guests wrote to the logs.
+pub fn log_filter(spec: Option<&str>) -> tracing_subscriber::EnvFilter {
+    use tracing_subscriber::filter::{Directive, LevelFilter};
+    let spec = spec.map(str::trim).filter(|s| !s.is_empty()).unwrap_or("info");
+    let (mut filter, spec) = match tracing_subscriber::EnvFilter::try_new(spec) {
+        Ok(filter) => (filter, spec),
+        Err(_) => (tracing_subscriber::EnvFilter::new("info"), "info"),
+    };
+    let directives = || spec.split(',').map(str::trim);
+    // The level a target no directive names gets; held messages stay at it if that is quieter.
+    let everything = directives().filter_map(|d| d.parse::<LevelFilter>().ok()).max().unwrap_or(LevelFilter::OFF);
+    let held = everything.min(LevelFilter::INFO);
+    for target in MESSAGE_LOGGERS {
+        let named = directives().any(|d| {
+            let named = d.split(['=', '[']).next().unwrap_or_default();
+            named == *target || named.strip_prefix(target).is_some_and(|rest| rest.starts_with("::"))
+        });
+        if let (false, Ok(directive)) = (named, format!("{target}={held}").parse::<Directive>()) {
+            filter = filter.add_directive(directive);
+        }
+    }
+    filter
+}
+
 #[cfg(test)]
 mod tests {
     use clap::Parser;
@@ -165,5 +196,32 @@ mod tests {
         assert_eq!(error, ConfigError::ZeroDuration("HOSTAWAY_DEADLINE_SECS"));
         let error = parse(&["--account-id=5", "--secret-key=s", "--base-url=ftp://x"]).gateway_config().unwrap_err();
         assert!(matches!(error, ConfigError::BadBaseUrl(_)));
+    }
+
+    /// Whether `spec` lets through rmcp's debug, rmcp's trace, rmcp's info and our own debug events.
+    fn opens(spec: Option<&str>) -> [bool; 4] {
+        let subscriber =
+            tracing_subscriber::layer::SubscriberExt::with(tracing_subscriber::registry(), log_filter(spec));
+        tracing::subscriber::with_default(subscriber, || {
+            [
+                tracing::enabled!(target: "rmcp::service", tracing::Level::DEBUG),
+                tracing::enabled!(target: "rmcp::transport::streamable_http_server::tower", tracing::Level::TRACE),
+                tracing::enabled!(target: "rmcp::service", tracing::Level::INFO),
+                tracing::enabled!(target: "hostaway_mcp::hostaway::gateway", tracing::Level::DEBUG),
+            ]
+        })
+    }
+
+    #[test]
+    fn debug_and_trace_never_open_the_loggers_that_print_messages() {
+        for spec in ["debug", "trace", " trace ", "hostaway_mcp=trace,debug"] {
+            assert_eq!(opens(Some(spec)), [false, false, true, true], "{spec}");
+        }
+        assert_eq!(opens(None), [false, false, true, false]);
+        assert_eq!(opens(Some("warn")), [false, false, false, false], "a quieter level stays quieter");
+        assert_eq!(opens(Some("warn,hostaway_mcp=debug")), [false, false, false, true]);
+        assert_eq!(opens(Some("not a = filter[[")), [false, false, true, false], "unreadable means info");
+        assert_eq!(opens(Some("debug,rmcp=debug")), [true, false, true, true], "named on purpose, honoured");
+        assert_eq!(opens(Some("info,rmcp::service=debug")), [true, false, true, false]);
     }
 }

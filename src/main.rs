@@ -15,7 +15,6 @@ use hostaway_mcp::{
     sandbox::{FaultPlan, RateLimits, Sandbox, SandboxConfig},
     server::{HostawayServer, ServerOptions, http},
 };
-use tracing_subscriber::EnvFilter;
 
 /// An MCP server for Hostaway, and a Hostaway sandbox to try it on.
 #[derive(Debug, Parser)]
@@ -207,7 +206,7 @@ struct SandboxArgs {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let filter = EnvFilter::try_from_env("LOG_LEVEL").unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = hostaway_mcp::config::log_filter(std::env::var("LOG_LEVEL").ok().as_deref());
     let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if std::env::var("LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json")) {
         logs.json().init();

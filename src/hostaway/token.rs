@@ -77,7 +77,8 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     fn clear(&self) -> BoxFuture<'_, ()>;
 }
 
-/// Keeps the token in a JSON file readable only by its owner (0600).
+/// Keeps the token in a JSON file readable only by its owner (0600), in a directory created
+/// private to the owner (0700).
 #[derive(Debug, Clone)]
 pub struct FileTokenStore {
     path: PathBuf,
@@ -94,22 +95,26 @@ impl FileTokenStore {
         dirs::cache_dir().map(|dir| dir.join("hostaway-mcp").join("token.json"))
     }
 
+    /// Writes through a fresh temporary file in the token's directory, then renames it over the
+    /// token file. The temporary file has a random name and is created exclusively (never through
+    /// an existing file or symlink), readable only by its owner, so another local user cannot
+    /// plant a link that makes us write the token, or truncate a file, elsewhere. A directory we
+    /// create is private to the owner (0700).
     fn write(&self, token: &StoredToken) -> std::io::Result<()> {
         use std::io::Write;
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let temporary = self.path.with_extension("json.tmp");
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
+        let dir = match self.path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => std::path::Path::new("."),
+        };
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
         #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(&temporary)?;
-        #[cfg(unix)]
-        file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(dir)?;
+        let mut file = tempfile::NamedTempFile::new_in(dir)?;
         file.write_all(&serde_json::to_vec(token).map_err(std::io::Error::other)?)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, &self.path)
+        file.as_file().sync_all()?;
+        file.persist(&self.path).map(drop).map_err(|e| e.error)
     }
 }
 

@@ -1,5 +1,8 @@
 //! Resources: listings and reservations a client can attach as context, by URI
 //! (`hostaway://listings/{listing_id}`, `hostaway://reservations/{reservation_id}`).
+//!
+//! A resource reads like its tool and exists only where that tool is offered (get_listing,
+//! get_reservation), so `--toolsets` cannot be got round by reading a resource instead.
 
 use std::collections::HashMap;
 
@@ -19,7 +22,7 @@ use crate::{
     tools::{
         ToolContext,
         args::{Cursor, Detail},
-        listings, reservations,
+        listings, reservations, untrusted,
     },
 };
 
@@ -27,24 +30,44 @@ const LISTING: &str = "hostaway://listings/";
 const RESERVATION: &str = "hostaway://reservations/";
 const PAGE: u32 = 50;
 
-/// The two URI templates.
-pub fn templates() -> ListResourceTemplatesResult {
-    let template = |uri: &str, name: &str, description: &str| {
-        ResourceTemplate::new(uri, name).with_description(description).with_mime_type("application/json")
-    };
+/// A kind of resource and the tool it reads like, which must be offered for it to exist.
+struct Kind {
+    prefix: &'static str,
+    tool: &'static str,
+    name: &'static str,
+    id: &'static str,
+    description: &'static str,
+}
+
+const KINDS: &[Kind] = &[
+    Kind {
+        prefix: LISTING,
+        tool: "get_listing",
+        name: "listing",
+        id: "listing_id",
+        description: "A property in full: address, capacity, prices, rules, amenities.",
+    },
+    Kind {
+        prefix: RESERVATION,
+        tool: "get_reservation",
+        name: "reservation",
+        id: "reservation_id",
+        description: "A booking in full: guest, dates, party, money, notes.",
+    },
+];
+
+/// The URI templates of the kinds whose tool is offered.
+pub fn templates(offers: impl Fn(&str) -> bool) -> ListResourceTemplatesResult {
     ListResourceTemplatesResult {
-        resource_templates: vec![
-            template(
-                &format!("{LISTING}{{listing_id}}"),
-                "listing",
-                "A property in full: address, capacity, prices, rules, amenities.",
-            ),
-            template(
-                &format!("{RESERVATION}{{reservation_id}}"),
-                "reservation",
-                "A booking in full: guest, dates, party, money, notes.",
-            ),
-        ],
+        resource_templates: KINDS
+            .iter()
+            .filter(|kind| offers(kind.tool))
+            .map(|kind| {
+                ResourceTemplate::new(format!("{}{{{}}}", kind.prefix, kind.id), kind.name)
+                    .with_description(kind.description)
+                    .with_mime_type("application/json")
+            })
+            .collect(),
         ..ListResourceTemplatesResult::default()
     }
 }
@@ -56,8 +79,15 @@ fn upstream(error: GatewayError) -> ErrorData {
     }
 }
 
-/// The portfolio's listings as resources, 50 per page.
-pub async fn list(ctx: &ToolContext, cursor: Option<String>) -> Result<ListResourcesResult, ErrorData> {
+/// The portfolio's listings as resources, 50 per page; none when get_listing is not offered.
+pub async fn list(
+    ctx: &ToolContext,
+    cursor: Option<String>,
+    offers: impl Fn(&str) -> bool,
+) -> Result<ListResourcesResult, ErrorData> {
+    if !offers("get_listing") {
+        return Ok(ListResourcesResult::default());
+    }
     let offset = match Cursor::decode(cursor.as_deref()) {
         Ok(None) => 0,
         Ok(Some(Cursor::Offset(n))) => n,
@@ -88,8 +118,8 @@ pub async fn list(ctx: &ToolContext, cursor: Option<String>) -> Result<ListResou
             let place =
                 [l.city.as_deref(), l.country_code.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
             let sleeps = l.person_capacity.map(|n| format!(", sleeps {n}")).unwrap_or_default();
-            Resource::new(format!("{LISTING}{}", l.id), l.name.clone())
-                .with_description(format!("{place}{sleeps}"))
+            Resource::new(format!("{LISTING}{}", l.id), untrusted::clean(&l.name))
+                .with_description(untrusted::clean(&format!("{place}{sleeps}")))
                 .with_mime_type("application/json")
         })
         .collect::<Vec<_>>();
@@ -102,9 +132,17 @@ pub async fn list(ctx: &ToolContext, cursor: Option<String>) -> Result<ListResou
     })
 }
 
-/// One listing or reservation as JSON (the same shape get_listing and get_reservation return).
-pub async fn read(ctx: &ToolContext, uri: &str) -> Result<ReadResourceResult, ErrorData> {
-    let id = |prefix: &str| uri.strip_prefix(prefix).and_then(|rest| rest.parse::<i64>().ok());
+/// One listing or reservation as JSON (the same shape get_listing and get_reservation return),
+/// if its tool is offered; otherwise it is not found, like an unknown URI.
+pub async fn read(
+    ctx: &ToolContext,
+    uri: &str,
+    offers: impl Fn(&str) -> bool,
+) -> Result<ReadResourceResult, ErrorData> {
+    let id = |prefix: &str| {
+        let offered = KINDS.iter().any(|kind| kind.prefix == prefix && offers(kind.tool));
+        uri.strip_prefix(prefix).filter(|_| offered).and_then(|rest| rest.parse::<i64>().ok())
+    };
     let json = if let Some(listing) = id(LISTING) {
         let key = ReadKey { operation: "getListing", params: listing.to_string(), scope: Scope::listing(listing) };
         let names = ReadKey { operation: "listAmenities", params: String::new(), scope: Scope::default() };
@@ -128,8 +166,14 @@ pub async fn read(ctx: &ToolContext, uri: &str) -> Result<ReadResourceResult, Er
             .map_err(upstream)?;
         serde_json::to_string(&reservations::row(&found.result, Detail::Full))
     } else {
+        let offered: Vec<String> =
+            KINDS.iter().filter(|kind| offers(kind.tool)).map(|kind| format!("{}<{}>", kind.prefix, kind.id)).collect();
         return Err(ErrorData::resource_not_found(
-            format!("unknown resource {uri:?}; use {LISTING}<listing_id> or {RESERVATION}<reservation_id>"),
+            if offered.is_empty() {
+                format!("unknown resource {uri:?}; this server offers no resources")
+            } else {
+                format!("unknown resource {uri:?}; this server offers: {}", offered.join(", "))
+            },
             None,
         ));
     }

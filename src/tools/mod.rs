@@ -9,6 +9,7 @@ pub mod args;
 pub mod error;
 pub mod guard;
 pub mod today;
+pub mod untrusted;
 
 mod availability;
 mod booking_writes;
