@@ -13,7 +13,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HOST, ORIGIN};
+use reqwest::header::{AUTHORIZATION, HOST, ORIGIN};
 use serde_json::json;
 use tokio::{
     io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
@@ -283,23 +283,11 @@ async fn a_stalled_body_is_cut_off_by_the_idle_timeout_but_a_quiet_session_stays
     client.cancel().await.unwrap();
 }
 
-fn initialize() -> serde_json::Value {
-    json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "edge-test", "version": "1"}}})
-}
-
-fn post(url: &str) -> reqwest::RequestBuilder {
-    reqwest::Client::new()
-        .post(url)
-        .header(ACCEPT, "application/json, text/event-stream")
-        .header(CONTENT_TYPE, "application/json")
-}
-
 #[tokio::test]
 async fn delete_ends_a_session_with_a_200_as_the_python_sdk_expects() {
     let server = Server::spawn(&[], None).await;
     let url = format!("{}/mcp", server.base);
-    let opened = post(&url).json(&initialize()).send().await.unwrap();
+    let opened = mcp::post(&url).json(&mcp::initialize_request()).send().await.unwrap();
     assert_eq!(opened.status(), 200);
     let id = opened.headers()["mcp-session-id"].to_str().unwrap().to_string();
     let deleted = reqwest::Client::new()
@@ -311,7 +299,7 @@ async fn delete_ends_a_session_with_a_200_as_the_python_sdk_expects() {
         .unwrap();
     assert_eq!(deleted.status(), 200, "the Python SDK accepts only 200 or 204 here");
     let ping = json!({"jsonrpc": "2.0", "id": 2, "method": "ping"});
-    let after = post(&url)
+    let after = mcp::post(&url)
         .header("mcp-session-id", &id)
         .header("mcp-protocol-version", "2025-06-18")
         .json(&ping)
@@ -332,9 +320,18 @@ async fn metrics_checks_host_and_origin_like_mcp() {
     assert_eq!(get().header(ORIGIN, "https://ops.example.com").send().await.unwrap().status(), 200);
     assert_eq!(get().header(ORIGIN, "http://localhost:6274").send().await.unwrap().status(), 200);
     let mcp = format!("{}/mcp", server.base);
-    assert_eq!(post(&mcp).header(HOST, "evil.example").json(&initialize()).send().await.unwrap().status(), 403);
     assert_eq!(
-        post(&mcp).header(ORIGIN, "https://evil.example").json(&initialize()).send().await.unwrap().status(),
+        mcp::post(&mcp).header(HOST, "evil.example").json(&mcp::initialize_request()).send().await.unwrap().status(),
+        403
+    );
+    assert_eq!(
+        mcp::post(&mcp)
+            .header(ORIGIN, "https://evil.example")
+            .json(&mcp::initialize_request())
+            .send()
+            .await
+            .unwrap()
+            .status(),
         403
     );
     let counted = get().send().await.unwrap().text().await.unwrap();
@@ -347,8 +344,12 @@ async fn the_bearer_scheme_is_case_insensitive() {
     let server = Server::spawn(&[], Some(TOKEN)).await;
     let mcp = format!("{}/mcp", server.base);
     for scheme in ["Bearer", "bearer", "BEARER"] {
-        let answer =
-            post(&mcp).header(AUTHORIZATION, format!("{scheme} {TOKEN}")).json(&initialize()).send().await.unwrap();
+        let answer = mcp::post(&mcp)
+            .header(AUTHORIZATION, format!("{scheme} {TOKEN}"))
+            .json(&mcp::initialize_request())
+            .send()
+            .await
+            .unwrap();
         assert_eq!(answer.status(), 200, "{scheme}");
         let metrics = reqwest::Client::new()
             .get(format!("{}/metrics", server.base))
@@ -358,7 +359,12 @@ async fn the_bearer_scheme_is_case_insensitive() {
             .unwrap();
         assert_eq!(metrics.status(), 200, "{scheme} on /metrics");
     }
-    let basic = post(&mcp).header(AUTHORIZATION, format!("Basic {TOKEN}")).json(&initialize()).send().await.unwrap();
+    let basic = mcp::post(&mcp)
+        .header(AUTHORIZATION, format!("Basic {TOKEN}"))
+        .json(&mcp::initialize_request())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(basic.status(), 401, "another scheme is still refused");
 }
 
@@ -370,7 +376,7 @@ async fn a_flood_of_unauthenticated_requests_is_counted_not_logged_line_by_line(
     let client = reqwest::Client::new();
     let refused = 500;
     for _ in 0..refused {
-        let answer = client.post(&mcp).json(&initialize()).send().await.unwrap();
+        let answer = client.post(&mcp).json(&mcp::initialize_request()).send().await.unwrap();
         assert_eq!(answer.status(), 401);
     }
     tokio::time::sleep(Duration::from_millis(300)).await;

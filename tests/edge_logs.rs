@@ -13,7 +13,7 @@ use rmcp::{
     transport::{ConfigureCommandExt, TokioChildProcess},
 };
 use serde_json::{Value, json};
-use tokio::{io::AsyncBufReadExt, process::Command, sync::Mutex};
+use tokio::{io::AsyncBufReadExt, sync::Mutex};
 
 #[tokio::test]
 async fn debug_logs_carry_no_message_body_email_or_phone() {
@@ -36,16 +36,8 @@ async fn logs_carry_no_guest_text(level: &str) {
     let (email, phone) = (reservation.guest_email.clone().unwrap(), reservation.phone.clone().unwrap());
     let body = "Quokka-7731 says the heater code is 4412; write to quokka.7731@example.org";
 
-    let command = Command::new(env!("CARGO_BIN_EXE_hostaway-mcp")).configure(|cmd| {
-        cmd.arg("stdio")
-            .env("HOSTAWAY_BASE_URL", sandbox.base_url())
-            .env("HOSTAWAY_ACCOUNT_ID", sandbox.account_id().to_string())
-            .env("HOSTAWAY_SECRET_KEY", sandbox.secret_key())
-            .env("HOSTAWAY_NO_TOKEN_FILE", "1")
-            .env("RATE_LIMIT_IP", "0")
-            .env("RATE_LIMIT_ACCOUNT", "0")
-            .env("LOG_LEVEL", level)
-            .env_remove("LOG_FORMAT");
+    let command = mcp::binary_against(&sandbox).configure(|cmd| {
+        cmd.arg("stdio").env("LOG_LEVEL", level).env_remove("LOG_FORMAT");
     });
     let (transport, stderr) = TokioChildProcess::builder(command).stderr(Stdio::piped()).spawn().unwrap();
     let logged = Arc::new(Mutex::new(String::new()));

@@ -48,34 +48,26 @@ async fn endpoint_with(options: http::HttpOptions) -> Endpoint {
     Endpoint { url, _sandbox: sandbox, _stop: stop }
 }
 
-fn initialize() -> serde_json::Value {
-    json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
-        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "curl", "version": "1"}}})
-}
-
-fn post(url: &str) -> reqwest::RequestBuilder {
-    reqwest::Client::new()
-        .post(url)
-        .header(ACCEPT, "application/json, text/event-stream")
-        .header(CONTENT_TYPE, "application/json")
-}
-
 #[tokio::test]
 async fn requests_without_the_right_token_get_401_with_a_challenge() {
     let e = endpoint().await;
-    let missing = post(&e.url).json(&initialize()).send().await.unwrap();
+    let missing = mcp::post(&e.url).json(&mcp::initialize_request()).send().await.unwrap();
     assert_eq!(missing.status(), 401);
     assert_eq!(missing.headers()[WWW_AUTHENTICATE], "Bearer realm=\"hostaway-mcp\"");
     assert!(missing.text().await.unwrap().contains("MCP_AUTH_TOKEN"));
-    let wrong = post(&e.url)
+    let wrong = mcp::post(&e.url)
         .header(AUTHORIZATION, "Bearer 0123456789abcdef0123456789abcdeX")
-        .json(&initialize())
+        .json(&mcp::initialize_request())
         .send()
         .await
         .unwrap();
     assert_eq!(wrong.status(), 401);
-    let prefix =
-        post(&e.url).header(AUTHORIZATION, "Bearer 0123456789abcdef").json(&initialize()).send().await.unwrap();
+    let prefix = mcp::post(&e.url)
+        .header(AUTHORIZATION, "Bearer 0123456789abcdef")
+        .json(&mcp::initialize_request())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(prefix.status(), 401, "a prefix of the token is not the token");
     let health = reqwest::get(e.url.replace("/mcp", "/health")).await.unwrap();
     assert_eq!(health.status(), 200, "/health stays open");
@@ -100,28 +92,35 @@ async fn a_client_with_the_token_works() {
         ClientConfig::new(ClientCapabilities::default(), Implementation::new("t", "1")).serve(transport).await.unwrap();
     let tools = client.list_all_tools().await.unwrap();
     assert!(tools.iter().any(|t| t.name == "search_listings"));
-    let ok = post(&e.url).header(AUTHORIZATION, format!("Bearer {TOKEN}")).json(&initialize()).send().await.unwrap();
+    let ok = mcp::post(&e.url)
+        .header(AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .json(&mcp::initialize_request())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ok.status(), 200);
 }
 
 #[tokio::test]
 async fn foreign_origins_and_hosts_are_refused_and_allowed_ones_pass() {
     let e = endpoint().await;
-    let authed = || post(&e.url).header(AUTHORIZATION, format!("Bearer {TOKEN}"));
-    let foreign = authed().header(ORIGIN, "https://evil.example").json(&initialize()).send().await.unwrap();
+    let authed = || mcp::post(&e.url).header(AUTHORIZATION, format!("Bearer {TOKEN}"));
+    let foreign =
+        authed().header(ORIGIN, "https://evil.example").json(&mcp::initialize_request()).send().await.unwrap();
     assert_eq!(foreign.status(), 403);
-    let allowed = authed().header(ORIGIN, "https://ops.example.com").json(&initialize()).send().await.unwrap();
+    let allowed =
+        authed().header(ORIGIN, "https://ops.example.com").json(&mcp::initialize_request()).send().await.unwrap();
     assert_eq!(allowed.status(), 200);
-    let local = authed().header(ORIGIN, "http://localhost:6274").json(&initialize()).send().await.unwrap();
+    let local = authed().header(ORIGIN, "http://localhost:6274").json(&mcp::initialize_request()).send().await.unwrap();
     assert_eq!(local.status(), 200);
-    let rebinding = authed().header(HOST, "attacker.example").json(&initialize()).send().await.unwrap();
+    let rebinding = authed().header(HOST, "attacker.example").json(&mcp::initialize_request()).send().await.unwrap();
     assert!(rebinding.status().is_client_error(), "{}", rebinding.status());
 }
 
 #[tokio::test]
 async fn oversized_malformed_and_mistyped_requests_get_clear_errors_and_the_server_keeps_serving() {
     let e = endpoint().await;
-    let authed = || post(&e.url).header(AUTHORIZATION, format!("Bearer {TOKEN}"));
+    let authed = || mcp::post(&e.url).header(AUTHORIZATION, format!("Bearer {TOKEN}"));
     let huge = "x".repeat(100 * 1024);
     let too_big = authed()
         .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "ping", "params": {"pad": huge}}))
@@ -142,7 +141,7 @@ async fn oversized_malformed_and_mistyped_requests_get_clear_errors_and_the_serv
         .header(AUTHORIZATION, format!("Bearer {TOKEN}"))
         .header(ACCEPT, "application/json, text/event-stream")
         .header(CONTENT_TYPE, "text/plain")
-        .body(initialize().to_string())
+        .body(mcp::initialize_request().to_string())
         .send()
         .await
         .unwrap();
@@ -151,18 +150,23 @@ async fn oversized_malformed_and_mistyped_requests_get_clear_errors_and_the_serv
         .post(&e.url)
         .header(AUTHORIZATION, format!("Bearer {TOKEN}"))
         .header(CONTENT_TYPE, "application/json")
-        .body(initialize().to_string())
+        .body(mcp::initialize_request().to_string())
         .send()
         .await
         .unwrap();
     assert_eq!(no_accept.status(), 406);
-    let ok = authed().json(&initialize()).send().await.unwrap();
+    let ok = authed().json(&mcp::initialize_request()).send().await.unwrap();
     assert_eq!(ok.status(), 200, "the server still serves");
 }
 
 /// Opens a session with `initialize` and returns its id.
 async fn open_session(url: &str) -> reqwest::Response {
-    post(url).header(AUTHORIZATION, format!("Bearer {TOKEN}")).json(&initialize()).send().await.unwrap()
+    mcp::post(url)
+        .header(AUTHORIZATION, format!("Bearer {TOKEN}"))
+        .json(&mcp::initialize_request())
+        .send()
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -194,7 +198,7 @@ async fn sessions_are_capped_and_idle_ones_expire() {
 
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     let ping = json!({"jsonrpc": "2.0", "id": 2, "method": "ping"});
-    let expired = post(&e.url)
+    let expired = mcp::post(&e.url)
         .header(AUTHORIZATION, format!("Bearer {TOKEN}"))
         .header("mcp-session-id", &id)
         .header("mcp-protocol-version", "2025-06-18")
@@ -212,7 +216,7 @@ async fn an_unsupported_protocol_version_header_is_a_400() {
     let opened = open_session(&e.url).await;
     let id = opened.headers()["mcp-session-id"].to_str().unwrap().to_string();
     let ping = json!({"jsonrpc": "2.0", "id": 2, "method": "ping"});
-    let response = post(&e.url)
+    let response = mcp::post(&e.url)
         .header(AUTHORIZATION, format!("Bearer {TOKEN}"))
         .header("mcp-session-id", &id)
         .header("mcp-protocol-version", "1999-01-01")

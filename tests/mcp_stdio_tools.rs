@@ -20,15 +20,8 @@ use tokio::process::Command;
 #[tokio::test]
 async fn every_tool_answers_over_stdio_against_a_hostaway_at_a_configured_url() {
     let sandbox = Sandbox::start(mcp::sandbox_config(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let transport = TokioChildProcess::new(Command::new(env!("CARGO_BIN_EXE_hostaway-mcp")).configure(|cmd| {
-        cmd.arg("stdio")
-            .env("HOSTAWAY_BASE_URL", sandbox.base_url())
-            .env("HOSTAWAY_ACCOUNT_ID", sandbox.account_id().to_string())
-            .env("HOSTAWAY_SECRET_KEY", sandbox.secret_key())
-            .env("HOSTAWAY_NO_TOKEN_FILE", "1")
-            .env("RATE_LIMIT_IP", "0")
-            .env("RATE_LIMIT_ACCOUNT", "0")
-            .env("LOG_LEVEL", "warn");
+    let transport = TokioChildProcess::new(mcp::binary_against(&sandbox).configure(|cmd| {
+        cmd.arg("stdio").env("LOG_LEVEL", "warn");
     }))
     .unwrap();
     let client = ().serve(transport).await.unwrap();

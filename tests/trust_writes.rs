@@ -11,7 +11,6 @@ use hostaway_mcp::{
 };
 use rmcp::{ServiceExt, model::CallToolRequestParams};
 use serde_json::{Value, json};
-use tokio::process::Command;
 
 /// An upcoming booking on `channel` that occupies the calendar.
 fn upcoming_on(store: &Store, channel: i64) -> types::Reservation {
@@ -262,12 +261,8 @@ async fn a_kill_9_restart_between_two_identical_confirmed_writes_applies_once() 
     let stay = booking(listing, check_in, check_out, true);
     let mut statuses = Vec::new();
     for _ in 0..2 {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_hostaway-mcp"))
+        let mut child = mcp::binary_against(&sandbox)
             .args(["serve", "--bind", "127.0.0.1:0"])
-            .env("HOSTAWAY_BASE_URL", sandbox.base_url())
-            .env("HOSTAWAY_ACCOUNT_ID", sandbox.account_id().to_string())
-            .env("HOSTAWAY_SECRET_KEY", sandbox.secret_key())
-            .env("HOSTAWAY_NO_TOKEN_FILE", "1")
             .env("LOG_LEVEL", "warn")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())

@@ -177,3 +177,31 @@ pub fn free_stay(store: &hostaway_mcp::sandbox::store::Store) -> (i64, chrono::N
     }
     panic!("no free stay in the sandbox");
 }
+
+/// The `hostaway-mcp` binary pointed at `sandbox` as a user would point it at Hostaway: its URL
+/// and credentials, no token file, no pacing. The caller adds the command and its flags.
+pub fn binary_against(sandbox: &Sandbox) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_hostaway-mcp"));
+    command
+        .env("HOSTAWAY_BASE_URL", sandbox.base_url())
+        .env("HOSTAWAY_ACCOUNT_ID", sandbox.account_id().to_string())
+        .env("HOSTAWAY_SECRET_KEY", sandbox.secret_key())
+        .env("HOSTAWAY_NO_TOKEN_FILE", "1")
+        .env("RATE_LIMIT_IP", "0")
+        .env("RATE_LIMIT_ACCOUNT", "0");
+    command
+}
+
+/// A raw JSON-RPC `initialize` for tests that speak HTTP without an MCP client.
+pub fn initialize_request() -> Value {
+    serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "raw-http-test", "version": "1"}}})
+}
+
+/// A POST to `/mcp` with the headers streamable HTTP requires.
+pub fn post(url: &str) -> reqwest::RequestBuilder {
+    reqwest::Client::new()
+        .post(url)
+        .header(reqwest::header::ACCEPT, "application/json, text/event-stream")
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+}
