@@ -162,14 +162,28 @@ async fn hold(addr: String, slow: Slow, limit: Duration) -> (Instant, Option<Ins
 #[tokio::test]
 async fn idle_and_half_sent_connections_are_closed_within_the_header_timeout_while_health_stays_fast() {
     let timeout = Duration::from_secs(2);
-    let server = Server::spawn(&["--header-read-timeout-secs", "2", "--max-connections", "1000"], None).await;
+    // Thousands of connections need thousands of descriptors in this process and in the server
+    // (which inherits the limit): raise the soft limit towards the hard one, and hold fewer
+    // connections where the machine allows fewer.
+    let limit = rlimit::increase_nofile_limit(6_000).unwrap_or(1_024);
+    let scale = |n: usize| n * (limit.saturating_sub(300) as usize).min(2_400) / 2_400;
+    let server = Server::spawn(&["--header-read-timeout-secs", "2", "--max-connections", "3000"], None).await;
     let addr = server.addr.clone();
-    let plan = [(Slow::Idle, 400), (Slow::HalfSent, 300), (Slow::Trickling, 50), (Slow::KeptAlive, 50)];
+    let plan = [
+        (Slow::Idle, scale(1_200)),
+        (Slow::HalfSent, scale(900)),
+        (Slow::Trickling, scale(150)),
+        (Slow::KeptAlive, scale(150)),
+    ];
     let started = Instant::now();
     let mut held = Vec::new();
     for (slow, count) in plan {
-        for _ in 0..count {
+        for n in 0..count {
             held.push((slow, tokio::spawn(hold(addr.clone(), slow, Duration::from_secs(8)))));
+            if n % 200 == 199 {
+                // Let the server's accept loop keep pace with the listen backlog.
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
         }
     }
     // /health over fresh connections while the slow ones are held.
