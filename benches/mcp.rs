@@ -50,6 +50,10 @@ async fn spawn(sandbox: &Sandbox, setup: Setup) -> Server {
         .env("NO_CACHE", if setup.cache { "0" } else { "1" })
         .env("HOSTAWAY_DEADLINE_SECS", "600")
         .env("MCP_MAX_SESSIONS", "500")
+        // The bench drives thousands of calls per session on purpose: no per-client quota, and
+        // the tool deadline as long as the upstream one.
+        .env("MCP_CLIENT_CALLS_PER_MINUTE", "0")
+        .env("MCP_TOOL_DEADLINE_SECS", "600")
         .env("LOG_LEVEL", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

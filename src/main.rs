@@ -61,6 +61,11 @@ struct RunArgs {
     /// tool that pages stops there and answers what it has, marked incomplete.
     #[arg(long, env = "MCP_TOOL_DEADLINE_SECS", default_value_t = 60)]
     tool_deadline_secs: u64,
+    /// Tool calls a minute one HTTP client may make (its MCP session, else its address), in bursts
+    /// of a quarter of that, so a runaway client cannot take the whole Hostaway budget; 0 = no
+    /// quota. stdio has a single client and no quota.
+    #[arg(long, env = "MCP_CLIENT_CALLS_PER_MINUTE", default_value_t = hostaway_mcp::server::CLIENT_CALLS_PER_MINUTE)]
+    client_calls_per_minute: u32,
 }
 
 impl RunArgs {
@@ -81,6 +86,7 @@ impl RunArgs {
             expose_access_codes: self.expose_access_codes,
             clock,
             tool_deadline: Duration::from_secs(self.tool_deadline_secs),
+            client_calls_per_minute: self.client_calls_per_minute,
         })
     }
 }

@@ -97,11 +97,11 @@ pub async fn serve(
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             biased;
             () = stop.cancelled() => break,
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(error) if is_the_clients(&error) => continue,
                 Err(error) => {
                     tracing::debug!(%error, "accept failed; pausing");
@@ -127,8 +127,9 @@ pub async fn serve(
         let activity = Arc::new(Activity::new());
         let io = TokioIo::new(Watched { inner: stream, activity: activity.clone() });
         let (app, watching) = (app.clone(), activity.clone());
-        let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+        let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
             let activity = watching.clone();
+            request.extensions_mut().insert(super::fair_share::ClientAddr(peer.ip()));
             app.clone().oneshot(request.map(|body| axum::body::Body::new(WatchedBody { body, activity })))
         });
         let connection = http.serve_connection(io, service);

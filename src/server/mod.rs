@@ -2,6 +2,7 @@
 
 pub mod connections;
 pub mod drain;
+pub mod fair_share;
 pub mod http;
 pub mod metrics;
 mod prompts;
@@ -48,7 +49,13 @@ pub struct ServerOptions {
     pub clock: Clock,
     /// How long one tool call may take in all, its Hostaway requests, waits and retries included.
     pub tool_deadline: Duration,
+    /// Tool calls a minute one client may make (its session, else its address); 0 turns it off.
+    pub client_calls_per_minute: u32,
 }
+
+/// The command line's default of [`ServerOptions::client_calls_per_minute`]: a generous share, far above what
+/// one assistant driven by a person needs, that still stops a runaway loop.
+pub const CLIENT_CALLS_PER_MINUTE: u32 = 240;
 
 /// The default of [`ServerOptions::tool_deadline`].
 pub const TOOL_DEADLINE: Duration = Duration::from_secs(60);
@@ -61,6 +68,8 @@ impl Default for ServerOptions {
             expose_access_codes: false,
             clock: Clock::system(),
             tool_deadline: TOOL_DEADLINE,
+            // Off for embedders and tests; the command line turns the generous default on.
+            client_calls_per_minute: 0,
         }
     }
 }
@@ -75,6 +84,7 @@ pub struct HostawayServer {
     metrics: Arc<metrics::ServerMetrics>,
     in_flight: Arc<drain::InFlight>,
     tool_deadline: Duration,
+    fair_share: Option<Arc<fair_share::FairShare>>,
 }
 
 impl std::fmt::Debug for HostawayServer {
@@ -176,6 +186,7 @@ impl HostawayServer {
             metrics: Arc::new(metrics::ServerMetrics::new(gateway.clone())),
             in_flight: Arc::default(),
             tool_deadline: options.tool_deadline,
+            fair_share: fair_share::FairShare::new(options.client_calls_per_minute).map(Arc::new),
             ctx: Arc::new(ToolContext {
                 gateway,
                 guard: WriteGuard::default(),
@@ -244,6 +255,15 @@ impl ServerHandler for HostawayServer {
         let started = Instant::now();
         // Unknown names are not used as metric labels, so a client cannot grow the label set.
         let tool = if self.tool_router.has_route(&request.name) { request.name.to_string() } else { "unknown".into() };
+        let client = fair_share::client_of(context.extensions.get::<axum::http::request::Parts>());
+        if let (Some(share), Some(client)) = (&self.fair_share, client)
+            && let Err(wait) = share.take(&client)
+        {
+            self.metrics.tool_call(&tool, "throttled", started.elapsed());
+            return Ok(CallToolResponse::Complete(CallToolResult::error(vec![ContentBlock::text(
+                share.refusal(wait),
+            )])));
+        }
         if let (Some(tool), Some(arguments)) = (self.tool_router.get(&request.name), request.arguments.as_mut()) {
             tools::args::numbers_from_text(&tool.input_schema, arguments);
         }
