@@ -447,6 +447,10 @@ async fn typical_requests_stay_within_their_call_budgets() {
     let email = h.sandbox.inspect(|s| s.reservations[&id].guest_email.clone().unwrap());
     let (spent, _) = calls(&h, "find_guest", json!({"email": email})).await;
     assert_eq!(spent, 1, "find_guest: one page (the account's zone was learnt when the session began)");
+    let name = h.sandbox.inspect(|s| s.reservations[&id].guest_name.clone().unwrap());
+    let (spent, found) = calls(&h, "find_guest", json!({"name": name})).await;
+    assert_eq!(spent, 1, "find_guest by a name as Hostaway spells it: Hostaway's own match, one page");
+    assert!(found["total_guests"].as_u64().unwrap() >= 1);
     let (spent, _) = calls(&h, "arrivals_and_departures", json!({"date": today.to_string(), "days": 3})).await;
     assert!(spent <= 3, "arrivals_and_departures: {spent}");
     let (spent, _) = calls(&h, "arrivals_and_departures", json!({"date": today.to_string(), "days": 5})).await;

@@ -7,6 +7,8 @@
 
 use std::time::Instant;
 
+use super::GatewayError;
+
 tokio::task_local! {
     static TOOL_DEADLINE: Instant;
 }
@@ -24,4 +26,11 @@ pub fn current() -> Option<Instant> {
 /// Whether the tool call under way has run out of time.
 pub fn passed() -> bool {
     current().is_some_and(|deadline| Instant::now() >= deadline)
+}
+
+/// Whether a failed request means the tool ran out of time (its deadline passed, or a rate-limit
+/// wait could not end before it) rather than a wrong request: then what a tool that pages has
+/// found so far is worth answering with.
+pub fn ran_out(error: &GatewayError) -> bool {
+    passed() || matches!(error, GatewayError::Busy { .. } | GatewayError::Timeout { .. })
 }

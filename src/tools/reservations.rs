@@ -397,6 +397,8 @@ impl HostawayServer {
         let filter = Filter {
             listing_id: args.listing_id,
             email: args::search_text("email", args.email.as_deref())?,
+            // A guest name is matched here, without case or accents, over the scanned pages.
+            name: None,
             arrival,
             departure,
             channel_id: args.channel.as_deref().map(|c| channels::id("channel", c)).transpose()?,
@@ -421,7 +423,7 @@ impl HostawayServer {
             let page = match fetched {
                 Ok(Some(page)) => page,
                 Ok(None) => break,
-                Err(error) if scanned > 0 && out_of_time(&error) => {
+                Err(error) if scanned > 0 && crate::hostaway::deadline::ran_out(&error) => {
                     stopped = Some(format!(
                         "stopped at the tool deadline after scanning {scanned} reservations ({error}); pass \
                          next_cursor to scan on"
@@ -530,15 +532,20 @@ impl HostawayServer {
         if name.is_none() && email.is_none() {
             return Err(ToolError::invalid("name", "give `name` (part of the guest's name) or `email`"));
         }
-        // Hostaway matches names exactly ("Muller" misses "Müller"), so a name is matched here over
-        // the whole (cached) list; an email is exact anyway and Hostaway filters by it.
-        let pages = if email.is_some() { GUEST_PAGES } else { NAME_PAGES };
-        let filter = Filter { email, ..Filter::default() };
-        let (reservations, capped) = walk(&self.ctx.gateway, &filter, pages).await?;
-        let mut by_guest: BTreeMap<String, Vec<types::Reservation>> = BTreeMap::new();
         let named = |r: &types::Reservation| {
             name.as_deref().is_none_or(|n| r.guest_name.as_deref().is_some_and(|g| text_match::contains(g, n)))
         };
+        // Hostaway's own match is tried first (one page, usually); it is exact about accents
+        // ("Muller" misses "Müller"), so when it finds nobody the whole (cached) list is matched
+        // here instead, at up to 30 pages of the account's request budget.
+        let gateway = &self.ctx.gateway;
+        let filter = Filter { email: email.clone(), name: name.clone(), ..Filter::default() };
+        let (mut reservations, mut capped) = walk(gateway, &filter, GUEST_PAGES).await?;
+        if name.is_some() && !reservations.iter().any(named) {
+            let pages = if email.is_some() { GUEST_PAGES } else { NAME_PAGES };
+            (reservations, capped) = walk(gateway, &Filter { email, ..Filter::default() }, pages).await?;
+        }
+        let mut by_guest: BTreeMap<String, Vec<types::Reservation>> = BTreeMap::new();
         for reservation in reservations.into_iter().filter(named) {
             let key = match (&reservation.guest_email, &reservation.guest_name) {
                 (Some(email), _) if !email.trim().is_empty() => format!("e:{}", email.trim().to_lowercase()),
@@ -671,6 +678,8 @@ const STATUSES: &[&str] = &[
 struct Filter {
     listing_id: Option<i64>,
     email: Option<String>,
+    /// Hostaway's own text match (`match`), exact about accents.
+    name: Option<String>,
     arrival: (Option<NaiveDate>, Option<NaiveDate>),
     departure: (Option<NaiveDate>, Option<NaiveDate>),
     channel_id: Option<i64>,
@@ -763,6 +772,9 @@ async fn list_page(
                 }
                 if let Some(email) = filter.email {
                     call = call.guest_email(email);
+                }
+                if let Some(name) = filter.name {
+                    call = call.match_(name);
                 }
                 if let Some(id) = filter.channel_id {
                     call = call.channel_id(id);
@@ -925,10 +937,4 @@ fn day(
         .collect();
     turnovers.sort_by(|a, b| (&a.listing_name, a.listing_id).cmp(&(&b.listing_name, b.listing_id)));
     DayOperations { date: date.to_string(), check_ins, check_outs, turnovers }
-}
-
-/// Whether a failed page means the tool ran out of time (rather than a wrong request): then what
-/// was found so far is worth answering with.
-fn out_of_time(error: &GatewayError) -> bool {
-    crate::hostaway::deadline::passed() || matches!(error, GatewayError::Busy { .. } | GatewayError::Timeout { .. })
 }
