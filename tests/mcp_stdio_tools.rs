@@ -74,14 +74,13 @@ async fn every_tool_answers_over_stdio_against_a_hostaway_at_a_configured_url() 
 
 #[tokio::test]
 async fn every_tool_answers_through_serve_sandbox_within_the_real_rate_limits() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_hostaway-mcp"))
-        .args(["serve", "--sandbox", "--bind", "127.0.0.1:0"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let url = mcp::endpoint_of(&mut child).await;
+    let (mut child, url) = mcp::spawn_serve(Command::new(env!("CARGO_BIN_EXE_hostaway-mcp")).args([
+        "serve",
+        "--sandbox",
+        "--bind",
+        "127.0.0.1:0",
+    ]))
+    .await;
     let client = ().serve(rmcp::transport::StreamableHttpClientTransport::from_uri(url)).await.unwrap();
 
     // Discover ids the way a model would: through the tools themselves.

@@ -261,15 +261,10 @@ async fn a_kill_9_restart_between_two_identical_confirmed_writes_applies_once() 
     let stay = booking(listing, check_in, check_out, true);
     let mut statuses = Vec::new();
     for _ in 0..2 {
-        let mut child = mcp::binary_against(&sandbox)
-            .args(["serve", "--bind", "127.0.0.1:0"])
-            .env("LOG_LEVEL", "warn")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
-        let url = mcp::endpoint_of(&mut child).await;
+        let (mut child, url) = mcp::spawn_serve(
+            mcp::binary_against(&sandbox).args(["serve", "--bind", "127.0.0.1:0"]).env("LOG_LEVEL", "warn"),
+        )
+        .await;
         let client = ().serve(rmcp::transport::StreamableHttpClientTransport::from_uri(url)).await.unwrap();
         for (tool, arguments) in [("send_guest_message", &message), ("create_reservation", &stay)] {
             let call = CallToolRequestParams::new(tool).with_arguments(arguments.as_object().cloned().unwrap());

@@ -146,6 +146,19 @@ pub fn text(result: &CallToolResult) -> String {
     result.content.first().and_then(|c| c.as_text()).map(|t| t.text.clone()).unwrap_or_default()
 }
 
+/// Spawns `command`, a `hostaway-mcp serve` on port 0, and returns it (killed when dropped) with
+/// its `/mcp` URL.
+pub async fn spawn_serve(command: &mut tokio::process::Command) -> (tokio::process::Child, String) {
+    let mut child = command
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let url = endpoint_of(&mut child).await;
+    (child, url)
+}
+
 /// The `/mcp` URL a spawned `hostaway-mcp serve` prints on stderr; the rest of its stderr is drained.
 pub async fn endpoint_of(child: &mut tokio::process::Child) -> String {
     let stderr = child.stderr.take().expect("stderr is piped");
