@@ -112,10 +112,12 @@ async fn upstream_failures_come_back_as_actionable_tool_errors() {
         retry_after_secs: Some(30),
         ..Default::default()
     });
-    let message = h.err("search_listings", json!({"city": "Porto"})).await;
+    // The listing catalogue was read when the session began; one listing is not cached yet.
+    let id = h.sandbox.inspect(|s| *s.listings.keys().next().unwrap());
+    let message = h.err("get_listing", json!({"listing_id": id})).await;
     assert!(message.contains("rate limiting") && message.contains("retry in 30 s"), "{message}");
     h.sandbox.set_faults(Default::default());
-    h.ok("search_listings", json!({"city": "Porto"})).await;
+    h.ok("get_listing", json!({"listing_id": id})).await;
 }
 
 #[tokio::test]
@@ -138,8 +140,9 @@ async fn metrics_move_when_tools_are_called() {
     for expected in [
         r#"hostaway_mcp_tool_calls_total{tool="search_listings",outcome="ok"} 1"#,
         r#"hostaway_mcp_tool_calls_total{tool="get_listing",outcome="tool_error"} 1"#,
-        // One when the session began (the account's time zone for the instructions), one for the search.
-        r#"hostaway_mcp_upstream_calls_total{operation="listListings",outcome="200"} 2"#,
+        // Once, when the session began (the catalogue, for the account's time zone); the search
+        // is answered from that same cached catalogue.
+        r#"hostaway_mcp_upstream_calls_total{operation="listListings",outcome="200"} 1"#,
         r#"hostaway_mcp_upstream_calls_total{operation="getListing",outcome="not_found"} 1"#,
         "hostaway_mcp_token_mints_total 1",
         "hostaway_mcp_tool_duration_seconds_count{tool=\"search_listings\"} 1",

@@ -20,7 +20,6 @@ use super::{
     channels,
     error::ToolError,
     text_match,
-    today::ACCOUNT_LISTINGS,
 };
 use crate::{
     hostaway::{
@@ -602,20 +601,13 @@ impl HostawayServer {
         let arriving = Filter { listing_id: args.listing_id, arrival: period, by_arrival: true, ..Filter::default() };
         let leaving = Filter { listing_id: args.listing_id, departure: period, ..Filter::default() };
         let gateway = &self.ctx.gateway;
-        let names = ReadKey {
-            operation: "listListings",
-            params: format!("names|limit={ACCOUNT_LISTINGS}"),
-            scope: Scope::default(),
-        };
         let (arrivals, departures, listings) = tokio::join!(
             walk(gateway, &arriving, DAY_PAGES),
             walk(gateway, &leaving, DAY_PAGES),
-            gateway.read(names, |client| async move {
-                client.list_listings().limit(NonZeroU32::new(ACCOUNT_LISTINGS).unwrap_or(NonZeroU32::MIN)).send().await
-            }),
+            super::listings::catalogue(gateway),
         );
         let ((arrivals, capped_in), (departures, capped_out)) = (arrivals?, departures?);
-        let names: HashMap<i64, String> = listings?.result.into_iter().map(|l| (l.id, l.name)).collect();
+        let names: HashMap<i64, String> = listings?.into_iter().map(|l| (l.id, l.name)).collect();
         let occupying = |r: &&types::Reservation| occupies(&r.status);
         let days = (0..i64::from(days))
             .map(|offset| {

@@ -8,7 +8,7 @@
 //! counts as UTC. Zones come from the gateway's cached listing reads, so knowing today costs at
 //! most one cached `getListing` or `listListings` per call.
 
-use std::{collections::HashMap, num::NonZeroU32, sync::RwLock};
+use std::{collections::HashMap, sync::RwLock};
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -22,9 +22,6 @@ use super::{
     ToolContext, ToolError,
     args::{self, Range, Stay},
 };
-
-/// Listings read to find the account's zone (one page, shared with arrivals_and_departures).
-pub(crate) const ACCOUNT_LISTINGS: u32 = 100;
 
 /// A date as seen in one time zone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,21 +97,11 @@ impl ToolContext {
         Ok(LocalToday { date: self.clock.today_in(zone), zone })
     }
 
-    /// Today in the account's zone (one cached listListings); remembers the zone for the
-    /// server's instructions.
+    /// Today in the account's zone (from the cached listing catalogue the search tools share);
+    /// remembers the zone for the server's instructions.
     pub async fn account_today(&self) -> Result<LocalToday, ToolError> {
-        let key = ReadKey {
-            operation: "listListings",
-            params: format!("names|limit={ACCOUNT_LISTINGS}"),
-            scope: Scope::default(),
-        };
-        let listings = self
-            .gateway
-            .read(key, |client| async move {
-                client.list_listings().limit(NonZeroU32::new(ACCOUNT_LISTINGS).unwrap_or(NonZeroU32::MIN)).send().await
-            })
-            .await?;
-        let zone = account_zone(&listings.result);
+        let listings = super::listings::catalogue(&self.gateway).await?;
+        let zone = account_zone(&listings);
         self.account_zone.set(zone);
         Ok(LocalToday { date: self.clock.today_in(zone), zone })
     }
