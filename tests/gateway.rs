@@ -9,9 +9,9 @@ use std::{
 
 use hostaway_mcp::{
     hostaway::{
-        Gateway, GatewayConfig, GatewayError, Idempotence,
+        Fresh, Gateway, GatewayConfig, GatewayError, Idempotence,
         budget::Limits,
-        cache::{CacheTtls, ReadKey, Scope},
+        cache::CacheTtls,
         paging::{Caps, Page, PageRequest, Pager},
         token::{Credentials, FileTokenStore, Secret},
         types,
@@ -398,17 +398,10 @@ async fn logs_of_a_full_run_carry_neither_the_secret_nor_the_token() {
     }
 }
 
-fn calendar_key(listing: i64) -> ReadKey {
-    ReadKey { operation: "getCalendar", params: format!("listingId={listing}"), scope: Scope::listing(listing) }
-}
-
-async fn calendar(gateway: &Gateway, listing: i64) -> Result<types::CalendarDayList, GatewayError> {
-    gateway
-        .read(
-            calendar_key(listing),
-            move |client| async move { client.get_calendar().listing_id(listing).send().await },
-        )
-        .await
+/// A year of a listing's calendar through the typed operation (cached unless caching is off).
+async fn calendar(gateway: &Gateway, listing: i64) -> Result<Vec<types::CalendarDay>, GatewayError> {
+    let first = common::today();
+    gateway.calendar(listing, first, first + chrono::Duration::days(364), Fresh::No).await
 }
 
 #[tokio::test]
@@ -428,7 +421,7 @@ async fn identical_concurrent_reads_share_one_upstream_call() {
         .collect();
     let mut answers = Vec::new();
     for read in reads {
-        answers.push(read.await.unwrap().unwrap().result.len());
+        answers.push(read.await.unwrap().unwrap().len());
     }
     assert!(answers.iter().all(|n| *n == answers[0] && *n > 300));
     assert_eq!(sandbox.stats().received("getCalendar"), 1);
@@ -449,29 +442,20 @@ async fn a_write_drops_the_cached_reads_it_touches_and_keeps_the_others() {
     calendar(&gateway, a).await.unwrap();
     calendar(&gateway, b).await.unwrap();
     let day = common::today() + chrono::Duration::days(300);
-    gateway
-        .write("updateCalendar", Idempotence::Safe, Scope::listing(a), move |client| async move {
-            client
-                .update_calendar()
-                .listing_id(a)
-                .body(types::CalendarUpdate {
-                    start_date: day,
-                    end_date: day,
-                    is_available: Some(0),
-                    closed_on_arrival: None,
-                    closed_on_departure: None,
-                    maximum_stay: None,
-                    minimum_stay: None,
-                    note: None,
-                    price: None,
-                })
-                .send()
-                .await
-        })
-        .await
-        .unwrap();
+    let block = types::CalendarUpdate {
+        start_date: day,
+        end_date: day,
+        is_available: Some(0),
+        closed_on_arrival: None,
+        closed_on_departure: None,
+        maximum_stay: None,
+        minimum_stay: None,
+        note: None,
+        price: None,
+    };
+    gateway.update_calendar(a, block).await.unwrap();
     let fresh = calendar(&gateway, a).await.unwrap();
-    assert!(fresh.result.iter().any(|d| d.date == day && d.is_available == Some(0)), "the write is visible at once");
+    assert!(fresh.iter().any(|d| d.date == day && d.is_available == Some(0)), "the write is visible at once");
     calendar(&gateway, b).await.unwrap();
     assert_eq!(sandbox.stats().received("getCalendar"), 3, "listing b stayed cached, listing a was read again");
 }

@@ -17,7 +17,7 @@ use super::error::GatewayError;
 
 /// What a cached read is about, so writes can drop exactly what they touch.
 #[derive(Clone, Copy, Debug, Default, Hash, PartialEq, Eq)]
-pub struct Scope {
+pub(in crate::hostaway) struct Scope {
     /// The listing the read is about, if one.
     pub listing: Option<i64>,
     /// The reservation the read is about, if one.
@@ -35,12 +35,6 @@ impl Scope {
         Self { listing, reservation: Some(id) }
     }
 
-    /// Whether two scopes name the same listing or the same reservation.
-    pub fn overlaps(&self, other: &Scope) -> bool {
-        let same = |a: Option<i64>, b: Option<i64>| a.is_some() && a == b;
-        same(self.listing, other.listing) || same(self.reservation, other.reservation)
-    }
-
     /// Whether a read with this scope may be stale after a write to `written`. Reads about the
     /// whole account (lists, searches) may include anything, so every write drops them.
     fn touched_by(&self, written: &Scope) -> bool {
@@ -53,7 +47,7 @@ impl Scope {
 
 /// One cacheable read: the operation, its parameters rendered to text, and its scope.
 #[derive(Clone, Debug, Hash, PartialEq, Eq)]
-pub struct ReadKey {
+pub(in crate::hostaway) struct ReadKey {
     /// The spec's operationId.
     pub operation: &'static str,
     /// The request's parameters, e.g. `listingId=1&startDate=2026-01-01`.
@@ -84,26 +78,10 @@ impl CacheTtls {
 }
 
 impl Default for CacheTtls {
-    /// Static data for minutes, live data (availability, bookings, messages) for seconds.
+    /// Each operation's own time to live, as `src/hostaway/operations/` declares it: static data
+    /// for minutes, live data (availability, bookings, messages) for seconds.
     fn default() -> Self {
-        let per_operation = HashMap::from([
-            ("listAmenities", Duration::from_secs(3600)),
-            ("listMessageTemplates", Duration::from_secs(600)),
-            ("listListings", Duration::from_secs(60)),
-            ("getListing", Duration::from_secs(300)),
-            ("getCalendar", Duration::from_secs(60)),
-            ("getPriceDetails", Duration::from_secs(60)),
-            ("listReservations", Duration::from_secs(30)),
-            ("getReservation", Duration::from_secs(30)),
-            ("listConversations", Duration::from_secs(15)),
-            ("getConversation", Duration::from_secs(15)),
-            ("listConversationMessages", Duration::from_secs(15)),
-            ("getConsolidatedReport", Duration::from_secs(300)),
-            ("listFinanceFields", Duration::from_secs(300)),
-            ("listGuestCharges", Duration::from_secs(60)),
-            ("listExpenses", Duration::from_secs(300)),
-        ]);
-        Self { default: Duration::from_secs(30), per_operation }
+        super::operations::default_ttls()
     }
 }
 
@@ -126,7 +104,7 @@ impl Expiry<Key, Value> for PerOperation {
 
 /// The read cache.
 #[derive(Clone)]
-pub struct ReadCache {
+pub(in crate::hostaway) struct ReadCache {
     entries: Cache<Key, Value>,
     ttls: CacheTtls,
 }

@@ -151,7 +151,7 @@ impl Gateway {
     }
 
     /// A read, answered from the cache while fresh; concurrent identical reads share one call.
-    pub async fn read<T, F, Fut>(&self, key: ReadKey, send: F) -> Result<T, GatewayError>
+    pub(super) async fn read<T, F, Fut>(&self, key: ReadKey, send: F) -> Result<T, GatewayError>
     where
         T: Clone + Send + Sync + 'static,
         F: Fn(Client) -> Fut,
@@ -168,7 +168,7 @@ impl Gateway {
 
     /// A read straight from Hostaway, never from the cache, whose answer then replaces the cached
     /// one: what a write compares against before deciding whether it is still needed.
-    pub async fn read_fresh<T, F, Fut>(&self, key: ReadKey, send: F) -> Result<T, GatewayError>
+    pub(super) async fn read_fresh<T, F, Fut>(&self, key: ReadKey, send: F) -> Result<T, GatewayError>
     where
         T: Clone + Send + Sync + 'static,
         F: Fn(Client) -> Fut,
@@ -183,7 +183,7 @@ impl Gateway {
 
     /// A write; afterwards (whatever its outcome, since a failed write may still have landed)
     /// cached reads it may have made stale are dropped.
-    pub async fn write<T, F, Fut>(
+    pub(super) async fn write<T, F, Fut>(
         &self,
         operation: &'static str,
         idempotence: Idempotence,

@@ -15,6 +15,7 @@ pub mod finance_form;
 mod gateway;
 mod generated;
 mod metrics;
+mod operations;
 pub mod paging;
 pub mod token;
 
@@ -24,3 +25,4 @@ pub use error::GatewayError;
 pub use gateway::{Gateway, GatewayConfig, Idempotence};
 pub use generated::{Client, Error, ResponseValue, types};
 pub use metrics::MetricsSnapshot;
+pub use operations::{AvailabilityQuery, Fresh, ReservationQuery, id};

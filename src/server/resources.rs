@@ -4,8 +4,6 @@
 //! A resource reads like its tool and exists only where that tool is offered (get_listing,
 //! get_reservation), so `--toolsets` cannot be got round by reading a resource instead.
 
-use std::collections::HashMap;
-
 use rmcp::{
     ErrorData,
     model::{
@@ -15,10 +13,7 @@ use rmcp::{
 };
 
 use crate::{
-    hostaway::{
-        GatewayError,
-        cache::{ReadKey, Scope},
-    },
+    hostaway::{Fresh, GatewayError},
     tools::{
         ToolContext,
         args::{Cursor, Detail},
@@ -98,19 +93,7 @@ pub async fn list(
             ));
         }
     };
-    let key = ReadKey { operation: "listListings", params: format!("resources|{offset}"), scope: Scope::default() };
-    let page = ctx
-        .gateway
-        .read(key, move |client| async move {
-            client
-                .list_listings()
-                .limit(std::num::NonZeroU32::new(PAGE).unwrap_or(std::num::NonZeroU32::MIN))
-                .offset(offset as i32)
-                .send()
-                .await
-        })
-        .await
-        .map_err(upstream)?;
+    let page = ctx.gateway.listings_page(PAGE, offset).await.map_err(upstream)?;
     let resources = page
         .result
         .iter()
@@ -144,27 +127,12 @@ pub async fn read(
         uri.strip_prefix(prefix).filter(|_| offered).and_then(|rest| rest.parse::<i64>().ok())
     };
     let json = if let Some(listing) = id(LISTING) {
-        let key = ReadKey { operation: "getListing", params: listing.to_string(), scope: Scope::listing(listing) };
-        let names = ReadKey { operation: "listAmenities", params: String::new(), scope: Scope::default() };
-        let (found, amenities) = tokio::join!(
-            ctx.gateway.read(key, move |client| async move { client.get_listing().listing_id(listing).send().await }),
-            ctx.gateway.read(names, |client| async move { client.list_amenities().send().await }),
-        );
-        let amenities: HashMap<i64, String> =
-            amenities.map_err(upstream)?.result.into_iter().map(|a| (a.id, a.name)).collect();
-        serde_json::to_string(&listings::row(&found.map_err(upstream)?.result, Detail::Full, &amenities))
+        let (found, amenities) =
+            tokio::join!(ctx.gateway.listing(listing, Fresh::No), listings::amenity_names(&ctx.gateway, Detail::Full));
+        serde_json::to_string(&listings::row(&found.map_err(upstream)?, Detail::Full, &amenities.map_err(upstream)?))
     } else if let Some(reservation) = id(RESERVATION) {
-        let key = ReadKey {
-            operation: "getReservation",
-            params: reservation.to_string(),
-            scope: Scope::reservation(reservation, None),
-        };
-        let found = ctx
-            .gateway
-            .read(key, move |client| async move { client.get_reservation().reservation_id(reservation).send().await })
-            .await
-            .map_err(upstream)?;
-        serde_json::to_string(&reservations::row(&found.result, Detail::Full))
+        let found = ctx.gateway.reservation(reservation, Fresh::No).await.map_err(upstream)?;
+        serde_json::to_string(&reservations::detailed(&found, Detail::Full))
     } else {
         let offered: Vec<String> =
             KINDS.iter().filter(|kind| offers(kind.tool)).map(|kind| format!("{}<{}>", kind.prefix, kind.id)).collect();

@@ -1,7 +1,7 @@
 //! Availability and prices: which properties are free for a stay, what a listing's calendar looks
 //! like, and what one stay costs and whether it can be booked.
 
-use std::{collections::HashMap, sync::Arc};
+use std::{collections::HashMap, num::NonZeroU32, sync::Arc};
 
 use chrono::{Duration, NaiveDate};
 use rmcp::{Json, handler::server::wrapper::Parameters, tool, tool_router};
@@ -11,16 +11,12 @@ use tokio::task::JoinSet;
 
 use super::days::{self, DayState};
 use super::{
-    args::{self, Detail, Money, Range, Stay},
+    args::{self, Detail, Money, Range},
     error::ToolError,
     listings::{self, ListingRow},
 };
 use crate::{
-    hostaway::{
-        Gateway, GatewayError,
-        cache::{ReadKey, Scope},
-        types,
-    },
+    hostaway::{AvailabilityQuery, Fresh, GatewayError, types},
     server::HostawayServer,
 };
 
@@ -329,44 +325,21 @@ impl HostawayServer {
         }
         let (city, country) =
             (args::search_text("city", args.city.as_deref())?, args::search_text("country", args.country.as_deref())?);
-        let (portfolio, amenities) = tokio::join!(
-            listings::catalogue(&self.ctx.gateway),
-            listings::amenity_names(&self.ctx.gateway, args.detail)
-        );
+        let (portfolio, amenities) =
+            tokio::join!(self.ctx.gateway.portfolio(), listings::amenity_names(&self.ctx.gateway, args.detail));
         let (portfolio, amenities) = (portfolio?, amenities?);
         // Hostaway's filters are exact: send the portfolio's own spelling, and refuse a place no listing is in.
         let city = city.map(|c| listings::place("city", &c, &portfolio)).transpose()?;
         let country = country.map(|c| listings::place("country", &c, &portfolio)).transpose()?;
-        let key = ReadKey {
-            operation: "listListings",
-            params: format!(
-                "available|{}|{}|{guests}|{city:?}|{country:?}|{SEARCH_PAGE}",
-                stay.check_in, stay.check_out
-            ),
-            scope: Scope::default(),
+        let query = AvailabilityQuery {
+            check_in: stay.check_in,
+            check_out: stay.check_out,
+            guests: guests.get(),
+            city,
+            country,
+            limit: SEARCH_PAGE,
         };
-        let page = self
-            .ctx
-            .gateway
-            .read(key, move |client| {
-                let (city, country) = (city.clone(), country.clone());
-                async move {
-                    let mut call = client
-                        .list_listings()
-                        .availability_date_start(stay.check_in)
-                        .availability_date_end(stay.check_out)
-                        .availability_guest_number(guests as i32)
-                        .limit(std::num::NonZeroU32::new(SEARCH_PAGE).unwrap_or(std::num::NonZeroU32::MIN));
-                    if let Some(c) = city {
-                        call = call.city(c);
-                    }
-                    if let Some(c) = country {
-                        call = call.country(c);
-                    }
-                    call.send().await
-                }
-            })
-            .await?;
+        let page = self.ctx.gateway.available_listings(query).await?;
         let free_total = page.count.map_or(page.result.len() as u64, |c| c.max(0) as u64);
         let nights = stay.nights();
         let mut excluded = Excluded::default();
@@ -391,7 +364,7 @@ impl HostawayServer {
         let mut quotes = JoinSet::new();
         for listing in &eligible {
             let (gateway, id) = (Arc::clone(&self.ctx.gateway), listing.id);
-            quotes.spawn(async move { (id, price(&gateway, id, stay, guests).await) });
+            quotes.spawn(async move { (id, gateway.price_details(id, stay.check_in, stay.check_out, guests).await) });
         }
         let mut prices: HashMap<i64, types::PriceDetails> = HashMap::new();
         let mut first_error = None;
@@ -440,7 +413,7 @@ impl HostawayServer {
             check_in: stay.check_in.to_string(),
             check_out: stay.check_out.to_string(),
             nights,
-            guests,
+            guests: guests.get(),
             listings: rows,
             free_total,
             eligible: eligible_count,
@@ -472,7 +445,7 @@ impl HostawayServer {
         let words = [Some(args.start_date.as_str()), Some(args.end_date.as_str())];
         let today = self.ctx.today_for_words(Some(args.listing_id), &words).await?;
         let range = Range::parse(&args.start_date, &args.end_date, MAX_CALENDAR_DAYS, today)?;
-        let days = calendar(&self.ctx.gateway, args.listing_id, range.start, range.end).await?;
+        let days = self.ctx.gateway.calendar(args.listing_id, range.start, range.end, Fresh::No).await?;
         let mut totals = CalendarTotals { days: days.len() as u64, ..CalendarTotals::default() };
         for day in &days {
             match days::state(day) {
@@ -516,14 +489,13 @@ impl HostawayServer {
         let guests = guests(args.guests)?;
         let id = args.listing_id;
         let gateway = &self.ctx.gateway;
-        let key = ReadKey { operation: "getListing", params: id.to_string(), scope: Scope::listing(id) };
         // The departure day is read too: its night is not part of the stay, but it may be closed for departures.
         let (quote, days, listing) = tokio::join!(
-            price(gateway, id, stay, guests),
-            calendar(gateway, id, stay.check_in, stay.check_out),
-            gateway.read(key, move |client| async move { client.get_listing().listing_id(id).send().await }),
+            gateway.price_details(id, stay.check_in, stay.check_out, guests),
+            gateway.calendar(id, stay.check_in, stay.check_out, Fresh::No),
+            gateway.listing(id, Fresh::No),
         );
-        let listing = listing?.result;
+        let listing = listing?;
         let days = days?;
         let currency = currency(&listing);
         let nights = stay.nights();
@@ -559,7 +531,7 @@ impl HostawayServer {
         if days.iter().any(|d| d.date == stay.check_out && d.closed_on_departure == Some(1)) {
             reasons.push(format!("{} is closed for departures", stay.check_out));
         }
-        let over_capacity = listing.person_capacity.filter(|c| i64::from(guests) > i64::from(*c));
+        let over_capacity = listing.person_capacity.filter(|c| i64::from(guests.get()) > i64::from(*c));
         if let Some(capacity) = over_capacity {
             reasons.push(format!("{guests} guests exceed the listing's capacity of {capacity}"));
         }
@@ -579,7 +551,7 @@ impl HostawayServer {
             check_in: stay.check_in.to_string(),
             check_out: stay.check_out.to_string(),
             nights,
-            guests,
+            guests: guests.get(),
             bookable: reasons.is_empty(),
             reasons,
             unavailable_nights: taken
@@ -596,11 +568,10 @@ impl HostawayServer {
 }
 
 /// Checks the party size.
-fn guests(value: u32) -> Result<u32, ToolError> {
-    if (1..=MAX_GUESTS).contains(&value) {
-        Ok(value)
-    } else {
-        Err(ToolError::invalid("guests", format!("{value} is out of range; use 1 to {MAX_GUESTS}")))
+fn guests(value: u32) -> Result<NonZeroU32, ToolError> {
+    match NonZeroU32::new(value) {
+        Some(guests) if value <= MAX_GUESTS => Ok(guests),
+        _ => Err(ToolError::invalid("guests", format!("{value} is out of range; use 1 to {MAX_GUESTS}"))),
     }
 }
 
@@ -612,51 +583,6 @@ fn currency(listing: &types::Listing) -> String {
 /// What a stay would cost at the listing's list prices, to pick which listings to quote first.
 fn list_cost(listing: &types::Listing, nights: i64) -> f64 {
     listing.price.map_or(f64::MAX, |p| p * nights as f64 + listing.cleaning_fee.unwrap_or(0.0))
-}
-
-/// Quotes a stay (price details version 2); cached briefly per listing, dates and party.
-async fn price(
-    gateway: &Gateway,
-    listing_id: i64,
-    stay: Stay,
-    guests: u32,
-) -> Result<types::PriceDetails, GatewayError> {
-    let key = ReadKey {
-        operation: "getPriceDetails",
-        params: format!("{}|{}|{guests}", stay.check_in, stay.check_out),
-        scope: Scope::listing(listing_id),
-    };
-    let envelope = gateway
-        .read(key, move |client| async move {
-            client
-                .get_price_details()
-                .listing_id(listing_id)
-                .body_map(|body| {
-                    body.starting_date(stay.check_in).ending_date(stay.check_out).number_of_guests(guests).version(2)
-                })
-                .send()
-                .await
-        })
-        .await?;
-    Ok(envelope.result)
-}
-
-/// A listing's calendar days from `start` to `end` inclusive; cached briefly.
-async fn calendar(
-    gateway: &Gateway,
-    listing_id: i64,
-    start: NaiveDate,
-    end: NaiveDate,
-) -> Result<Vec<types::CalendarDay>, GatewayError> {
-    let key = ReadKey { operation: "getCalendar", params: format!("{start}|{end}"), scope: Scope::listing(listing_id) };
-    let list = gateway
-        .read(key, move |client| async move {
-            client.get_calendar().listing_id(listing_id).start_date(start).end_date(end).send().await
-        })
-        .await?;
-    let mut days = list.result;
-    days.sort_by_key(|d| d.date);
-    Ok(days)
 }
 
 /// A quote's lines, without deleted ones.

@@ -14,14 +14,9 @@ use super::{
     WriteStatus,
     args::{self, Range},
     error::ToolError,
-    fresh::Fresh,
 };
 use crate::{
-    hostaway::{
-        Idempotence,
-        cache::{ReadKey, Scope},
-        types,
-    },
+    hostaway::{Fresh, types},
     server::HostawayServer,
 };
 
@@ -323,7 +318,7 @@ impl HostawayServer {
         let body = types::CalendarUpdate { price: args.price, minimum_stay: min_stay, ..update(range) };
         let (start_date, end_date, days) = (range.start.to_string(), range.end.to_string(), range.days() as u32);
         if !args.confirm {
-            let calendar = self.calendar(id, range, Fresh::No).await?;
+            let calendar = self.ctx.gateway.calendar_with_reservations(id, range.start, range.end, Fresh::No).await?;
             let before = rate_range(&calendar);
             let after = RateRange {
                 price_min: args.price.or(before.price_min),
@@ -401,7 +396,7 @@ impl HostawayServer {
         let requested = requested_fields(&args)?;
         let id = args.listing_id;
         if !args.confirm {
-            let listing = self.listing(id, Fresh::No).await?;
+            let listing = self.ctx.gateway.listing(id, Fresh::No).await?;
             let (changes, _) = plan(&listing, &requested)?;
             let summary = match changes.len() {
                 0 => "Nothing would change: the listing already has these values.".to_string(),
@@ -415,18 +410,12 @@ impl HostawayServer {
         let request = (id, text);
         let gateway = &self.ctx.gateway;
         let write = async {
-            let listing = self.listing(id, Fresh::Yes).await?;
+            let listing = self.ctx.gateway.listing(id, Fresh::Yes).await?;
             let (mut changes, input) = plan(&listing, &requested)?;
             if changes.is_empty() {
                 return Ok((changes, WriteStatus::Unchanged));
             }
-            let updated = gateway
-                .write("updateListing", Idempotence::Safe, Scope::listing(id), move |client| {
-                    let input = input.clone();
-                    async move { client.update_listing().listing_id(id).body(input).send().await }
-                })
-                .await?
-                .result;
+            let updated = gateway.update_listing(id, input).await?;
             let now = wire(&updated)?;
             for change in &mut changes {
                 if let Some(field) = requested.iter().find(|f| f.name == change.field) {
@@ -475,7 +464,7 @@ impl HostawayServer {
         };
         let (start_date, end_date) = (range.start.to_string(), range.end.to_string());
         if !args.confirm {
-            let calendar = self.calendar(id, range, Fresh::No).await?;
+            let calendar = self.ctx.gateway.calendar_with_reservations(id, range.start, range.end, Fresh::No).await?;
             let pick = |s: DayState| days(calendar.iter().filter(|d| days::state(d) == s).map(|d| d.date));
             let from = match target {
                 Target::Blocked => DayState::Open,
@@ -534,32 +523,6 @@ impl HostawayServer {
         })
     }
 
-    /// The listing's calendar over `range`, with the reservation on each booked day (one call,
-    /// cached unless `fresh`).
-    async fn calendar(&self, id: i64, range: Range, fresh: Fresh) -> Result<Vec<types::CalendarDay>, ToolError> {
-        let (start, end) = (range.start, range.end);
-        let key = ReadKey {
-            operation: "getCalendar",
-            params: format!("startDate={start}&endDate={end}&includeResources=1"),
-            scope: Scope::listing(id),
-        };
-        let list = self
-            .read_as(key, fresh, move |client| async move {
-                client.get_calendar().listing_id(id).start_date(start).end_date(end).include_resources(1).send().await
-            })
-            .await?;
-        Ok(list.result)
-    }
-
-    /// The listing, through the same cache entry get_listing uses (straight from Hostaway when `fresh`).
-    async fn listing(&self, id: i64, fresh: Fresh) -> Result<types::Listing, ToolError> {
-        let key = ReadKey { operation: "getListing", params: id.to_string(), scope: Scope::listing(id) };
-        let envelope = self
-            .read_as(key, fresh, move |client| async move { client.get_listing().listing_id(id).send().await })
-            .await?;
-        Ok(envelope.result)
-    }
-
     /// One `updateCalendar`, sent only when Hostaway's calendar over `range`, read fresh, has a
     /// day that `differs` from what the update sets; returns the days as they now are and whether
     /// anything was sent.
@@ -575,20 +538,17 @@ impl HostawayServer {
         let text = format!("{body:?}");
         let request = (id, text);
         let write = async {
-            let current = self.calendar(id, range, Fresh::Yes).await?;
+            let current = self.ctx.gateway.calendar_with_reservations(id, range.start, range.end, Fresh::Yes).await?;
             if !current.iter().any(&differs) {
                 return Ok((current, WriteStatus::Unchanged));
             }
-            let list = self
+            let days = self
                 .ctx
                 .gateway
-                .write("updateCalendar", Idempotence::Safe, Scope::listing(id), move |client| {
-                    let body = body.clone();
-                    async move { client.update_calendar().listing_id(id).body(body).send().await }
-                })
+                .update_calendar(id, body)
                 .await
                 .map_err(|e| ToolError::of_write(tool, "the calendar was changed", e))?;
-            Ok((list.result, WriteStatus::Done))
+            Ok((days, WriteStatus::Done))
         };
         self.ctx.guard.run(tool, &request, audit, write).await
     }

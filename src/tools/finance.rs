@@ -1,6 +1,6 @@
 //! Money: revenue over a period, and what one booking costs, what is paid and what is due.
 
-use std::{collections::HashMap, num::NonZeroU32};
+use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
 use rmcp::{Json, handler::server::wrapper::Parameters, tool, tool_router};
@@ -14,11 +14,7 @@ use super::{
     error::ToolError,
 };
 use crate::{
-    hostaway::{
-        cache::{ReadKey, Scope},
-        finance_form::FinanceReportRequest,
-        types,
-    },
+    hostaway::{Fresh, finance_form::FinanceReportRequest, types},
     server::HostawayServer,
 };
 
@@ -221,26 +217,14 @@ impl HostawayServer {
             ..FinanceReportRequest::default()
         };
         let gateway = &self.ctx.gateway;
-        let report_key =
-            ReadKey { operation: "getConsolidatedReport", params: format!("{:?}", request), scope: Scope::default() };
-        let listings_key =
-            ReadKey { operation: "listListings", params: format!("limit={LISTINGS_PAGE}"), scope: Scope::default() };
-        let (report, listings) = tokio::join!(
-            gateway.read(report_key, move |client| {
-                let request = request.clone();
-                async move { client.get_consolidated_report().body(request).send().await }
-            }),
-            gateway.read(listings_key, |client| async move {
-                client.list_listings().limit(NonZeroU32::new(LISTINGS_PAGE).unwrap_or(NonZeroU32::MIN)).send().await
-            }),
-        );
-        let (report, listings) = (report?.result, listings?);
+        let (report, listings) = tokio::join!(gateway.consolidated_report(request), gateway.portfolio());
+        let (report, listings) = (report?, listings?);
         let portfolio = Portfolio::new(&listings, &filter)?;
         let stays = read_rows(&report, &portfolio)?;
         let currency = report
             .currency
             .clone()
-            .or_else(|| listings.result.first().and_then(|l| l.currency_code.clone()))
+            .or_else(|| listings.first().and_then(|l| l.currency_code.clone()))
             .unwrap_or_else(|| args::FALLBACK_CURRENCY.into());
         let (groups, totals) = summarize(&stays, &portfolio, range, args.group_by, &currency);
         Ok(Json(RevenueReport {
@@ -277,26 +261,9 @@ impl HostawayServer {
             return Err(ToolError::invalid("reservation_id", "must be a positive Hostaway reservation id"));
         }
         let gateway = &self.ctx.gateway;
-        let scope = Scope::reservation(id, None);
-        let key = |operation| ReadKey { operation, params: id.to_string(), scope };
-        let (reservation, charges, fields) = tokio::join!(
-            gateway.read(key("getReservation"), move |client| async move {
-                client.get_reservation().reservation_id(id).send().await
-            }),
-            gateway.read(key("listGuestCharges"), move |client| async move {
-                client
-                    .list_guest_charges()
-                    .reservation_id(id)
-                    .limit(NonZeroU32::new(LISTINGS_PAGE).unwrap_or(NonZeroU32::MIN))
-                    .send()
-                    .await
-            }),
-            gateway.read(key("listFinanceFields"), move |client| async move {
-                client.list_finance_fields().reservation_id(id).send().await
-            }),
-        );
-        let reservation = reservation?.result;
-        let (charges, fields) = (charges?.result, fields?.result);
+        let (reservation, charges, fields) =
+            tokio::join!(gateway.reservation(id, Fresh::No), gateway.guest_charges(id), gateway.finance_fields(id));
+        let (reservation, charges, fields) = (reservation?, charges?, fields?);
         let currency = args::currency_or_fallback(reservation.currency.as_deref());
         let money = |amount: f64| Money::new(amount, currency.clone());
         let paid: f64 = charges
@@ -372,7 +339,7 @@ fn listing_ids<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<
 
 /// The listings a report counts: their names, for rows that name rather than number their listing.
 struct Portfolio {
-    /// Listings in scope, by id, with their names (a name may be unknown past the first page).
+    /// Listings in scope, by id, with their names.
     listings: Vec<(i64, Option<String>)>,
     /// Listing id by name, for names only one listing has.
     by_name: HashMap<String, i64>,
@@ -381,20 +348,18 @@ struct Portfolio {
 }
 
 impl Portfolio {
-    fn new(page: &types::ListingList, filter: &[i64]) -> Result<Self, ToolError> {
-        let names: HashMap<i64, String> = page.result.iter().map(|l| (l.id, l.name.clone())).collect();
+    fn new(portfolio: &[types::Listing], filter: &[i64]) -> Result<Self, ToolError> {
+        let names: HashMap<i64, String> = portfolio.iter().map(|l| (l.id, l.name.clone())).collect();
         let mut seen: HashMap<String, Option<i64>> = HashMap::new();
-        for listing in &page.result {
+        for listing in portfolio {
             seen.entry(listing.name.clone()).and_modify(|id| *id = None).or_insert(Some(listing.id));
         }
         let by_name = seen.into_iter().filter_map(|(name, id)| id.map(|id| (name, id))).collect();
-        let total = page.count.map_or(page.result.len() as u64, |c| c.max(0) as u64);
-        let complete = total <= page.result.len() as u64;
         if filter.is_empty() {
-            let listings = page.result.iter().map(|l| (l.id, Some(l.name.clone()))).collect();
-            return Ok(Self { listings, by_name, count: total });
+            let listings = portfolio.iter().map(|l| (l.id, Some(l.name.clone()))).collect();
+            return Ok(Self { listings, by_name, count: portfolio.len() as u64 });
         }
-        if let Some(unknown) = filter.iter().find(|id| complete && !names.contains_key(id)) {
+        if let Some(unknown) = filter.iter().find(|id| !names.contains_key(id)) {
             return Err(ToolError::invalid(
                 "listing_ids",
                 format!("there is no listing {unknown}; take ids from search_listings"),

@@ -1,6 +1,6 @@
 //! The guest inbox: what is waiting for an answer, and one conversation's thread.
 
-use std::{cmp::Reverse, collections::HashMap, num::NonZeroU32};
+use std::{cmp::Reverse, collections::HashMap};
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rmcp::{Json, handler::server::wrapper::Parameters, tool, tool_router};
@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 use super::{
     args::{self, Cursor},
     error::ToolError,
-    listings, reservations,
+    reservations,
 };
 use crate::{
     hostaway::{
-        cache::{ReadKey, Scope},
+        Fresh,
         paging::{Caps, Page, Pager},
         types,
     },
@@ -210,25 +210,11 @@ impl HostawayServer {
         let mut pager = Pager::offset(PAGE_SIZE, Caps { max_pages: MAX_PAGES, max_items: usize::MAX });
         let all = pager
             .collect(|request| async move {
-                let key = ReadKey {
-                    operation: "listConversations",
-                    params: format!("limit={}&offset={}", request.limit, request.offset),
-                    scope: Scope::default(),
-                };
-                let page = gateway
-                    .read(key, move |client| async move {
-                        client
-                            .list_conversations()
-                            .limit(NonZeroU32::new(request.limit).unwrap_or(NonZeroU32::MIN))
-                            .offset(i32::try_from(request.offset).unwrap_or(i32::MAX))
-                            .send()
-                            .await
-                    })
-                    .await?;
+                let page = gateway.conversations_page(request.limit, request.offset).await?;
                 Ok(Page { items: page.result, total: page.count.map(|c| c.max(0) as u64) })
             })
             .await?;
-        let catalogue = listings::catalogue(gateway).await?;
+        let catalogue = gateway.portfolio().await?;
         let zone = super::today::account_zone(&catalogue);
         let today = self.ctx.clock.today_in(zone);
         let names: HashMap<i64, String> = catalogue.into_iter().map(|l| (l.id, l.name)).collect();
@@ -274,24 +260,9 @@ impl HostawayServer {
         let limit = args::limit(args.limit, 20, 100)?;
         let id = args.conversation_id;
         let gateway = &self.ctx.gateway;
-        let one = ReadKey { operation: "getConversation", params: id.to_string(), scope: Scope::default() };
-        let recent = ReadKey {
-            operation: "listConversationMessages",
-            params: format!("{id}&limit={limit}"),
-            scope: Scope::default(),
-        };
-        let (conversation, messages) = tokio::join!(
-            gateway.read(one, move |client| async move { client.get_conversation().conversation_id(id).send().await }),
-            gateway.read(recent, move |client| async move {
-                client
-                    .list_conversation_messages()
-                    .conversation_id(id)
-                    .limit(NonZeroU32::new(limit).unwrap_or(NonZeroU32::MIN))
-                    .send()
-                    .await
-            }),
-        );
-        let conversation = conversation?.result;
+        let (conversation, messages) =
+            tokio::join!(gateway.conversation(id, Fresh::No), gateway.conversation_messages(id, limit, Fresh::No));
+        let conversation = conversation?;
         let messages = messages?;
         let total_messages = messages.count.map_or(messages.result.len() as u64, |c| c.max(0) as u64);
         let mut thread = messages.result;

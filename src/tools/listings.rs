@@ -1,6 +1,6 @@
 //! Finding and reading properties.
 
-use std::{collections::HashMap, num::NonZeroU32};
+use std::collections::HashMap;
 
 use rmcp::{Json, handler::server::wrapper::Parameters, tool, tool_router};
 use schemars::JsonSchema;
@@ -12,12 +12,7 @@ use super::{
     text_match,
 };
 use crate::{
-    hostaway::{
-        Gateway, GatewayError,
-        cache::{ReadKey, Scope},
-        paging::{Caps, Page, Pager},
-        types,
-    },
+    hostaway::{Fresh, Gateway, GatewayError, types},
     server::HostawayServer,
 };
 
@@ -194,7 +189,7 @@ impl HostawayServer {
         let (city, country) =
             (args::search_text("city", args.city.as_deref())?, args::search_text("country", args.country.as_deref())?);
         let gateway = &self.ctx.gateway;
-        let (portfolio, amenities) = tokio::join!(catalogue(gateway), amenity_names(gateway, args.detail));
+        let (portfolio, amenities) = tokio::join!(gateway.portfolio(), amenity_names(gateway, args.detail));
         let (portfolio, amenities) = (portfolio?, amenities?);
         let city = city.map(|c| place("city", &c, &portfolio)).transpose()?;
         let country = country.map(|c| place("country", &c, &portfolio)).transpose()?;
@@ -236,48 +231,12 @@ impl HostawayServer {
     async fn get_listing(&self, Parameters(args): Parameters<GetListingArgs>) -> Result<Json<ListingRow>, ToolError> {
         let id = args.listing_id;
         let gateway = &self.ctx.gateway;
-        let key = ReadKey { operation: "getListing", params: id.to_string(), scope: Scope::listing(id) };
         let detail = args.detail.unwrap_or(Detail::Full);
-        let (listing, amenities) = tokio::join!(
-            gateway.read(key, move |client| async move { client.get_listing().listing_id(id).send().await }),
-            amenity_names(gateway, detail),
-        );
-        let (listing, amenities) = (listing?.result, amenities?);
+        let (listing, amenities) = tokio::join!(gateway.listing(id, Fresh::No), amenity_names(gateway, detail));
+        let (listing, amenities) = (listing?, amenities?);
         let shaped = row(&listing, detail, &amenities);
         Ok(Json(if self.ctx.expose_access_codes { with_access(shaped, &listing) } else { shaped }))
     }
-}
-
-/// Listings read per page of the portfolio catalogue.
-const CATALOGUE_PAGE: u32 = 100;
-/// Pages of the catalogue read at most (1,000 listings).
-const CATALOGUE_PAGES: u32 = 10;
-
-/// Every listing of the account (up to 1,000), through the cache: tools match names, cities and
-/// countries on it locally, because Hostaway's filters compare exactly ("Lisbon" only, not
-/// "lisbon" or "Lisboa") and an unknown place would read like a fully booked one.
-pub(crate) async fn catalogue(gateway: &Gateway) -> Result<Vec<types::Listing>, GatewayError> {
-    let mut pager = Pager::offset(CATALOGUE_PAGE, Caps { max_pages: CATALOGUE_PAGES, max_items: usize::MAX });
-    pager
-        .collect(|request| async move {
-            let key = ReadKey {
-                operation: "listListings",
-                params: format!("catalogue|limit={}|offset={}", request.limit, request.offset),
-                scope: Scope::default(),
-            };
-            let page = gateway
-                .read(key, move |client| async move {
-                    client
-                        .list_listings()
-                        .limit(NonZeroU32::new(request.limit).unwrap_or(NonZeroU32::MIN))
-                        .offset(i32::try_from(request.offset).unwrap_or(i32::MAX))
-                        .send()
-                        .await
-                })
-                .await?;
-            Ok(Page { items: page.result, total: page.count.map(|c| c.max(0) as u64) })
-        })
-        .await
 }
 
 /// Amenity names by id (Hostaway's cached catalogue), for full-detail rows; summary rows carry no
@@ -286,9 +245,7 @@ pub(crate) async fn amenity_names(gateway: &Gateway, detail: Detail) -> Result<H
     if detail != Detail::Full {
         return Ok(HashMap::new());
     }
-    let key = ReadKey { operation: "listAmenities", params: String::new(), scope: Scope::default() };
-    let list = gateway.read(key, |client| async move { client.list_amenities().send().await }).await?;
-    Ok(list.result.into_iter().map(|a| (a.id, a.name)).collect())
+    Ok(gateway.amenities().await?.into_iter().map(|a| (a.id, a.name)).collect())
 }
 
 /// The portfolio's own spelling of a `city` or `country` argument (any case, any accents; a

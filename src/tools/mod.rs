@@ -8,6 +8,7 @@
 pub mod args;
 pub mod error;
 pub mod guard;
+pub mod params;
 pub mod today;
 pub mod untrusted;
 
@@ -17,7 +18,6 @@ mod calendar_writes;
 mod channels;
 mod days;
 mod finance;
-mod fresh;
 mod inbox;
 pub(crate) mod listings;
 pub(crate) mod reservations;

@@ -6,7 +6,6 @@
 
 use std::{
     collections::{BTreeMap, HashMap},
-    num::NonZeroU32,
     sync::OnceLock,
 };
 
@@ -23,8 +22,7 @@ use super::{
 };
 use crate::{
     hostaway::{
-        Gateway, GatewayError,
-        cache::{ReadKey, Scope},
+        Fresh, Gateway, GatewayError, ReservationQuery,
         paging::{Caps, Page, Pager},
         types,
     },
@@ -116,7 +114,8 @@ pub struct ArrivalsArgs {
     pub listing_id: Option<i64>,
 }
 
-/// One reservation as a compact row; `detail: "full"` adds the rest.
+/// One reservation as a compact row: the same shape wherever a tool answers with a booking,
+/// reads and writes alike.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ReservationRow {
     /// Hostaway reservation id (`reservation_id` in other tools).
@@ -142,6 +141,14 @@ pub struct ReservationRow {
     pub channel: String,
     /// What the guest pays in all.
     pub total: Option<Money>,
+}
+
+/// A reservation as the read tools answer: its row and, with `detail: "full"`, the rest.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct DetailedReservation {
+    /// The compact row.
+    #[serde(flatten)]
+    pub row: ReservationRow,
     /// Fields only in `detail: "full"`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub more: Option<ReservationDetails>,
@@ -199,7 +206,7 @@ pub struct ReservationDetails {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ReservationPage {
     /// The reservations on this page.
-    pub reservations: Vec<ReservationRow>,
+    pub reservations: Vec<DetailedReservation>,
     /// How many reservations match in all (first page without a status or guest filter only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
@@ -393,7 +400,7 @@ impl HostawayServer {
         // Hostaway matches names exactly ("Muller" misses "Müller"), so the name is matched here.
         let guest = args::search_text("guest", args.guest.as_deref())?;
         let local = !statuses.is_empty() || guest.is_some();
-        let filter = Filter {
+        let filter = ReservationQuery {
             listing_id: args.listing_id,
             email: args::search_text("email", args.email.as_deref())?,
             // A guest name is matched here, without case or accents, over the scanned pages.
@@ -469,7 +476,7 @@ impl HostawayServer {
             )
         });
         Ok(Json(ReservationPage {
-            reservations: rows.iter().map(|r| row(r, args.detail)).collect(),
+            reservations: rows.iter().map(|r| detailed(r, args.detail)).collect(),
             total: (!local && start_after.is_none()).then(|| first_total.get().copied()).flatten(),
             next_cursor: next.map(|id| Cursor::After(id).encode()),
             capped,
@@ -495,17 +502,12 @@ impl HostawayServer {
     async fn get_reservation(
         &self,
         Parameters(args): Parameters<GetReservationArgs>,
-    ) -> Result<Json<ReservationRow>, ToolError> {
+    ) -> Result<Json<DetailedReservation>, ToolError> {
         let id = args.reservation_id;
-        let key = ReadKey { operation: "getReservation", params: id.to_string(), scope: Scope::reservation(id, None) };
-        let reservation = self
-            .ctx
-            .gateway
-            .read(key, move |client| async move { client.get_reservation().reservation_id(id).send().await })
-            .await?;
-        let mut shaped = row(&reservation.result, args.detail.unwrap_or(Detail::Full));
+        let reservation = self.ctx.gateway.reservation(id, Fresh::No).await?;
+        let mut shaped = detailed(&reservation, args.detail.unwrap_or(Detail::Full));
         if let (true, Some(more)) = (self.ctx.expose_access_codes, shaped.more.as_mut()) {
-            more.door_code = reservation.result.door_code.clone();
+            more.door_code = reservation.door_code.clone();
         }
         Ok(Json(shaped))
     }
@@ -538,11 +540,12 @@ impl HostawayServer {
         // ("Muller" misses "Müller"), so when it finds nobody the whole (cached) list is matched
         // here instead, at up to 30 pages of the account's request budget.
         let gateway = &self.ctx.gateway;
-        let filter = Filter { email: email.clone(), name: name.clone(), ..Filter::default() };
+        let filter = ReservationQuery { email: email.clone(), name: name.clone(), ..ReservationQuery::default() };
         let (mut reservations, mut capped) = walk(gateway, &filter, GUEST_PAGES).await?;
         if name.is_some() && !reservations.iter().any(named) {
             let pages = if email.is_some() { GUEST_PAGES } else { NAME_PAGES };
-            (reservations, capped) = walk(gateway, &Filter { email, ..Filter::default() }, pages).await?;
+            (reservations, capped) =
+                walk(gateway, &ReservationQuery { email, ..ReservationQuery::default() }, pages).await?;
         }
         let mut by_guest: BTreeMap<String, Vec<types::Reservation>> = BTreeMap::new();
         for reservation in reservations.into_iter().filter(named) {
@@ -598,14 +601,17 @@ impl HostawayServer {
         };
         let end = start + Duration::days(i64::from(days) - 1);
         let period = (Some(start), Some(end));
-        let arriving = Filter { listing_id: args.listing_id, arrival: period, by_arrival: true, ..Filter::default() };
-        let leaving = Filter { listing_id: args.listing_id, departure: period, ..Filter::default() };
+        let arriving = ReservationQuery {
+            listing_id: args.listing_id,
+            arrival: period,
+            by_arrival: true,
+            ..ReservationQuery::default()
+        };
+        let leaving =
+            ReservationQuery { listing_id: args.listing_id, departure: period, ..ReservationQuery::default() };
         let gateway = &self.ctx.gateway;
-        let (arrivals, departures, listings) = tokio::join!(
-            walk(gateway, &arriving, DAY_PAGES),
-            walk(gateway, &leaving, DAY_PAGES),
-            super::listings::catalogue(gateway),
-        );
+        let (arrivals, departures, listings) =
+            tokio::join!(walk(gateway, &arriving, DAY_PAGES), walk(gateway, &leaving, DAY_PAGES), gateway.portfolio(),);
         let ((arrivals, capped_in), (departures, capped_out)) = (arrivals?, departures?);
         let names: HashMap<i64, String> = listings?.into_iter().map(|l| (l.id, l.name)).collect();
         let occupying = |r: &&types::Reservation| occupies(&r.status);
@@ -665,20 +671,6 @@ const STATUSES: &[&str] = &[
     "unknown",
 ];
 
-/// The listReservations filters a tool sends; its Debug text is the cache key.
-#[derive(Clone, Debug, Default)]
-struct Filter {
-    listing_id: Option<i64>,
-    email: Option<String>,
-    /// Hostaway's own text match (`match`), exact about accents.
-    name: Option<String>,
-    arrival: (Option<NaiveDate>, Option<NaiveDate>),
-    departure: (Option<NaiveDate>, Option<NaiveDate>),
-    channel_id: Option<i64>,
-    /// Sort by arrival date instead of Hostaway's default (newest change first).
-    by_arrival: bool,
-}
-
 /// Reads one `status` value in any case, as Hostaway spells it.
 fn status(value: &str) -> Result<&'static str, ToolError> {
     let wanted = value.trim();
@@ -723,12 +715,12 @@ fn text_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<S
 /// One page of listReservations through the cache; records Hostaway's `count` of the first page.
 async fn fetch(
     gateway: &Gateway,
-    filter: &Filter,
+    filter: &ReservationQuery,
     limit: u32,
     after_id: Option<i64>,
     first_total: &OnceLock<u64>,
 ) -> Result<Page<types::Reservation>, GatewayError> {
-    let list = list_page(gateway, filter, limit, after_id).await?;
+    let list = gateway.reservations_page(filter, limit, after_id, Fresh::No).await?;
     let total = list.count.map(|c| c.max(0) as u64);
     if let Some(total) = total {
         let _ = first_total.set(total);
@@ -736,64 +728,11 @@ async fn fetch(
     Ok(Page { items: list.result, total })
 }
 
-/// One cached listReservations call.
-async fn list_page(
-    gateway: &Gateway,
-    filter: &Filter,
-    limit: u32,
-    after_id: Option<i64>,
-) -> Result<types::ReservationList, GatewayError> {
-    let key = ReadKey {
-        operation: "listReservations",
-        params: format!("{filter:?}|limit={limit}|after={after_id:?}"),
-        scope: Scope::default(),
-    };
-    gateway
-        .read(key, |client| {
-            let filter = filter.clone();
-            async move {
-                let mut call = client.list_reservations().limit(NonZeroU32::new(limit).unwrap_or(NonZeroU32::MIN));
-                if let Some(id) = after_id {
-                    call = call.after_id(id);
-                }
-                if filter.by_arrival {
-                    call = call.sort_order(types::ReservationSortOrder::ArrivalDate);
-                }
-                if let Some(id) = filter.listing_id {
-                    call = call.listing_id(id);
-                }
-                if let Some(email) = filter.email {
-                    call = call.guest_email(email);
-                }
-                if let Some(name) = filter.name {
-                    call = call.match_(name);
-                }
-                if let Some(id) = filter.channel_id {
-                    call = call.channel_id(id);
-                }
-                if let Some(date) = filter.arrival.0 {
-                    call = call.arrival_start_date(date);
-                }
-                if let Some(date) = filter.arrival.1 {
-                    call = call.arrival_end_date(date);
-                }
-                if let Some(date) = filter.departure.0 {
-                    call = call.departure_start_date(date);
-                }
-                if let Some(date) = filter.departure.1 {
-                    call = call.departure_end_date(date);
-                }
-                call.send().await
-            }
-        })
-        .await
-}
-
 /// Every reservation matching `filter`, at most `max_pages` pages; stops at the first short page
 /// so a small result costs one call. Returns whether the walk stopped at its cap.
 async fn walk(
     gateway: &Gateway,
-    filter: &Filter,
+    filter: &ReservationQuery,
     max_pages: u32,
 ) -> Result<(Vec<types::Reservation>, bool), GatewayError> {
     let caps = Caps { max_pages, max_items: (WALK_PAGE * max_pages) as usize };
@@ -801,7 +740,8 @@ async fn walk(
     let mut all = Vec::new();
     while let Some(page) = pager
         .next_page(|request| async move {
-            list_page(gateway, filter, request.limit, request.after_id)
+            gateway
+                .reservations_page(filter, request.limit, request.after_id, Fresh::No)
                 .await
                 .map(|list| Page { items: list.result, total: None })
         })
@@ -816,8 +756,8 @@ async fn walk(
     Ok((all, pager.capped()))
 }
 
-/// Shapes a reservation.
-pub(crate) fn row(r: &types::Reservation, detail: Detail) -> ReservationRow {
+/// Shapes a reservation for the read tools: its row, and the rest when `detail` is full.
+pub(crate) fn detailed(r: &types::Reservation, detail: Detail) -> DetailedReservation {
     let currency = args::currency_or_fallback(r.currency.as_deref());
     let money = |amount: Option<f64>| amount.map(|a| Money::new(a, currency.clone()));
     let more = (detail == Detail::Full).then(|| ReservationDetails {
@@ -841,6 +781,12 @@ pub(crate) fn row(r: &types::Reservation, detail: Detail) -> ReservationRow {
         cancelled_by: r.cancelled_by.clone(),
         door_code: None,
     });
+    DetailedReservation { row: row(r), more }
+}
+
+/// Shapes a reservation as the compact row every tool shares.
+pub(crate) fn row(r: &types::Reservation) -> ReservationRow {
+    let currency = args::currency_or_fallback(r.currency.as_deref());
     ReservationRow {
         reservation_id: r.id,
         listing_id: r.listing_map_id,
@@ -851,8 +797,7 @@ pub(crate) fn row(r: &types::Reservation, detail: Detail) -> ReservationRow {
         guests: r.number_of_guests,
         status: r.status.to_string(),
         channel: channels::name(r.channel_id, r.channel_name.as_deref()),
-        total: money(r.total_price),
-        more,
+        total: r.total_price.map(|a| Money::new(a, currency)),
     }
 }
 

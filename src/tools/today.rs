@@ -13,10 +13,7 @@ use std::{collections::HashMap, sync::RwLock};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
-use crate::hostaway::{
-    cache::{ReadKey, Scope},
-    types,
-};
+use crate::hostaway::{Fresh, types};
 
 use super::{
     ToolContext, ToolError,
@@ -87,20 +84,15 @@ pub fn account_zone(listings: &[types::Listing]) -> Tz {
 impl ToolContext {
     /// Today where listing `listing_id` is (one cached getListing).
     pub async fn listing_today(&self, listing_id: i64) -> Result<LocalToday, ToolError> {
-        let key =
-            ReadKey { operation: "getListing", params: listing_id.to_string(), scope: Scope::listing(listing_id) };
-        let listing = self
-            .gateway
-            .read(key, move |client| async move { client.get_listing().listing_id(listing_id).send().await })
-            .await?;
-        let zone = zone_named(listing.result.time_zone_name.as_deref());
+        let listing = self.gateway.listing(listing_id, Fresh::No).await?;
+        let zone = zone_named(listing.time_zone_name.as_deref());
         Ok(LocalToday { date: self.clock.today_in(zone), zone })
     }
 
     /// Today in the account's zone (from the cached listing catalogue the search tools share);
     /// remembers the zone for the server's instructions.
     pub async fn account_today(&self) -> Result<LocalToday, ToolError> {
-        let listings = super::listings::catalogue(&self.gateway).await?;
+        let listings = self.gateway.portfolio().await?;
         let zone = account_zone(&listings);
         self.account_zone.set(zone);
         Ok(LocalToday { date: self.clock.today_in(zone), zone })

@@ -1,0 +1,107 @@
+//! Calendars and quotes: a listing's days, Hostaway's price for a stay, and calendar updates.
+
+use std::num::NonZeroU32;
+
+use chrono::NaiveDate;
+
+use super::{Fresh, id, secs};
+use crate::hostaway::{
+    Gateway, GatewayError, Idempotence,
+    cache::{ReadKey, Scope},
+    types,
+};
+
+/// Availability and prices move with every booking: a minute at most.
+pub(super) const TTLS: &[(&str, std::time::Duration)] =
+    &[(id::GET_CALENDAR, secs(60)), (id::GET_PRICE_DETAILS, secs(60))];
+
+impl Gateway {
+    /// A listing's calendar days from `first` to `last` inclusive, in date order.
+    pub async fn calendar(
+        &self,
+        listing: i64,
+        first: NaiveDate,
+        last: NaiveDate,
+        fresh: Fresh,
+    ) -> Result<Vec<types::CalendarDay>, GatewayError> {
+        self.calendar_days(listing, first, last, false, fresh).await
+    }
+
+    /// The same days with the reservations that hold them (`includeResources`), for writes that
+    /// must tell a booked night from a blocked one.
+    pub async fn calendar_with_reservations(
+        &self,
+        listing: i64,
+        first: NaiveDate,
+        last: NaiveDate,
+        fresh: Fresh,
+    ) -> Result<Vec<types::CalendarDay>, GatewayError> {
+        self.calendar_days(listing, first, last, true, fresh).await
+    }
+
+    async fn calendar_days(
+        &self,
+        listing: i64,
+        first: NaiveDate,
+        last: NaiveDate,
+        reservations: bool,
+        fresh: Fresh,
+    ) -> Result<Vec<types::CalendarDay>, GatewayError> {
+        let key = ReadKey {
+            operation: id::GET_CALENDAR,
+            params: format!("{first}..{last}&reservations={reservations}"),
+            scope: Scope::listing(listing),
+        };
+        let list = self
+            .fetch(key, fresh, move |client| async move {
+                let call = client.get_calendar().listing_id(listing).start_date(first).end_date(last);
+                if reservations { call.include_resources(1).send().await } else { call.send().await }
+            })
+            .await?;
+        let mut days = list.result;
+        days.sort_by_key(|d| d.date);
+        Ok(days)
+    }
+
+    /// Hostaway's quote for a stay (price details version 2).
+    pub async fn price_details(
+        &self,
+        listing: i64,
+        check_in: NaiveDate,
+        check_out: NaiveDate,
+        guests: NonZeroU32,
+    ) -> Result<types::PriceDetails, GatewayError> {
+        let key = ReadKey {
+            operation: id::GET_PRICE_DETAILS,
+            params: format!("{check_in}..{check_out}&guests={guests}"),
+            scope: Scope::listing(listing),
+        };
+        let envelope = self
+            .read(key, move |client| async move {
+                let body = types::PriceDetailsRequest::builder()
+                    .starting_date(check_in)
+                    .ending_date(check_out)
+                    .number_of_guests(guests)
+                    .version(2);
+                client.get_price_details().listing_id(listing).body(body).send().await
+            })
+            .await?;
+        Ok(envelope.result)
+    }
+
+    /// Sets availability, prices or stay rules over a range (a PUT of absolute values, so safe to
+    /// repeat); returns the days as Hostaway now holds them.
+    pub async fn update_calendar(
+        &self,
+        listing: i64,
+        update: types::CalendarUpdate,
+    ) -> Result<Vec<types::CalendarDay>, GatewayError> {
+        let list = self
+            .write(id::UPDATE_CALENDAR, Idempotence::Safe, Scope::listing(listing), move |client| {
+                let update = update.clone();
+                async move { client.update_calendar().listing_id(listing).body(update).send().await }
+            })
+            .await?;
+        Ok(list.result)
+    }
+}

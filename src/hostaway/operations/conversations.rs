@@ -1,0 +1,79 @@
+//! Guest conversations: one, the paged inbox, a thread's messages, and sending a message.
+
+use super::{Fresh, id, secs};
+use crate::hostaway::{
+    Gateway, GatewayError, Idempotence,
+    cache::{ReadKey, Scope},
+    types,
+};
+
+/// Guests expect quick answers: conversations stay fresh for seconds only.
+pub(super) const TTLS: &[(&str, std::time::Duration)] = &[
+    (id::GET_CONVERSATION, secs(15)),
+    (id::LIST_CONVERSATIONS, secs(15)),
+    (id::LIST_CONVERSATION_MESSAGES, secs(15)),
+    (id::LIST_MESSAGE_TEMPLATES, secs(600)),
+];
+
+impl Gateway {
+    /// One conversation, with its reservation.
+    pub async fn conversation(&self, conversation: i64, fresh: Fresh) -> Result<types::Conversation, GatewayError> {
+        let key =
+            ReadKey { operation: id::GET_CONVERSATION, params: conversation.to_string(), scope: Scope::default() };
+        let envelope = self
+            .fetch(key, fresh, move |client| async move {
+                client.get_conversation().conversation_id(conversation).send().await
+            })
+            .await?;
+        Ok(envelope.result)
+    }
+
+    /// One page of the inbox, `limit` conversations from `offset`.
+    pub async fn conversations_page(&self, limit: u32, offset: u32) -> Result<types::ConversationList, GatewayError> {
+        let key = ReadKey {
+            operation: id::LIST_CONVERSATIONS,
+            params: format!("limit={limit}&offset={offset}"),
+            scope: Scope::default(),
+        };
+        self.read(key, move |client| async move {
+            client.list_conversations().limit(super::limit(limit)).offset(super::offset(offset)).send().await
+        })
+        .await
+    }
+
+    /// A conversation's latest `limit` messages, as Hostaway orders them.
+    pub async fn conversation_messages(
+        &self,
+        conversation: i64,
+        limit: u32,
+        fresh: Fresh,
+    ) -> Result<types::ConversationMessageList, GatewayError> {
+        let key = ReadKey {
+            operation: id::LIST_CONVERSATION_MESSAGES,
+            params: format!("{conversation}&limit={limit}"),
+            scope: Scope::default(),
+        };
+        self.fetch(key, fresh, move |client| async move {
+            client.list_conversation_messages().conversation_id(conversation).limit(super::limit(limit)).send().await
+        })
+        .await
+    }
+
+    /// Sends a message to a guest. A POST: never repeated once it may have reached Hostaway; the
+    /// caller checks the thread before sending again.
+    pub async fn send_message(
+        &self,
+        conversation: &types::Conversation,
+        message: types::SendMessageRequest,
+    ) -> Result<types::ConversationMessage, GatewayError> {
+        let id = conversation.id;
+        let scope = Scope { listing: conversation.listing_map_id, reservation: conversation.reservation_id };
+        let sent = self
+            .write(super::id::SEND_CONVERSATION_MESSAGE, Idempotence::Unsafe, scope, move |client| {
+                let message = message.clone();
+                async move { client.send_conversation_message().conversation_id(id).body(message).send().await }
+            })
+            .await?;
+        Ok(sent.result)
+    }
+}

@@ -1,0 +1,153 @@
+//! Reservations: one, a filtered page, and the three writes (create, update, cancel).
+
+use chrono::NaiveDate;
+
+use super::{Fresh, id, secs};
+use crate::hostaway::{
+    Gateway, GatewayError, Idempotence,
+    cache::{ReadKey, Scope},
+    types,
+};
+
+/// Bookings arrive from channels at any moment: half a minute.
+pub(super) const TTLS: &[(&str, std::time::Duration)] =
+    &[(id::GET_RESERVATION, secs(30)), (id::LIST_RESERVATIONS, secs(30))];
+
+/// The `listReservations` filters a tool sends.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReservationQuery {
+    /// Only this listing's reservations.
+    pub listing_id: Option<i64>,
+    /// Only this guest email (exact).
+    pub email: Option<String>,
+    /// Hostaway's own text match (`match`), exact about accents.
+    pub name: Option<String>,
+    /// Arrival between these dates, inclusive.
+    pub arrival: (Option<NaiveDate>, Option<NaiveDate>),
+    /// Departure between these dates, inclusive.
+    pub departure: (Option<NaiveDate>, Option<NaiveDate>),
+    /// Only this channel.
+    pub channel_id: Option<i64>,
+    /// Sort by arrival date instead of Hostaway's default (newest change first).
+    pub by_arrival: bool,
+}
+
+impl Gateway {
+    /// One reservation.
+    pub async fn reservation(&self, reservation: i64, fresh: Fresh) -> Result<types::Reservation, GatewayError> {
+        let key = ReadKey {
+            operation: id::GET_RESERVATION,
+            params: reservation.to_string(),
+            scope: Scope::reservation(reservation, None),
+        };
+        let envelope = self
+            .fetch(key, fresh, move |client| async move {
+                client.get_reservation().reservation_id(reservation).send().await
+            })
+            .await?;
+        Ok(envelope.result)
+    }
+
+    /// One page of reservations matching `query`: `limit` rows after the reservation `after_id`.
+    pub async fn reservations_page(
+        &self,
+        query: &ReservationQuery,
+        limit: u32,
+        after_id: Option<i64>,
+        fresh: Fresh,
+    ) -> Result<types::ReservationList, GatewayError> {
+        let key = ReadKey {
+            operation: id::LIST_RESERVATIONS,
+            params: format!("{query:?}&limit={limit}&after={after_id:?}"),
+            scope: Scope::default(),
+        };
+        self.fetch(key, fresh, |client| {
+            let query = query.clone();
+            async move {
+                let mut call = client.list_reservations().limit(super::limit(limit));
+                if let Some(id) = after_id {
+                    call = call.after_id(id);
+                }
+                if query.by_arrival {
+                    call = call.sort_order(types::ReservationSortOrder::ArrivalDate);
+                }
+                if let Some(id) = query.listing_id {
+                    call = call.listing_id(id);
+                }
+                if let Some(email) = query.email {
+                    call = call.guest_email(email);
+                }
+                if let Some(name) = query.name {
+                    call = call.match_(name);
+                }
+                if let Some(id) = query.channel_id {
+                    call = call.channel_id(id);
+                }
+                if let Some(date) = query.arrival.0 {
+                    call = call.arrival_start_date(date);
+                }
+                if let Some(date) = query.arrival.1 {
+                    call = call.arrival_end_date(date);
+                }
+                if let Some(date) = query.departure.0 {
+                    call = call.departure_start_date(date);
+                }
+                if let Some(date) = query.departure.1 {
+                    call = call.departure_end_date(date);
+                }
+                call.send().await
+            }
+        })
+        .await
+    }
+
+    /// Books a stay. A POST: never repeated once it may have reached Hostaway, so a lost answer
+    /// is reported as such, for the caller to check what Hostaway holds.
+    pub async fn create_reservation(
+        &self,
+        listing: i64,
+        input: types::ReservationInput,
+    ) -> Result<types::Reservation, GatewayError> {
+        let created = self
+            .write(id::CREATE_RESERVATION, Idempotence::Unsafe, Scope::listing(listing), move |client| {
+                let input = input.clone();
+                async move { client.create_reservation().body(input).send().await }
+            })
+            .await?;
+        Ok(created.result)
+    }
+
+    /// Changes a booking (a PUT of absolute values, so safe to repeat).
+    pub async fn update_reservation(
+        &self,
+        reservation: i64,
+        listing: i64,
+        input: types::ReservationInput,
+    ) -> Result<types::Reservation, GatewayError> {
+        let scope = Scope::reservation(reservation, Some(listing));
+        let updated = self
+            .write(id::UPDATE_RESERVATION, Idempotence::Safe, scope, move |client| {
+                let input = input.clone();
+                async move { client.update_reservation().reservation_id(reservation).body(input).send().await }
+            })
+            .await?;
+        Ok(updated.result)
+    }
+
+    /// Cancels a booking (cancelling twice changes nothing, so safe to repeat).
+    pub async fn cancel_reservation(
+        &self,
+        reservation: i64,
+        listing: i64,
+        request: types::CancelReservationRequest,
+    ) -> Result<types::Reservation, GatewayError> {
+        let scope = Scope::reservation(reservation, Some(listing));
+        let cancelled = self
+            .write(id::CANCEL_RESERVATION, Idempotence::Safe, scope, move |client| {
+                let request = request.clone();
+                async move { client.cancel_reservation().reservation_id(reservation).body(request).send().await }
+            })
+            .await?;
+        Ok(cancelled.result)
+    }
+}
