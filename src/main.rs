@@ -71,7 +71,7 @@ struct RunArgs {
 impl RunArgs {
     /// The server options, refusing unknown toolset names.
     fn server_options(&self, clock: Clock) -> anyhow::Result<ServerOptions> {
-        let known: Vec<&str> = hostaway_mcp::tools::TOOLSETS.iter().map(|(name, _)| *name).collect();
+        let known: Vec<&str> = hostaway_mcp::tools::TOOLSETS.iter().map(|set| set.name).collect();
         let toolsets: Vec<String> =
             self.toolsets.iter().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect();
         if let Some(unknown) = toolsets.iter().find(|s| !known.contains(&s.as_str())) {

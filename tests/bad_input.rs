@@ -171,3 +171,18 @@ async fn malformed_frames_over_stdio_get_errors_and_the_server_keeps_serving() {
     assert!(untagged_errors >= 1, "the batch is refused with an error");
     child.kill().await.unwrap();
 }
+
+#[tokio::test]
+async fn every_tool_names_an_argument_it_does_not_take() {
+    let h = mcp::start().await;
+    for (_, tool) in hostaway_mcp::tools::catalogue() {
+        let message = h.err(&tool.name, json!({"not_an_argument": 1})).await;
+        assert!(message.contains("not_an_argument"), "{}: {message}", tool.name);
+        assert!(message.contains(&format!("inputSchema of {}", tool.name)), "{}: {message}", tool.name);
+        assert!(
+            !message.starts_with("failed to deserialize"),
+            "{}: rmcp's prefix reached the model: {message}",
+            tool.name
+        );
+    }
+}

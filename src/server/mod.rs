@@ -33,7 +33,7 @@ use rmcp::{
 use crate::{
     clock::Clock,
     hostaway::{self, Gateway},
-    tools::{self, ToolContext, WriteGuard},
+    tools::{self, ToolContext, WriteGuard, params},
 };
 
 /// What the operator chose at start-up.
@@ -78,7 +78,7 @@ impl Default for ServerOptions {
 #[derive(Clone)]
 pub struct HostawayServer {
     pub(crate) ctx: Arc<ToolContext>,
-    tool_router: ToolRouter<Self>,
+    tool_router: ToolRouter<ToolContext>,
     prompt_router: PromptRouter<Self>,
     guide: Arc<str>,
     metrics: Arc<metrics::ServerMetrics>,
@@ -99,26 +99,8 @@ const DEADLINE_GRACE: Duration = Duration::from_millis(500);
 /// How long `initialize` waits to learn the account's time zone for the instructions.
 const ZONE_LOOKUP: Duration = Duration::from_secs(3);
 
-/// What the tools are for, sentence by sentence, each with the tools it names: a sentence is given
-/// only when all of them are offered, so the instructions follow the same filter as the tools.
-const TOOL_GUIDE: &[(&[&str], &str)] = &[
-    (&[], "Tools for a short-term-rental business on Hostaway."),
-    (&["search_listings", "get_listing"], "Find properties with search_listings / get_listing."),
-    (
-        &["find_available_listings", "get_calendar", "quote_stay"],
-        "Free listings for dates with find_available_listings, prices and stay rules with get_calendar and quote_stay.",
-    ),
-    (
-        &["search_reservations", "get_reservation", "find_guest", "arrivals_and_departures"],
-        "Bookings: search_reservations, get_reservation, find_guest, arrivals_and_departures (check-ins, \
-         check-outs, turnovers).",
-    ),
-    (
-        &["unread_conversations", "get_conversation"],
-        "Guests: unread_conversations (longest waiting first), get_conversation.",
-    ),
-    (&["revenue_report", "payments_for_reservation"], "Money: revenue_report, payments_for_reservation."),
-];
+/// What the instructions open with, whichever tools are offered.
+const PURPOSE: &str = "Tools for a short-term-rental business on Hostaway.";
 
 /// What holds whichever tools are offered.
 const GROUND_RULES: &[&str] = &[
@@ -131,16 +113,18 @@ const GROUND_RULES: &[&str] = &[
 ];
 
 impl HostawayServer {
-    /// The instructions for the tools `offered`: the sentences whose tools are all offered, and
-    /// how writes work, naming only the writes offered.
-    fn guide(offered: &[rmcp::model::Tool]) -> String {
-        let has = |tool: &str| offered.iter().any(|t| t.name == tool);
-        let writes: Vec<&str> = offered.iter().filter(|t| tools::is_write(t)).map(|t| t.name.as_ref()).collect();
-        let mut sentences: Vec<String> = TOOL_GUIDE
-            .iter()
-            .filter(|(needs, _)| needs.iter().all(|tool| has(tool)))
-            .map(|(_, sentence)| sentence.to_string())
-            .collect();
+    /// The instructions for the tools `offered`: each offered toolset's own sentence, and how
+    /// writes work, naming only the writes offered.
+    fn guide(offered: &ToolRouter<ToolContext>) -> String {
+        let writes: Vec<String> =
+            offered.list_all().into_iter().filter(tools::is_write).map(|t| t.name.into_owned()).collect();
+        let mut sentences = vec![PURPOSE.to_string()];
+        sentences.extend(
+            tools::TOOLSETS
+                .iter()
+                .filter(|set| (set.tools)().list_all().iter().any(|tool| offered.has_route(&tool.name)))
+                .map(|set| set.guide.to_string()),
+        );
         if !writes.is_empty() {
             sentences.push(format!(
                 "Writes ({}) only preview unless called with confirm: true; show the preview to the user first.",
@@ -167,15 +151,7 @@ impl HostawayServer {
     /// get_reservation, a prompt only with every tool it needs, the instructions name only tools
     /// offered), so nothing reaches data or names a tool the operator switched off.
     pub fn new(gateway: Arc<Gateway>, options: ServerOptions) -> Self {
-        let mut tool_router = tools::all();
-        let hidden = |tool: &rmcp::model::Tool| {
-            let outside_toolsets = !options.toolsets.is_empty()
-                && !tools::toolset_of(&tool.name).is_some_and(|set| options.toolsets.iter().any(|s| s == set));
-            (options.read_only && tools::is_write(tool)) || outside_toolsets
-        };
-        for tool in tool_router.list_all().iter().filter(|t| hidden(t)) {
-            tool_router.remove_route(&tool.name);
-        }
+        let tool_router = tools::router(&options.toolsets, options.read_only);
         let mut prompt_router = Self::prompts();
         for prompt in prompt_router.list_all() {
             if !prompts::needs(&prompt.name).iter().all(|tool| tool_router.has_route(tool)) {
@@ -194,7 +170,7 @@ impl HostawayServer {
                 clock: options.clock,
                 account_zone: Default::default(),
             }),
-            guide: Self::guide(&tool_router.list_all()).into(),
+            guide: Self::guide(&tool_router).into(),
             tool_router,
             prompt_router,
         }
@@ -221,25 +197,17 @@ impl HostawayServer {
     }
 }
 
-/// rmcp reports arguments that do not deserialize as "failed to deserialize parameters: <serde
-/// message>"; replace that with a message naming the argument, so the model can fix its call.
-fn name_the_bad_argument(
-    tool: &str,
-    arguments: Option<rmcp::model::JsonObject>,
-    result: &mut rmcp::model::CallToolResult,
-) {
-    let unreadable = result.is_error == Some(true)
-        && result
-            .content
-            .first()
-            .and_then(|c| c.as_text())
-            .is_some_and(|t| t.text.starts_with("failed to deserialize parameters"));
-    if !unreadable {
+/// A tool's arguments that do not fit reach rmcp as an error that starts with
+/// [`params::UNREADABLE_ARGUMENTS`] (so rmcp answers with a tool error, not a protocol error); the
+/// model needs only the rest, which names the argument.
+fn without_rmcp_prefix(result: &mut CallToolResult) {
+    if result.is_error != Some(true) {
         return;
     }
-    let arguments = serde_json::Value::Object(arguments.unwrap_or_default());
-    if let Some(explained) = tools::explain_arguments(tool, arguments) {
-        result.content = vec![rmcp::model::ContentBlock::text(format!("{explained}; see the inputSchema of {tool}"))];
+    if let Some(text) = result.content.first().and_then(|c| c.as_text())
+        && let Some(rest) = text.text.strip_prefix(params::UNREADABLE_ARGUMENTS)
+    {
+        result.content = vec![ContentBlock::text(rest.trim_start().to_string())];
     }
 }
 
@@ -267,13 +235,14 @@ impl ServerHandler for HostawayServer {
         if let (Some(tool), Some(arguments)) = (self.tool_router.get(&request.name), request.arguments.as_mut()) {
             tools::args::numbers_from_text(&tool.input_schema, arguments);
         }
-        let arguments = request.arguments.clone();
         // Every Hostaway request of the call ends by the tool's deadline; a tool that pages stops
         // there and answers what it has. The outer limit (a little later, so those answers can be
         // shaped) catches a tool that cannot stop by itself.
         let deadline = started + self.tool_deadline;
-        let call =
-            hostaway::deadline::within(deadline, self.tool_router.call(ToolCallContext::new(self, request, context)));
+        let call = hostaway::deadline::within(
+            deadline,
+            self.tool_router.call(ToolCallContext::new(&*self.ctx, request, context)),
+        );
         let mut result = match tokio::time::timeout_at((deadline + DEADLINE_GRACE).into(), call).await {
             Ok(result) => result,
             Err(_) => Ok(CallToolResponse::Complete(CallToolResult::error(vec![ContentBlock::text(format!(
@@ -283,7 +252,7 @@ impl ServerHandler for HostawayServer {
             ))]))),
         };
         if let Ok(CallToolResponse::Complete(failed)) = &mut result {
-            name_the_bad_argument(&tool, arguments, failed);
+            without_rmcp_prefix(failed);
         }
         let outcome = match &result {
             Ok(CallToolResponse::Complete(done)) if done.is_error == Some(true) => "tool_error",

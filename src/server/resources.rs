@@ -15,9 +15,9 @@ use rmcp::{
 use crate::{
     hostaway::{Fresh, GatewayError},
     tools::{
-        ToolContext,
+        Declaration, ToolContext,
         args::{Cursor, Detail},
-        listings, reservations, untrusted,
+        listings, name_of, reservations, untrusted,
     },
 };
 
@@ -28,7 +28,8 @@ const PAGE: u32 = 50;
 /// A kind of resource and the tool it reads like, which must be offered for it to exist.
 struct Kind {
     prefix: &'static str,
-    tool: &'static str,
+    /// The tool's declaration.
+    tool: Declaration,
     name: &'static str,
     id: &'static str,
     description: &'static str,
@@ -37,14 +38,14 @@ struct Kind {
 const KINDS: &[Kind] = &[
     Kind {
         prefix: LISTING,
-        tool: "get_listing",
+        tool: ToolContext::get_listing_tool_attr,
         name: "listing",
         id: "listing_id",
         description: "A property in full: address, capacity, prices, rules, amenities.",
     },
     Kind {
         prefix: RESERVATION,
-        tool: "get_reservation",
+        tool: ToolContext::get_reservation_tool_attr,
         name: "reservation",
         id: "reservation_id",
         description: "A booking in full: guest, dates, party, money, notes.",
@@ -56,7 +57,7 @@ pub fn templates(offers: impl Fn(&str) -> bool) -> ListResourceTemplatesResult {
     ListResourceTemplatesResult {
         resource_templates: KINDS
             .iter()
-            .filter(|kind| offers(kind.tool))
+            .filter(|kind| offers(&name_of(kind.tool)))
             .map(|kind| {
                 ResourceTemplate::new(format!("{}{{{}}}", kind.prefix, kind.id), kind.name)
                     .with_description(kind.description)
@@ -80,7 +81,7 @@ pub async fn list(
     cursor: Option<String>,
     offers: impl Fn(&str) -> bool,
 ) -> Result<ListResourcesResult, ErrorData> {
-    if !offers("get_listing") {
+    if !offers(&name_of(ToolContext::get_listing_tool_attr)) {
         return Ok(ListResourcesResult::default());
     }
     let offset = match Cursor::decode(cursor.as_deref()) {
@@ -123,7 +124,7 @@ pub async fn read(
     offers: impl Fn(&str) -> bool,
 ) -> Result<ReadResourceResult, ErrorData> {
     let id = |prefix: &str| {
-        let offered = KINDS.iter().any(|kind| kind.prefix == prefix && offers(kind.tool));
+        let offered = KINDS.iter().any(|kind| kind.prefix == prefix && offers(&name_of(kind.tool)));
         uri.strip_prefix(prefix).filter(|_| offered).and_then(|rest| rest.parse::<i64>().ok())
     };
     let json = if let Some(listing) = id(LISTING) {
@@ -134,8 +135,11 @@ pub async fn read(
         let found = ctx.gateway.reservation(reservation, Fresh::No).await.map_err(upstream)?;
         serde_json::to_string(&reservations::detailed(&found, Detail::Full))
     } else {
-        let offered: Vec<String> =
-            KINDS.iter().filter(|kind| offers(kind.tool)).map(|kind| format!("{}<{}>", kind.prefix, kind.id)).collect();
+        let offered: Vec<String> = KINDS
+            .iter()
+            .filter(|kind| offers(&name_of(kind.tool)))
+            .map(|kind| format!("{}<{}>", kind.prefix, kind.id))
+            .collect();
         return Err(ErrorData::resource_not_found(
             if offered.is_empty() {
                 format!("unknown resource {uri:?}; this server offers no resources")

@@ -1,9 +1,11 @@
 //! The scenario tools: shaped around what a property manager asks, not around endpoints.
 //!
-//! One module per domain; each declares its tools in a `#[tool_router]` impl block of
-//! [`HostawayServer`] and this module joins them. A tool reads top to bottom: arguments type,
-//! output type, the `#[tool]` method, then private helpers. Tools reach Hostaway only through the
-//! gateway in [`ToolContext`]; they never build URLs.
+//! One module per toolset (listings, calendar, reservations, messaging, finance); each declares its
+//! tools as `#[tool]` methods of [`ToolContext`], plain async functions that a test can call
+//! without an MCP client, and names itself in a [`Toolset`]. A tool reads top to bottom: arguments
+//! type, output type, the `#[tool]` method, then private helpers. Tools reach Hostaway only through
+//! the typed operations of the gateway in [`ToolContext`]; they never build URLs, cache keys or
+//! scopes, and nothing here knows about the MCP server that serves them.
 
 pub mod args;
 pub mod error;
@@ -12,22 +14,20 @@ pub mod params;
 pub mod today;
 pub mod untrusted;
 
-mod availability;
-mod booking_writes;
-mod calendar_writes;
+pub mod calendar;
 mod channels;
 mod days;
-mod finance;
-mod inbox;
-pub(crate) mod listings;
-pub(crate) mod reservations;
+pub mod finance;
+pub mod listings;
+pub mod messaging;
+pub mod reservations;
 mod text_match;
 
 use std::sync::Arc;
 
 use rmcp::handler::server::router::tool::ToolRouter;
 
-use crate::{clock::Clock, hostaway::Gateway, server::HostawayServer};
+use crate::{clock::Clock, hostaway::Gateway};
 
 pub use error::ToolError;
 pub use guard::{WriteGuard, WriteStatus};
@@ -48,86 +48,56 @@ pub struct ToolContext {
     pub account_zone: today::KnownZone,
 }
 
-/// Every tool, reads and writes.
-pub fn all() -> ToolRouter<HostawayServer> {
-    HostawayServer::listing_tools()
-        + HostawayServer::availability_tools()
-        + HostawayServer::reservation_tools()
-        + HostawayServer::inbox_tools()
-        + HostawayServer::finance_tools()
-        + HostawayServer::calendar_write_tools()
-        + HostawayServer::booking_write_tools()
+/// A domain an operator can switch on by itself (`--toolsets`). Each toolset declares itself in its
+/// own module, next to its tools: the tool declarations (`#[tool]`: name, title, annotations,
+/// argument type) are the only list of tools there is, and everything else (`--toolsets`,
+/// `--read-only`, the instructions, the prompts, README's table, the tests) derives from them.
+#[derive(Clone, Copy)]
+pub struct Toolset {
+    /// The name `--toolsets` takes.
+    pub name: &'static str,
+    /// What the server's instructions say about the toolset's read tools.
+    pub guide: &'static str,
+    /// The toolset's tools, reads and writes.
+    pub tools: fn() -> ToolRouter<ToolContext>,
 }
 
-/// The domains an operator can switch on one by one (`--toolsets`), with their tools. Every tool
-/// is in exactly one toolset; a test keeps this table complete.
-pub const TOOLSETS: &[(&str, &[&str])] = &[
-    ("listings", &["search_listings", "get_listing", "update_listing"]),
-    (
-        "calendar",
-        &["find_available_listings", "get_calendar", "quote_stay", "block_dates", "unblock_dates", "set_rates"],
-    ),
-    (
-        "reservations",
-        &[
-            "search_reservations",
-            "get_reservation",
-            "find_guest",
-            "arrivals_and_departures",
-            "create_reservation",
-            "update_reservation",
-            "cancel_reservation",
-        ],
-    ),
-    ("messaging", &["unread_conversations", "get_conversation", "send_guest_message"]),
-    ("finance", &["revenue_report", "payments_for_reservation"]),
-];
-
-/// The toolset a tool belongs to.
-pub fn toolset_of(tool: &str) -> Option<&'static str> {
-    TOOLSETS.iter().find(|(_, tools)| tools.contains(&tool)).map(|(name, _)| *name)
+impl std::fmt::Debug for Toolset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Toolset").field("name", &self.name).finish()
+    }
 }
 
-/// Each tool's argument type, so an argument that does not fit can be named precisely: rmcp
-/// reports only serde's message ("invalid type: string, expected u32"), not which argument.
-type Explain = fn(serde_json::Value) -> Option<String>;
+/// Every toolset, in the order README and `--help` list them.
+pub const TOOLSETS: &[Toolset] =
+    &[listings::TOOLSET, calendar::TOOLSET, reservations::TOOLSET, messaging::TOOLSET, finance::TOOLSET];
 
-fn explain_with<T: serde::de::DeserializeOwned>(arguments: serde_json::Value) -> Option<String> {
-    serde_path_to_error::deserialize::<_, T>(arguments).err().map(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        if path == "." { inner.to_string() } else { format!("invalid argument `{path}`: {inner}") }
-    })
+/// Every tool with its toolset, in toolset order and then by name: what tests and docs list.
+pub fn catalogue() -> Vec<(&'static str, rmcp::model::Tool)> {
+    TOOLSETS.iter().flat_map(|set| (set.tools)().list_all().into_iter().map(move |tool| (set.name, tool))).collect()
 }
 
-/// Argument types by tool name; a test checks every tool is here.
-pub const ARGUMENT_TYPES: &[(&str, Explain)] = &[
-    ("search_listings", explain_with::<listings::SearchListingsArgs>),
-    ("get_listing", explain_with::<listings::GetListingArgs>),
-    ("find_available_listings", explain_with::<availability::FindAvailableArgs>),
-    ("get_calendar", explain_with::<availability::GetCalendarArgs>),
-    ("quote_stay", explain_with::<availability::QuoteStayArgs>),
-    ("search_reservations", explain_with::<reservations::SearchReservationsArgs>),
-    ("get_reservation", explain_with::<reservations::GetReservationArgs>),
-    ("find_guest", explain_with::<reservations::FindGuestArgs>),
-    ("arrivals_and_departures", explain_with::<reservations::ArrivalsArgs>),
-    ("unread_conversations", explain_with::<inbox::UnreadConversationsArgs>),
-    ("get_conversation", explain_with::<inbox::GetConversationArgs>),
-    ("revenue_report", explain_with::<finance::RevenueReportArgs>),
-    ("payments_for_reservation", explain_with::<finance::PaymentsForReservationArgs>),
-    ("block_dates", explain_with::<calendar_writes::AvailabilityArgs>),
-    ("unblock_dates", explain_with::<calendar_writes::AvailabilityArgs>),
-    ("set_rates", explain_with::<calendar_writes::SetRatesArgs>),
-    ("update_listing", explain_with::<calendar_writes::UpdateListingArgs>),
-    ("send_guest_message", explain_with::<booking_writes::SendGuestMessageArgs>),
-    ("create_reservation", explain_with::<booking_writes::CreateReservationArgs>),
-    ("update_reservation", explain_with::<booking_writes::UpdateReservationArgs>),
-    ("cancel_reservation", explain_with::<booking_writes::CancelReservationArgs>),
-];
+/// The tools of the toolsets `enabled` (all when empty), without writes when `read_only`.
+pub fn router(enabled: &[String], read_only: bool) -> ToolRouter<ToolContext> {
+    let mut router = ToolRouter::new();
+    for set in TOOLSETS.iter().filter(|set| enabled.is_empty() || enabled.iter().any(|name| name == set.name)) {
+        router += (set.tools)();
+    }
+    if read_only {
+        for tool in router.list_all().iter().filter(|tool| is_write(tool)) {
+            router.remove_route(&tool.name);
+        }
+    }
+    router
+}
 
-/// Why `arguments` do not fit `tool`'s argument type, naming the argument, if they do not.
-pub fn explain_arguments(tool: &str, arguments: serde_json::Value) -> Option<String> {
-    ARGUMENT_TYPES.iter().find(|(name, _)| *name == tool).and_then(|(_, explain)| explain(arguments))
+/// A tool's declaration: the `*_tool_attr` function `#[tool]` generates next to the tool, which
+/// prompts and resources hold to refer to a tool without restating its name.
+pub type Declaration = fn() -> rmcp::model::Tool;
+
+/// A tool's name from its declaration.
+pub fn name_of(declaration: Declaration) -> String {
+    declaration().name.into_owned()
 }
 
 /// Whether a tool changes anything (its `readOnlyHint` is not true).
