@@ -11,12 +11,10 @@ use std::{
 
 use hostaway_mcp::{
     hostaway::{
-        Bearer, Client, Gateway, GatewayConfig, Idempotence,
-        budget::Limits,
-        cache::CacheTtls,
-        token::{Credentials, Secret},
+        Bearer, Client, Gateway, GatewayConfig, Idempotence, budget::Limits, cache::CacheTtls, token::Credentials,
     },
     sandbox::{RateLimits, Sandbox, SandboxConfig},
+    secret::Secret,
 };
 
 const WINDOW: Duration = Duration::from_secs(10);

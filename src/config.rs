@@ -5,11 +5,14 @@ use std::{path::PathBuf, sync::Arc, time::Duration};
 
 use clap::Args;
 
-use crate::hostaway::{
-    GatewayConfig,
-    budget::Limits,
-    cache::CacheTtls,
-    token::{Credentials, FileTokenStore, Secret, TokenStore},
+use crate::{
+    hostaway::{
+        GatewayConfig,
+        budget::Limits,
+        cache::CacheTtls,
+        token::{Credentials, FileTokenStore, TokenStore},
+    },
+    secret::Secret,
 };
 
 /// Hostaway's public API.

@@ -14,5 +14,7 @@ pub mod clock;
 pub mod config;
 pub mod hostaway;
 pub mod sandbox;
+pub mod secret;
 pub mod server;
+pub mod sliding_window;
 pub mod tools;

@@ -8,11 +8,9 @@ use clap::{Args, Parser, Subcommand};
 use hostaway_mcp::{
     clock::Clock,
     config::HostawayArgs,
-    hostaway::{
-        Gateway, GatewayConfig, Idempotence,
-        token::{Credentials, Secret},
-    },
+    hostaway::{Gateway, GatewayConfig, Idempotence, token::Credentials},
     sandbox::{FaultPlan, RateLimits, Sandbox, SandboxConfig},
+    secret::Secret,
     server::{HostawayServer, ServerOptions, http},
 };
 

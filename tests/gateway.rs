@@ -13,10 +13,11 @@ use hostaway_mcp::{
         budget::Limits,
         cache::CacheTtls,
         paging::{Caps, Page, PageRequest, Pager},
-        token::{Credentials, FileTokenStore, Secret},
+        token::{Credentials, FileTokenStore},
         types,
     },
     sandbox::{FaultPlan, RateLimits, Sandbox, SandboxConfig},
+    secret::Secret,
 };
 
 /// A short rate window keeps the tests fast while exercising the same logic as Hostaway's 10 s.
@@ -314,8 +315,12 @@ async fn a_call_that_would_wait_past_its_deadline_for_the_budget_is_busy() {
     amenities(&gateway).await.unwrap();
     let started = Instant::now();
     let error = amenities(&gateway).await.unwrap_err();
-    assert!(matches!(error, GatewayError::Busy { retry_after } if retry_after > Duration::from_secs(9)), "{error:?}");
+    assert!(
+        matches!(error, GatewayError::Busy { retry_after, .. } if retry_after > Duration::from_secs(9)),
+        "{error:?}"
+    );
     assert!(error.to_string().starts_with("busy"), "{error}");
+    assert!(error.to_string().contains("(3 per 10 s per IP, no account limit)"), "the configured limits: {error}");
     assert!(started.elapsed() < Duration::from_millis(100), "busy is answered at once, not after waiting");
 }
 

@@ -5,8 +5,9 @@ mod mcp;
 use std::sync::Arc;
 
 use hostaway_mcp::{
-    hostaway::{Gateway, token::Secret},
+    hostaway::Gateway,
     sandbox::Sandbox,
+    secret::Secret,
     server::{HostawayServer, ServerOptions, http},
 };
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HOST, ORIGIN, WWW_AUTHENTICATE};

@@ -5,10 +5,8 @@
 use std::sync::Arc;
 
 use hostaway_mcp::{
-    hostaway::{
-        Gateway, GatewayConfig,
-        token::{Credentials, Secret},
-    },
+    hostaway::{Gateway, GatewayConfig, token::Credentials},
+    secret::Secret,
     server::{HostawayServer, ServerOptions},
     tools::{TOOLSETS, catalogue},
 };

@@ -7,10 +7,8 @@ use std::{sync::Arc, time::Duration};
 
 use hostaway_mcp::{
     clock::Clock,
-    hostaway::{
-        Gateway, GatewayConfig,
-        token::{Credentials, Secret},
-    },
+    hostaway::{Gateway, GatewayConfig, token::Credentials},
+    secret::Secret,
     tools::{
         ToolContext, ToolError,
         args::Detail,

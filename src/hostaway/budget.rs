@@ -9,56 +9,17 @@
 //! safe and as fast as the limits allow.
 
 use std::{
-    collections::{HashMap, VecDeque},
-    fmt::Debug,
+    fmt,
     future::Future,
-    hash::Hash,
     pin::Pin,
     sync::Mutex,
     time::{Duration, Instant},
 };
 
+use crate::sliding_window::SlidingWindow;
+
 /// A boxed future, for the object-safe async interfaces that a shared (Redis) backend can implement.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
-
-/// Recent request times per key, for one limit.
-#[derive(Debug)]
-pub struct SlidingWindow<K> {
-    limit: u32,
-    window: Duration,
-    hits: HashMap<K, VecDeque<Instant>>,
-}
-
-impl<K: Eq + Hash + Clone> SlidingWindow<K> {
-    /// A window admitting `limit` requests per `window` for each key; a limit of 0 admits everything.
-    pub fn new(limit: u32, window: Duration) -> Self {
-        Self { limit, window, hits: HashMap::new() }
-    }
-
-    /// Whether a request for `key` at `now` fits; when not, how long until one would.
-    pub fn check(&mut self, key: &K, now: Instant) -> Result<(), Duration> {
-        if self.limit == 0 {
-            return Ok(());
-        }
-        let window = self.window;
-        let hits = self.hits.entry(key.clone()).or_default();
-        while hits.front().is_some_and(|&t| now.saturating_duration_since(t) >= window) {
-            hits.pop_front();
-        }
-        if hits.len() < self.limit as usize {
-            return Ok(());
-        }
-        let oldest = hits.front().copied().unwrap_or(now);
-        Err(window.saturating_sub(now.saturating_duration_since(oldest)))
-    }
-
-    /// Records an admitted request.
-    pub fn record(&mut self, key: K, now: Instant) {
-        if self.limit > 0 {
-            self.hits.entry(key).or_default().push_back(now);
-        }
-    }
-}
 
 /// The limits to pace by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,6 +35,17 @@ pub struct Limits {
     pub margin: Duration,
 }
 
+/// How the limits read in a message, e.g. "15 per 10 s per IP, 20 per 10 s per account".
+impl fmt::Display for Limits {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let secs = self.window.as_secs_f64();
+        let part = |limit: u32, whose: &str| {
+            if limit == 0 { format!("no {whose} limit") } else { format!("{limit} per {secs} s per {whose}") }
+        };
+        write!(f, "{}, {}", part(self.per_ip, "IP"), part(self.per_account, "account"))
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Self { per_ip: 15, per_account: 20, window: Duration::from_secs(10), margin: Duration::from_millis(200) }
@@ -82,7 +54,7 @@ impl Default for Limits {
 
 /// Where request slots come from. The local budget serves one process; a shared backend (one
 /// Redis for several replicas on one account) can implement the same interface.
-pub trait RateBudget: Send + Sync + Debug {
+pub trait RateBudget: Send + Sync + fmt::Debug {
     /// Takes a slot now, or says how long until one frees up (nothing is taken then).
     fn try_acquire(&self) -> BoxFuture<'_, Result<(), Duration>>;
 }
@@ -142,30 +114,6 @@ impl RateBudget for LocalRateBudget {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_window_admits_the_limit_then_refuses_until_the_oldest_hit_leaves() {
-        let mut window = SlidingWindow::new(3, Duration::from_secs(10));
-        let start = Instant::now();
-        for i in 0..3 {
-            let at = start + Duration::from_secs(i);
-            assert!(window.check(&"ip", at).is_ok());
-            window.record("ip", at);
-        }
-        assert_eq!(window.check(&"ip", start + Duration::from_secs(4)), Err(Duration::from_secs(6)));
-        assert!(window.check(&"other", start + Duration::from_secs(4)).is_ok());
-        assert!(window.check(&"ip", start + Duration::from_secs(10)).is_ok());
-    }
-
-    #[test]
-    fn a_limit_of_zero_admits_everything() {
-        let mut window = SlidingWindow::new(0, Duration::from_secs(10));
-        let now = Instant::now();
-        for _ in 0..100 {
-            assert!(window.check(&1, now).is_ok());
-            window.record(1, now);
-        }
-    }
 
     #[test]
     fn the_budget_obeys_the_tighter_limit_and_takes_nothing_when_it_refuses() {

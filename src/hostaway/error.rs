@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+use super::budget::Limits;
+
 /// A failed Hostaway call, after the gateway's retries.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GatewayError {
@@ -44,10 +46,12 @@ pub enum GatewayError {
         retry_after: Duration,
     },
     /// The local rate budget is spent and the call's deadline would pass before a slot frees up.
-    #[error("busy: the Hostaway request budget (15 per 10 s per IP, 20 per account) is used up; retry in {} s", secs(*retry_after))]
+    #[error("busy: the Hostaway request budget ({limits}) is used up; retry in {} s", secs(*retry_after))]
     Busy {
         /// How long until the budget has room.
         retry_after: Duration,
+        /// The limits the gateway paces by, as configured.
+        limits: Limits,
     },
     /// Hostaway had a server error and the call could not (or must not) be retried.
     #[error("Hostaway had a server error (HTTP {status}){}; try again in a minute", if *maybe_applied { ", and the change may or may not have been made: check before repeating it" } else { "" })]

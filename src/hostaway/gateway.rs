@@ -334,7 +334,7 @@ impl Gateway {
     async fn pace(&self, deadline: Instant) -> Result<Duration, GatewayError> {
         let waited = budget::acquire(self.budget.as_ref(), deadline)
             .await
-            .map_err(|retry_after| GatewayError::Busy { retry_after })?;
+            .map_err(|retry_after| GatewayError::Busy { retry_after, limits: self.config.limits })?;
         self.metrics.limiter_wait(waited);
         Ok(waited)
     }

@@ -11,7 +11,7 @@ use std::{
 use serde::{Deserialize, Serialize};
 use tokio::sync::Mutex;
 
-use crate::clock::Clock;
+use crate::{clock::Clock, secret::Secret};
 
 use super::{
     budget::{self, BoxFuture, RateBudget},
@@ -19,28 +19,6 @@ use super::{
     generated::{Client, types},
     metrics::Metrics,
 };
-
-/// The API secret; its `Debug` never shows it.
-#[derive(Clone)]
-pub struct Secret(Arc<str>);
-
-impl Secret {
-    /// Wraps a secret.
-    pub fn new(secret: impl Into<Arc<str>>) -> Self {
-        Self(secret.into())
-    }
-
-    /// The secret itself, for the one place that sends it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
 
 /// A token as persisted: whose it is, for which API, and until when it is good.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]

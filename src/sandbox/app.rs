@@ -16,7 +16,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use crate::hostaway::budget::SlidingWindow;
+use crate::sliding_window::SlidingWindow;
 
 use super::{
     SandboxConfig,

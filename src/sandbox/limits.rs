@@ -2,7 +2,7 @@
 //!
 //! Hostaway documents "15 requests every 10 seconds per IP" and "20 per 10 seconds per account"
 //! without naming an algorithm. The sandbox uses sliding windows
-//! ([`crate::hostaway::budget::SlidingWindow`]), the strictest reading: no 10-second span ever
+//! ([`crate::sliding_window::SlidingWindow`]), the strictest reading: no 10-second span ever
 //! holds more than the limit, so a client that never trips the sandbox will not trip Hostaway.
 
 use std::time::Duration;

@@ -23,7 +23,7 @@ use super::{
     HostawayServer, connections,
     refusals::{self, Refusal, Refusals},
 };
-use crate::hostaway::token::Secret;
+use crate::secret::Secret;
 
 pub use super::connections::{ConnectionLimits, listen};
 

@@ -6,12 +6,9 @@ use std::{sync::Arc, time::Duration};
 
 use hostaway_mcp::{
     clock::Clock,
-    hostaway::{
-        Gateway, GatewayConfig,
-        budget::Limits,
-        token::{Credentials, Secret},
-    },
+    hostaway::{Gateway, GatewayConfig, budget::Limits, token::Credentials},
     sandbox::{RateLimits, Sandbox, SandboxConfig},
+    secret::Secret,
     server::{HostawayServer, ServerOptions, http},
 };
 use rmcp::{
