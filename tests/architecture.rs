@@ -62,16 +62,19 @@ fn only_the_hostaway_layer_builds_cache_keys_and_scopes() {
     }
 }
 
-/// README's tool table: each row's tools, toolset and whether it says "(write)".
-fn readme_rows() -> BTreeMap<String, (String, bool)> {
+/// README's tool table: each row's tools, toolset, whether it says "(write)", and the bytes it
+/// gives each tool.
+fn readme_rows() -> BTreeMap<String, (String, bool, usize)> {
     let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
     let table = readme.split("| tool | toolset |").nth(1).expect("README has the tool table");
     let mut rows = BTreeMap::new();
     for line in table.lines().skip(2).take_while(|line| line.starts_with('|')) {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-        let (names, toolset, what) = (cells[1], cells[2], cells[3]);
-        for name in names.split('/').map(|n| n.trim().trim_matches('`')) {
-            let previous = rows.insert(name.to_string(), (toolset.to_string(), what.contains("(write)")));
+        let (names, toolset, what, bytes) = (cells[1], cells[2], cells[3], cells[5]);
+        let bytes: Vec<usize> = bytes.split('/').map(|b| b.trim().replace(',', "").parse().unwrap()).collect();
+        for (i, name) in names.split('/').map(|n| n.trim().trim_matches('`')).enumerate() {
+            let row = (toolset.to_string(), what.contains("(write)"), bytes[i]);
+            let previous = rows.insert(name.to_string(), row);
             assert!(previous.is_none(), "README lists {name} twice");
         }
     }
@@ -81,14 +84,19 @@ fn readme_rows() -> BTreeMap<String, (String, bool)> {
 #[test]
 fn readmes_tool_table_matches_the_declarations() {
     let rows = readme_rows();
-    let declared: BTreeMap<String, (String, bool)> = catalogue()
+    let declared: BTreeMap<String, (String, bool, usize)> = catalogue()
         .into_iter()
-        .map(|(toolset, tool)| (tool.name.to_string(), (toolset.to_string(), is_write(&tool))))
+        .map(|(toolset, tool)| {
+            let bytes = serde_json::to_string(&tool).unwrap().len();
+            (tool.name.to_string(), (toolset.to_string(), is_write(&tool), bytes))
+        })
         .collect();
-    for (name, (toolset, write)) in &declared {
+    for (name, (toolset, write, bytes)) in &declared {
         let row = rows.get(name).unwrap_or_else(|| panic!("README's tool table has no row for {name}"));
         assert_eq!(&row.0, toolset, "README puts {name} in the wrong toolset");
         assert_eq!(row.1, *write, "README's \"(write)\" mark for {name} is wrong");
+        let off = row.2.abs_diff(*bytes) as f64 / *bytes as f64;
+        assert!(off <= 0.1, "README gives {name} {} bytes in tools/list; it is {bytes}", row.2);
     }
     for name in rows.keys() {
         assert!(declared.contains_key(name), "README lists {name}, which no toolset declares");

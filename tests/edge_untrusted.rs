@@ -7,7 +7,7 @@
 mod common;
 mod mcp;
 
-use hostaway_mcp::{hostaway::types, tools::untrusted::MARK};
+use hostaway_mcp::{hostaway::types, tools::untrusted::LABEL};
 use rmcp::model::{ReadResourceRequestParams, ResourceContents};
 use serde_json::{Value, json};
 
@@ -181,7 +181,7 @@ async fn untrusted_fields_say_so_in_their_schema_and_the_instructions_say_guest_
         field_descriptions(&Value::Object((*schema).clone()), field, &mut descriptions);
         assert!(!descriptions.is_empty(), "{tool} has no field {field}");
         for description in descriptions {
-            assert!(description.starts_with(MARK), "{tool}.{field} is not marked untrusted: {description}");
+            assert_eq!(description, LABEL, "{tool}.{field} is not marked untrusted");
         }
     }
 }

@@ -161,6 +161,10 @@ async fn call_every_tool(client: &RunningService<RoleClient, ()>, listing: i64, 
             .unwrap();
         assert_ne!(result.is_error, Some(true), "{tool}: {}", mcp::text(&result));
         let structured = result.structured_content.unwrap_or_else(|| panic!("{tool} has no structuredContent"));
+        let schema = tools.iter().find(|t| t.name == tool).and_then(|t| t.output_schema.clone()).unwrap();
+        let validator = jsonschema::validator_for(&Value::Object((*schema).clone())).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&structured).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{tool}: the answer does not fit its output schema: {errors:?}");
         if writes.contains(tool) {
             assert_eq!(structured["status"], "preview", "{tool} without confirm only previews");
         }

@@ -52,7 +52,7 @@ fn every_tool_is_described_titled_annotated_and_well_named() {
         );
         assert!(tool.description.as_deref().is_some_and(|d| d.len() >= 40), "{name}: needs a real description");
         let hints = tool.annotations.as_ref().unwrap_or_else(|| panic!("{name}: no annotations"));
-        assert!(hints.title.is_some(), "{name}: no title");
+        assert!(tool.title.is_some(), "{name}: no title");
         for (hint, value) in [
             ("readOnlyHint", hints.read_only_hint),
             ("destructiveHint", hints.destructive_hint),
@@ -72,8 +72,79 @@ fn every_tool_is_described_titled_annotated_and_well_named() {
             assert!(properties.contains_key("confirm"), "{name}: a write takes confirm");
         }
     }
-    let value: Value = serde_json::to_value(&tools).unwrap();
-    assert!(value.to_string().len() < 120_000, "the tool list should stay compact for models");
+}
+
+/// What `tools/list` may weigh with every tool on, as compact JSON: a client pays for it in every
+/// conversation. README's tool table gives each tool's share.
+const TOOL_LIST_BUDGET: usize = 50_000;
+
+#[test]
+fn the_tool_list_fits_its_budget() {
+    let tools = server(ServerOptions::default()).tools();
+    let list = serde_json::to_string(&serde_json::json!({ "tools": tools })).unwrap();
+    let sizes: Vec<String> =
+        tools.iter().map(|t| format!("{} {}", t.name, serde_json::to_string(t).unwrap().len())).collect();
+    assert!(
+        list.len() <= TOOL_LIST_BUDGET,
+        "tools/list is {} bytes, over the {TOOL_LIST_BUDGET}-byte budget; per tool: {sizes:?}",
+        list.len()
+    );
+}
+
+/// Every schema node under `value`, with the path to it.
+fn nodes<'a>(value: &'a Value, path: String, out: &mut Vec<(String, &'a serde_json::Map<String, Value>)>) {
+    match value {
+        Value::Object(object) => {
+            out.push((path.clone(), object));
+            for (key, child) in object {
+                match (key.as_str(), child) {
+                    ("properties" | "$defs", Value::Object(named)) => {
+                        for (name, schema) in named {
+                            nodes(schema, format!("{path}/{key}/{name}"), out);
+                        }
+                    }
+                    ("enum" | "const" | "default" | "required" | "examples", _) => {}
+                    (_, child) => nodes(child, format!("{path}/{key}"), out),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                nodes(item, format!("{path}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn schemas_use_only_standard_formats_and_no_input_is_nullable() {
+    for (_, tool) in catalogue() {
+        let input = Value::Object((*tool.input_schema).clone());
+        let output = Value::Object((*tool.output_schema.clone().unwrap()).clone());
+        for (side, schema) in [("input", &input), ("output", &output)] {
+            let mut found = Vec::new();
+            nodes(schema, String::new(), &mut found);
+            for (path, node) in found {
+                if let Some(format) = node.get("format").and_then(Value::as_str) {
+                    assert!(
+                        hostaway_mcp::tools::schema::is_standard_format(format),
+                        "{} {side} {path}: format {format:?} is not one JSON Schema defines",
+                        tool.name
+                    );
+                }
+                if side == "input" {
+                    let nullable = match node.get("type") {
+                        Some(Value::Array(types)) => types.iter().any(|t| t == "null"),
+                        Some(t) => t == "null",
+                        None => false,
+                    };
+                    assert!(!nullable, "{} input {path}: an optional argument is left out, never null", tool.name);
+                    assert!(node.get("anyOf").is_none() && node.get("oneOf").is_none(), "{} input {path}", tool.name);
+                }
+            }
+        }
+    }
 }
 
 #[test]

@@ -36,6 +36,14 @@ const CHANNELS: &[Channel] = &[
 /// The names a `channel` argument lists in its error, most common first.
 const COMMON: &str = "airbnb, booking.com, vrbo, expedia, direct, booking_engine";
 
+/// A `channel` argument's schema: the stable names (a Hostaway name or a numeric id is accepted
+/// too, for models that already know one).
+pub fn schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let mut names: Vec<&str> = CHANNELS.iter().map(|c| c.name).collect();
+    names.dedup();
+    schemars::json_schema!({"type": "string", "enum": names})
+}
+
 /// Spelling-blind form of a channel name: lowercase, without spaces, dots, dashes or underscores.
 fn key(text: &str) -> String {
     text.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '_')).flat_map(char::to_lowercase).collect()

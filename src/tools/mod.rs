@@ -11,6 +11,7 @@ pub mod args;
 pub mod error;
 pub mod guard;
 pub mod params;
+pub mod schema;
 pub mod today;
 pub mod untrusted;
 
@@ -72,16 +73,27 @@ impl std::fmt::Debug for Toolset {
 pub const TOOLSETS: &[Toolset] =
     &[listings::TOOLSET, calendar::TOOLSET, reservations::TOOLSET, messaging::TOOLSET, finance::TOOLSET];
 
+impl Toolset {
+    /// The toolset's tools as clients see them, their schemas compacted for the wire ([`schema`]).
+    pub fn router(&self) -> ToolRouter<ToolContext> {
+        let mut router = (self.tools)();
+        for route in router.map.values_mut() {
+            schema::compact(&mut route.attr);
+        }
+        router
+    }
+}
+
 /// Every tool with its toolset, in toolset order and then by name: what tests and docs list.
 pub fn catalogue() -> Vec<(&'static str, rmcp::model::Tool)> {
-    TOOLSETS.iter().flat_map(|set| (set.tools)().list_all().into_iter().map(move |tool| (set.name, tool))).collect()
+    TOOLSETS.iter().flat_map(|set| set.router().list_all().into_iter().map(move |tool| (set.name, tool))).collect()
 }
 
 /// The tools of the toolsets `enabled` (all when empty), without writes when `read_only`.
 pub fn router(enabled: &[String], read_only: bool) -> ToolRouter<ToolContext> {
     let mut router = ToolRouter::new();
     for set in TOOLSETS.iter().filter(|set| enabled.is_empty() || enabled.iter().any(|name| name == set.name)) {
-        router += (set.tools)();
+        router += set.router();
     }
     if read_only {
         for tool in router.list_all().iter().filter(|tool| is_write(tool)) {

@@ -29,6 +29,8 @@ pub struct Harness {
     /// The server's `/mcp` URL.
     pub url: String,
     stop: Option<oneshot::Sender<()>>,
+    /// Each tool's output schema as listed, read on the first successful call.
+    output_schemas: tokio::sync::OnceCell<std::collections::HashMap<String, Value>>,
 }
 
 impl Drop for Harness {
@@ -102,7 +104,7 @@ async fn start_on(clock: Clock, config: SandboxConfig, options: ServerOptions) -
         let _ = stopped.await;
     }));
     let client = connect(&url).await;
-    Harness { sandbox, client, url, stop: Some(stop) }
+    Harness { sandbox, client, url, stop: Some(stop), output_schemas: Default::default() }
 }
 
 /// A new MCP client session against `url`.
@@ -127,7 +129,28 @@ impl Harness {
             result.structured_content.clone().unwrap_or_else(|| panic!("{tool} returned no structuredContent"));
         let copy: Value = serde_json::from_str(&text(&result)).expect("the text block is the same JSON");
         assert_eq!(copy, structured, "{tool}: text and structuredContent differ");
+        self.assert_fits_output_schema(tool, &structured).await;
         structured
+    }
+
+    /// Checks an answer against the output schema `tools/list` gives for `tool`, with a standard
+    /// JSON Schema validator, as clients that check answers do.
+    pub async fn assert_fits_output_schema(&self, tool: &str, answer: &Value) {
+        let schemas = self
+            .output_schemas
+            .get_or_init(|| async {
+                let tools = self.client.list_all_tools().await.unwrap();
+                tools
+                    .into_iter()
+                    .filter_map(|t| Some((t.name.to_string(), Value::Object((*t.output_schema?).clone()))))
+                    .collect()
+            })
+            .await;
+        let schema = schemas.get(tool).unwrap_or_else(|| panic!("{tool} lists no output schema"));
+        let validator = jsonschema::validator_for(schema).unwrap_or_else(|e| panic!("{tool}: bad output schema: {e}"));
+        let errors: Vec<String> =
+            validator.iter_errors(answer).map(|e| format!("{e} at {}", e.instance_path)).collect();
+        assert!(errors.is_empty(), "{tool}: the answer does not fit its output schema: {errors:?}");
     }
 
     /// Calls a tool that must fail as a tool error and returns its message.

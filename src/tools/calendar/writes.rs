@@ -28,15 +28,16 @@ const MAX_DAYS: i64 = 366;
 pub struct AvailabilityArgs {
     /// The listing's id, from search_listings.
     #[serde(deserialize_with = "args::int")]
+    #[schemars(range(min = 1))]
     pub listing_id: i64,
-    /// First day to change, YYYY-MM-DD or today/tomorrow (in the listing's time zone); not in the past.
+    /// First day to change, YYYY-MM-DD (in the listing's time zone); not in the past.
     pub start_date: String,
-    /// Last day to change, YYYY-MM-DD or a day word, inclusive; at most 366 days after start_date.
+    /// Last day to change, YYYY-MM-DD, inclusive; at most 366 days after start_date.
     pub end_date: String,
     /// Note shown on the days in Hostaway, e.g. "Maintenance" (optional).
     #[serde(default)]
     pub note: Option<String>,
-    /// false (default) only previews; true makes the change.
+    /// true applies the change (default: preview only).
     #[serde(default)]
     pub confirm: bool,
 }
@@ -47,18 +48,21 @@ pub struct AvailabilityArgs {
 pub struct SetRatesArgs {
     /// The listing's id, from search_listings.
     #[serde(deserialize_with = "args::int")]
+    #[schemars(range(min = 1))]
     pub listing_id: i64,
-    /// First day to change, YYYY-MM-DD or today/tomorrow (in the listing's time zone); not in the past.
+    /// First day to change, YYYY-MM-DD (in the listing's time zone); not in the past.
     pub start_date: String,
-    /// Last day to change, YYYY-MM-DD or a day word, inclusive; at most 366 days after start_date.
+    /// Last day to change, YYYY-MM-DD, inclusive; at most 366 days after start_date.
     pub end_date: String,
     /// New nightly price for every day of the range, in the listing's currency (> 0).
     #[serde(default)]
+    #[schemars(extend("exclusiveMinimum" = 0))]
     pub price: Option<f64>,
     /// New minimum stay in nights for arrivals on every day of the range (1-365).
     #[serde(default, deserialize_with = "args::opt_int")]
+    #[schemars(range(min = 1, max = 365))]
     pub min_stay: Option<u32>,
-    /// false (default) only previews; true makes the change.
+    /// true applies the change (default: preview only).
     #[serde(default)]
     pub confirm: bool,
 }
@@ -127,12 +131,16 @@ pub struct AvailabilityOutcome {
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
 pub struct RateRange {
     /// Lowest nightly price in the range, in the listing's currency.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_min: Option<f64>,
     /// Highest nightly price in the range.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_max: Option<f64>,
     /// Shortest minimum stay (nights) in the range.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_stay_min: Option<i32>,
     /// Longest minimum stay (nights) in the range.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_stay_max: Option<i32>,
 }
 
@@ -163,10 +171,9 @@ pub struct RatesOutcome {
 
 #[tool_router(router = calendar_write_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Block a listing's dates (e.g. for maintenance or owner use) so nobody can book them. Without
-    /// confirm it previews which days would become blocked, which are already blocked, and which
-    /// are booked (conflicts: a reservation wins over a block, so booked nights stay booked — cancel
-    /// the reservation separately). Covers at most 366 days per call. Undo with unblock_dates.
+    /// Block a listing's dates (maintenance, owner use) so nobody can book them, at most 366 days per call. The
+    /// preview shows which days become blocked, which already are, and which are booked: a booking wins over a block,
+    /// so cancel it separately. Undo with unblock_dates.
     #[tool(
         name = "block_dates",
         title = "Block dates",
@@ -185,9 +192,8 @@ impl ToolContext {
         self.set_availability("block_dates", Target::Blocked, args).await.map(Json)
     }
 
-    /// Reopen blocked dates of a listing for booking. Without confirm it previews which blocked
-    /// days would open, which are already bookable, and which are booked (conflicts: booked
-    /// nights stay booked). Covers at most 366 days per call. To block dates use block_dates.
+    /// Reopen blocked dates of a listing (at most 366 days). The preview shows which days open, which are already
+    /// open and which are booked (those stay booked). To block use block_dates.
     #[tool(
         name = "unblock_dates",
         title = "Unblock dates",
@@ -206,10 +212,9 @@ impl ToolContext {
         self.set_availability("unblock_dates", Target::Open, args).await.map(Json)
     }
 
-    /// Set the nightly price and/or the minimum stay for every day of a date range (seasonal
-    /// pricing, events, last-minute deals). Without confirm it previews the current price range
-    /// and minimum stays and what they become. Existing reservations keep their price. For the
-    /// listing's base price or default minimum nights use update_listing. At most 366 days per call.
+    /// Set the nightly price and/or minimum stay for every day of a range (at most 366 days). The preview shows the
+    /// current and new price range and minimum stays. Existing bookings keep their price. For the base price use
+    /// update_listing.
     #[tool(
         name = "set_rates",
         title = "Set rates",

@@ -17,6 +17,7 @@ use crate::{
 pub struct UpdateListingArgs {
     /// The listing's id, from search_listings.
     #[serde(deserialize_with = "args::int")]
+    #[schemars(range(min = 1))]
     pub listing_id: i64,
     /// New public name (not empty).
     #[serde(default)]
@@ -29,32 +30,41 @@ pub struct UpdateListingArgs {
     pub house_rules: Option<String>,
     /// New base nightly price in the listing's currency (> 0); seasonal and per-day prices (set_rates) still apply.
     #[serde(default)]
+    #[schemars(extend("exclusiveMinimum" = 0))]
     pub base_price: Option<f64>,
     /// New cleaning fee per stay (0 or more; 0 removes it).
     #[serde(default)]
+    #[schemars(range(min = 0))]
     pub cleaning_fee: Option<f64>,
     /// New price per extra guest per night (0 or more).
     #[serde(default)]
+    #[schemars(range(min = 0))]
     pub extra_guest_fee: Option<f64>,
     /// New default minimum stay in nights (at least 1, not above max_nights).
     #[serde(default, deserialize_with = "args::opt_int")]
+    #[schemars(range(min = 1))]
     pub min_nights: Option<i32>,
     /// New longest stay in nights (at least 1, not below min_nights).
     #[serde(default, deserialize_with = "args::opt_int")]
+    #[schemars(range(min = 1))]
     pub max_nights: Option<i32>,
     /// New most guests the listing sleeps (at least 1).
     #[serde(default, deserialize_with = "args::opt_int")]
+    #[schemars(range(min = 1))]
     pub max_guests: Option<i32>,
     /// New check-in window start, hour 0-23 in the listing's local time.
     #[serde(default, deserialize_with = "args::opt_int")]
+    #[schemars(range(min = 0, max = 23))]
     pub check_in_from: Option<i32>,
     /// New check-in window end, hour 0-23 in the listing's local time.
     #[serde(default, deserialize_with = "args::opt_int")]
+    #[schemars(range(min = 0, max = 23))]
     pub check_in_until: Option<i32>,
     /// New check-out hour 0-23 in the listing's local time.
     #[serde(default, deserialize_with = "args::opt_int")]
+    #[schemars(range(min = 0, max = 23))]
     pub check_out_by: Option<i32>,
-    /// false (default) only previews; true makes the change.
+    /// true applies the change (default: preview only).
     #[serde(default)]
     pub confirm: bool,
 }
@@ -89,11 +99,9 @@ pub struct ListingUpdateOutcome {
 
 #[tool_router(router = update_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Change a listing's static data: name, description, house rules, base price, cleaning and
-    /// extra-guest fees, default minimum/maximum nights, capacity and check-in/check-out hours.
-    /// Only the fields given change; the preview lists each field with its value before and after
-    /// (unchanged values are left out). For prices or minimum stays on specific dates use set_rates;
-    /// to close dates use block_dates.
+    /// Change a listing's static data: name, description, house rules, base price, fees, default min/max nights,
+    /// capacity, check-in/out hours. Only the fields given change; the preview shows each with its value before and
+    /// after. For prices on specific dates use set_rates.
     #[tool(
         name = "update_listing",
         title = "Update listing",
