@@ -32,7 +32,11 @@ async fn prompt_texts_and_hidden_tools(h: &mcp::Harness) -> (Vec<(String, String
         .collect();
     let mut texts = Vec::new();
     for prompt in h.client.list_all_prompts().await.unwrap() {
-        let got = h.client.get_prompt(GetPromptRequestParams::new(prompt.name.clone())).await.unwrap();
+        // Every prompt's arguments at once; a prompt ignores those it does not take.
+        let arguments = serde_json::json!({"city": "Lisbon", "check_in": "tomorrow", "check_out": "2030-01-03"});
+        let request =
+            GetPromptRequestParams::new(prompt.name.clone()).with_arguments(arguments.as_object().cloned().unwrap());
+        let got = h.client.get_prompt(request).await.unwrap();
         texts.push((prompt.name.to_string(), serde_json::to_string(&got.messages).unwrap()));
     }
     (texts, hidden)
@@ -74,7 +78,7 @@ async fn read_only_hides_the_prompt_that_sends_messages_and_no_prompt_names_a_wr
     let h = mcp::start_with(mcp::sandbox_config(), options(&[], true)).await;
     let (texts, hidden) = prompt_texts_and_hidden_tools(&h).await;
     let names: Vec<&str> = texts.iter().map(|(name, _)| name.as_str()).collect();
-    assert_eq!(names, ["daily_briefing"]);
+    assert_eq!(names, ["daily_briefing", "find_a_stay"]);
     assert!(hidden.iter().any(|t| t == "send_guest_message"));
     for (name, text) in &texts {
         for tool in &hidden {
@@ -90,8 +94,9 @@ async fn a_prompt_is_built_from_the_tools_that_are_on() {
     for (toolsets, expected) in [
         (&["reservations"][..], &["daily_briefing"][..]),
         (&["messaging"][..], &["answer_unread_guests"][..]),
-        (&["listings", "finance", "calendar"][..], &[][..]),
-        (&[][..], &["answer_unread_guests", "daily_briefing"][..]),
+        (&["listings", "finance", "calendar"][..], &["find_a_stay"][..]),
+        (&["listings", "finance"][..], &[][..]),
+        (&[][..], &["answer_unread_guests", "daily_briefing", "find_a_stay"][..]),
     ] {
         let h = mcp::start_with(mcp::sandbox_config(), options(toolsets, false)).await;
         let (texts, hidden) = prompt_texts_and_hidden_tools(&h).await;

@@ -1,5 +1,6 @@
 //! The MCP server: one [`HostawayServer`] per session over stdio or streamable HTTP.
 
+mod completions;
 pub mod connections;
 pub mod drain;
 pub mod fair_share;
@@ -21,9 +22,9 @@ use rmcp::{
         tool::ToolCallContext,
     },
     model::{
-        CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, InitializeRequestParams,
-        InitializeResult, ListResourceTemplatesResult, ListResourcesResult, PaginatedRequestParams,
-        ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig,
+        CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult, ContentBlock,
+        Implementation, InitializeRequestParams, InitializeResult, ListResourceTemplatesResult, ListResourcesResult,
+        PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig,
     },
     prompt_handler,
     service::RequestContext,
@@ -306,9 +307,24 @@ impl ServerHandler for HostawayServer {
         self.negotiate_initialize(&request)
     }
 
+    async fn complete(
+        &self,
+        request: CompleteRequestParams,
+        _: RequestContext<RoleServer>,
+    ) -> Result<CompleteResult, ErrorData> {
+        Box::pin(completions::complete(&self.ctx, &request, |tool| self.offers(tool))).await
+    }
+
     fn get_info(&self) -> ServerConfig {
-        ServerConfig::new(ServerCapabilities::builder().enable_tools().enable_prompts().enable_resources().build())
-            .with_server_info(Implementation::new("hostaway-mcp", env!("CARGO_PKG_VERSION")).with_title("Hostaway"))
-            .with_instructions(self.instructions())
+        ServerConfig::new(
+            ServerCapabilities::builder()
+                .enable_tools()
+                .enable_prompts()
+                .enable_resources()
+                .enable_completions()
+                .build(),
+        )
+        .with_server_info(Implementation::new("hostaway-mcp", env!("CARGO_PKG_VERSION")).with_title("Hostaway"))
+        .with_instructions(self.instructions())
     }
 }

@@ -25,6 +25,11 @@ const LISTING: &str = "hostaway://listings/";
 const RESERVATION: &str = "hostaway://reservations/";
 const PAGE: u32 = 50;
 
+/// The URI template of a listing, as `resources/templates/list` gives it and completions take it.
+pub(crate) const LISTING_TEMPLATE: &str = "hostaway://listings/{listing_id}";
+/// The URI template of a reservation.
+pub(crate) const RESERVATION_TEMPLATE: &str = "hostaway://reservations/{reservation_id}";
+
 /// A kind of resource and the tool it reads like, which must be offered for it to exist.
 struct Kind {
     prefix: &'static str,
@@ -151,4 +156,15 @@ pub async fn read(
     }
     .map_err(|e| ErrorData::internal_error(e.to_string(), None))?;
     Ok(ReadResourceResult::new(vec![ResourceContents::text(json, uri).with_mime_type("application/json")]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_listed_templates_are_the_ones_completions_know() {
+        let listed: Vec<String> = templates(|_| true).resource_templates.into_iter().map(|t| t.uri_template).collect();
+        assert_eq!(listed, [LISTING_TEMPLATE, RESERVATION_TEMPLATE]);
+    }
 }

@@ -22,7 +22,7 @@ pub mod finance;
 pub mod listings;
 pub mod messaging;
 pub mod reservations;
-mod text_match;
+pub mod text_match;
 
 use std::sync::Arc;
 
