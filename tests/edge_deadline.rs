@@ -53,3 +53,31 @@ async fn a_single_read_slower_than_the_deadline_fails_clearly_by_then() {
     assert!(elapsed < DEADLINE + Duration::from_millis(700), "failed at the deadline: {elapsed:?}");
     assert!(message.contains("did not answer within") || message.contains("deadline"), "{message}");
 }
+
+#[tokio::test]
+async fn a_portfolio_calendar_past_the_deadline_answers_the_listings_it_read_and_says_so() {
+    let h = slow_harness().await;
+    h.sandbox.set_faults(FaultPlan::default());
+    let today = h.sandbox.inspect(|s| s.today);
+    let range = |extra: serde_json::Value| {
+        let mut args =
+            json!({"start_date": today.to_string(), "end_date": (today + chrono::Duration::days(30)).to_string()});
+        args.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        args
+    };
+    // One city's calendars are read (and cached) at full speed; then every calendar read takes
+    // longer than the whole deadline, so of the full portfolio only that city can be answered.
+    let city = h.sandbox.inspect(|s| s.listings.values().find_map(|l| l.city.clone()).unwrap());
+    let cached = h.ok("portfolio_calendar", range(json!({"city": city}))).await["listings"].as_array().unwrap().len();
+    h.sandbox.set_faults(FaultPlan { latency_ms: 3000, only: vec!["getCalendar".into()], ..FaultPlan::default() });
+    let started = Instant::now();
+    let answer = h.ok("portfolio_calendar", range(json!({}))).await;
+    let elapsed = started.elapsed();
+    assert!(elapsed < DEADLINE + Duration::from_millis(700), "it stopped at the deadline: {elapsed:?}");
+    let total = h.sandbox.inspect(|s| s.listings.len());
+    let read = answer["listings"].as_array().unwrap().len();
+    assert_eq!(answer["complete"], false, "{answer}");
+    assert_eq!(read, cached, "the cached city's listings, none of the slow ones");
+    assert!(read > 0 && read < total);
+    assert!(answer["incomplete_reason"].as_str().unwrap().contains(&format!("{read} of {total}")), "{answer}");
+}

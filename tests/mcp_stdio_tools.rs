@@ -118,6 +118,7 @@ fn every_call(listing: i64, reservation: i64, conversation: i64) -> Vec<(&'stati
         ("get_listing", json!({"listing_id": listing})),
         ("find_available_listings", json!({"check_in": day(150), "check_out": day(153), "guests": 2, "limit": 2})),
         ("get_calendar", json!({"listing_id": listing, "start_date": day(0), "end_date": day(30)})),
+        ("portfolio_calendar", json!({"start_date": day(0), "end_date": day(30)})),
         ("quote_stay", json!({"listing_id": listing, "check_in": day(150), "check_out": day(153), "guests": 2})),
         ("search_reservations", json!({"arrival_start_date": day(0), "arrival_end_date": day(7)})),
         ("get_reservation", json!({"reservation_id": reservation})),

@@ -385,3 +385,87 @@ async fn upstream_call_budgets_hold() {
     h.ok("quote_stay", json!({"listing_id": 40102, "check_in": d(60), "check_out": d(63), "guests": 1})).await;
     assert_eq!(calls() - before, 0, "a repeated quote is answered from the cache");
 }
+
+#[tokio::test]
+async fn portfolio_calendar_gives_every_listing_the_sandbox_calendars_nights_in_one_answer() {
+    let h = mcp::start().await;
+    let (start, end) = (today(&h), today(&h) + Duration::days(61));
+    let before = h.sandbox.stats().total_received();
+    let args = json!({"start_date": start.to_string(), "end_date": end.to_string()});
+    let answer = h.ok("portfolio_calendar", args.clone()).await;
+    let calls = h.sandbox.stats().total_received() - before;
+    let listings: Vec<i64> = h.sandbox.inspect(|s| s.listings.keys().copied().collect());
+    assert_eq!(ids(&answer), listings, "every listing, by id");
+    assert_eq!(answer["complete"], true);
+    assert_eq!(h.sandbox.stats().received("getCalendar"), listings.len() as u64, "one calendar read per listing");
+    assert!(calls <= listings.len() as u64 + 2, "and little else: {calls}");
+
+    for row in answer["listings"].as_array().unwrap() {
+        let id = row["listing_id"].as_i64().unwrap();
+        let days = h.sandbox.inspect(|s| s.calendar(&s.listings[&id], start, end, false));
+        let count =
+            |statuses: &[&str]| days.iter().filter(|d| statuses.contains(&d.status.as_deref().unwrap())).count();
+        let gap_nights: usize =
+            expected_gaps(&days).iter().map(|(first, last)| ((*last - *first).num_days() + 1) as usize).sum();
+        assert_eq!(row["free"], json!(count(&["available"])), "listing {id}");
+        assert_eq!(row["booked"], json!(count(&["reserved", "pending"])), "listing {id}");
+        assert_eq!(row["blocked"], json!(count(&["blocked"])), "listing {id}");
+        assert_eq!(row["gap"], json!(gap_nights), "listing {id}");
+        // Runs cover the range in order; a free run's nights share its minimum stay and lie in its price range.
+        let mut next = start;
+        for run in row["runs"].as_array().unwrap() {
+            let (first, last) = (date(&run["from"]), date(&run["to"]));
+            assert_eq!(first, next, "listing {id}: runs are contiguous");
+            let nights: Vec<&types::CalendarDay> = days.iter().filter(|d| d.date >= first && d.date <= last).collect();
+            let free = nights.iter().all(|d| d.status.as_deref() == Some("available"));
+            assert_eq!(free, ["free", "gap"].contains(&run["state"].as_str().unwrap()), "listing {id} {first}");
+            if free {
+                let prices: Vec<f64> = nights.iter().map(|d| d.price.unwrap()).collect();
+                let (low, high) = prices.iter().fold((f64::MAX, f64::MIN), |(l, h), p| (l.min(*p), h.max(*p)));
+                assert_eq!(run["price_from"], json!(low), "listing {id} {first}");
+                assert_eq!(run["price_to"], if high > low { json!(high) } else { Value::Null }, "listing {id} {first}");
+                assert!(nights.iter().all(|d| json!(d.minimum_stay) == run["min_stay"]), "listing {id} {first}");
+            } else {
+                assert!(run.get("price_from").is_none() && run.get("min_stay").is_none());
+            }
+            next = last + Duration::days(1);
+        }
+        assert_eq!(next, end + Duration::days(1), "listing {id}: runs end with the range");
+    }
+
+    let again = h.sandbox.stats().total_received();
+    h.ok("portfolio_calendar", args).await;
+    assert_eq!(h.sandbox.stats().total_received(), again, "asking again is answered from the cache");
+}
+
+#[tokio::test]
+async fn portfolio_calendar_narrows_to_a_city_or_listings_and_refuses_what_it_cannot_do() {
+    let h = mcp::start().await;
+    let start = today(&h) + Duration::days(10);
+    let end = start + Duration::days(30);
+    let range = |extra: Value| {
+        let mut args = json!({"start_date": start.to_string(), "end_date": end.to_string()});
+        args.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        args
+    };
+    let city = h.sandbox.inspect(|s| s.listings.values().find_map(|l| l.city.clone()).unwrap());
+    let in_city: Vec<i64> =
+        h.sandbox.inspect(|s| s.listings.values().filter(|l| l.city.as_deref() == Some(&city)).map(|l| l.id).collect());
+    let answer = h.ok("portfolio_calendar", range(json!({"city": city.to_lowercase()}))).await;
+    assert_eq!(ids(&answer), in_city);
+    let last = h.sandbox.inspect(|s| *s.listings.keys().last().unwrap());
+    let two = [in_city[0], last];
+    let answer = h.ok("portfolio_calendar", range(json!({"listing_ids": [two[0].to_string(), two[1]]}))).await;
+    let mut expected = two.to_vec();
+    expected.sort_unstable();
+    expected.dedup();
+    assert_eq!(ids(&answer), expected);
+
+    let message = h.err("portfolio_calendar", range(json!({"listing_ids": [1]}))).await;
+    assert!(message.contains("listing_ids") && message.contains("no listing 1"), "{message}");
+    let message = h.err("portfolio_calendar", range(json!({"city": "Atlantis"}))).await;
+    assert!(message.contains("city"), "{message}");
+    let too_long = json!({"start_date": start.to_string(), "end_date": (start + Duration::days(62)).to_string()});
+    let message = h.err("portfolio_calendar", too_long).await;
+    assert!(message.contains("end_date"), "{message}");
+}

@@ -117,6 +117,13 @@ pub fn search_text(field: &'static str, value: Option<&str>) -> Result<Option<St
     }
 }
 
+/// Reads a list of ids, each a JSON number or a numeric string.
+pub fn opt_ids<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<i64>>, D::Error> {
+    #[derive(Deserialize)]
+    struct Id(#[serde(deserialize_with = "int")] i64);
+    Ok(Option::<Vec<Id>>::deserialize(deserializer)?.map(|ids| ids.into_iter().map(|Id(id)| id).collect()))
+}
+
 /// Reads Hostaway's datetime, "YYYY-MM-DD HH:MM:SS" in UTC.
 pub fn hostaway_datetime(stamp: &str) -> Option<chrono::NaiveDateTime> {
     chrono::NaiveDateTime::parse_from_str(stamp.trim(), "%Y-%m-%d %H:%M:%S").ok()

@@ -53,7 +53,7 @@ pub struct RevenueReportArgs {
     #[serde(default, deserialize_with = "group_by")]
     pub group_by: GroupBy,
     /// Only these listings (ids from search_listings); the whole portfolio when absent.
-    #[serde(default, deserialize_with = "listing_ids")]
+    #[serde(default, deserialize_with = "args::opt_ids")]
     #[schemars(inner(range(min = 1)))]
     pub listing_ids: Option<Vec<i64>>,
 }
@@ -340,13 +340,6 @@ fn group_by<'de, D: Deserializer<'de>>(deserializer: D) -> Result<GroupBy, D::Er
             "invalid argument `group_by`: {other:?} is not accepted; use listing, channel, month or total"
         ))),
     }
-}
-
-/// Reads `listing_ids`, accepting numbers or numeric strings.
-fn listing_ids<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<i64>>, D::Error> {
-    #[derive(Deserialize)]
-    struct Id(#[serde(deserialize_with = "args::int")] i64);
-    Ok(Option::<Vec<Id>>::deserialize(deserializer)?.map(|ids| ids.into_iter().map(|Id(id)| id).collect()))
 }
 
 /// The listings a report counts: their names, for rows that name rather than number their listing.

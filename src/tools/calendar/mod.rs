@@ -20,17 +20,18 @@ use super::{
 };
 use crate::hostaway::{AvailabilityQuery, Fresh, GatewayError, types};
 
+pub mod portfolio;
 pub mod writes;
 
 /// The calendar toolset, as `--toolsets` names it and the instructions introduce it.
 pub const TOOLSET: Toolset = Toolset {
     name: "calendar",
-    guide: "Free listings for dates with find_available_listings, prices and stay rules with get_calendar and quote_stay.",
+    guide: "Free listings for dates with find_available_listings, prices and stay rules with get_calendar and quote_stay, every listing's nights at once with portfolio_calendar.",
     tools,
 };
 
 fn tools() -> ToolRouter<ToolContext> {
-    ToolContext::availability_tools() + ToolContext::calendar_write_tools()
+    ToolContext::availability_tools() + ToolContext::portfolio_tools() + ToolContext::calendar_write_tools()
 }
 
 /// Longest stay the stay tools price, in nights.

@@ -155,13 +155,15 @@ pub struct ListingDetails {
     #[serde(serialize_with = "crate::tools::untrusted::opt")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub house_rules: Option<String>,
-    /// Door code and Wi-Fi, only when the operator started the server with --expose-access-codes.
+    /// Door code and Wi-Fi, only when the operator started the server with --expose-access-codes; left
+    /// out of the output schema, which every session pays for, since few servers ever send it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(skip)]
     pub access: Option<AccessCodes>,
 }
 
 /// How guests get in and online; withheld unless the operator allows it.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct AccessCodes {
     /// Door or key-box code.
     #[serde(skip_serializing_if = "Option::is_none")]
