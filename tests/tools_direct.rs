@@ -46,7 +46,7 @@ async fn a_read_tool_answers_from_the_sandbox_without_an_mcp_client() {
     let page = ctx.search_listings(Parameters(SearchListingsArgs { limit: Some(100), ..Default::default() })).await;
     let page = page.unwrap().0;
     assert_eq!(page.total, sandbox.inspect(|s| s.listings.len()) as u64);
-    assert!(page.listings.iter().any(|l| l.listing_id == id));
+    assert!(page.listings.iter().any(|l| l.0.listing_id == id));
 }
 
 #[tokio::test]

@@ -15,7 +15,7 @@ use super::{
     ToolContext, Toolset,
     args::{self, Detail, Money, Range},
     error::ToolError,
-    listings::{self, ListingRow},
+    listings::{self, ListedListing},
     params::Parameters,
 };
 use crate::hostaway::{AvailabilityQuery, Fresh, GatewayError, types};
@@ -123,7 +123,7 @@ pub struct Excluded {
 pub struct AvailableListing {
     /// The listing (`detail: "full"` adds its details under `more`).
     #[serde(flatten)]
-    pub listing: ListingRow,
+    pub listing: ListedListing,
     /// Nights of the stay.
     pub nights: i64,
     /// What the guest pays in all: nightly rates, extra guests, fees and taxes.
@@ -420,7 +420,7 @@ impl ToolContext {
                 let details = prices.get(&listing.id)?;
                 let currency = currency(listing);
                 Some(AvailableListing {
-                    listing: listings::row(listing, args.detail, &amenities),
+                    listing: ListedListing(listings::row(listing, args.detail, &amenities)),
                     nights,
                     total: Money::new(details.total_price, currency.clone()),
                     per_night: Money::new(details.total_price / nights as f64, currency.clone()),
@@ -429,7 +429,7 @@ impl ToolContext {
             })
             .collect();
         rows.sort_by(|a, b| {
-            a.total.amount.total_cmp(&b.total.amount).then(a.listing.listing_id.cmp(&b.listing.listing_id))
+            a.total.amount.total_cmp(&b.total.amount).then(a.listing.0.listing_id.cmp(&b.listing.0.listing_id))
         });
         if let Some(max) = args.max_total_price {
             let before = rows.len();

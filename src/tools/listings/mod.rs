@@ -162,6 +162,27 @@ pub struct ListingDetails {
     pub access: Option<AccessCodes>,
 }
 
+/// A listing as the list tools answer: get_listing's row, whose full detail (`more`) the output
+/// schema leaves open, so the tool list does not repeat get_listing's detail schema in every tool
+/// that lists listings.
+#[derive(Clone, Debug, Serialize)]
+#[serde(transparent)]
+pub struct ListedListing(pub ListingRow);
+
+impl JsonSchema for ListedListing {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ListedListing".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut schema = ListingRow::json_schema(generator);
+        if let Some(more) = schema.get_mut("properties").and_then(|p| p.get_mut("more")) {
+            *more = serde_json::json!({"type": "object"});
+        }
+        schema
+    }
+}
+
 /// How guests get in and online; withheld unless the operator allows it.
 #[derive(Clone, Debug, Serialize)]
 pub struct AccessCodes {
@@ -180,7 +201,7 @@ pub struct AccessCodes {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ListingPage {
     /// The listings on this page.
-    pub listings: Vec<ListingRow>,
+    pub listings: Vec<ListedListing>,
     /// How many listings match in all.
     pub total: u64,
     /// Pass as `cursor` to get the next page; absent on the last page.
@@ -248,7 +269,7 @@ impl ToolContext {
                 .iter()
                 .skip(offset as usize)
                 .take(limit as usize)
-                .map(|l| row(l, args.detail, &amenities))
+                .map(|l| ListedListing(row(l, args.detail, &amenities)))
                 .collect(),
             total,
             next_cursor: (next < total).then(|| Cursor::Offset(next as u32).encode()),
