@@ -326,12 +326,40 @@ async fn templates_for_a_reservation_are_filled_in_for_its_guest() {
     for (template, original) in filled.result.iter().zip(&raw) {
         assert_eq!(template.id, original.id);
         let text = template.message.as_deref().unwrap();
-        assert!(!text.contains("{{"), "template {} still has a placeholder: {text}", template.id);
+        for known in ["{{guest_first_name}}", "{{listing_name}}", "{{checkin_time}}", "{{checkout_time}}"] {
+            assert!(!text.contains(known), "template {} still has {known}: {text}", template.id);
+        }
         if original.message.as_deref().unwrap().contains("{{guest_first_name}}") {
             assert!(text.contains(&first_name), "template {} lacks {first_name}: {text}", template.id);
         }
     }
     assert!(filled.result.iter().any(|t| t.message.as_deref().unwrap().contains(&listing_name)));
+}
+
+#[tokio::test]
+async fn a_listing_or_channel_filter_keeps_its_own_templates_and_those_for_all() {
+    let (sandbox, client) = common::connected().await;
+    let (all, scopes) = sandbox
+        .inspect(|store| (store.templates.iter().map(|t| t.id).collect::<Vec<_>>(), store.template_scopes.clone()));
+    let (scoped_listing, scoped_channel) = scopes.iter().fold((None, None), |(l, c), (id, scope)| {
+        (l.or(scope.listing.map(|x| (*id, x))), c.or(scope.channel.map(|x| (*id, x))))
+    });
+    let ((listing_template, listing), (channel_template, channel)) = (scoped_listing.unwrap(), scoped_channel.unwrap());
+    let ids = |list: types::MessageTemplateList| list.result.into_iter().map(|t| t.id).collect::<Vec<_>>();
+    let for_listing = ids(client.list_message_templates().listing_map_id(listing).send().await.unwrap().into_inner());
+    let expected: Vec<i64> = all
+        .iter()
+        .copied()
+        .filter(|id| scopes.get(id).is_none_or(|s| s.listing.is_none_or(|l| l == listing)))
+        .collect();
+    assert_eq!(for_listing, expected);
+    assert!(for_listing.contains(&listing_template));
+    let other = ids(client.list_message_templates().listing_map_id(listing + 1).send().await.unwrap().into_inner());
+    assert!(!other.contains(&listing_template) && other.contains(&channel_template));
+    let for_channel = ids(client.list_message_templates().channel_id(channel).send().await.unwrap().into_inner());
+    assert!(for_channel.contains(&channel_template) && for_channel.contains(&listing_template));
+    let direct = ids(client.list_message_templates().channel_id(2000).send().await.unwrap().into_inner());
+    assert!(!direct.contains(&channel_template));
 }
 
 #[tokio::test]

@@ -126,6 +126,7 @@ fn every_call(listing: i64, reservation: i64, conversation: i64) -> Vec<(&'stati
         ("arrivals_and_departures", json!({"days": 7})),
         ("unread_conversations", json!({})),
         ("get_conversation", json!({"conversation_id": conversation})),
+        ("list_message_templates", json!({"listing_id": listing})),
         ("revenue_report", json!({"start_date": day(-60), "end_date": day(-1), "group_by": "channel"})),
         ("payments_for_reservation", json!({"reservation_id": reservation})),
         ("block_dates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151)})),

@@ -5,13 +5,15 @@
 //! Everything is derived from a seed and an anchor date ("today"), so the same pair always gives
 //! the same account, while dates stay around the real present for anyone trying the server.
 
+use std::collections::HashMap;
+
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 use rand::{Rng, RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::store::{self, DayOverride, Store, format_datetime};
+use super::store::{self, DayOverride, Store, TemplateScope, format_datetime};
 use crate::hostaway::types;
 
 /// First listing id; ids count up from here.
@@ -287,11 +289,18 @@ pub fn portfolio(seed: u64, today: NaiveDate) -> Result<Store, SeedError> {
         ("Checkout reminder", "Sent the evening before departure", "Hi {{guest_first_name}}, a reminder that check-out is at {{checkout_time}} tomorrow. Safe travels!"),
         ("Review request", "Sent after departure", "Thanks for staying with us, {{guest_first_name}}! A review would mean a lot to us."),
         ("Early check-in answer", "Manual reply", "Early check-in is possible from 13:00 for a fee of 25 EUR, if the cleaning is done."),
+        ("Parking", "Oderberger Straße only", "Hi {{guest_first_name}}, the courtyard parking space of {{listing_name}} is yours during the stay."),
+        ("Airbnb house manual", "Airbnb guests only", "Hi {{guest_first_name}}, the house manual is in the Airbnb app under your reservation."),
+        ("Door code", "Needs the door code", "Hi {{guest_first_name}}, the door code is {{door_code}}."),
     ]
     .iter()
     .enumerate()
     .map(|(i, (name, description, message))| typed("message template", json!({"id": 300 + i, "name": name, "description": description, "message": message})))
     .collect::<Result<_, _>>()?;
+    store.template_scopes = HashMap::from([
+        (305, TemplateScope { listing: Some(40101), channel: None }),
+        (306, TemplateScope { listing: None, channel: Some(2018) }),
+    ]);
     Ok(store)
 }
 

@@ -49,10 +49,22 @@ pub struct Store {
     pub messages: BTreeMap<i64, types::ConversationMessage>,
     /// Message templates.
     pub templates: Vec<types::MessageTemplate>,
+    /// The listing and the channel a template is for, by template id; a template without an
+    /// entry is for every listing and channel.
+    pub template_scopes: HashMap<i64, TemplateScope>,
     /// Guest charges.
     pub charges: Vec<types::GuestCharge>,
     /// Expenses and extras.
     pub expenses: Vec<types::Expense>,
+}
+
+/// What a message template is limited to (Hostaway's `listingMapId` and `channelId`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TemplateScope {
+    /// Only this listing's conversations.
+    pub listing: Option<i64>,
+    /// Only this channel's conversations.
+    pub channel: Option<i64>,
 }
 
 /// Statuses whose reservations occupy the calendar.

@@ -77,3 +77,38 @@ impl Gateway {
         Ok(sent.result)
     }
 }
+
+/// A `listMessageTemplates` filter.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TemplateQuery {
+    /// Templates for this listing (and those for every listing).
+    pub listing_id: Option<i64>,
+    /// Templates for this channel (and those for every channel).
+    pub channel_id: Option<i64>,
+    /// Fill the placeholders for this reservation, as Hostaway does.
+    pub reservation_id: Option<i64>,
+}
+
+impl Gateway {
+    /// Saved message templates, their placeholders filled when a reservation is given.
+    pub async fn message_templates(&self, query: TemplateQuery) -> Result<Vec<types::MessageTemplate>, GatewayError> {
+        let scope = query.reservation_id.map_or_else(Scope::default, |id| Scope::reservation(id, None));
+        let key = ReadKey { operation: id::LIST_MESSAGE_TEMPLATES, params: format!("{query:?}"), scope };
+        let list = self
+            .read(key, move |client| async move {
+                let mut call = client.list_message_templates();
+                if let Some(id) = query.listing_id {
+                    call = call.listing_map_id(id);
+                }
+                if let Some(id) = query.channel_id {
+                    call = call.channel_id(id);
+                }
+                if let Some(id) = query.reservation_id {
+                    call = call.reservation_id(id);
+                }
+                call.send().await
+            })
+            .await?;
+        Ok(list.result)
+    }
+}

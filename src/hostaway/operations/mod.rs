@@ -20,6 +20,7 @@ use super::{
     generated::Client,
 };
 
+pub use conversations::TemplateQuery;
 pub use listings::AvailabilityQuery;
 pub use reservations::ReservationQuery;
 

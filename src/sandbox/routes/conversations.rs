@@ -136,12 +136,10 @@ pub async fn send(
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TemplatesQuery {
-    // Sandbox templates are account-wide, so group, channel and listing filters keep all of them.
+    // Template groups are not modelled: every template is in every group.
     #[allow(dead_code)]
     message_template_group_id: Option<i64>,
-    #[allow(dead_code)]
     channel_id: Option<i64>,
-    #[allow(dead_code)]
     listing_map_id: Option<i64>,
     reservation_id: Option<i64>,
 }
@@ -153,9 +151,16 @@ pub async fn templates(State(shared): State<Arc<Shared>>, Params(q): Params<Temp
         Some(id) => Some(store.reservations.get(&id).ok_or_else(|| Failure::not_found("Reservation", id))?),
         None => None,
     };
+    // A listing or channel filter keeps the templates for that listing or channel and those for all.
+    let fits = |template: &types::MessageTemplate| {
+        let scope = store.template_scopes.get(&template.id).copied().unwrap_or_default();
+        let fits = |filter: Option<i64>, own: Option<i64>| filter.is_none() || own.is_none() || filter == own;
+        fits(q.listing_map_id, scope.listing) && fits(q.channel_id, scope.channel)
+    };
     let filled: Vec<types::MessageTemplate> = store
         .templates
         .iter()
+        .filter(|template| fits(template))
         .cloned()
         .map(|mut template| {
             if let (Some(r), Some(text)) = (reservation, template.message.as_mut()) {

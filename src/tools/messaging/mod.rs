@@ -22,16 +22,17 @@ use crate::hostaway::{
 };
 
 pub mod send;
+pub mod templates;
 
 /// The messaging toolset, as `--toolsets` names it and the instructions introduce it.
 pub const TOOLSET: Toolset = Toolset {
     name: "messaging",
-    guide: "Guests: unread_conversations (longest waiting first), get_conversation.",
+    guide: "Guests: unread_conversations (longest waiting first), get_conversation, saved replies with list_message_templates.",
     tools,
 };
 
 fn tools() -> ToolRouter<ToolContext> {
-    ToolContext::inbox_tools() + ToolContext::send_tools()
+    ToolContext::inbox_tools() + ToolContext::template_tools() + ToolContext::send_tools()
 }
 
 /// Arguments of `unread_conversations`.

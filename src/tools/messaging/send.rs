@@ -44,8 +44,13 @@ pub struct SendGuestMessageArgs {
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub conversation_id: i64,
-    /// The exact text to send, 1-5000 characters.
-    pub message: String,
+    /// The exact text to send, 1-5000 characters; or give template_id instead.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// A saved template (list_message_templates) to send, filled for the conversation's booking.
+    #[serde(default, deserialize_with = "args::opt_int")]
+    #[schemars(range(min = 1))]
+    pub template_id: Option<i64>,
     /// "channel", "email", "sms" or "whatsapp". Default: the conversation's own kind (channel
     /// conversations are answered in the channel, others by email).
     #[serde(default)]
@@ -86,7 +91,8 @@ pub struct SendGuestMessageOut {
 
 #[tool_router(router = send_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Send a message to the guest of a conversation. The preview shows the recipient, booking, route and exact text.
+    /// Send a message, or a saved template filled for the booking, to the guest of a conversation. The preview shows
+    /// the recipient, booking, route and exact text.
     /// If the same text went the same way in the last 10 minutes it answers already_done and sends nothing, so
     /// repeating a lost call is safe. By default it answers the way the conversation came in (channel inbox or
     /// email). Text only.
@@ -105,7 +111,18 @@ impl ToolContext {
         &self,
         Parameters(args): Parameters<SendGuestMessageArgs>,
     ) -> Result<Json<SendGuestMessageOut>, ToolError> {
-        let text = args.message.trim().to_string();
+        let id = args.conversation_id;
+        let conversation = self.gateway.conversation(id, Fresh::No).await?;
+        let text = match (args.message.as_deref(), args.template_id) {
+            (Some(_), Some(_)) => {
+                return Err(ToolError::invalid("template_id", "give either message or template_id, not both"));
+            }
+            (None, None) => {
+                return Err(ToolError::invalid("message", "is missing; write the text, or give template_id"));
+            }
+            (Some(message), None) => message.trim().to_string(),
+            (None, Some(template)) => self.filled_template(template, &conversation).await?.trim().to_string(),
+        };
         let chars = text.chars().count();
         if text.is_empty() {
             return Err(ToolError::invalid("message", "is blank; write the text to send"));
@@ -116,8 +133,6 @@ impl ToolContext {
                 format!("is {chars} characters; at most {MAX_MESSAGE_CHARS} are accepted"),
             ));
         }
-        let id = args.conversation_id;
-        let conversation = self.gateway.conversation(id, Fresh::No).await?;
         let mut out = message_out(&conversation, args.via, WriteStatus::Preview);
         if !args.confirm {
             out.message = Some(text);
