@@ -648,6 +648,12 @@ pub mod types {
         )]
         pub guest_name: ::std::option::Option<::std::string::String>,
         pub id: i64,
+        ///1 when deleted (left out of owner statements).
+        #[serde(
+            rename = "isDeleted",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_deleted: ::std::option::Option<i32>,
         #[serde(
             rename = "listingMapId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4314,6 +4320,10 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
+            is_deleted: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
             listing_map_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -4340,6 +4350,7 @@ pub mod types {
                     expense_date: Ok(Default::default()),
                     guest_name: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
+                    is_deleted: Ok(Default::default()),
                     listing_map_id: Ok(Default::default()),
                     listing_name: Ok(Default::default()),
                     reservation_id: Ok(Default::default()),
@@ -4420,6 +4431,18 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            pub fn is_deleted<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_deleted = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_deleted: {e}")
+                    });
+                self
+            }
             pub fn listing_map_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -4485,6 +4508,7 @@ pub mod types {
                     expense_date: value.expense_date?,
                     guest_name: value.guest_name?,
                     id: value.id?,
+                    is_deleted: value.is_deleted?,
                     listing_map_id: value.listing_map_id?,
                     listing_name: value.listing_name?,
                     reservation_id: value.reservation_id?,
@@ -4501,6 +4525,7 @@ pub mod types {
                     expense_date: Ok(value.expense_date),
                     guest_name: Ok(value.guest_name),
                     id: Ok(value.id),
+                    is_deleted: Ok(value.is_deleted),
                     listing_map_id: Ok(value.listing_map_id),
                     listing_name: Ok(value.listing_name),
                     reservation_id: Ok(value.reservation_id),

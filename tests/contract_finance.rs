@@ -321,7 +321,7 @@ async fn expenses_accept_a_limit_of_500_and_refuse_501() {
 }
 
 #[tokio::test]
-async fn expense_paging_covers_every_row_once_and_expenses_are_negative() {
+async fn expense_paging_covers_every_row_once_and_the_sign_tells_expenses_from_extras() {
     let (sandbox, client) = common::connected().await;
     let stored: BTreeSet<i64> = sandbox.inspect(|store| store.expenses.iter().map(|e| e.id).collect());
     let mut seen = Vec::new();
@@ -330,7 +330,10 @@ async fn expense_paging_covers_every_row_once_and_expenses_are_negative() {
         let page = client.list_expenses().limit(150).offset(seen.len() as i32).send().await.unwrap().into_inner();
         count = count.or(page.count);
         assert_eq!(page.count, count);
-        assert!(page.result.iter().all(|e| e.amount < 0.0), "expenses have negative amounts");
+        for item in &page.result {
+            let sign = if item.amount < 0.0 { "expense" } else { "extra" };
+            assert_eq!(item.type_.as_deref(), Some(sign), "an expense is negative, an extra positive: {item:?}");
+        }
         let fetched = page.result.len();
         seen.extend(page.result.iter().map(|e| e.id));
         if fetched < 150 {

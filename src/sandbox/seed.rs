@@ -746,6 +746,24 @@ fn seed_expenses(rng: &mut ChaCha8Rng, store: &mut Store) -> Result<(), SeedErro
                 store.expenses.push(typed("expense", expense)?);
                 id += 1;
             }
+            // Extras guests paid for, on every third listing; those of every ninth are marked deleted.
+            if listing_id % 3 == 0 {
+                let extra = json!({
+                    "id": id,
+                    "listingMapId": listing_id,
+                    "reservationId": null,
+                    "expenseDate": (month_start + Duration::days(rng.random_range(0..27))).to_string(),
+                    "concept": "Airport transfer",
+                    "amount": (rng.random_range(45.0..90.0) * 100.0_f64).round() / 100.0,
+                    "type": "extra",
+                    "categoriesNames": ["Transfers"],
+                    "listingName": name,
+                    "guestName": null,
+                    "isDeleted": i32::from(*listing_id % 9 == 0),
+                });
+                store.expenses.push(typed("expense", extra)?);
+                id += 1;
+            }
         }
     }
     Ok(())

@@ -5,6 +5,7 @@ use crate::hostaway::{
     Gateway, GatewayError,
     cache::{ReadKey, Scope},
     finance_form::FinanceReportRequest,
+    paging::{Caps, Page, Pager},
     types,
 };
 
@@ -18,6 +19,10 @@ pub(super) const TTLS: &[(&str, std::time::Duration)] = &[
 
 /// Guest charges read per reservation at most.
 const CHARGES_PAGE: u32 = 100;
+/// Expenses per page (Hostaway's most).
+const EXPENSES_PAGE: u32 = 500;
+/// Pages of expenses read at most (5,000 expenses and extras).
+const EXPENSES_PAGES: u32 = 10;
 
 impl Gateway {
     /// Hostaway's consolidated report: one row per reservation with revenue, fees and payouts.
@@ -64,5 +69,28 @@ impl Gateway {
             })
             .await?;
         Ok(list.result)
+    }
+
+    /// Every expense and extra of the account (Hostaway filters them by nothing but page), up to
+    /// 5,000; `true` when there were more than were read.
+    pub async fn expenses(&self) -> Result<(Vec<types::Expense>, bool), GatewayError> {
+        let mut pager = Pager::offset(EXPENSES_PAGE, Caps { max_pages: EXPENSES_PAGES, max_items: usize::MAX });
+        let all = pager
+            .collect(|request| async move {
+                let key = ReadKey {
+                    operation: id::LIST_EXPENSES,
+                    params: format!("limit={}&offset={}", request.limit, request.offset),
+                    scope: Scope::default(),
+                };
+                let page = self
+                    .read(key, move |client| async move {
+                        let limit = std::num::NonZeroU32::new(request.limit).unwrap_or(std::num::NonZeroU32::MIN);
+                        client.list_expenses().limit(limit).offset(super::offset(request.offset)).send().await
+                    })
+                    .await?;
+                Ok(Page { items: page.result, total: page.count.map(|c| c.max(0) as u64) })
+            })
+            .await?;
+        Ok((all, pager.capped()))
     }
 }

@@ -171,9 +171,8 @@ pub struct RatesOutcome {
 
 #[tool_router(router = calendar_write_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Block a listing's dates (maintenance, owner use) so nobody can book them, at most 366 days per call. The
-    /// preview shows which days become blocked, which already are, and which are booked: a booking wins over a block,
-    /// so cancel it separately. Undo with unblock_dates.
+    /// Block a listing's dates (maintenance, owner use), at most 366 days per call. The preview shows which days
+    /// become blocked, which already are, and which are booked: a booking wins over a block. Undo with unblock_dates.
     #[tool(
         name = "block_dates",
         title = "Block dates",

@@ -100,8 +100,8 @@ pub struct ListingUpdateOutcome {
 #[tool_router(router = update_tools, vis = "pub(crate)")]
 impl ToolContext {
     /// Change a listing's static data: name, description, house rules, base price, fees, default min/max nights,
-    /// capacity, check-in/out hours. Only the fields given change; the preview shows each with its value before and
-    /// after. For prices on specific dates use set_rates.
+    /// capacity, check-in/out hours. Only the fields given change; the preview shows each before and after. Prices on
+    /// specific dates: set_rates.
     #[tool(
         name = "update_listing",
         title = "Update listing",

@@ -92,10 +92,8 @@ pub struct SendGuestMessageOut {
 #[tool_router(router = send_tools, vis = "pub(crate)")]
 impl ToolContext {
     /// Send a message, or a saved template filled for the booking, to the guest of a conversation. The preview shows
-    /// the recipient, booking, route and exact text.
-    /// If the same text went the same way in the last 10 minutes it answers already_done and sends nothing, so
-    /// repeating a lost call is safe. By default it answers the way the conversation came in (channel inbox or
-    /// email). Text only.
+    /// recipient, booking, route and exact text. If the same text went the same way in the last 10 minutes it answers
+    /// already_done, so repeating a lost call is safe. Answers the way the conversation came in by default.
     #[tool(
         name = "send_guest_message",
         title = "Send guest message",

@@ -175,6 +175,26 @@ pub struct DetailedReservation {
     pub more: Option<ReservationDetails>,
 }
 
+/// A reservation as search_reservations lists it: get_reservation's answer, whose full detail
+/// (`more`) the output schema leaves open, so the tool list carries that detail schema once.
+#[derive(Clone, Debug, Serialize)]
+#[serde(transparent)]
+pub struct ListedReservation(pub DetailedReservation);
+
+impl JsonSchema for ListedReservation {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ListedReservation".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut schema = DetailedReservation::json_schema(generator);
+        if let Some(more) = schema.get_mut("properties").and_then(|p| p.get_mut("more")) {
+            *more = serde_json::json!({"type": "object"});
+        }
+        schema
+    }
+}
+
 /// The rest of a reservation. Door codes and payment card data are never returned.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ReservationDetails {
@@ -245,7 +265,7 @@ pub struct ReservationDetails {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ReservationPage {
     /// The reservations on this page.
-    pub reservations: Vec<DetailedReservation>,
+    pub reservations: Vec<ListedReservation>,
     /// How many reservations match in all (first page without a status or guest filter only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<u64>,
@@ -527,7 +547,7 @@ impl ToolContext {
             )
         });
         Ok(Json(ReservationPage {
-            reservations: rows.iter().map(|r| detailed(r, args.detail)).collect(),
+            reservations: rows.iter().map(|r| ListedReservation(detailed(r, args.detail))).collect(),
             total: (!local && start_after.is_none()).then(|| first_total.get().copied()).flatten(),
             next_cursor: next.map(|id| Cursor::After(id).encode()),
             capped,

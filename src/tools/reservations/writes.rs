@@ -263,8 +263,8 @@ pub struct CancelReservationOut {
 impl ToolContext {
     /// Book a direct stay (channel "direct") for a guest. The preview checks that every night is free and the party
     /// fits, and shows Hostaway's quote; confirm: true books at total_price, else at the quote. If this guest already
-    /// holds an active booking of this listing for these dates, it answers already_done and books nothing, so
-    /// repeating a lost call is safe. Never overbooks.
+    /// holds an active booking of this listing for these dates it answers already_done, so repeating a lost call is
+    /// safe.
     #[tool(
         name = "create_reservation",
         title = "Create reservation",
@@ -415,7 +415,7 @@ impl ToolContext {
 
     /// Cancel a booking, recording whether host or guest cancelled; its nights become free. The preview shows who,
     /// where, when, the total and the status; confirmed, it answers unchanged when already cancelled. Channel
-    /// bookings carry a warning: cancel in the channel too. Refunds and penalties are not handled.
+    /// bookings carry a warning: cancel in the channel too.
     #[tool(
         name = "cancel_reservation",
         title = "Cancel reservation",

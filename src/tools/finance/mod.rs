@@ -18,12 +18,14 @@ use super::{
 };
 use crate::hostaway::{Fresh, finance_form::FinanceReportRequest, types};
 
+pub mod expenses;
+
 /// The finance toolset, as `--toolsets` names it and the instructions introduce it.
 pub const TOOLSET: Toolset =
-    Toolset { name: "finance", guide: "Money: revenue_report, payments_for_reservation.", tools };
+    Toolset { name: "finance", guide: "Money: revenue_report, payments_for_reservation, expenses_report.", tools };
 
 fn tools() -> ToolRouter<ToolContext> {
-    ToolContext::finance_tools()
+    ToolContext::finance_tools() + ToolContext::expense_tools()
 }
 
 /// How `revenue_report` splits its figures.
@@ -189,7 +191,7 @@ const EARNING_STATUSES: [&str; 2] = ["new", "modified"];
 impl ToolContext {
     /// Revenue, nights sold, occupancy, ADR and RevPAR over up to 366 days, for the portfolio or by listing, channel
     /// or month. Counts confirmed bookings (new, modified) by their nights inside the period, with the same share of
-    /// their money. For one booking's money use payments_for_reservation.
+    /// their money.
     #[tool(
         name = "revenue_report",
         title = "Revenue report",
