@@ -1022,6 +1022,179 @@ pub mod types {
             value.parse()
         }
     }
+    ///`ListReviewsSortBy`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ListReviewsSortBy {
+        #[serde(rename = "id")]
+        Id,
+        #[serde(rename = "guestName")]
+        GuestName,
+        #[serde(rename = "arrivalDate")]
+        ArrivalDate,
+        #[serde(rename = "departureDate")]
+        DepartureDate,
+    }
+    impl ::std::fmt::Display for ListReviewsSortBy {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Id => f.write_str("id"),
+                Self::GuestName => f.write_str("guestName"),
+                Self::ArrivalDate => f.write_str("arrivalDate"),
+                Self::DepartureDate => f.write_str("departureDate"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListReviewsSortBy {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "id" => Ok(Self::Id),
+                "guestName" => Ok(Self::GuestName),
+                "arrivalDate" => Ok(Self::ArrivalDate),
+                "departureDate" => Ok(Self::DepartureDate),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListReviewsSortBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListReviewsSortBy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`ListReviewsSortOrder`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ListReviewsSortOrder {
+        #[serde(rename = "asc")]
+        Asc,
+        #[serde(rename = "desc")]
+        Desc,
+    }
+    impl ::std::fmt::Display for ListReviewsSortOrder {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Asc => f.write_str("asc"),
+                Self::Desc => f.write_str("desc"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListReviewsSortOrder {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "asc" => Ok(Self::Asc),
+                "desc" => Ok(Self::Desc),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListReviewsSortOrder {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListReviewsSortOrder {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///`ListReviewsType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ListReviewsType {
+        #[serde(rename = "guest-to-host")]
+        GuestToHost,
+        #[serde(rename = "host-to-guest")]
+        HostToGuest,
+    }
+    impl ::std::fmt::Display for ListReviewsType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::GuestToHost => f.write_str("guest-to-host"),
+                Self::HostToGuest => f.write_str("host-to-guest"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListReviewsType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "guest-to-host" => Ok(Self::GuestToHost),
+                "host-to-guest" => Ok(Self::HostToGuest),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListReviewsType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListReviewsType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///`Listing`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Listing {
@@ -2210,6 +2383,98 @@ pub mod types {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.to_string()))
+        }
+    }
+    ///`Review`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct Review {
+        ///YYYY-MM-DD HH:MM:SS.
+        #[serde(
+            rename = "arrivalDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub arrival_date: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "channelId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub channel_id: ::std::option::Option<i64>,
+        ///YYYY-MM-DD HH:MM:SS.
+        #[serde(
+            rename = "departureDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub departure_date: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "guestName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub guest_name: ::std::option::Option<::std::string::String>,
+        pub id: i64,
+        #[serde(
+            rename = "isCancelled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_cancelled: ::std::option::Option<i32>,
+        #[serde(
+            rename = "listingMapId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub listing_map_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "listingName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub listing_name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "privateFeedback",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub private_feedback: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "publicReview",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub public_review: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rating: ::std::option::Option<f64>,
+        #[serde(
+            rename = "reservationId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reservation_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "revieweeResponse",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reviewee_response: ::std::option::Option<::std::string::String>,
+        ///awaiting
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        ///guest-to-host or host-to-guest.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl Review {
+        pub fn builder() -> builder::Review {
+            Default::default()
+        }
+    }
+    ///`ReviewList`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ReviewList {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub offset: ::std::option::Option<i64>,
+        pub result: ::std::vec::Vec<Review>,
+        pub status: EnvelopeStatus,
+    }
+    impl ReviewList {
+        pub fn builder() -> builder::ReviewList {
+            Default::default()
         }
     }
     ///`SendMessageRequest`
@@ -10234,6 +10499,440 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct Review {
+            arrival_date: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            channel_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            departure_date: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            guest_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            is_cancelled: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            listing_map_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            listing_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            private_feedback: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            public_review: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            rating: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            reservation_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            reviewee_response: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Review {
+            fn default() -> Self {
+                Self {
+                    arrival_date: Ok(Default::default()),
+                    channel_id: Ok(Default::default()),
+                    departure_date: Ok(Default::default()),
+                    guest_name: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    is_cancelled: Ok(Default::default()),
+                    listing_map_id: Ok(Default::default()),
+                    listing_name: Ok(Default::default()),
+                    private_feedback: Ok(Default::default()),
+                    public_review: Ok(Default::default()),
+                    rating: Ok(Default::default()),
+                    reservation_id: Ok(Default::default()),
+                    reviewee_response: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl Review {
+            pub fn arrival_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.arrival_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for arrival_date: {e}")
+                    });
+                self
+            }
+            pub fn channel_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.channel_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for channel_id: {e}")
+                    });
+                self
+            }
+            pub fn departure_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.departure_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for departure_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn guest_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.guest_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for guest_name: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_cancelled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_cancelled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_cancelled: {e}")
+                    });
+                self
+            }
+            pub fn listing_map_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.listing_map_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for listing_map_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn listing_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.listing_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for listing_name: {e}")
+                    });
+                self
+            }
+            pub fn private_feedback<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.private_feedback = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for private_feedback: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn public_review<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.public_review = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for public_review: {e}")
+                    });
+                self
+            }
+            pub fn rating<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rating = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rating: {e}")
+                    });
+                self
+            }
+            pub fn reservation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reservation_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reservation_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn reviewee_response<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reviewee_response = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reviewee_response: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Review> for super::Review {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Review,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    arrival_date: value.arrival_date?,
+                    channel_id: value.channel_id?,
+                    departure_date: value.departure_date?,
+                    guest_name: value.guest_name?,
+                    id: value.id?,
+                    is_cancelled: value.is_cancelled?,
+                    listing_map_id: value.listing_map_id?,
+                    listing_name: value.listing_name?,
+                    private_feedback: value.private_feedback?,
+                    public_review: value.public_review?,
+                    rating: value.rating?,
+                    reservation_id: value.reservation_id?,
+                    reviewee_response: value.reviewee_response?,
+                    status: value.status?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Review> for Review {
+            fn from(value: super::Review) -> Self {
+                Self {
+                    arrival_date: Ok(value.arrival_date),
+                    channel_id: Ok(value.channel_id),
+                    departure_date: Ok(value.departure_date),
+                    guest_name: Ok(value.guest_name),
+                    id: Ok(value.id),
+                    is_cancelled: Ok(value.is_cancelled),
+                    listing_map_id: Ok(value.listing_map_id),
+                    listing_name: Ok(value.listing_name),
+                    private_feedback: Ok(value.private_feedback),
+                    public_review: Ok(value.public_review),
+                    rating: Ok(value.rating),
+                    reservation_id: Ok(value.reservation_id),
+                    reviewee_response: Ok(value.reviewee_response),
+                    status: Ok(value.status),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ReviewList {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            offset: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            result: ::std::result::Result<
+                ::std::vec::Vec<super::Review>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<super::EnvelopeStatus, ::std::string::String>,
+        }
+        impl ::std::default::Default for ReviewList {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    limit: Ok(Default::default()),
+                    offset: Ok(Default::default()),
+                    result: Err("no value supplied for result".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl ReviewList {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn offset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.offset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for offset: {e}")
+                    });
+                self
+            }
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Review>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EnvelopeStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ReviewList> for super::ReviewList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReviewList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    limit: value.limit?,
+                    offset: value.offset?,
+                    result: value.result?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ReviewList> for ReviewList {
+            fn from(value: super::ReviewList) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    limit: Ok(value.limit),
+                    offset: Ok(value.offset),
+                    result: Ok(value.result),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct SendMessageRequest {
             body: ::std::result::Result<
                 super::SendMessageRequestBody,
@@ -10886,6 +11585,35 @@ let response = client.list_expenses()
 ```*/
     pub fn list_expenses(&self) -> builder::ListExpenses<'_> {
         builder::ListExpenses::new(self)
+    }
+    /**Reviews guests left (guest-to-host) and hosts left (host-to-guest), newest departure first by default
+
+Sends a `GET` request to `/reviews`
+
+Arguments:
+- `departure_date_end`
+- `departure_date_start`
+- `limit`: Page size.
+- `offset`: Number of items to skip (0-based).
+- `reservation_id`
+- `sort_by`
+- `sort_order`
+- `type_`
+```ignore
+let response = client.list_reviews()
+    .departure_date_end(departure_date_end)
+    .departure_date_start(departure_date_start)
+    .limit(limit)
+    .offset(offset)
+    .reservation_id(reservation_id)
+    .sort_by(sort_by)
+    .sort_order(sort_order)
+    .type_(type_)
+    .send()
+    .await;
+```*/
+    pub fn list_reviews(&self) -> builder::ListReviews<'_> {
+        builder::ListReviews::new(self)
     }
     /**Every amenity Hostaway knows, to name a listing's listingAmenities
 
@@ -14352,6 +15080,223 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_expenses",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_reviews`]
+
+[`Client::list_reviews`]: super::Client::list_reviews*/
+    #[derive(Debug, Clone)]
+    pub struct ListReviews<'a> {
+        client: &'a super::Client,
+        departure_date_end: Result<Option<::chrono::naive::NaiveDate>, String>,
+        departure_date_start: Result<Option<::chrono::naive::NaiveDate>, String>,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        offset: Result<Option<i32>, String>,
+        reservation_id: Result<Option<i64>, String>,
+        sort_by: Result<Option<types::ListReviewsSortBy>, String>,
+        sort_order: Result<Option<types::ListReviewsSortOrder>, String>,
+        type_: Result<Option<types::ListReviewsType>, String>,
+    }
+    impl<'a> ListReviews<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                departure_date_end: Ok(None),
+                departure_date_start: Ok(None),
+                limit: Ok(None),
+                offset: Ok(None),
+                reservation_id: Ok(None),
+                sort_by: Ok(None),
+                sort_order: Ok(None),
+                type_: Ok(None),
+            }
+        }
+        pub fn departure_date_end<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.departure_date_end = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for departure_date_end failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn departure_date_start<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.departure_date_start = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for departure_date_start failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn reservation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.reservation_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `i64` for reservation_id failed".to_string()
+                });
+            self
+        }
+        pub fn sort_by<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListReviewsSortBy>,
+        {
+            self.sort_by = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListReviewsSortBy` for sort_by failed".to_string()
+                });
+            self
+        }
+        pub fn sort_order<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListReviewsSortOrder>,
+        {
+            self.sort_order = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListReviewsSortOrder` for sort_order failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn type_<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListReviewsType>,
+        {
+            self.type_ = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListReviewsType` for type_ failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/reviews`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ReviewList>, Error<types::Failure>> {
+            let Self {
+                client,
+                departure_date_end,
+                departure_date_start,
+                limit,
+                offset,
+                reservation_id,
+                sort_by,
+                sort_order,
+                type_,
+            } = self;
+            let departure_date_end = departure_date_end.map_err(Error::InvalidRequest)?;
+            let departure_date_start = departure_date_start
+                .map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let reservation_id = reservation_id.map_err(Error::InvalidRequest)?;
+            let sort_by = sort_by.map_err(Error::InvalidRequest)?;
+            let sort_order = sort_order.map_err(Error::InvalidRequest)?;
+            let type_ = type_.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/reviews", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "departureDateEnd",
+                        &departure_date_end,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "departureDateStart",
+                        &departure_date_start,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(
+                    &progenitor_client::QueryParam::new("reservationId", &reservation_id),
+                )
+                .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
+                .query(&progenitor_client::QueryParam::new("sortOrder", &sort_order))
+                .query(&progenitor_client::QueryParam::new("type", &type_))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_reviews",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

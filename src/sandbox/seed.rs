@@ -283,6 +283,7 @@ pub fn portfolio(seed: u64, today: NaiveDate) -> Result<Store, SeedError> {
     seed_conversations(&mut rng, &mut store)?;
     seed_charges(&mut store)?;
     seed_expenses(&mut rng, &mut store)?;
+    seed_reviews(&mut rng, &mut store)?;
     store.templates = [
         ("Check-in instructions", "Sent two days before arrival", "Hi {{guest_first_name}}, your check-in is from {{checkin_time}}. The key box code will follow on the day of arrival."),
         ("Welcome", "Sent on arrival day", "Welcome to {{listing_name}}, {{guest_first_name}}! Let us know if you need anything."),
@@ -764,6 +765,83 @@ fn seed_expenses(rng: &mut ChaCha8Rng, store: &mut Store) -> Result<(), SeedErro
                 store.expenses.push(typed("expense", extra)?);
                 id += 1;
             }
+        }
+    }
+    Ok(())
+}
+
+/// What guests wrote, from glowing to disappointed, by the rating they gave (1-5).
+const REVIEW_TEXTS: [&str; 5] = [
+    "Not as described: the flat was dirty and the host did not answer.",
+    "Noisy street and the heating did not work; the location is good.",
+    "Fine for a short stay, but the beds were uncomfortable.",
+    "Lovely place, clean and well located. Check-in was easy.",
+    "Perfect stay! Spotless, beautifully furnished and the host was very helpful.",
+];
+
+/// Reviews of most past stays: the guest's (mostly 4 or 5, sometimes low, some still awaited)
+/// and, for some, the host's review of the guest.
+fn seed_reviews(rng: &mut ChaCha8Rng, store: &mut Store) -> Result<(), SeedError> {
+    let today = store.today;
+    let mut id = 90_000;
+    let past: Vec<types::Reservation> = store
+        .reservations
+        .values()
+        .filter(|r| r.departure_date < today && matches!(r.status.as_str(), "new" | "modified"))
+        .cloned()
+        .collect();
+    for r in past {
+        let listing_name = store.listings.get(&r.listing_map_id).map(|l| l.name.clone());
+        let stamp = |date: NaiveDate, hour: u32| format!("{date} {hour:02}:00:00");
+        let roll: u32 = rng.random_range(0..100);
+        if roll < 15 {
+            continue;
+        }
+        let rating: u32 = match roll {
+            15..20 => 1,
+            20..25 => 2,
+            25..35 => 3,
+            35..60 => 4,
+            _ => 5,
+        };
+        let awaited = r.departure_date > today - Duration::days(14) && roll.is_multiple_of(2);
+        let review = json!({
+            "id": id,
+            "listingMapId": r.listing_map_id,
+            "reservationId": r.id,
+            "channelId": r.channel_id,
+            "type": "guest-to-host",
+            "status": if awaited { "awaiting" } else { "published" },
+            "rating": if awaited { None } else { Some(f64::from(rating)) },
+            "publicReview": if awaited { None } else { Some(REVIEW_TEXTS[(rating - 1) as usize]) },
+            "privateFeedback": None::<String>,
+            "revieweeResponse": (rating <= 2 && !awaited).then_some("We are sorry to hear this and have fixed it."),
+            "isCancelled": 0,
+            "arrivalDate": stamp(r.arrival_date, 15),
+            "departureDate": stamp(r.departure_date, 11),
+            "listingName": listing_name,
+            "guestName": r.guest_name,
+        });
+        store.reviews.push(typed("review", review)?);
+        id += 1;
+        if roll.is_multiple_of(3) {
+            let host = json!({
+                "id": id,
+                "listingMapId": r.listing_map_id,
+                "reservationId": r.id,
+                "channelId": r.channel_id,
+                "type": "host-to-guest",
+                "status": "published",
+                "rating": 5.0,
+                "publicReview": "A great guest, welcome back any time.",
+                "isCancelled": 0,
+                "arrivalDate": stamp(r.arrival_date, 15),
+                "departureDate": stamp(r.departure_date, 11),
+                "listingName": store.listings.get(&r.listing_map_id).map(|l| l.name.clone()),
+                "guestName": r.guest_name,
+            });
+            store.reviews.push(typed("review", host)?);
+            id += 1;
         }
     }
     Ok(())

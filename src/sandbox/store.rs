@@ -56,6 +56,8 @@ pub struct Store {
     pub charges: Vec<types::GuestCharge>,
     /// Expenses and extras.
     pub expenses: Vec<types::Expense>,
+    /// Reviews, guest-to-host and host-to-guest.
+    pub reviews: Vec<types::Review>,
 }
 
 /// What a message template is limited to (Hostaway's `listingMapId` and `channelId`).

@@ -17,6 +17,7 @@ mod conversations;
 mod finance;
 mod listings;
 mod reservations;
+mod reviews;
 
 /// One served operation: method, axum path under `/v1` and the spec's operationId.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,6 +61,7 @@ pub const OPERATIONS: &[Operation] = &[
     op("GET", "/v1/financeField/{reservationId}", "listFinanceFields"),
     op("POST", "/v1/finance/report/consolidated", "getConsolidatedReport"),
     op("GET", "/v1/expenses", "listExpenses"),
+    op("GET", "/v1/reviews", "listReviews"),
     op("GET", "/v1/amenities", "listAmenities"),
 ];
 
@@ -93,5 +95,6 @@ pub fn api() -> Router<Arc<Shared>> {
         .route("/v1/financeField/{reservationId}", get(finance::fields))
         .route("/v1/finance/report/consolidated", post(finance::consolidated))
         .route("/v1/expenses", get(finance::expenses))
+        .route("/v1/reviews", get(reviews::list))
         .route("/v1/amenities", get(listings::amenities))
 }
