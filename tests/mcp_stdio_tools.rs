@@ -130,6 +130,7 @@ fn every_call(listing: i64, reservation: i64, conversation: i64) -> Vec<(&'stati
         ("revenue_report", json!({"start_date": day(-60), "end_date": day(-1), "group_by": "channel"})),
         ("payments_for_reservation", json!({"reservation_id": reservation})),
         ("expenses_report", json!({"start_date": day(-90), "end_date": day(0), "group_by": "category"})),
+        ("list_reviews", json!({"start_date": day(-90), "end_date": day(0), "lowest_first": true})),
         ("block_dates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151)})),
         ("unblock_dates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151)})),
         ("set_rates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151), "price": 199})),

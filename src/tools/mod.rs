@@ -1,6 +1,6 @@
 //! The scenario tools: shaped around what a property manager asks, not around endpoints.
 //!
-//! One module per toolset (listings, calendar, reservations, messaging, finance); each declares its
+//! One module per toolset (listings, calendar, reservations, messaging, finance, reviews); each declares its
 //! tools as `#[tool]` methods of [`ToolContext`], plain async functions that a test can call
 //! without an MCP client, and names itself in a [`Toolset`]. A tool reads top to bottom: arguments
 //! type, output type, the `#[tool]` method, then private helpers. Tools reach Hostaway only through
@@ -22,6 +22,7 @@ pub mod finance;
 pub mod listings;
 pub mod messaging;
 pub mod reservations;
+pub mod reviews;
 pub mod text_match;
 
 use std::sync::Arc;
@@ -70,8 +71,14 @@ impl std::fmt::Debug for Toolset {
 }
 
 /// Every toolset, in the order README and `--help` list them.
-pub const TOOLSETS: &[Toolset] =
-    &[listings::TOOLSET, calendar::TOOLSET, reservations::TOOLSET, messaging::TOOLSET, finance::TOOLSET];
+pub const TOOLSETS: &[Toolset] = &[
+    listings::TOOLSET,
+    calendar::TOOLSET,
+    reservations::TOOLSET,
+    messaging::TOOLSET,
+    finance::TOOLSET,
+    reviews::TOOLSET,
+];
 
 impl Toolset {
     /// The toolset's tools as clients see them, their schemas compacted for the wire ([`schema`]).

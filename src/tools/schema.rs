@@ -9,6 +9,7 @@
 //! - only the formats JSON Schema defines (`date`, `date-time`, `email`, ...);
 //! - optional arguments that are simply not required, never nullable;
 //! - small closed sets as inline `enum`s of strings;
+//! - no `additionalProperties: false` on the arguments: an unknown one is refused by name anyway;
 //! - output schemas that keep every field's type but none of the prose, except the short mark on
 //!   untrusted text: the input descriptions are the ones that teach the model.
 
@@ -72,6 +73,9 @@ enum Side {
 
 fn shape(schema: &mut JsonObject, side: Side) {
     schema.remove("$schema");
+    // The server refuses an unknown argument itself, naming it (see `params`); saying so in every
+    // tool's schema costs more than it tells.
+    schema.remove("additionalProperties");
     let mut defs = match schema.remove("$defs") {
         Some(Value::Object(defs)) => defs,
         _ => Map::new(),

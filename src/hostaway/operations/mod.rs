@@ -11,6 +11,7 @@ mod conversations;
 mod finance;
 mod listings;
 mod reservations;
+mod reviews;
 
 use std::{collections::HashMap, future::Future, time::Duration};
 
@@ -42,7 +43,7 @@ pub enum Fresh {
 /// Every cached operation's time to live, as each operation module declares it.
 pub(super) fn default_ttls() -> CacheTtls {
     let per_operation: HashMap<&'static str, Duration> =
-        [listings::TTLS, calendar::TTLS, reservations::TTLS, conversations::TTLS, finance::TTLS]
+        [listings::TTLS, calendar::TTLS, reservations::TTLS, conversations::TTLS, finance::TTLS, reviews::TTLS]
             .concat()
             .into_iter()
             .collect();

@@ -55,7 +55,7 @@ pub struct FindAvailableArgs {
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1, max = 50))]
     pub guests: u32,
-    /// City, e.g. "Lisbon" (any case and accents; an unknown city is an error naming the closest).
+    /// City, e.g. "Lisbon" (any case and accents).
     #[serde(default)]
     pub city: Option<String>,
     /// Country name or ISO code, e.g. "Portugal" or "PT".
@@ -64,7 +64,7 @@ pub struct FindAvailableArgs {
     /// Only listings with at least this many bedrooms (0 = studios too).
     #[serde(default, deserialize_with = "args::opt_int")]
     pub min_bedrooms: Option<u32>,
-    /// Only stays whose quoted total (fees and taxes included) is at most this, in the listing's currency (> 0).
+    /// Only stays whose quoted total (fees and taxes included) is at most this.
     #[serde(default)]
     #[schemars(extend("exclusiveMinimum" = 0))]
     pub max_total_price: Option<f64>,
@@ -72,7 +72,7 @@ pub struct FindAvailableArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 20))]
     pub limit: Option<u32>,
-    /// "summary" (default) or "full" (adds listing details and each quote's price components).
+    /// "full" adds listing details and each quote's price components.
     #[serde(default)]
     pub detail: Detail,
 }
@@ -163,7 +163,7 @@ pub struct GetCalendarArgs {
     pub start_date: String,
     /// Last day, YYYY-MM-DD, inclusive; at most 366 days after start_date.
     pub end_date: String,
-    /// "summary" (default: runs of alike days) or "full" (adds one row per day).
+    /// "full" adds one row per day to the runs.
     #[serde(default)]
     pub detail: Detail,
 }

@@ -54,7 +54,7 @@ pub struct SetRatesArgs {
     pub start_date: String,
     /// Last day to change, YYYY-MM-DD, inclusive; at most 366 days after start_date.
     pub end_date: String,
-    /// New nightly price for every day of the range, in the listing's currency (> 0).
+    /// New nightly price for every day of the range, in the listing's currency.
     #[serde(default)]
     #[schemars(extend("exclusiveMinimum" = 0))]
     pub price: Option<f64>,

@@ -49,7 +49,7 @@ pub enum GroupBy {
 pub struct RevenueReportArgs {
     /// First night of the period, YYYY-MM-DD (in the account's time zone).
     pub start_date: String,
-    /// Last night of the period, YYYY-MM-DD, inclusive; at most 366 days after start_date counting both.
+    /// Last night of the period, YYYY-MM-DD, inclusive; at most 366 days in all.
     pub end_date: String,
     /// "listing", "channel", "month" or "total" (default).
     #[serde(default, deserialize_with = "group_by")]
@@ -112,7 +112,7 @@ pub struct RevenueReport {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentsForReservationArgs {
-    /// Hostaway's reservation id (the `reservation_id` other tools return, not the channel's code).
+    /// Hostaway's reservation id (not the channel's code).
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub reservation_id: i64,

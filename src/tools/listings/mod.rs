@@ -32,7 +32,7 @@ pub struct SearchListingsArgs {
     /// Words from the listing's name, e.g. "loft" or "Rua da Rosa" (any case and accents).
     #[serde(default)]
     pub query: Option<String>,
-    /// City, e.g. "Lisbon" (any case and accents; an unknown city is an error naming the closest).
+    /// City, e.g. "Lisbon" (any case and accents).
     #[serde(default)]
     pub city: Option<String>,
     /// Country name or ISO code, e.g. "Portugal" or "PT".

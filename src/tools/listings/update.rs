@@ -28,7 +28,7 @@ pub struct UpdateListingArgs {
     /// New house rules (replace the whole text).
     #[serde(default)]
     pub house_rules: Option<String>,
-    /// New base nightly price in the listing's currency (> 0); seasonal and per-day prices (set_rates) still apply.
+    /// New base nightly price in the listing's currency; per-day prices (set_rates) still apply.
     #[serde(default)]
     #[schemars(extend("exclusiveMinimum" = 0))]
     pub base_price: Option<f64>,

@@ -39,7 +39,7 @@ fn tools() -> ToolRouter<ToolContext> {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnreadConversationsArgs {
-    /// Conversations per page, 1-50 (default 10); guests in house come first, then the soonest arrivals.
+    /// Conversations per page, 1-50 (default 10).
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 50))]
     pub limit: Option<u32>,

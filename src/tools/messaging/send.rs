@@ -51,8 +51,7 @@ pub struct SendGuestMessageArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub template_id: Option<i64>,
-    /// "channel", "email", "sms" or "whatsapp". Default: the conversation's own kind (channel
-    /// conversations are answered in the channel, others by email).
+    /// How to send it; default: the way the conversation came in (channel inbox, else email).
     #[serde(default)]
     pub via: Option<Via>,
     /// true applies the change (default: preview only).

@@ -81,10 +81,10 @@ pub struct SearchReservationsArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 100))]
     pub limit: Option<u32>,
-    /// `next_cursor` from the previous page, to continue (keep the other arguments the same).
+    /// `next_cursor` from the previous page (same other arguments).
     #[serde(default)]
     pub cursor: Option<String>,
-    /// "summary" (default) or "full" (adds contact details, notes and money breakdown).
+    /// "full" adds contact details, notes and money breakdown.
     #[serde(default)]
     pub detail: Detail,
 }
@@ -118,8 +118,7 @@ pub struct FindGuestArgs {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArrivalsArgs {
-    /// First day, YYYY-MM-DD; default today (in the listing's time
-    /// zone with `listing_id`, else in the account's).
+    /// First day, YYYY-MM-DD; default today (the listing's, else the account's).
     #[serde(default)]
     pub date: Option<String>,
     /// How many days from `date`, 1-14 (default 1: just that day; 7 for the week).

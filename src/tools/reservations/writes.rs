@@ -53,7 +53,7 @@ pub struct CreateReservationArgs {
     /// Guest's phone number, with country code.
     #[serde(default)]
     pub guest_phone: Option<String>,
-    /// Total the guest pays, overriding Hostaway's quote (in the listing's currency).
+    /// Total the guest pays, instead of Hostaway's quote.
     #[serde(default)]
     #[schemars(extend("exclusiveMinimum" = 0))]
     pub total_price: Option<f64>,
