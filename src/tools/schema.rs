@@ -46,6 +46,17 @@ pub fn is_standard_format(format: &str) -> bool {
     STANDARD_FORMATS.contains(&format)
 }
 
+/// `T`'s schema with its `more` property (the full detail a row carries on request) left an
+/// open object: list tools answer with the rows of a get tool, and describing the detail once, in
+/// the get tool, keeps the tool list small.
+pub fn with_open_detail<T: schemars::JsonSchema>(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    let mut schema = T::json_schema(generator);
+    if let Some(more) = schema.get_mut("properties").and_then(|p| p.get_mut("more")) {
+        *more = serde_json::json!({"type": "object"});
+    }
+    schema
+}
+
 /// Rewrites a tool's input and output schemas for the wire (see the module docs).
 pub fn compact(tool: &mut Tool) {
     if let Some(description) = tool.description.as_mut().filter(|d| d.contains('\n')) {

@@ -135,12 +135,7 @@ impl ToolContext {
         let city = args::search_text("city", args.city.as_deref())?;
         let portfolio = self.gateway.portfolio().await?;
         let city = city.map(|c| listings::place("city", &c, &portfolio)).transpose()?;
-        if let Some(unknown) = args.listing_ids.iter().flatten().find(|id| !portfolio.iter().any(|l| l.id == **id)) {
-            return Err(ToolError::invalid(
-                "listing_ids",
-                format!("there is no listing {unknown}; take ids from search_listings"),
-            ));
-        }
+        listings::known_ids(args.listing_ids.as_deref(), &portfolio)?;
         let chosen: Vec<types::Listing> = portfolio
             .into_iter()
             .filter(|l| city.as_deref().is_none_or(|c| l.city.as_deref() == Some(c)))

@@ -107,12 +107,7 @@ impl ToolContext {
         let range = Range::parse(&args.start_date, &args.end_date, MAX_DAYS, today)?;
         let (portfolio, expenses) = tokio::join!(self.gateway.portfolio(), self.gateway.expenses());
         let (portfolio, (expenses, capped)) = (portfolio?, expenses?);
-        if let Some(unknown) = args.listing_ids.iter().flatten().find(|id| !portfolio.iter().any(|l| l.id == **id)) {
-            return Err(ToolError::invalid(
-                "listing_ids",
-                format!("there is no listing {unknown}; take ids from search_listings"),
-            ));
-        }
+        crate::tools::listings::known_ids(args.listing_ids.as_deref(), &portfolio)?;
         let currency = args::currency_or_fallback(account_currency(&portfolio));
         let names: BTreeMap<i64, &str> = portfolio.iter().map(|l| (l.id, l.name.as_str())).collect();
         let mut groups: BTreeMap<String, Sums> = BTreeMap::new();

@@ -366,12 +366,7 @@ impl Portfolio {
             let listings = portfolio.iter().map(|l| (l.id, Some(l.name.clone()))).collect();
             return Ok(Self { listings, by_name, count: portfolio.len() as u64 });
         }
-        if let Some(unknown) = filter.iter().find(|id| !names.contains_key(id)) {
-            return Err(ToolError::invalid(
-                "listing_ids",
-                format!("there is no listing {unknown}; take ids from search_listings"),
-            ));
-        }
+        super::listings::known_ids(Some(filter), portfolio)?;
         let listings = filter.iter().map(|id| (*id, names.get(id).cloned())).collect();
         Ok(Self { listings, by_name, count: filter.len() as u64 })
     }

@@ -175,11 +175,7 @@ impl JsonSchema for ListedListing {
     }
 
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let mut schema = ListingRow::json_schema(generator);
-        if let Some(more) = schema.get_mut("properties").and_then(|p| p.get_mut("more")) {
-            *more = serde_json::json!({"type": "object"});
-        }
-        schema
+        super::schema::with_open_detail::<ListingRow>(generator)
     }
 }
 
@@ -310,6 +306,18 @@ pub(crate) async fn amenity_names(gateway: &Gateway, detail: Detail) -> Result<H
         return Ok(HashMap::new());
     }
     Ok(gateway.amenities().await?.into_iter().map(|a| (a.id, a.name)).collect())
+}
+
+/// Refuses a `listing_ids` argument naming a listing the portfolio does not have (a report over
+/// it would silently count nothing).
+pub(crate) fn known_ids(ids: Option<&[i64]>, portfolio: &[types::Listing]) -> Result<(), ToolError> {
+    match ids.into_iter().flatten().find(|id| !portfolio.iter().any(|l| l.id == **id)) {
+        Some(unknown) => Err(ToolError::invalid(
+            "listing_ids",
+            format!("there is no listing {unknown}; take ids from search_listings"),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The portfolio's own spelling of a `city` or `country` argument (any case, any accents; a

@@ -186,11 +186,7 @@ impl JsonSchema for ListedReservation {
     }
 
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let mut schema = DetailedReservation::json_schema(generator);
-        if let Some(more) = schema.get_mut("properties").and_then(|p| p.get_mut("more")) {
-            *more = serde_json::json!({"type": "object"});
-        }
-        schema
+        super::schema::with_open_detail::<DetailedReservation>(generator)
     }
 }
 
