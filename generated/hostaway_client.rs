@@ -1746,6 +1746,138 @@ pub mod types {
             Default::default()
         }
     }
+    ///`OwnerStatement`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct OwnerStatement {
+        #[serde(
+            rename = "filterParametersJson",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub filter_parameters_json: ::std::option::Option<OwnerStatementFilter>,
+        pub id: i64,
+        #[serde(
+            rename = "insertedOn",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub inserted_on: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub notes: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "propertyOwnerName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub property_owner_name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "statementName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub statement_name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "summaryDataJson",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub summary_data_json: ::std::vec::Vec<OwnerStatementTotal>,
+        #[serde(
+            rename = "updatedOn",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_on: ::std::option::Option<::std::string::String>,
+    }
+    impl OwnerStatement {
+        pub fn builder() -> builder::OwnerStatement {
+            Default::default()
+        }
+    }
+    ///`OwnerStatementEnvelope`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct OwnerStatementEnvelope {
+        pub result: OwnerStatement,
+        pub status: EnvelopeStatus,
+    }
+    impl OwnerStatementEnvelope {
+        pub fn builder() -> builder::OwnerStatementEnvelope {
+            Default::default()
+        }
+    }
+    ///The filter the statement was generated with.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct OwnerStatementFilter {
+        ///e.g. arrivalDate.
+        #[serde(
+            rename = "dateType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub date_type: ::std::option::Option<::std::string::String>,
+        ///YYYY-MM-DD.
+        #[serde(
+            rename = "fromDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub from_date: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "listingMapIds",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub listing_map_ids: ::std::vec::Vec<i64>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub statuses: ::std::vec::Vec<::std::string::String>,
+        ///YYYY-MM-DD.
+        #[serde(
+            rename = "toDate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub to_date: ::std::option::Option<::std::string::String>,
+    }
+    impl OwnerStatementFilter {
+        pub fn builder() -> builder::OwnerStatementFilter {
+            Default::default()
+        }
+    }
+    ///`OwnerStatementList`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct OwnerStatementList {
+        pub result: ::std::vec::Vec<OwnerStatementListItem>,
+        pub status: EnvelopeStatus,
+    }
+    impl OwnerStatementList {
+        pub fn builder() -> builder::OwnerStatementList {
+            Default::default()
+        }
+    }
+    ///`OwnerStatementListItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct OwnerStatementListItem {
+        pub id: i64,
+        #[serde(
+            rename = "statementName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub statement_name: ::std::option::Option<::std::string::String>,
+    }
+    impl OwnerStatementListItem {
+        pub fn builder() -> builder::OwnerStatementListItem {
+            Default::default()
+        }
+    }
+    ///`OwnerStatementTotal`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct OwnerStatementTotal {
+        ///e.g. ownerPayout, pmCommission, rentalRevenue.
+        #[serde(rename = "formulaName")]
+        pub formula_name: ::std::string::String,
+        #[serde(
+            rename = "totalValue",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_value: ::std::option::Option<f64>,
+    }
+    impl OwnerStatementTotal {
+        pub fn builder() -> builder::OwnerStatementTotal {
+            Default::default()
+        }
+    }
     ///`PriceComponent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct PriceComponent {
@@ -8234,6 +8366,564 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct OwnerStatement {
+            filter_parameters_json: ::std::result::Result<
+                ::std::option::Option<super::OwnerStatementFilter>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            inserted_on: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            notes: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            property_owner_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            statement_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            summary_data_json: ::std::result::Result<
+                ::std::vec::Vec<super::OwnerStatementTotal>,
+                ::std::string::String,
+            >,
+            updated_on: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OwnerStatement {
+            fn default() -> Self {
+                Self {
+                    filter_parameters_json: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    inserted_on: Ok(Default::default()),
+                    notes: Ok(Default::default()),
+                    property_owner_name: Ok(Default::default()),
+                    statement_name: Ok(Default::default()),
+                    summary_data_json: Ok(Default::default()),
+                    updated_on: Ok(Default::default()),
+                }
+            }
+        }
+        impl OwnerStatement {
+            pub fn filter_parameters_json<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OwnerStatementFilter>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filter_parameters_json = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for filter_parameters_json: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn inserted_on<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.inserted_on = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for inserted_on: {e}")
+                    });
+                self
+            }
+            pub fn notes<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.notes = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for notes: {e}")
+                    });
+                self
+            }
+            pub fn property_owner_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.property_owner_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for property_owner_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn statement_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.statement_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for statement_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn summary_data_json<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::OwnerStatementTotal>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.summary_data_json = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for summary_data_json: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn updated_on<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_on = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_on: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OwnerStatement> for super::OwnerStatement {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OwnerStatement,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    filter_parameters_json: value.filter_parameters_json?,
+                    id: value.id?,
+                    inserted_on: value.inserted_on?,
+                    notes: value.notes?,
+                    property_owner_name: value.property_owner_name?,
+                    statement_name: value.statement_name?,
+                    summary_data_json: value.summary_data_json?,
+                    updated_on: value.updated_on?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OwnerStatement> for OwnerStatement {
+            fn from(value: super::OwnerStatement) -> Self {
+                Self {
+                    filter_parameters_json: Ok(value.filter_parameters_json),
+                    id: Ok(value.id),
+                    inserted_on: Ok(value.inserted_on),
+                    notes: Ok(value.notes),
+                    property_owner_name: Ok(value.property_owner_name),
+                    statement_name: Ok(value.statement_name),
+                    summary_data_json: Ok(value.summary_data_json),
+                    updated_on: Ok(value.updated_on),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OwnerStatementEnvelope {
+            result: ::std::result::Result<super::OwnerStatement, ::std::string::String>,
+            status: ::std::result::Result<super::EnvelopeStatus, ::std::string::String>,
+        }
+        impl ::std::default::Default for OwnerStatementEnvelope {
+            fn default() -> Self {
+                Self {
+                    result: Err("no value supplied for result".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl OwnerStatementEnvelope {
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::OwnerStatement>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EnvelopeStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OwnerStatementEnvelope>
+        for super::OwnerStatementEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OwnerStatementEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    result: value.result?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OwnerStatementEnvelope>
+        for OwnerStatementEnvelope {
+            fn from(value: super::OwnerStatementEnvelope) -> Self {
+                Self {
+                    result: Ok(value.result),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OwnerStatementFilter {
+            date_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            from_date: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            listing_map_ids: ::std::result::Result<
+                ::std::vec::Vec<i64>,
+                ::std::string::String,
+            >,
+            statuses: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            to_date: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OwnerStatementFilter {
+            fn default() -> Self {
+                Self {
+                    date_type: Ok(Default::default()),
+                    from_date: Ok(Default::default()),
+                    listing_map_ids: Ok(Default::default()),
+                    statuses: Ok(Default::default()),
+                    to_date: Ok(Default::default()),
+                }
+            }
+        }
+        impl OwnerStatementFilter {
+            pub fn date_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for date_type: {e}")
+                    });
+                self
+            }
+            pub fn from_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.from_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for from_date: {e}")
+                    });
+                self
+            }
+            pub fn listing_map_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.listing_map_ids = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for listing_map_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn statuses<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.statuses = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for statuses: {e}")
+                    });
+                self
+            }
+            pub fn to_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for to_date: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OwnerStatementFilter>
+        for super::OwnerStatementFilter {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OwnerStatementFilter,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    date_type: value.date_type?,
+                    from_date: value.from_date?,
+                    listing_map_ids: value.listing_map_ids?,
+                    statuses: value.statuses?,
+                    to_date: value.to_date?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OwnerStatementFilter> for OwnerStatementFilter {
+            fn from(value: super::OwnerStatementFilter) -> Self {
+                Self {
+                    date_type: Ok(value.date_type),
+                    from_date: Ok(value.from_date),
+                    listing_map_ids: Ok(value.listing_map_ids),
+                    statuses: Ok(value.statuses),
+                    to_date: Ok(value.to_date),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OwnerStatementList {
+            result: ::std::result::Result<
+                ::std::vec::Vec<super::OwnerStatementListItem>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<super::EnvelopeStatus, ::std::string::String>,
+        }
+        impl ::std::default::Default for OwnerStatementList {
+            fn default() -> Self {
+                Self {
+                    result: Err("no value supplied for result".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl OwnerStatementList {
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::OwnerStatementListItem>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EnvelopeStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OwnerStatementList> for super::OwnerStatementList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OwnerStatementList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    result: value.result?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OwnerStatementList> for OwnerStatementList {
+            fn from(value: super::OwnerStatementList) -> Self {
+                Self {
+                    result: Ok(value.result),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OwnerStatementListItem {
+            id: ::std::result::Result<i64, ::std::string::String>,
+            statement_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OwnerStatementListItem {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    statement_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl OwnerStatementListItem {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn statement_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.statement_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for statement_name: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OwnerStatementListItem>
+        for super::OwnerStatementListItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OwnerStatementListItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    statement_name: value.statement_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OwnerStatementListItem>
+        for OwnerStatementListItem {
+            fn from(value: super::OwnerStatementListItem) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    statement_name: Ok(value.statement_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OwnerStatementTotal {
+            formula_name: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            total_value: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OwnerStatementTotal {
+            fn default() -> Self {
+                Self {
+                    formula_name: Err("no value supplied for formula_name".to_string()),
+                    total_value: Ok(Default::default()),
+                }
+            }
+        }
+        impl OwnerStatementTotal {
+            pub fn formula_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.formula_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for formula_name: {e}")
+                    });
+                self
+            }
+            pub fn total_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OwnerStatementTotal>
+        for super::OwnerStatementTotal {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OwnerStatementTotal,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    formula_name: value.formula_name?,
+                    total_value: value.total_value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OwnerStatementTotal> for OwnerStatementTotal {
+            fn from(value: super::OwnerStatementTotal) -> Self {
+                Self {
+                    formula_name: Ok(value.formula_name),
+                    total_value: Ok(value.total_value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct PriceComponent {
             alias: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11585,6 +12275,31 @@ let response = client.list_expenses()
 ```*/
     pub fn list_expenses(&self) -> builder::ListExpenses<'_> {
         builder::ListExpenses::new(self)
+    }
+    /**The account's owner statements, by id and name only
+
+Sends a `GET` request to `/ownerStatements`
+
+```ignore
+let response = client.list_owner_statements()
+    .send()
+    .await;
+```*/
+    pub fn list_owner_statements(&self) -> builder::ListOwnerStatements<'_> {
+        builder::ListOwnerStatements::new(self)
+    }
+    /**One owner statement with its filter, summary totals and owner
+
+Sends a `GET` request to `/ownerStatement/{ownerStatementId}`
+
+```ignore
+let response = client.get_owner_statement()
+    .owner_statement_id(owner_statement_id)
+    .send()
+    .await;
+```*/
+    pub fn get_owner_statement(&self) -> builder::GetOwnerStatement<'_> {
+        builder::GetOwnerStatement::new(self)
     }
     /**Reviews guests left (guest-to-host) and hosts left (host-to-guest), newest departure first by default
 
@@ -15080,6 +15795,154 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_expenses",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_owner_statements`]
+
+[`Client::list_owner_statements`]: super::Client::list_owner_statements*/
+    #[derive(Debug, Clone)]
+    pub struct ListOwnerStatements<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListOwnerStatements<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/ownerStatements`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::OwnerStatementList>, Error<types::Failure>> {
+            let Self { client } = self;
+            let url = format!("{}/ownerStatements", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_owner_statements",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_owner_statement`]
+
+[`Client::get_owner_statement`]: super::Client::get_owner_statement*/
+    #[derive(Debug, Clone)]
+    pub struct GetOwnerStatement<'a> {
+        client: &'a super::Client,
+        owner_statement_id: Result<i64, String>,
+    }
+    impl<'a> GetOwnerStatement<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                owner_statement_id: Err(
+                    "owner_statement_id was not initialized".to_string(),
+                ),
+            }
+        }
+        pub fn owner_statement_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.owner_statement_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `i64` for owner_statement_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/ownerStatement/{ownerStatementId}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::OwnerStatementEnvelope>,
+            Error<types::Failure>,
+        > {
+            let Self { client, owner_statement_id } = self;
+            let owner_statement_id = owner_statement_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/ownerStatement/{}", client.baseurl, encode_path(& owner_statement_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_owner_statement",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -284,6 +284,7 @@ pub fn portfolio(seed: u64, today: NaiveDate) -> Result<Store, SeedError> {
     seed_charges(&mut store)?;
     seed_expenses(&mut rng, &mut store)?;
     seed_reviews(&mut rng, &mut store)?;
+    seed_owner_statements(&mut store)?;
     store.templates = [
         ("Check-in instructions", "Sent two days before arrival", "Hi {{guest_first_name}}, your check-in is from {{checkin_time}}. The key box code will follow on the day of arrival."),
         ("Welcome", "Sent on arrival day", "Welcome to {{listing_name}}, {{guest_first_name}}! Let us know if you need anything."),
@@ -841,6 +842,72 @@ fn seed_reviews(rng: &mut ChaCha8Rng, store: &mut Store) -> Result<(), SeedError
                 "guestName": r.guest_name,
             });
             store.reviews.push(typed("review", host)?);
+            id += 1;
+        }
+    }
+    Ok(())
+}
+
+/// The manager's commission the sandbox's owner statements take.
+pub const COMMISSION: f64 = 0.2;
+
+/// One owner statement per city for each of the last three full months: rental revenue of the
+/// confirmed stays arriving in the month, the manager's commission, the month's expenses and
+/// extras, and what the owner is paid.
+fn seed_owner_statements(store: &mut Store) -> Result<(), SeedError> {
+    let mut cities: Vec<String> = store.listings.values().filter_map(|l| l.city.clone()).collect();
+    cities.sort();
+    cities.dedup();
+    let mut id = 700;
+    for months_back in 1..=3 {
+        let from = first_of_month(store.today, months_back);
+        let to = first_of_month(store.today, months_back - 1) - Duration::days(1);
+        for city in &cities {
+            let listings: Vec<i64> =
+                store.listings.values().filter(|l| l.city.as_deref() == Some(city)).map(|l| l.id).collect();
+            let revenue: f64 = store
+                .reservations
+                .values()
+                .filter(|r| listings.contains(&r.listing_map_id) && matches!(r.status.as_str(), "new" | "modified"))
+                .filter(|r| r.arrival_date >= from && r.arrival_date <= to)
+                .filter_map(|r| r.total_price)
+                .sum();
+            let spent: f64 = store
+                .expenses
+                .iter()
+                .filter(|e| e.is_deleted != Some(1) && e.listing_map_id.is_some_and(|l| listings.contains(&l)))
+                .filter(|e| {
+                    e.expense_date
+                        .as_deref()
+                        .and_then(|d| d.parse::<NaiveDate>().ok())
+                        .is_some_and(|d| d >= from && d <= to)
+                })
+                .map(|e| e.amount)
+                .sum();
+            let round = |v: f64| (v * 100.0).round() / 100.0;
+            let commission = round(revenue * COMMISSION);
+            let statement = json!({
+                "id": id,
+                "statementName": format!("{city} {}", from.format("%Y-%m")),
+                "filterParametersJson": {
+                    "listingMapIds": listings,
+                    "fromDate": from.to_string(),
+                    "toDate": to.to_string(),
+                    "dateType": "arrivalDate",
+                    "statuses": ["new", "modified"],
+                },
+                "summaryDataJson": [
+                    {"formulaName": "rentalRevenue", "totalValue": round(revenue)},
+                    {"formulaName": "pmCommission", "totalValue": commission},
+                    {"formulaName": "expenses", "totalValue": round(spent)},
+                    {"formulaName": "ownerPayout", "totalValue": round(revenue - commission + spent)},
+                ],
+                "propertyOwnerName": format!("Owners of {city}"),
+                "notes": null,
+                "insertedOn": format!("{} 08:00:00", to + Duration::days(1)),
+                "updatedOn": format!("{} 08:00:00", to + Duration::days(1)),
+            });
+            store.owner_statements.push(typed("owner statement", statement)?);
             id += 1;
         }
     }

@@ -58,6 +58,8 @@ pub struct Store {
     pub expenses: Vec<types::Expense>,
     /// Reviews, guest-to-host and host-to-guest.
     pub reviews: Vec<types::Review>,
+    /// Owner statements.
+    pub owner_statements: Vec<types::OwnerStatement>,
 }
 
 /// What a message template is limited to (Hostaway's `listingMapId` and `channelId`).

@@ -212,3 +212,19 @@ pub async fn expenses(State(shared): State<Arc<Shared>>, Params(q): Params<Expen
         Some(offset),
     )
 }
+
+/// `GET /ownerStatements`: every statement, by id and name only.
+pub async fn statements(State(shared): State<Arc<Shared>>) -> Reply {
+    let store = lock(&shared.store);
+    let listed: Vec<Value> =
+        store.owner_statements.iter().map(|s| json!({"id": s.id, "statementName": s.statement_name})).collect();
+    wire::success(listed)
+}
+
+/// `GET /ownerStatement/{id}`.
+pub async fn statement(State(shared): State<Arc<Shared>>, Path(id): Path<i64>) -> Reply {
+    let store = lock(&shared.store);
+    let found =
+        store.owner_statements.iter().find(|s| s.id == id).ok_or_else(|| Failure::not_found("Owner statement", id))?;
+    wire::success(found.clone())
+}

@@ -62,6 +62,8 @@ pub const OPERATIONS: &[Operation] = &[
     op("POST", "/v1/finance/report/consolidated", "getConsolidatedReport"),
     op("GET", "/v1/expenses", "listExpenses"),
     op("GET", "/v1/reviews", "listReviews"),
+    op("GET", "/v1/ownerStatements", "listOwnerStatements"),
+    op("GET", "/v1/ownerStatement/{ownerStatementId}", "getOwnerStatement"),
     op("GET", "/v1/amenities", "listAmenities"),
 ];
 
@@ -96,5 +98,7 @@ pub fn api() -> Router<Arc<Shared>> {
         .route("/v1/finance/report/consolidated", post(finance::consolidated))
         .route("/v1/expenses", get(finance::expenses))
         .route("/v1/reviews", get(reviews::list))
+        .route("/v1/ownerStatements", get(finance::statements))
+        .route("/v1/ownerStatement/{ownerStatementId}", get(finance::statement))
         .route("/v1/amenities", get(listings::amenities))
 }
