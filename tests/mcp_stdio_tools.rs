@@ -151,7 +151,7 @@ async fn call_every_tool(client: &RunningService<RoleClient, ()>, listing: i64, 
     let listed: BTreeSet<String> = tools.iter().map(|t| t.name.to_string()).collect();
     let writes: BTreeSet<String> = tools
         .iter()
-        .filter(|t| t.annotations.as_ref().and_then(|a| a.read_only_hint) == Some(false))
+        .filter(|t| t.annotations.as_ref().and_then(|a| a.read_only_hint) != Some(true))
         .map(|t| t.name.to_string())
         .collect();
     assert!(!writes.is_empty() && writes.len() < listed.len());

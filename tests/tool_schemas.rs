@@ -51,25 +51,50 @@ fn every_tool_is_described_titled_annotated_and_well_named() {
             "{name}: snake_case, at most 64 chars"
         );
         assert!(tool.description.as_deref().is_some_and(|d| d.len() >= 40), "{name}: needs a real description");
-        let hints = tool.annotations.as_ref().unwrap_or_else(|| panic!("{name}: no annotations"));
-        assert!(tool.title.is_some(), "{name}: no title");
-        for (hint, value) in [
-            ("readOnlyHint", hints.read_only_hint),
-            ("destructiveHint", hints.destructive_hint),
-            ("idempotentHint", hints.idempotent_hint),
-            ("openWorldHint", hints.open_world_hint),
-        ] {
-            assert!(value.is_some(), "{name}: {hint} is not set");
-        }
+        assert!(tool.annotations.is_some(), "{name}: no annotations");
+        let read_only = tool.annotations.as_ref().and_then(|a| a.read_only_hint) == Some(true);
         let input = serde_json::to_value(&*tool.input_schema).unwrap();
         assert_eq!(input["type"], "object", "{name}: inputSchema must be an object");
         let output =
             serde_json::to_value(tool.output_schema.as_deref().unwrap_or_else(|| panic!("{name}: no outputSchema")))
                 .unwrap();
         assert_eq!(output["type"], "object", "{name}: outputSchema must be an object");
-        if hints.read_only_hint == Some(false) {
+        if !read_only {
             let properties = input["properties"].as_object().unwrap_or_else(|| panic!("{name}: no properties"));
             assert!(properties.contains_key("confirm"), "{name}: a write takes confirm");
+        }
+    }
+}
+
+/// A hint as a client reads it: the value given, or MCP's default when absent.
+fn effective(hints: &rmcp::model::ToolAnnotations) -> (bool, bool, bool, bool) {
+    let read_only = hints.read_only_hint.unwrap_or(false);
+    (
+        read_only,
+        // Destructive and idempotent mean something only for a tool that changes something.
+        !read_only && hints.destructive_hint.unwrap_or(true),
+        !read_only && hints.idempotent_hint.unwrap_or(false),
+        hints.open_world_hint.unwrap_or(true),
+    )
+}
+
+#[test]
+fn every_tool_declares_all_four_hints_and_the_list_keeps_their_meaning() {
+    for set in TOOLSETS {
+        let listed = set.router().list_all();
+        for declared in (set.tools)().list_all() {
+            let name = declared.name.to_string();
+            let hints = declared.annotations.clone().unwrap_or_else(|| panic!("{name}: no annotations"));
+            for (hint, value) in [
+                ("readOnlyHint", hints.read_only_hint),
+                ("destructiveHint", hints.destructive_hint),
+                ("idempotentHint", hints.idempotent_hint),
+                ("openWorldHint", hints.open_world_hint),
+            ] {
+                assert!(value.is_some(), "{name}: {hint} is not declared");
+            }
+            let sent = listed.iter().find(|t| t.name == declared.name).unwrap().annotations.clone().unwrap();
+            assert_eq!(effective(&sent), effective(&hints), "{name}: the list changed what its hints mean");
         }
     }
 }

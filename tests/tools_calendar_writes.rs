@@ -335,10 +335,16 @@ async fn read_only_mode_hides_the_calendar_and_listing_writes() {
     let tools = full.client.list_all_tools().await.unwrap();
     for name in ["block_dates", "unblock_dates", "set_rates", "update_listing"] {
         let tool = tools.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("{name} is missing"));
+        // As a client reads them, with MCP's defaults for the hints the list leaves out.
         let hints = tool.annotations.as_ref().unwrap();
         assert_eq!(
-            (hints.read_only_hint, hints.destructive_hint, hints.idempotent_hint, hints.open_world_hint),
-            (Some(false), Some(true), Some(true), Some(true)),
+            (
+                hints.read_only_hint.unwrap_or(false),
+                hints.destructive_hint.unwrap_or(true),
+                hints.idempotent_hint.unwrap_or(false),
+                hints.open_world_hint.unwrap_or(true)
+            ),
+            (false, true, true, true),
             "{name}"
         );
     }

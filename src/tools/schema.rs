@@ -73,6 +73,27 @@ pub fn compact(tool: &mut Tool) {
     if let Some(annotations) = tool.annotations.as_mut() {
         // The tool's own `title` says it already; clients read that first.
         annotations.title = None;
+        without_default_hints(annotations);
+    }
+}
+
+/// Leaves out the hints that say what MCP already assumes when a hint is absent: `readOnlyHint`
+/// false, `destructiveHint` true, `idempotentHint` false, `openWorldHint` true; and, for a
+/// read-only tool, the destructive and idempotent hints, which the spec gives meaning only for
+/// tools that change something. What a client concludes is the same, for fewer bytes.
+fn without_default_hints(hints: &mut rmcp::model::ToolAnnotations) {
+    let read_only = hints.read_only_hint == Some(true);
+    if hints.read_only_hint == Some(false) {
+        hints.read_only_hint = None;
+    }
+    if read_only || hints.destructive_hint == Some(true) {
+        hints.destructive_hint = None;
+    }
+    if read_only || hints.idempotent_hint == Some(false) {
+        hints.idempotent_hint = None;
+    }
+    if hints.open_world_hint == Some(true) {
+        hints.open_world_hint = None;
     }
 }
 
