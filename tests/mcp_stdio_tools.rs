@@ -110,7 +110,7 @@ async fn every_tool_answers_through_serve_sandbox_within_the_real_rate_limits() 
 }
 
 /// One realistic call of every tool; writes without confirm (previews).
-fn every_call(listing: i64, reservation: i64, conversation: i64) -> Vec<(&'static str, Value)> {
+fn every_call(listing: i64, reservation: i64, conversation: i64, statement: i64) -> Vec<(&'static str, Value)> {
     let today = mcp::clock().today_utc();
     let day = |n: i64| (today + Duration::days(n)).to_string();
     vec![
@@ -131,6 +131,8 @@ fn every_call(listing: i64, reservation: i64, conversation: i64) -> Vec<(&'stati
         ("payments_for_reservation", json!({"reservation_id": reservation})),
         ("expenses_report", json!({"start_date": day(-90), "end_date": day(0), "group_by": "category"})),
         ("list_reviews", json!({"start_date": day(-90), "end_date": day(0), "lowest_first": true})),
+        ("list_owner_statements", json!({})),
+        ("get_owner_statement", json!({"statement_id": statement})),
         ("block_dates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151)})),
         ("unblock_dates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151)})),
         ("set_rates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151), "price": 199})),
@@ -155,7 +157,13 @@ async fn call_every_tool(client: &RunningService<RoleClient, ()>, listing: i64, 
         .map(|t| t.name.to_string())
         .collect();
     assert!(!writes.is_empty() && writes.len() < listed.len());
-    let calls = every_call(listing, reservation, conversation);
+    // The one id only a tool can tell: the first owner statement.
+    let statements = client
+        .call_tool(CallToolRequestParams::new("list_owner_statements").with_arguments(serde_json::Map::new()))
+        .await
+        .unwrap();
+    let statement = statements.structured_content.unwrap()["statements"][0]["statement_id"].as_i64().unwrap();
+    let calls = every_call(listing, reservation, conversation, statement);
     let called: BTreeSet<String> = calls.iter().map(|(name, _)| name.to_string()).collect();
     assert_eq!(listed, called, "every listed tool is exercised here");
     for (tool, arguments) in calls {

@@ -15,6 +15,8 @@ pub(super) const TTLS: &[(&str, std::time::Duration)] = &[
     (id::LIST_FINANCE_FIELDS, secs(300)),
     (id::LIST_GUEST_CHARGES, secs(60)),
     (id::LIST_EXPENSES, secs(300)),
+    (id::LIST_OWNER_STATEMENTS, secs(300)),
+    (id::GET_OWNER_STATEMENT, secs(300)),
 ];
 
 /// Guest charges read per reservation at most.
@@ -92,5 +94,23 @@ impl Gateway {
             })
             .await?;
         Ok((all, pager.capped()))
+    }
+
+    /// The account's owner statements, by id and name (all Hostaway lists of them).
+    pub async fn owner_statements(&self) -> Result<Vec<types::OwnerStatementListItem>, GatewayError> {
+        let key = ReadKey { operation: id::LIST_OWNER_STATEMENTS, params: String::new(), scope: Scope::default() };
+        Ok(self.read(key, |client| async move { client.list_owner_statements().send().await }).await?.result)
+    }
+
+    /// One owner statement: its filter, totals and owner.
+    pub async fn owner_statement(&self, statement: i64) -> Result<types::OwnerStatement, GatewayError> {
+        let key =
+            ReadKey { operation: id::GET_OWNER_STATEMENT, params: statement.to_string(), scope: Scope::default() };
+        let envelope =
+            self.read(key, move |client| async move {
+                client.get_owner_statement().owner_statement_id(statement).send().await
+            })
+            .await?;
+        Ok(envelope.result)
     }
 }

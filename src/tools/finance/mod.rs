@@ -19,13 +19,17 @@ use super::{
 use crate::hostaway::{Fresh, finance_form::FinanceReportRequest, types};
 
 pub mod expenses;
+pub mod statements;
 
 /// The finance toolset, as `--toolsets` names it and the instructions introduce it.
-pub const TOOLSET: Toolset =
-    Toolset { name: "finance", guide: "Money: revenue_report, payments_for_reservation, expenses_report.", tools };
+pub const TOOLSET: Toolset = Toolset {
+    name: "finance",
+    guide: "Money: revenue_report, payments_for_reservation, expenses_report, list_owner_statements / get_owner_statement.",
+    tools,
+};
 
 fn tools() -> ToolRouter<ToolContext> {
-    ToolContext::finance_tools() + ToolContext::expense_tools()
+    ToolContext::finance_tools() + ToolContext::expense_tools() + ToolContext::statement_tools()
 }
 
 /// How `revenue_report` splits its figures.
