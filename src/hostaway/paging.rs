@@ -29,6 +29,13 @@ pub struct Page<T> {
     pub total: Option<u64>,
 }
 
+impl<T> Page<T> {
+    /// A page as Hostaway sends it: its rows and its `count` (a negative count means none).
+    pub fn counted(items: Vec<T>, count: Option<i64>) -> Self {
+        Self { items, total: count.map(|c| c.max(0) as u64) }
+    }
+}
+
 /// Hard limits of one walk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Caps {

@@ -5,7 +5,7 @@ use crate::hostaway::{
     Gateway, GatewayError,
     cache::{ReadKey, Scope},
     finance_form::FinanceReportRequest,
-    paging::{Caps, Page, Pager},
+    paging::Page,
     types,
 };
 
@@ -76,24 +76,21 @@ impl Gateway {
     /// Every expense and extra of the account (Hostaway filters them by nothing but page), up to
     /// 5,000; `true` when there were more than were read.
     pub async fn expenses(&self) -> Result<(Vec<types::Expense>, bool), GatewayError> {
-        let mut pager = Pager::offset(EXPENSES_PAGE, Caps { max_pages: EXPENSES_PAGES, max_items: usize::MAX });
-        let all = pager
-            .collect(|request| async move {
-                let key = ReadKey {
-                    operation: id::LIST_EXPENSES,
-                    params: format!("limit={}&offset={}", request.limit, request.offset),
-                    scope: Scope::default(),
-                };
-                let page = self
-                    .read(key, move |client| async move {
-                        let limit = std::num::NonZeroU32::new(request.limit).unwrap_or(std::num::NonZeroU32::MIN);
-                        client.list_expenses().limit(limit).offset(super::offset(request.offset)).send().await
-                    })
-                    .await?;
-                Ok(Page { items: page.result, total: page.count.map(|c| c.max(0) as u64) })
-            })
-            .await?;
-        Ok((all, pager.capped()))
+        super::offset_walk(EXPENSES_PAGE, EXPENSES_PAGES, |request| async move {
+            let key = ReadKey {
+                operation: id::LIST_EXPENSES,
+                params: format!("limit={}&offset={}", request.limit, request.offset),
+                scope: Scope::default(),
+            };
+            let page = self
+                .read(key, move |client| async move {
+                    let (limit, offset) = (super::limit(request.limit), super::offset(request.offset));
+                    client.list_expenses().limit(limit).offset(offset).send().await
+                })
+                .await?;
+            Ok(Page::counted(page.result, page.count))
+        })
+        .await
     }
 
     /// The account's owner statements, by id and name (all Hostaway lists of them).

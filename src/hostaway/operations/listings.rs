@@ -6,7 +6,7 @@ use super::{Fresh, id, limit, secs};
 use crate::hostaway::{
     Gateway, GatewayError, Idempotence,
     cache::{ReadKey, Scope},
-    paging::{Caps, Page, Pager},
+    paging::Page,
     types,
 };
 
@@ -63,13 +63,12 @@ impl Gateway {
     /// locally, because Hostaway's filters compare exactly ("Lisbon" only, not "lisbon" or
     /// "Lisboa") and an unknown place would read like a fully booked one.
     pub async fn portfolio(&self) -> Result<Vec<types::Listing>, GatewayError> {
-        let mut pager = Pager::offset(PORTFOLIO_PAGE, Caps { max_pages: PORTFOLIO_PAGES, max_items: usize::MAX });
-        pager
-            .collect(|request| async move {
-                let page = self.listings_page(request.limit, request.offset).await?;
-                Ok(Page { items: page.result, total: page.count.map(|c| c.max(0) as u64) })
-            })
-            .await
+        let (all, _) = super::offset_walk(PORTFOLIO_PAGE, PORTFOLIO_PAGES, |request| async move {
+            let page = self.listings_page(request.limit, request.offset).await?;
+            Ok(Page::counted(page.result, page.count))
+        })
+        .await?;
+        Ok(all)
     }
 
     /// The listings Hostaway reports free for a stay (one page).

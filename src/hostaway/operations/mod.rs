@@ -19,6 +19,7 @@ use super::{
     ClientError, Gateway, GatewayError, ResponseValue,
     cache::{CacheTtls, ReadKey},
     generated::Client,
+    paging::{Caps, Page, PageRequest, Pager},
 };
 
 pub use conversations::TemplateQuery;
@@ -67,6 +68,18 @@ impl Gateway {
             Fresh::Yes => self.read_fresh(key, send).await,
         }
     }
+}
+
+/// Every page of a list Hostaway pages by `limit`/`offset`, `page_size` rows a page and at most
+/// `max_pages` pages; `fetch` reads one page. `true` when the walk stopped at its cap.
+async fn offset_walk<T, F, Fut>(page_size: u32, max_pages: u32, fetch: F) -> Result<(Vec<T>, bool), GatewayError>
+where
+    F: FnMut(PageRequest) -> Fut,
+    Fut: Future<Output = Result<Page<T>, GatewayError>>,
+{
+    let mut pager = Pager::offset(page_size, Caps { max_pages, max_items: usize::MAX });
+    let all = pager.collect(fetch).await?;
+    Ok((all, pager.capped()))
 }
 
 /// A page size as Hostaway's `limit` wants it (at least 1).

@@ -6,7 +6,7 @@ use super::{id, secs};
 use crate::hostaway::{
     Gateway, GatewayError,
     cache::{ReadKey, Scope},
-    paging::{Caps, Page, Pager},
+    paging::Page,
     types,
 };
 
@@ -26,30 +26,27 @@ impl Gateway {
         first: NaiveDate,
         last: NaiveDate,
     ) -> Result<(Vec<types::Review>, bool), GatewayError> {
-        let mut pager = Pager::offset(REVIEWS_PAGE, Caps { max_pages: REVIEWS_PAGES, max_items: usize::MAX });
-        let all = pager
-            .collect(|request| async move {
-                let key = ReadKey {
-                    operation: id::LIST_REVIEWS,
-                    params: format!("guest-to-host&{first}..{last}&limit={}&offset={}", request.limit, request.offset),
-                    scope: Scope::default(),
-                };
-                let page = self
-                    .read(key, move |client| async move {
-                        client
-                            .list_reviews()
-                            .type_(types::ListReviewsType::GuestToHost)
-                            .departure_date_start(first)
-                            .departure_date_end(last)
-                            .limit(super::limit(request.limit))
-                            .offset(super::offset(request.offset))
-                            .send()
-                            .await
-                    })
-                    .await?;
-                Ok(Page { items: page.result, total: page.count.map(|c| c.max(0) as u64) })
-            })
-            .await?;
-        Ok((all, pager.capped()))
+        super::offset_walk(REVIEWS_PAGE, REVIEWS_PAGES, |request| async move {
+            let key = ReadKey {
+                operation: id::LIST_REVIEWS,
+                params: format!("guest-to-host&{first}..{last}&limit={}&offset={}", request.limit, request.offset),
+                scope: Scope::default(),
+            };
+            let page = self
+                .read(key, move |client| async move {
+                    client
+                        .list_reviews()
+                        .type_(types::ListReviewsType::GuestToHost)
+                        .departure_date_start(first)
+                        .departure_date_end(last)
+                        .limit(super::limit(request.limit))
+                        .offset(super::offset(request.offset))
+                        .send()
+                        .await
+                })
+                .await?;
+            Ok(Page::counted(page.result, page.count))
+        })
+        .await
     }
 }

@@ -240,7 +240,7 @@ impl ToolContext {
         let all = pager
             .collect(|request| async move {
                 let page = gateway.conversations_page(request.limit, request.offset).await?;
-                Ok(Page { items: page.result, total: page.count.map(|c| c.max(0) as u64) })
+                Ok(Page::counted(page.result, page.count))
             })
             .await?;
         let catalogue = gateway.portfolio().await?;

@@ -793,11 +793,11 @@ async fn fetch(
     first_total: &OnceLock<u64>,
 ) -> Result<Page<types::Reservation>, GatewayError> {
     let list = gateway.reservations_page(filter, limit, after_id, Fresh::No).await?;
-    let total = list.count.map(|c| c.max(0) as u64);
-    if let Some(total) = total {
+    let page = Page::counted(list.result, list.count);
+    if let Some(total) = page.total {
         let _ = first_total.set(total);
     }
-    Ok(Page { items: list.result, total })
+    Ok(page)
 }
 
 /// Every reservation matching `filter`, at most `max_pages` pages; stops at the first short page
