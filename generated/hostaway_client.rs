@@ -2745,6 +2745,241 @@ pub mod types {
             value.parse()
         }
     }
+    ///`Task`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct Task {
+        #[serde(
+            rename = "assigneeUserId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub assignee_user_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "autoTaskId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub auto_task_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "canStartFrom",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub can_start_from: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "canStartFromListingTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub can_start_from_listing_time: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "categoriesMap",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub categories_map: ::std::option::Option<::std::vec::Vec<i32>>,
+        #[serde(
+            rename = "channelId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub channel_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "completedAt",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub completed_at: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cost: ::std::option::Option<f64>,
+        #[serde(
+            rename = "costCurrency",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cost_currency: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        pub id: i64,
+        #[serde(
+            rename = "listingMapId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub listing_map_id: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub priority: ::std::option::Option<i32>,
+        #[serde(
+            rename = "reservationId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reservation_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "resolutionNote",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub resolution_note: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "shouldEndBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub should_end_by: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "shouldEndByListingTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub should_end_by_listing_time: ::std::option::Option<::std::string::String>,
+        ///pending, confirmed, inProgress, completed or cancelled.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "supervisorUserId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub supervisor_user_id: ::std::option::Option<i64>,
+        pub title: ::std::string::String,
+    }
+    impl Task {
+        pub fn builder() -> builder::Task {
+            Default::default()
+        }
+    }
+    ///`TaskEnvelope`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct TaskEnvelope {
+        pub result: Task,
+        pub status: EnvelopeStatus,
+    }
+    impl TaskEnvelope {
+        pub fn builder() -> builder::TaskEnvelope {
+            Default::default()
+        }
+    }
+    ///Fields of a task to create or change; creating needs title.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct TaskInput {
+        #[serde(
+            rename = "assigneeUserId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub assignee_user_id: ::std::option::Option<i64>,
+        ///UTC, YYYY-MM-DD HH:MM:SS.
+        #[serde(
+            rename = "canStartFrom",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub can_start_from: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "categoriesMap",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub categories_map: ::std::vec::Vec<i32>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "listingMapId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub listing_map_id: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub priority: ::std::option::Option<i32>,
+        #[serde(
+            rename = "reservationId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reservation_id: ::std::option::Option<i64>,
+        ///UTC, YYYY-MM-DD HH:MM:SS.
+        #[serde(
+            rename = "shouldEndBy",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub should_end_by: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<TaskStatus>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub title: ::std::option::Option<::std::string::String>,
+    }
+    impl TaskInput {
+        pub fn builder() -> builder::TaskInput {
+            Default::default()
+        }
+    }
+    ///`TaskList`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct TaskList {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub offset: ::std::option::Option<i64>,
+        pub result: ::std::vec::Vec<Task>,
+        pub status: EnvelopeStatus,
+    }
+    impl TaskList {
+        pub fn builder() -> builder::TaskList {
+            Default::default()
+        }
+    }
+    ///`TaskStatus`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum TaskStatus {
+        #[serde(rename = "pending")]
+        Pending,
+        #[serde(rename = "confirmed")]
+        Confirmed,
+        #[serde(rename = "inProgress")]
+        InProgress,
+        #[serde(rename = "completed")]
+        Completed,
+        #[serde(rename = "cancelled")]
+        Cancelled,
+    }
+    impl ::std::fmt::Display for TaskStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Pending => f.write_str("pending"),
+                Self::Confirmed => f.write_str("confirmed"),
+                Self::InProgress => f.write_str("inProgress"),
+                Self::Completed => f.write_str("completed"),
+                Self::Cancelled => f.write_str("cancelled"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TaskStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "pending" => Ok(Self::Pending),
+                "confirmed" => Ok(Self::Confirmed),
+                "inProgress" => Ok(Self::InProgress),
+                "completed" => Ok(Self::Completed),
+                "cancelled" => Ok(Self::Cancelled),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TaskStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TaskStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -11690,6 +11925,824 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct Task {
+            assignee_user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            auto_task_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            can_start_from: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            can_start_from_listing_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            categories_map: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<i32>>,
+                ::std::string::String,
+            >,
+            channel_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            completed_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            cost: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            cost_currency: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            listing_map_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            priority: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            reservation_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            resolution_note: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            should_end_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            should_end_by_listing_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            supervisor_user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for Task {
+            fn default() -> Self {
+                Self {
+                    assignee_user_id: Ok(Default::default()),
+                    auto_task_id: Ok(Default::default()),
+                    can_start_from: Ok(Default::default()),
+                    can_start_from_listing_time: Ok(Default::default()),
+                    categories_map: Ok(Default::default()),
+                    channel_id: Ok(Default::default()),
+                    completed_at: Ok(Default::default()),
+                    cost: Ok(Default::default()),
+                    cost_currency: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    listing_map_id: Ok(Default::default()),
+                    priority: Ok(Default::default()),
+                    reservation_id: Ok(Default::default()),
+                    resolution_note: Ok(Default::default()),
+                    should_end_by: Ok(Default::default()),
+                    should_end_by_listing_time: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    supervisor_user_id: Ok(Default::default()),
+                    title: Err("no value supplied for title".to_string()),
+                }
+            }
+        }
+        impl Task {
+            pub fn assignee_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.assignee_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for assignee_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn auto_task_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_task_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for auto_task_id: {e}")
+                    });
+                self
+            }
+            pub fn can_start_from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.can_start_from = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for can_start_from: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn can_start_from_listing_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.can_start_from_listing_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for can_start_from_listing_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn categories_map<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i32>>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.categories_map = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for categories_map: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn channel_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.channel_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for channel_id: {e}")
+                    });
+                self
+            }
+            pub fn completed_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.completed_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for completed_at: {e}")
+                    });
+                self
+            }
+            pub fn cost<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cost = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cost: {e}")
+                    });
+                self
+            }
+            pub fn cost_currency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cost_currency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cost_currency: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn listing_map_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.listing_map_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for listing_map_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn priority<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.priority = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for priority: {e}")
+                    });
+                self
+            }
+            pub fn reservation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reservation_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reservation_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn resolution_note<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resolution_note = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for resolution_note: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn should_end_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.should_end_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for should_end_by: {e}")
+                    });
+                self
+            }
+            pub fn should_end_by_listing_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.should_end_by_listing_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for should_end_by_listing_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn supervisor_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.supervisor_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for supervisor_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Task> for super::Task {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Task,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    assignee_user_id: value.assignee_user_id?,
+                    auto_task_id: value.auto_task_id?,
+                    can_start_from: value.can_start_from?,
+                    can_start_from_listing_time: value.can_start_from_listing_time?,
+                    categories_map: value.categories_map?,
+                    channel_id: value.channel_id?,
+                    completed_at: value.completed_at?,
+                    cost: value.cost?,
+                    cost_currency: value.cost_currency?,
+                    description: value.description?,
+                    id: value.id?,
+                    listing_map_id: value.listing_map_id?,
+                    priority: value.priority?,
+                    reservation_id: value.reservation_id?,
+                    resolution_note: value.resolution_note?,
+                    should_end_by: value.should_end_by?,
+                    should_end_by_listing_time: value.should_end_by_listing_time?,
+                    status: value.status?,
+                    supervisor_user_id: value.supervisor_user_id?,
+                    title: value.title?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Task> for Task {
+            fn from(value: super::Task) -> Self {
+                Self {
+                    assignee_user_id: Ok(value.assignee_user_id),
+                    auto_task_id: Ok(value.auto_task_id),
+                    can_start_from: Ok(value.can_start_from),
+                    can_start_from_listing_time: Ok(value.can_start_from_listing_time),
+                    categories_map: Ok(value.categories_map),
+                    channel_id: Ok(value.channel_id),
+                    completed_at: Ok(value.completed_at),
+                    cost: Ok(value.cost),
+                    cost_currency: Ok(value.cost_currency),
+                    description: Ok(value.description),
+                    id: Ok(value.id),
+                    listing_map_id: Ok(value.listing_map_id),
+                    priority: Ok(value.priority),
+                    reservation_id: Ok(value.reservation_id),
+                    resolution_note: Ok(value.resolution_note),
+                    should_end_by: Ok(value.should_end_by),
+                    should_end_by_listing_time: Ok(value.should_end_by_listing_time),
+                    status: Ok(value.status),
+                    supervisor_user_id: Ok(value.supervisor_user_id),
+                    title: Ok(value.title),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TaskEnvelope {
+            result: ::std::result::Result<super::Task, ::std::string::String>,
+            status: ::std::result::Result<super::EnvelopeStatus, ::std::string::String>,
+        }
+        impl ::std::default::Default for TaskEnvelope {
+            fn default() -> Self {
+                Self {
+                    result: Err("no value supplied for result".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl TaskEnvelope {
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Task>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EnvelopeStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TaskEnvelope> for super::TaskEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TaskEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    result: value.result?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TaskEnvelope> for TaskEnvelope {
+            fn from(value: super::TaskEnvelope) -> Self {
+                Self {
+                    result: Ok(value.result),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TaskInput {
+            assignee_user_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            can_start_from: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            categories_map: ::std::result::Result<
+                ::std::vec::Vec<i32>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            listing_map_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            priority: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            reservation_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            should_end_by: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::TaskStatus>,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TaskInput {
+            fn default() -> Self {
+                Self {
+                    assignee_user_id: Ok(Default::default()),
+                    can_start_from: Ok(Default::default()),
+                    categories_map: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    listing_map_id: Ok(Default::default()),
+                    priority: Ok(Default::default()),
+                    reservation_id: Ok(Default::default()),
+                    should_end_by: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    title: Ok(Default::default()),
+                }
+            }
+        }
+        impl TaskInput {
+            pub fn assignee_user_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.assignee_user_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for assignee_user_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn can_start_from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.can_start_from = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for can_start_from: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn categories_map<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.categories_map = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for categories_map: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn listing_map_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.listing_map_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for listing_map_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn priority<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.priority = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for priority: {e}")
+                    });
+                self
+            }
+            pub fn reservation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reservation_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reservation_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn should_end_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.should_end_by = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for should_end_by: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::TaskStatus>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TaskInput> for super::TaskInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TaskInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    assignee_user_id: value.assignee_user_id?,
+                    can_start_from: value.can_start_from?,
+                    categories_map: value.categories_map?,
+                    description: value.description?,
+                    listing_map_id: value.listing_map_id?,
+                    priority: value.priority?,
+                    reservation_id: value.reservation_id?,
+                    should_end_by: value.should_end_by?,
+                    status: value.status?,
+                    title: value.title?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TaskInput> for TaskInput {
+            fn from(value: super::TaskInput) -> Self {
+                Self {
+                    assignee_user_id: Ok(value.assignee_user_id),
+                    can_start_from: Ok(value.can_start_from),
+                    categories_map: Ok(value.categories_map),
+                    description: Ok(value.description),
+                    listing_map_id: Ok(value.listing_map_id),
+                    priority: Ok(value.priority),
+                    reservation_id: Ok(value.reservation_id),
+                    should_end_by: Ok(value.should_end_by),
+                    status: Ok(value.status),
+                    title: Ok(value.title),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TaskList {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            offset: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            result: ::std::result::Result<
+                ::std::vec::Vec<super::Task>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<super::EnvelopeStatus, ::std::string::String>,
+        }
+        impl ::std::default::Default for TaskList {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    limit: Ok(Default::default()),
+                    offset: Ok(Default::default()),
+                    result: Err("no value supplied for result".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl TaskList {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn offset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.offset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for offset: {e}")
+                    });
+                self
+            }
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Task>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EnvelopeStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TaskList> for super::TaskList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TaskList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    limit: value.limit?,
+                    offset: value.offset?,
+                    result: value.result?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TaskList> for TaskList {
+            fn from(value: super::TaskList) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    limit: Ok(value.limit),
+                    offset: Ok(value.offset),
+                    result: Ok(value.result),
+                    status: Ok(value.status),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -12329,6 +13382,79 @@ let response = client.list_reviews()
 ```*/
     pub fn list_reviews(&self) -> builder::ListReviews<'_> {
         builder::ListReviews::new(self)
+    }
+    /**Tasks, filtered by reservation, status, channel, text and the UTC day they start or must end by
+
+Sends a `GET` request to `/tasks`
+
+Arguments:
+- `can_start_from_end`
+- `can_start_from_start`
+- `channel_id`
+- `limit`: Page size.
+- `match_`
+- `offset`: Number of items to skip (0-based).
+- `reservation_id`
+- `should_end_by_end`
+- `should_end_by_start`
+- `status`
+```ignore
+let response = client.list_tasks()
+    .can_start_from_end(can_start_from_end)
+    .can_start_from_start(can_start_from_start)
+    .channel_id(channel_id)
+    .limit(limit)
+    .match_(match_)
+    .offset(offset)
+    .reservation_id(reservation_id)
+    .should_end_by_end(should_end_by_end)
+    .should_end_by_start(should_end_by_start)
+    .status(status)
+    .send()
+    .await;
+```*/
+    pub fn list_tasks(&self) -> builder::ListTasks<'_> {
+        builder::ListTasks::new(self)
+    }
+    /**Create a task; title is required
+
+Sends a `POST` request to `/tasks`
+
+```ignore
+let response = client.create_task()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_task(&self) -> builder::CreateTask<'_> {
+        builder::CreateTask::new(self)
+    }
+    /**Get one task
+
+Sends a `GET` request to `/tasks/{taskId}`
+
+```ignore
+let response = client.get_task()
+    .task_id(task_id)
+    .send()
+    .await;
+```*/
+    pub fn get_task(&self) -> builder::GetTask<'_> {
+        builder::GetTask::new(self)
+    }
+    /**Update a task
+
+Sends a `PUT` request to `/tasks/{taskId}`
+
+```ignore
+let response = client.update_task()
+    .task_id(task_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_task(&self) -> builder::UpdateTask<'_> {
+        builder::UpdateTask::new(self)
     }
     /**Every amenity Hostaway knows, to name a listing's listingAmenities
 
@@ -16160,6 +17286,538 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_reviews",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_tasks`]
+
+[`Client::list_tasks`]: super::Client::list_tasks*/
+    #[derive(Debug, Clone)]
+    pub struct ListTasks<'a> {
+        client: &'a super::Client,
+        can_start_from_end: Result<Option<::chrono::naive::NaiveDate>, String>,
+        can_start_from_start: Result<Option<::chrono::naive::NaiveDate>, String>,
+        channel_id: Result<Option<i64>, String>,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        match_: Result<Option<::std::string::String>, String>,
+        offset: Result<Option<i32>, String>,
+        reservation_id: Result<Option<i64>, String>,
+        should_end_by_end: Result<Option<::chrono::naive::NaiveDate>, String>,
+        should_end_by_start: Result<Option<::chrono::naive::NaiveDate>, String>,
+        status: Result<Option<types::TaskStatus>, String>,
+    }
+    impl<'a> ListTasks<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                can_start_from_end: Ok(None),
+                can_start_from_start: Ok(None),
+                channel_id: Ok(None),
+                limit: Ok(None),
+                match_: Ok(None),
+                offset: Ok(None),
+                reservation_id: Ok(None),
+                should_end_by_end: Ok(None),
+                should_end_by_start: Ok(None),
+                status: Ok(None),
+            }
+        }
+        pub fn can_start_from_end<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.can_start_from_end = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for can_start_from_end failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn can_start_from_start<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.can_start_from_start = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for can_start_from_start failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn channel_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.channel_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i64` for channel_id failed".to_string());
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn match_<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.match_ = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for match_ failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn reservation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.reservation_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `i64` for reservation_id failed".to_string()
+                });
+            self
+        }
+        pub fn should_end_by_end<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.should_end_by_end = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for should_end_by_end failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn should_end_by_start<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::chrono::naive::NaiveDate>,
+        {
+            self.should_end_by_start = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: chrono :: naive :: NaiveDate` for should_end_by_start failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TaskStatus>,
+        {
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `TaskStatus` for status failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/tasks`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TaskList>, Error<types::Failure>> {
+            let Self {
+                client,
+                can_start_from_end,
+                can_start_from_start,
+                channel_id,
+                limit,
+                match_,
+                offset,
+                reservation_id,
+                should_end_by_end,
+                should_end_by_start,
+                status,
+            } = self;
+            let can_start_from_end = can_start_from_end.map_err(Error::InvalidRequest)?;
+            let can_start_from_start = can_start_from_start
+                .map_err(Error::InvalidRequest)?;
+            let channel_id = channel_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let match_ = match_.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let reservation_id = reservation_id.map_err(Error::InvalidRequest)?;
+            let should_end_by_end = should_end_by_end.map_err(Error::InvalidRequest)?;
+            let should_end_by_start = should_end_by_start
+                .map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/tasks", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "canStartFromEnd",
+                        &can_start_from_end,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "canStartFromStart",
+                        &can_start_from_start,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("channelId", &channel_id))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("match", &match_))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(
+                    &progenitor_client::QueryParam::new("reservationId", &reservation_id),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "shouldEndByEnd",
+                        &should_end_by_end,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "shouldEndByStart",
+                        &should_end_by_start,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("status", &status))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_tasks",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_task`]
+
+[`Client::create_task`]: super::Client::create_task*/
+    #[derive(Debug, Clone)]
+    pub struct CreateTask<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::TaskInput, String>,
+    }
+    impl<'a> CreateTask<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TaskInput>,
+            <V as std::convert::TryInto<types::TaskInput>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `TaskInput` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::TaskInput) -> types::builder::TaskInput,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/tasks`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TaskEnvelope>, Error<types::Failure>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::TaskInput::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/tasks", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_task",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_task`]
+
+[`Client::get_task`]: super::Client::get_task*/
+    #[derive(Debug, Clone)]
+    pub struct GetTask<'a> {
+        client: &'a super::Client,
+        task_id: Result<i64, String>,
+    }
+    impl<'a> GetTask<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                task_id: Err("task_id was not initialized".to_string()),
+            }
+        }
+        pub fn task_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.task_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for task_id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/tasks/{taskId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TaskEnvelope>, Error<types::Failure>> {
+            let Self { client, task_id } = self;
+            let task_id = task_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tasks/{}", client.baseurl, encode_path(& task_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_task",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_task`]
+
+[`Client::update_task`]: super::Client::update_task*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateTask<'a> {
+        client: &'a super::Client,
+        task_id: Result<i64, String>,
+        body: Result<types::builder::TaskInput, String>,
+    }
+    impl<'a> UpdateTask<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                task_id: Err("task_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn task_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.task_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for task_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TaskInput>,
+            <V as std::convert::TryInto<types::TaskInput>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `TaskInput` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::TaskInput) -> types::builder::TaskInput,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/tasks/{taskId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::TaskEnvelope>, Error<types::Failure>> {
+            let Self { client, task_id, body } = self;
+            let task_id = task_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::TaskInput::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tasks/{}", client.baseurl, encode_path(& task_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_task",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

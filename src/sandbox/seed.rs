@@ -33,6 +33,11 @@ pub const FIRST_RESERVATION_ID: i64 = 700_000;
 pub const FIRST_CONVERSATION_ID: i64 = 90_000;
 /// First message id.
 pub const FIRST_MESSAGE_ID: i64 = 5_000_000;
+/// First seeded task id.
+pub const FIRST_TASK_ID: i64 = 50_000;
+/// How many days around today the seeded turnover cleanings cover, each way: later departures
+/// have none yet, as in an account whose cleanings are scheduled a week ahead.
+pub const CLEANINGS_SCHEDULED_DAYS: i64 = 7;
 
 /// Why seeding failed: a seeded object did not fit the generated wire type (a bug in this module).
 #[derive(Debug, thiserror::Error)]
@@ -285,6 +290,7 @@ pub fn portfolio(seed: u64, today: NaiveDate) -> Result<Store, SeedError> {
     seed_expenses(&mut rng, &mut store)?;
     seed_reviews(&mut rng, &mut store)?;
     seed_owner_statements(&mut store)?;
+    seed_tasks(&mut store)?;
     store.templates = [
         ("Check-in instructions", "Sent two days before arrival", "Hi {{guest_first_name}}, your check-in is from {{checkin_time}}. The key box code will follow on the day of arrival."),
         ("Welcome", "Sent on arrival day", "Welcome to {{listing_name}}, {{guest_first_name}}! Let us know if you need anything."),
@@ -910,6 +916,79 @@ fn seed_owner_statements(store: &mut Store) -> Result<(), SeedError> {
             store.owner_statements.push(typed("owner statement", statement)?);
             id += 1;
         }
+    }
+    Ok(())
+}
+
+/// `hour` o'clock on `date` in `listing`'s zone, as Hostaway's UTC time and as the listing's
+/// local time (in that order).
+fn task_time(store: &Store, listing: i64, date: NaiveDate, hour: u32) -> (String, String) {
+    let zone = store.listing_zone(listing).unwrap_or(chrono_tz::Tz::UTC);
+    let local = date.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or(NaiveTime::MIN));
+    let utc = local.and_local_timezone(zone).earliest().map_or(local, |at| at.naive_utc());
+    (format_datetime(utc), format_datetime(local))
+}
+
+/// A turnover cleaning for every stay departing within a week either side of today (done for the
+/// past ones), from check-out to the next check-in time that day, plus a few maintenance jobs.
+fn seed_tasks(store: &mut Store) -> Result<(), SeedError> {
+    let today = store.today;
+    let window = today - Duration::days(CLEANINGS_SCHEDULED_DAYS)..=today + Duration::days(CLEANINGS_SCHEDULED_DAYS);
+    let departing: Vec<types::Reservation> = store
+        .reservations
+        .values()
+        .filter(|r| store::blocks_calendar(&r.status) && window.contains(&r.departure_date))
+        .cloned()
+        .collect();
+    let mut id = FIRST_TASK_ID;
+    for r in departing {
+        let listing = store.listings.get(&r.listing_map_id);
+        let out_hour = listing.and_then(|l| l.check_out_time).and_then(|h| u32::try_from(h).ok()).unwrap_or(11);
+        let in_hour = listing.and_then(|l| l.check_in_time_start).and_then(|h| u32::try_from(h).ok()).unwrap_or(15);
+        let (start, start_local) = task_time(store, r.listing_map_id, r.departure_date, out_hour);
+        let (end, end_local) = task_time(store, r.listing_map_id, r.departure_date, in_hour);
+        let done = r.departure_date < today;
+        let task = json!({
+            "id": id, "listingMapId": r.listing_map_id, "reservationId": r.id, "channelId": r.channel_id,
+            "assigneeUserId": 501 + id % 2, "title": "Turnover cleaning", "categoriesMap": [1],
+            "canStartFrom": start, "canStartFromListingTime": start_local,
+            "shouldEndBy": end, "shouldEndByListingTime": end_local,
+            "status": if done { "completed" } else if id % 3 == 0 { "confirmed" } else { "pending" },
+            "completedAt": done.then(|| end.clone()),
+        });
+        store.tasks.insert(id, typed("task", task)?);
+        id += 1;
+    }
+    let jobs = [
+        (
+            FIRST_LISTING_ID + 2,
+            "Replace the shower head",
+            "The water pressure is low in the bathroom.",
+            2,
+            4,
+            "pending",
+        ),
+        (
+            FIRST_LISTING_ID + 5,
+            "Annual boiler service",
+            "Technician needs access to the utility room.",
+            10,
+            10,
+            "confirmed",
+        ),
+        (FIRST_LISTING_ID + 9, "Fix the balcony door lock", "The handle sticks when locking.", -3, -2, "completed"),
+    ];
+    for (listing, title, description, from, to, status) in jobs {
+        let (start, start_local) = task_time(store, listing, today + Duration::days(from), 10);
+        let (end, end_local) = task_time(store, listing, today + Duration::days(to), 18);
+        let task = json!({
+            "id": id, "listingMapId": listing, "title": title, "description": description, "categoriesMap": [2],
+            "priority": 2, "canStartFrom": start, "canStartFromListingTime": start_local,
+            "shouldEndBy": end, "shouldEndByListingTime": end_local, "status": status,
+            "completedAt": (status == "completed").then(|| end.clone()),
+        });
+        store.tasks.insert(id, typed("task", task)?);
+        id += 1;
     }
     Ok(())
 }

@@ -60,6 +60,8 @@ pub struct Store {
     pub reviews: Vec<types::Review>,
     /// Owner statements.
     pub owner_statements: Vec<types::OwnerStatement>,
+    /// Tasks by id.
+    pub tasks: BTreeMap<i64, types::Task>,
 }
 
 /// What a message template is limited to (Hostaway's `listingMapId` and `channelId`).
@@ -92,6 +94,12 @@ impl Store {
     /// [`Store::now`] in Hostaway's datetime format.
     pub fn now_string(&self) -> String {
         format_datetime(self.now())
+    }
+
+    /// The time zone `listing` keeps (UTC when it names none); `None` when there is no such listing.
+    pub fn listing_zone(&self, listing: i64) -> Option<chrono_tz::Tz> {
+        let listing = self.listings.get(&listing)?;
+        Some(listing.time_zone_name.as_deref().and_then(|n| n.parse().ok()).unwrap_or(chrono_tz::Tz::UTC))
     }
 
     /// Next free id in a map.

@@ -18,6 +18,7 @@ mod finance;
 mod listings;
 mod reservations;
 mod reviews;
+mod tasks;
 
 /// One served operation: method, axum path under `/v1` and the spec's operationId.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +65,10 @@ pub const OPERATIONS: &[Operation] = &[
     op("GET", "/v1/reviews", "listReviews"),
     op("GET", "/v1/ownerStatements", "listOwnerStatements"),
     op("GET", "/v1/ownerStatement/{ownerStatementId}", "getOwnerStatement"),
+    op("GET", "/v1/tasks", "listTasks"),
+    op("POST", "/v1/tasks", "createTask"),
+    op("GET", "/v1/tasks/{taskId}", "getTask"),
+    op("PUT", "/v1/tasks/{taskId}", "updateTask"),
     op("GET", "/v1/amenities", "listAmenities"),
 ];
 
@@ -100,5 +105,7 @@ pub fn api() -> Router<Arc<Shared>> {
         .route("/v1/reviews", get(reviews::list))
         .route("/v1/ownerStatements", get(finance::statements))
         .route("/v1/ownerStatement/{ownerStatementId}", get(finance::statement))
+        .route("/v1/tasks", get(tasks::list).post(tasks::create))
+        .route("/v1/tasks/{taskId}", get(tasks::one).put(tasks::update))
         .route("/v1/amenities", get(listings::amenities))
 }
