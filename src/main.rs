@@ -48,7 +48,8 @@ struct RunArgs {
     /// Offer only tools that read; tools that change the account are not listed at all.
     #[arg(long, env = "READ_ONLY", value_parser = clap::builder::FalseyValueParser::new())]
     read_only: bool,
-    /// Offer only these toolsets, comma-separated: listings, calendar, reservations, messaging, finance, reviews.
+    /// Offer only these toolsets, comma-separated: listings, calendar, reservations, messaging, finance, reviews,
+    /// operations.
     #[arg(long, env = "MCP_TOOLSETS", value_delimiter = ',')]
     toolsets: Vec<String>,
     /// Let get_listing and get_reservation return door codes and Wi-Fi credentials (e.g. to send

@@ -110,7 +110,13 @@ async fn every_tool_answers_through_serve_sandbox_within_the_real_rate_limits() 
 }
 
 /// One realistic call of every tool; writes without confirm (previews).
-fn every_call(listing: i64, reservation: i64, conversation: i64, statement: i64) -> Vec<(&'static str, Value)> {
+fn every_call(
+    listing: i64,
+    reservation: i64,
+    conversation: i64,
+    statement: i64,
+    task: i64,
+) -> Vec<(&'static str, Value)> {
     let today = mcp::clock().today_utc();
     let day = |n: i64| (today + Duration::days(n)).to_string();
     vec![
@@ -144,6 +150,12 @@ fn every_call(listing: i64, reservation: i64, conversation: i64, statement: i64)
         ),
         ("update_reservation", json!({"reservation_id": reservation, "host_note": "VIP"})),
         ("cancel_reservation", json!({"reservation_id": reservation})),
+        ("list_tasks", json!({"start_date": day(0), "end_date": day(14)})),
+        (
+            "create_task",
+            json!({"category": "cleaning", "after_departures": {"start_date": day(0), "end_date": day(7)}}),
+        ),
+        ("update_task", json!({"task_id": task, "status": "confirmed"})),
     ]
 }
 
@@ -163,7 +175,14 @@ async fn call_every_tool(client: &RunningService<RoleClient, ()>, listing: i64, 
         .await
         .unwrap();
     let statement = statements.structured_content.unwrap()["statements"][0]["statement_id"].as_i64().unwrap();
-    let calls = every_call(listing, reservation, conversation, statement);
+    // And a task: the seeded maintenance jobs start within the coming two weeks on any date.
+    let week = json!({"category": "maintenance"});
+    let tasks = client
+        .call_tool(CallToolRequestParams::new("list_tasks").with_arguments(week.as_object().cloned().unwrap()))
+        .await
+        .unwrap();
+    let task = tasks.structured_content.unwrap()["tasks"][0]["task_id"].as_i64().unwrap();
+    let calls = every_call(listing, reservation, conversation, statement, task);
     let called: BTreeSet<String> = calls.iter().map(|(name, _)| name.to_string()).collect();
     assert_eq!(listed, called, "every listed tool is exercised here");
     for (tool, arguments) in calls {

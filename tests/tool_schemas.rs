@@ -143,6 +143,24 @@ fn nodes<'a>(value: &'a Value, path: String, out: &mut Vec<(String, &'a serde_js
 }
 
 #[test]
+fn only_shared_shapes_are_declared_apart() {
+    for (_, tool) in catalogue() {
+        for (side, schema) in [("input", Some(&tool.input_schema)), ("output", tool.output_schema.as_ref())] {
+            let schema = Value::Object((**schema.unwrap()).clone());
+            let text = schema.to_string();
+            for name in schema.get("$defs").and_then(Value::as_object).into_iter().flat_map(|defs| defs.keys()) {
+                let uses = text.matches(&format!("\"#/$defs/{name}\"")).count();
+                assert!(
+                    uses >= 2,
+                    "{} {side}: {name} is used {uses} time(s); a shape used once is written inline",
+                    tool.name
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn schemas_use_only_standard_formats_and_no_input_is_nullable() {
     for (_, tool) in catalogue() {
         let input = Value::Object((*tool.input_schema).clone());

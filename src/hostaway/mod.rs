@@ -25,4 +25,4 @@ pub use error::GatewayError;
 pub use gateway::{Gateway, GatewayConfig, Idempotence};
 pub use generated::{Client, Error, ResponseValue, types};
 pub use metrics::MetricsSnapshot;
-pub use operations::{AvailabilityQuery, Fresh, ReservationQuery, TemplateQuery, id};
+pub use operations::{AvailabilityQuery, Fresh, ReservationQuery, TaskQuery, TemplateQuery, id};

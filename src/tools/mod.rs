@@ -1,6 +1,6 @@
 //! The scenario tools: shaped around what a property manager asks, not around endpoints.
 //!
-//! One module per toolset (listings, calendar, reservations, messaging, finance, reviews); each declares its
+//! One module per toolset (listings, calendar, reservations, messaging, finance, reviews, operations); each declares its
 //! tools as `#[tool]` methods of [`ToolContext`], plain async functions that a test can call
 //! without an MCP client, and names itself in a [`Toolset`]. A tool reads top to bottom: arguments
 //! type, output type, the `#[tool]` method, then private helpers. Tools reach Hostaway only through
@@ -21,6 +21,7 @@ mod days;
 pub mod finance;
 pub mod listings;
 pub mod messaging;
+pub mod operations;
 pub mod reservations;
 pub mod reviews;
 pub mod text_match;
@@ -78,6 +79,7 @@ pub const TOOLSETS: &[Toolset] = &[
     messaging::TOOLSET,
     finance::TOOLSET,
     reviews::TOOLSET,
+    operations::TOOLSET,
 ];
 
 impl Toolset {

@@ -114,8 +114,8 @@ pub struct ReviewRow {
 
 #[tool_router(router = review_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Guests' reviews of stays that ended in a period (up to 366 days): ratings and texts, averages overall and
-    /// per listing, and stays still awaiting a review.
+    /// Reviews of stays that ended in a period (up to 366 days), with averages overall and per listing, and stays
+    /// awaiting a review.
     #[tool(
         name = "list_reviews",
         title = "List reviews",

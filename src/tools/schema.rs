@@ -9,6 +9,8 @@
 //! - only the formats JSON Schema defines (`date`, `date-time`, `email`, ...);
 //! - optional arguments that are simply not required, never nullable;
 //! - small closed sets as inline `enum`s of strings;
+//! - a shape used once written where it is used; only shared ones (money, a row used twice) sit in
+//!   `$defs`;
 //! - no `additionalProperties: false` on the arguments: an unknown one is refused by name anyway;
 //! - output schemas that keep every field's type but none of the prose, except the short mark on
 //!   untrusted text: the input descriptions are the ones that teach the model.
@@ -122,12 +124,62 @@ fn shape(schema: &mut JsonObject, side: Side) {
     for def in defs.values_mut() {
         inline_enums(def, &snapshot);
     }
+    inline_single_use(&mut root, &mut defs);
     let Value::Object(mut root) = root else { return };
     let kept = reachable(&Value::Object(root.clone()), &defs);
     if !kept.is_empty() {
         root.insert("$defs".into(), Value::Object(kept));
     }
     *schema = root;
+}
+
+/// A definition referred to once is written where it is used: a `$defs` entry and its `$ref`
+/// cost bytes and tell nothing when the shape is not shared. Shared shapes (money, a row used
+/// twice) stay declared once. The referring node's own keys (its description) win.
+fn inline_single_use(root: &mut Value, defs: &mut Map<String, Value>) {
+    // Only uses that survive count: a definition left behind by an open detail refers to nothing.
+    *defs = reachable(root, defs);
+    let mut names = Vec::new();
+    references(root, &mut names);
+    defs.values().for_each(|def| references(def, &mut names));
+    let once: Map<String, Value> = defs
+        .iter()
+        .filter(|(name, def)| {
+            let mut own = Vec::new();
+            references(def, &mut own);
+            names.iter().filter(|n| n == name).count() == 1 && !own.contains(name)
+        })
+        .map(|(name, def)| (name.clone(), def.clone()))
+        .collect();
+    if once.is_empty() {
+        return;
+    }
+    substitute(root, &once);
+    defs.retain(|name, _| !once.contains_key(name));
+    defs.values_mut().for_each(|def| substitute(def, &once));
+}
+
+/// Replaces every `$ref` under `value` to one of `inlined` by that definition's keys.
+fn substitute(value: &mut Value, inlined: &Map<String, Value>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::Object(def)) = object
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/$defs/"))
+                .and_then(|name| inlined.get(name))
+            {
+                let def = def.clone();
+                object.remove("$ref");
+                for (key, v) in def {
+                    object.entry(key).or_insert(v);
+                }
+            }
+            object.values_mut().for_each(|child| substitute(child, inlined));
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| substitute(item, inlined)),
+        _ => {}
+    }
 }
 
 /// The definitions `root` refers to, directly or through other definitions.

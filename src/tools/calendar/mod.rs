@@ -47,32 +47,32 @@ const MAX_GUESTS: u32 = 50;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FindAvailableArgs {
-    /// Arrival day, YYYY-MM-DD (in the account's time zone); not in the past.
+    /// Arrival day, YYYY-MM-DD (account's time zone), not in the past.
     pub check_in: String,
-    /// Departure day, YYYY-MM-DD (not a night of the stay); at most 90 nights after check_in.
+    /// Departure day, YYYY-MM-DD, exclusive; at most 90 nights after check_in.
     pub check_out: String,
-    /// Guests in the party, 1-50; listings must sleep at least this many.
+    /// Guests in the party, 1-50.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1, max = 50))]
     pub guests: u32,
-    /// City, e.g. "Lisbon" (any case and accents).
+    /// City (any case and accents).
     #[serde(default)]
     pub city: Option<String>,
-    /// Country name or ISO code, e.g. "Portugal" or "PT".
+    /// Country name or 2-letter ISO code.
     #[serde(default)]
     pub country: Option<String>,
-    /// Only listings with at least this many bedrooms (0 = studios too).
+    /// Minimum bedrooms (0 includes studios).
     #[serde(default, deserialize_with = "args::opt_int")]
     pub min_bedrooms: Option<u32>,
-    /// Only stays whose quoted total (fees and taxes included) is at most this.
+    /// Highest quoted total, fees and taxes included.
     #[serde(default)]
     #[schemars(extend("exclusiveMinimum" = 0))]
     pub max_total_price: Option<f64>,
-    /// How many listings to quote and return, 1-20 (default 5).
+    /// Listings to quote and return, 1-20 (default 5).
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 20))]
     pub limit: Option<u32>,
-    /// "full" adds listing details and each quote's price components.
+    /// `full` adds listing details and quote lines.
     #[serde(default)]
     pub detail: Detail,
 }
@@ -155,15 +155,15 @@ pub struct PriceLine {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetCalendarArgs {
-    /// The listing's id, from search_listings.
+    /// From search_listings.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub listing_id: i64,
-    /// First day, YYYY-MM-DD (in the listing's time zone).
+    /// First day, YYYY-MM-DD (listing's time zone).
     pub start_date: String,
-    /// Last day, YYYY-MM-DD, inclusive; at most 366 days after start_date.
+    /// Last day, YYYY-MM-DD, inclusive; at most 366 days in all.
     pub end_date: String,
-    /// "full" adds one row per day to the runs.
+    /// `full` adds a row per day.
     #[serde(default)]
     pub detail: Detail,
 }
@@ -267,13 +267,13 @@ pub struct CalendarDayRow {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteStayArgs {
-    /// The listing's id, from search_listings or find_available_listings.
+    /// From search_listings or find_available_listings.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub listing_id: i64,
-    /// Arrival day, YYYY-MM-DD (in the listing's time zone); not in the past.
+    /// Arrival day, YYYY-MM-DD (listing's time zone), not in the past.
     pub check_in: String,
-    /// Departure day, YYYY-MM-DD (not a night of the stay); at most 90 nights after check_in.
+    /// Departure day, YYYY-MM-DD, exclusive; at most 90 nights after check_in.
     pub check_out: String,
     /// Guests in the party, 1-50.
     #[serde(deserialize_with = "args::int")]
@@ -327,9 +327,8 @@ pub struct NightStatus {
 
 #[tool_router(router = availability_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Properties free for these dates and this party, with the stay's cost: one availability search, then quotes for
-    /// up to `limit` listings (cheapest list price first), sorted by total. Checks default minimum nights only:
-    /// confirm a choice with quote_stay.
+    /// Free listings for a stay and party, quoted and sorted by total (the `limit` lowest list prices get quoted).
+    /// Checks default minimum nights only: confirm with quote_stay.
     #[tool(
         name = "find_available_listings",
         title = "Find available listings",
@@ -452,9 +451,8 @@ impl ToolContext {
         }))
     }
 
-    /// A listing's calendar over up to 366 days: runs of days alike in status, price and minimum stay; totals of
-    /// available, booked and blocked days; and gap nights (free nights between unavailable days, fewer than the
-    /// minimum stay). One stay's price: quote_stay.
+    /// A listing's calendar as runs of days alike in status, price and min stay, with totals and gap nights (free runs
+    /// too short for the min stay). One stay's price: quote_stay.
     #[tool(
         name = "get_calendar",
         title = "Get calendar",
@@ -495,9 +493,7 @@ impl ToolContext {
         }))
     }
 
-    /// The exact price of one stay and whether it can be booked: nights free, minimum and maximum stay met, arrival
-    /// and departure days open, party within capacity. Gives the total, per night and the quote's lines, or every
-    /// reason it is not bookable.
+    /// Exact price of a stay and whether it is bookable (free nights, stay rules, capacity), with every reason if not.
     #[tool(
         name = "quote_stay",
         title = "Quote a stay",

@@ -35,7 +35,7 @@ pub struct PortfolioCalendarArgs {
     pub start_date: String,
     /// Last day, YYYY-MM-DD, inclusive; at most 62 days in all.
     pub end_date: String,
-    /// Only listings in this city (any case and accents).
+    /// Only this city (any case and accents).
     #[serde(default)]
     pub city: Option<String>,
     /// Only these listings.
@@ -117,9 +117,8 @@ pub enum NightState {
 
 #[tool_router(router = portfolio_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Every listing's calendar over up to 62 days in one answer (or a city's, or some listings'): per listing,
-    /// counts of free, gap, booked and blocked nights, and runs of them, free ones with price range and minimum
-    /// stay. Says when it could not read every listing in time.
+    /// Calendars of many listings at once: free, gap, booked and blocked nights per listing, as counts and runs (free
+    /// ones with prices and min stay).
     #[tool(
         name = "portfolio_calendar",
         title = "Portfolio calendar",

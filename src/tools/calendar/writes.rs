@@ -26,18 +26,18 @@ const MAX_DAYS: i64 = 366;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AvailabilityArgs {
-    /// The listing's id, from search_listings.
+    /// From search_listings.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub listing_id: i64,
-    /// First day to change, YYYY-MM-DD (in the listing's time zone); not in the past.
+    /// First day, YYYY-MM-DD (listing's time zone), not in the past.
     pub start_date: String,
-    /// Last day to change, YYYY-MM-DD, inclusive; at most 366 days after start_date.
+    /// Last day, YYYY-MM-DD, inclusive; at most 366 days in all.
     pub end_date: String,
-    /// Note shown on the days in Hostaway, e.g. "Maintenance" (optional).
+    /// Note shown on the days in Hostaway.
     #[serde(default)]
     pub note: Option<String>,
-    /// true applies the change (default: preview only).
+    /// true applies it; default: preview only.
     #[serde(default)]
     pub confirm: bool,
 }
@@ -46,23 +46,23 @@ pub struct AvailabilityArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetRatesArgs {
-    /// The listing's id, from search_listings.
+    /// From search_listings.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub listing_id: i64,
-    /// First day to change, YYYY-MM-DD (in the listing's time zone); not in the past.
+    /// First day, YYYY-MM-DD (listing's time zone), not in the past.
     pub start_date: String,
-    /// Last day to change, YYYY-MM-DD, inclusive; at most 366 days after start_date.
+    /// Last day, YYYY-MM-DD, inclusive; at most 366 days in all.
     pub end_date: String,
-    /// New nightly price for every day of the range, in the listing's currency.
+    /// Nightly price, listing's currency.
     #[serde(default)]
     #[schemars(extend("exclusiveMinimum" = 0))]
     pub price: Option<f64>,
-    /// New minimum stay in nights for arrivals on every day of the range (1-365).
+    /// Minimum nights for arrivals on these days, 1-365.
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 365))]
     pub min_stay: Option<u32>,
-    /// true applies the change (default: preview only).
+    /// true applies it; default: preview only.
     #[serde(default)]
     pub confirm: bool,
 }
@@ -171,8 +171,7 @@ pub struct RatesOutcome {
 
 #[tool_router(router = calendar_write_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Block a listing's dates (maintenance, owner use), at most 366 days per call. The preview shows which days
-    /// become blocked, which already are, and which are booked: a booking wins over a block. Undo with unblock_dates.
+    /// Block a listing's dates (maintenance, owner use); booked days stay booked. Undo: unblock_dates.
     #[tool(
         name = "block_dates",
         title = "Block dates",
@@ -191,8 +190,7 @@ impl ToolContext {
         self.set_availability("block_dates", Target::Blocked, args).await.map(Json)
     }
 
-    /// Reopen blocked dates of a listing (at most 366 days). The preview shows which days open, which are already
-    /// open and which are booked (those stay booked). To block use block_dates.
+    /// Reopen a listing's blocked dates; booked days stay booked. To block: block_dates.
     #[tool(
         name = "unblock_dates",
         title = "Unblock dates",
@@ -211,9 +209,7 @@ impl ToolContext {
         self.set_availability("unblock_dates", Target::Open, args).await.map(Json)
     }
 
-    /// Set the nightly price and/or minimum stay for every day of a range (at most 366 days). The preview shows the
-    /// current and new price range and minimum stays. Existing bookings keep their price. For the base price use
-    /// update_listing.
+    /// Set nightly price and/or min stay on a date range; bookings keep their price. Base price: update_listing.
     #[tool(
         name = "set_rates",
         title = "Set rates",

@@ -48,7 +48,7 @@ pub struct ExpensesReportArgs {
     pub start_date: String,
     /// Last day, YYYY-MM-DD, inclusive; at most 366 days in all.
     pub end_date: String,
-    /// "listing", "category", "month" or "total" (default).
+    /// How to group rows (default: total).
     #[serde(default)]
     pub group_by: ExpensesBy,
     /// Only these listings.
@@ -91,8 +91,8 @@ pub struct ExpensesRow {
 
 #[tool_router(router = expense_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Expenses and extras over up to 366 days, for the portfolio or by listing, category or month: spent,
-    /// received on top and net, in the account's currency. Deleted items are left out.
+    /// Expenses and extras (spent, received, net) for a period, in total or by listing, category or month, in the
+    /// account's currency.
     #[tool(
         name = "expenses_report",
         title = "Expenses report",

@@ -51,14 +51,14 @@ pub enum GroupBy {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevenueReportArgs {
-    /// First night of the period, YYYY-MM-DD (in the account's time zone).
+    /// First night, YYYY-MM-DD (account's time zone).
     pub start_date: String,
-    /// Last night of the period, YYYY-MM-DD, inclusive; at most 366 days in all.
+    /// Last night, YYYY-MM-DD, inclusive; at most 366 days in all.
     pub end_date: String,
-    /// "listing", "channel", "month" or "total" (default).
+    /// How to group rows.
     #[serde(default, deserialize_with = "group_by")]
     pub group_by: GroupBy,
-    /// Only these listings (ids from search_listings); the whole portfolio when absent.
+    /// Only these listings.
     #[serde(default, deserialize_with = "args::opt_ids")]
     #[schemars(inner(range(min = 1)))]
     pub listing_ids: Option<Vec<i64>>,
@@ -193,9 +193,8 @@ const EARNING_STATUSES: [&str; 2] = ["new", "modified"];
 
 #[tool_router(router = finance_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Revenue, nights sold, occupancy, ADR and RevPAR over up to 366 days, for the portfolio or by listing, channel
-    /// or month. Counts confirmed bookings (new, modified) by their nights inside the period, with the same share of
-    /// their money.
+    /// Revenue, nights sold, occupancy, ADR and RevPAR for a period, in total or by listing, channel or month;
+    /// confirmed bookings count by their nights in the period.
     #[tool(
         name = "revenue_report",
         title = "Revenue report",
@@ -257,8 +256,7 @@ impl ToolContext {
         }))
     }
 
-    /// What one booking costs, what the guest paid and what is due: guest charges with status and dates, and the
-    /// price breakdown (nightly rate, cleaning, taxes, channel fee). Says when the channel collects payment itself.
+    /// One booking's price breakdown, charges (status, dates) and balance due; says when the channel collects payment.
     #[tool(
         name = "payments_for_reservation",
         title = "Payments for reservation",

@@ -10,7 +10,7 @@ use crate::tools::{ToolContext, args, error::ToolError, params::Parameters, text
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListStatementsArgs {
-    /// Words from the statement's name (any case and accents).
+    /// Words of the name (any case and accents).
     #[serde(default)]
     pub name: Option<String>,
 }
@@ -38,7 +38,7 @@ pub struct StatementName {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetStatementArgs {
-    /// The statement, from list_owner_statements.
+    /// From list_owner_statements.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub statement_id: i64,
@@ -88,7 +88,7 @@ pub struct StatementTotal {
 
 #[tool_router(router = statement_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// The account's owner statements by id and name, optionally those whose name has some words.
+    /// The account's owner statements (id and name), optionally filtered by name.
     #[tool(
         name = "list_owner_statements",
         title = "List owner statements",
@@ -114,8 +114,7 @@ impl ToolContext {
         }))
     }
 
-    /// One owner statement: its owner, the period and listings it covers, and its totals (owner payout,
-    /// commission, revenue, expenses).
+    /// One owner statement: owner, period, listings and totals.
     #[tool(
         name = "get_owner_statement",
         title = "Get owner statement",

@@ -29,26 +29,26 @@ fn tools() -> ToolRouter<ToolContext> {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchListingsArgs {
-    /// Words from the listing's name, e.g. "loft" or "Rua da Rosa" (any case and accents).
+    /// Words of the listing's name (any case and accents).
     #[serde(default)]
     pub query: Option<String>,
-    /// City, e.g. "Lisbon" (any case and accents).
+    /// City (any case and accents).
     #[serde(default)]
     pub city: Option<String>,
-    /// Country name or ISO code, e.g. "Portugal" or "PT".
+    /// Country name or 2-letter ISO code.
     #[serde(default)]
     pub country: Option<String>,
-    /// Only listings that sleep at least this many guests.
+    /// Minimum guest capacity.
     #[serde(default, deserialize_with = "args::opt_int")]
     pub min_guests: Option<u32>,
     /// Rows per page, 1-100 (default 20).
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 100))]
     pub limit: Option<u32>,
-    /// `next_cursor` from the previous page, to continue.
+    /// `next_cursor` of the previous page.
     #[serde(default)]
     pub cursor: Option<String>,
-    /// "summary" (default) or "full".
+    /// `full` adds every field.
     #[serde(default)]
     pub detail: Detail,
 }
@@ -209,19 +209,18 @@ pub struct ListingPage {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetListingArgs {
-    /// The listing's id, from search_listings.
+    /// From search_listings.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub listing_id: i64,
-    /// "summary" or "full" (default "full" for a single listing).
+    /// Default: full.
     #[serde(default)]
     pub detail: Option<Detail>,
 }
 
 #[tool_router(router = listing_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Search the portfolio by name, city, country or size. For dates and guests use
-    /// find_available_listings.
+    /// Search listings by name, city, country or size. Dates and party: find_available_listings.
     #[tool(
         name = "search_listings",
         title = "Search listings",
@@ -272,8 +271,8 @@ impl ToolContext {
         }))
     }
 
-    /// Everything about one listing: address, capacity, prices and fees, stay rules, check-in times, policies, rating
-    /// and amenities. Door codes and Wi-Fi credentials only if the server runs with --expose-access-codes.
+    /// Everything about one listing: prices, fees, rules, check-in times, policies, amenities. Door codes and Wi-Fi
+    /// only with --expose-access-codes.
     #[tool(
         name = "get_listing",
         title = "Get listing",

@@ -15,56 +15,56 @@ use crate::{
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateListingArgs {
-    /// The listing's id, from search_listings.
+    /// From search_listings.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub listing_id: i64,
     /// New public name (not empty).
     #[serde(default)]
     pub name: Option<String>,
-    /// New description (replaces the whole text).
+    /// Replaces the whole description.
     #[serde(default)]
     pub description: Option<String>,
-    /// New house rules (replace the whole text).
+    /// Replaces all house rules.
     #[serde(default)]
     pub house_rules: Option<String>,
-    /// New base nightly price in the listing's currency; per-day prices (set_rates) still apply.
+    /// Base nightly price, listing's currency; set_rates day prices override it.
     #[serde(default)]
     #[schemars(extend("exclusiveMinimum" = 0))]
     pub base_price: Option<f64>,
-    /// New cleaning fee per stay (0 or more; 0 removes it).
+    /// Cleaning fee per stay; 0 removes it.
     #[serde(default)]
     #[schemars(range(min = 0))]
     pub cleaning_fee: Option<f64>,
-    /// New price per extra guest per night (0 or more).
+    /// Fee per extra guest per night.
     #[serde(default)]
     #[schemars(range(min = 0))]
     pub extra_guest_fee: Option<f64>,
-    /// New default minimum stay in nights (at least 1, not above max_nights).
+    /// Default minimum stay in nights, 1 to max_nights.
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub min_nights: Option<i32>,
-    /// New longest stay in nights (at least 1, not below min_nights).
+    /// Longest stay in nights, min_nights or more.
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub max_nights: Option<i32>,
-    /// New most guests the listing sleeps (at least 1).
+    /// Most guests it sleeps, at least 1.
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub max_guests: Option<i32>,
-    /// New check-in window start, hour 0-23 in the listing's local time.
+    /// Check-in start hour, 0-23, listing's local time.
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 0, max = 23))]
     pub check_in_from: Option<i32>,
-    /// New check-in window end, hour 0-23 in the listing's local time.
+    /// Check-in end hour, 0-23, listing's local time.
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 0, max = 23))]
     pub check_in_until: Option<i32>,
-    /// New check-out hour 0-23 in the listing's local time.
+    /// Check-out hour, 0-23, listing's local time.
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 0, max = 23))]
     pub check_out_by: Option<i32>,
-    /// true applies the change (default: preview only).
+    /// true applies it; default: preview only.
     #[serde(default)]
     pub confirm: bool,
 }
@@ -99,9 +99,7 @@ pub struct ListingUpdateOutcome {
 
 #[tool_router(router = update_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Change a listing's static data: name, description, house rules, base price, fees, default min/max nights,
-    /// capacity, check-in/out hours. Only the fields given change; the preview shows each before and after. Prices on
-    /// specific dates: set_rates.
+    /// Change a listing's static data; only the fields given change. Per-date prices: set_rates.
     #[tool(
         name = "update_listing",
         title = "Update listing",

@@ -43,7 +43,7 @@ pub struct UnreadConversationsArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 50))]
     pub limit: Option<u32>,
-    /// `next_cursor` from the previous page, to continue.
+    /// `next_cursor` of the previous page.
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -128,11 +128,11 @@ pub struct UnreadInbox {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetConversationArgs {
-    /// The conversation's id, from unread_conversations.
+    /// From unread_conversations.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub conversation_id: i64,
-    /// Most recent messages to return, 1-100 (default 20).
+    /// Latest messages to return, 1-100 (default 20).
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 100))]
     pub limit: Option<u32>,
@@ -211,9 +211,8 @@ const PREVIEW_CHARS: usize = 280;
 
 #[tool_router(router = inbox_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Inbox triage: conversations whose latest guest message is unread, guests in house first, then arriving
-    /// soonest, then the rest; with the listing, how long each guest has waited, a preview and the booking's dates.
-    /// Scans the newest 1,000 conversations. Read a thread with get_conversation, answer with send_guest_message.
+    /// Inbox triage: unread guest conversations, in-house guests first, then soonest arrivals. Scans the newest 1,000.
+    /// Read: get_conversation; reply: send_guest_message.
     #[tool(
         name = "unread_conversations",
         title = "Unread conversations",
@@ -267,8 +266,7 @@ impl ToolContext {
         }))
     }
 
-    /// One guest conversation: the guest, the booking it is about, and its latest messages oldest first, each with
-    /// its author (guest or host) and channel. At most 100; scheduled messages are not shown.
+    /// One guest conversation: guest, booking and latest messages, oldest first. Scheduled messages are not shown.
     #[tool(
         name = "get_conversation",
         title = "Get conversation",

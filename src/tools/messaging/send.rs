@@ -40,21 +40,21 @@ pub enum Via {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendGuestMessageArgs {
-    /// The conversation to answer, from unread_conversations or get_conversation.
+    /// From unread_conversations or get_conversation.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub conversation_id: i64,
-    /// The exact text to send, 1-5000 characters; or give template_id instead.
+    /// Exact text, 1-5000 characters; or give template_id.
     #[serde(default)]
     pub message: Option<String>,
-    /// A saved template (list_message_templates) to send, filled for the conversation's booking.
+    /// From list_message_templates; filled for the booking.
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub template_id: Option<i64>,
-    /// How to send it; default: the way the conversation came in (channel inbox, else email).
+    /// Default: as the conversation came in (channel, else email).
     #[serde(default)]
     pub via: Option<Via>,
-    /// true applies the change (default: preview only).
+    /// true applies it; default: preview only.
     #[serde(default)]
     pub confirm: bool,
 }
@@ -90,9 +90,8 @@ pub struct SendGuestMessageOut {
 
 #[tool_router(router = send_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Send a message, or a saved template filled for the booking, to the guest of a conversation. The preview shows
-    /// recipient, booking, route and exact text. If the same text went the same way in the last 10 minutes it answers
-    /// already_done, so repeating a lost call is safe. Answers the way the conversation came in by default.
+    /// Message a conversation's guest. The preview shows recipient, booking, route and text. already_done if the same
+    /// text went the same way in the last 10 minutes, so retrying is safe.
     #[tool(
         name = "send_guest_message",
         title = "Send guest message",

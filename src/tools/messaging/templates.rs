@@ -17,11 +17,11 @@ use crate::{
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListTemplatesArgs {
-    /// Only templates usable for this listing.
+    /// Only for this listing.
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub listing_id: Option<i64>,
-    /// Only templates usable for this channel.
+    /// Only for this channel.
     #[serde(default)]
     #[schemars(schema_with = "channels::schema")]
     pub channel: Option<String>,
@@ -65,9 +65,8 @@ pub struct Template {
 
 #[tool_router(router = template_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// The account's saved message templates with their text, for a listing or channel; with reservation_id the
-    /// placeholders are filled for that booking, and those left are listed. Send one with send_guest_message's
-    /// template_id.
+    /// Saved message templates, placeholders filled when reservation_id is given (unfilled ones listed). Send one with
+    /// send_guest_message.
     #[tool(
         name = "list_message_templates",
         title = "List message templates",

@@ -46,34 +46,33 @@ fn tools() -> ToolRouter<ToolContext> {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchReservationsArgs {
-    /// Only bookings of this listing (its id, from search_listings).
+    /// Only this listing (from search_listings).
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub listing_id: Option<i64>,
-    /// Part of the guest's name, e.g. "Müller" or "anna" (any case and accents: "Muller" finds "Müller").
+    /// Part of the guest's name (any case and accents).
     #[serde(default)]
     pub guest: Option<String>,
-    /// The guest's email address, exactly.
+    /// The guest's exact email.
     #[serde(default)]
     pub email: Option<String>,
-    /// Arriving on or after this day (YYYY-MM-DD).
+    /// Earliest arrival, YYYY-MM-DD.
     #[serde(default)]
     pub arrival_start_date: Option<String>,
-    /// Arriving on or before this day (YYYY-MM-DD, inclusive).
+    /// Latest arrival, YYYY-MM-DD.
     #[serde(default)]
     pub arrival_end_date: Option<String>,
-    /// Leaving on or after this day (YYYY-MM-DD).
+    /// Earliest departure, YYYY-MM-DD.
     #[serde(default)]
     pub departure_start_date: Option<String>,
-    /// Leaving on or before this day (YYYY-MM-DD, inclusive).
+    /// Latest departure, YYYY-MM-DD.
     #[serde(default)]
     pub departure_end_date: Option<String>,
-    /// Booking channel, as every tool names it.
+    /// Booking channel.
     #[serde(default, deserialize_with = "text_or_number")]
     #[schemars(schema_with = "channels::schema")]
     pub channel: Option<String>,
-    /// Only these Hostaway statuses, e.g. ["new", "modified"] for confirmed bookings. Hostaway cannot
-    /// filter by status, so this scans pages (capped).
+    /// Only these statuses (confirmed: new, modified).
     #[serde(default)]
     #[schemars(schema_with = "statuses_schema")]
     pub status: Vec<String>,
@@ -81,10 +80,10 @@ pub struct SearchReservationsArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 100))]
     pub limit: Option<u32>,
-    /// `next_cursor` from the previous page (same other arguments).
+    /// `next_cursor` of the previous page (same arguments).
     #[serde(default)]
     pub cursor: Option<String>,
-    /// "full" adds contact details, notes and money breakdown.
+    /// `full` adds contacts, notes and money.
     #[serde(default)]
     pub detail: Detail,
 }
@@ -93,11 +92,11 @@ pub struct SearchReservationsArgs {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetReservationArgs {
-    /// The reservation's id, from search_reservations or find_guest.
+    /// From search_reservations or find_guest.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub reservation_id: i64,
-    /// "summary" or "full" (default "full" for a single reservation).
+    /// Default: full.
     #[serde(default)]
     pub detail: Option<Detail>,
 }
@@ -106,10 +105,10 @@ pub struct GetReservationArgs {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FindGuestArgs {
-    /// Part of the guest's name, e.g. "Sofia Rossi" or "Rossi". Any case and accents. Give this or `email`.
+    /// Part of the guest's name (any case and accents); or give `email`.
     #[serde(default)]
     pub name: Option<String>,
-    /// The guest's email address, exactly. Give this or `name`.
+    /// The guest's exact email; or give `name`.
     #[serde(default)]
     pub email: Option<String>,
 }
@@ -118,10 +117,10 @@ pub struct FindGuestArgs {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArrivalsArgs {
-    /// First day, YYYY-MM-DD; default today (the listing's, else the account's).
+    /// First day, YYYY-MM-DD; default today (listing's, else account's).
     #[serde(default)]
     pub date: Option<String>,
-    /// How many days from `date`, 1-14 (default 1: just that day; 7 for the week).
+    /// Days from `date`, 1-14 (default 1).
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 14))]
     pub days: Option<u32>,
@@ -421,9 +420,8 @@ pub struct Turnover {
 
 #[tool_router(router = reservation_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Search bookings by listing, guest name or email, arrival or departure dates, channel and status; newest change
-    /// first, or by arrival with an arrival range. Status and name filters scan at most 500 bookings and say when
-    /// capped. Guest history: find_guest.
+    /// Search bookings, newest change first (by arrival given an arrival range). Status and name filters scan at most
+    /// 500 bookings. Guest history: find_guest.
     #[tool(
         name = "search_reservations",
         title = "Search reservations",
@@ -552,8 +550,7 @@ impl ToolContext {
         }))
     }
 
-    /// One booking by id: guest, dates, party, status, channel, price breakdown, balance, notes and
-    /// contact details. Door codes and card data are never returned.
+    /// One booking in full (price breakdown, balance, notes, contacts); never door codes or card data.
     #[tool(
         name = "get_reservation",
         title = "Get reservation",
@@ -578,9 +575,8 @@ impl ToolContext {
         Ok(Json(shaped))
     }
 
-    /// Look a guest up by name or email: each matching guest with contact details, stays, nights, total spent, first,
-    /// last and next stay, and every reservation id. Guests are told apart by email; phone search is not possible in
-    /// Hostaway.
+    /// Find a guest by name or email, with contacts, stay history, total spent and reservation ids. Guests are told
+    /// apart by email; no phone search.
     #[tool(
         name = "find_guest",
         title = "Find guest",
@@ -638,8 +634,8 @@ impl ToolContext {
         }))
     }
 
-    /// Check-ins, check-outs and turnovers (a check-out and a check-in the same day, cleaning in between) for a day
-    /// or the next days; only bookings that hold the calendar count. Other booking questions: search_reservations.
+    /// Check-ins, check-outs and same-day turnovers for one or more days; only bookings holding the calendar count.
+    /// Otherwise use search_reservations.
     #[tool(
         name = "arrivals_and_departures",
         title = "Arrivals and departures",
@@ -802,7 +798,7 @@ async fn fetch(
 
 /// Every reservation matching `filter`, at most `max_pages` pages; stops at the first short page
 /// so a small result costs one call. Returns whether the walk stopped at its cap.
-async fn walk(
+pub(crate) async fn walk(
     gateway: &Gateway,
     filter: &ReservationQuery,
     max_pages: u32,

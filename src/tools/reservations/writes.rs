@@ -33,34 +33,34 @@ const DIRECT_CHANNEL: i64 = 2000;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateReservationArgs {
-    /// The listing to book, from search_listings or find_available_listings.
+    /// From search_listings or find_available_listings.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub listing_id: i64,
-    /// Arrival day, YYYY-MM-DD (in the listing's time zone); not in the past.
+    /// Arrival day, YYYY-MM-DD (listing's time zone), not in the past.
     pub check_in: String,
-    /// Departure day, YYYY-MM-DD (exclusive: the last night is the day before).
+    /// Departure day, YYYY-MM-DD, exclusive.
     pub check_out: String,
     /// Guests in the party, at least 1.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub guests: u32,
-    /// Guest's full name, e.g. "Ana Silva".
+    /// Guest's full name.
     pub guest_name: String,
     /// Guest's email address.
     #[serde(default)]
     pub guest_email: Option<String>,
-    /// Guest's phone number, with country code.
+    /// Guest's phone, with country code.
     #[serde(default)]
     pub guest_phone: Option<String>,
-    /// Total the guest pays, instead of Hostaway's quote.
+    /// Total to charge instead of Hostaway's quote.
     #[serde(default)]
     #[schemars(extend("exclusiveMinimum" = 0))]
     pub total_price: Option<f64>,
-    /// Private note for the team, stored as the host note.
+    /// Private host note for the team.
     #[serde(default)]
     pub note: Option<String>,
-    /// true applies the change (default: preview only).
+    /// true applies it; default: preview only.
     #[serde(default)]
     pub confirm: bool,
 }
@@ -145,7 +145,7 @@ pub struct PriceChange {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateReservationArgs {
-    /// The reservation to change, from search_reservations or get_reservation.
+    /// From search_reservations or get_reservation.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub reservation_id: i64,
@@ -155,20 +155,20 @@ pub struct UpdateReservationArgs {
     /// New departure day, YYYY-MM-DD (exclusive).
     #[serde(default)]
     pub check_out: Option<String>,
-    /// New number of guests, at least 1.
+    /// New party size, at least 1.
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub guests: Option<u32>,
     /// New guest email address.
     #[serde(default)]
     pub guest_email: Option<String>,
-    /// New guest phone number, with country code.
+    /// New guest phone, with country code.
     #[serde(default)]
     pub guest_phone: Option<String>,
-    /// New private note for the team (replaces the current one).
+    /// Replaces the private note for the team.
     #[serde(default)]
     pub host_note: Option<String>,
-    /// true applies the change (default: preview only).
+    /// true applies it; default: preview only.
     #[serde(default)]
     pub confirm: bool,
 }
@@ -229,14 +229,14 @@ pub enum CancelledBy {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CancelReservationArgs {
-    /// The reservation to cancel, from search_reservations or get_reservation.
+    /// From search_reservations or get_reservation.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub reservation_id: i64,
-    /// "host" (default) or "guest": who asked for the cancellation.
+    /// Who asked to cancel.
     #[serde(default)]
     pub cancelled_by: CancelledBy,
-    /// true applies the change (default: preview only).
+    /// true applies it; default: preview only.
     #[serde(default)]
     pub confirm: bool,
 }
@@ -261,10 +261,8 @@ pub struct CancelReservationOut {
 
 #[tool_router(router = booking_write_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Book a direct stay (channel "direct") for a guest. The preview checks that every night is free and the party
-    /// fits, and shows Hostaway's quote; confirm: true books at total_price, else at the quote. If this guest already
-    /// holds an active booking of this listing for these dates it answers already_done, so repeating a lost call is
-    /// safe.
+    /// Book a direct stay. The preview checks free nights and capacity and shows the quote. already_done if this guest
+    /// already holds this listing on these dates, so retrying is safe.
     #[tool(
         name = "create_reservation",
         title = "Create reservation",
@@ -362,10 +360,9 @@ impl ToolContext {
         Ok(Json(CreateReservationOut { status, ..out }))
     }
 
-    /// Change a booking's dates, party, guest contact or host note. The preview shows each field before and after
-    /// and, when dates or party change, whether the nights are free and the re-quoted total. Refuses closed bookings,
-    /// parties over capacity and taken dates. Confirmed, it sends only what still differs (unchanged when nothing
-    /// does). Channel bookings carry a warning: the channel may overwrite the change.
+    /// Change a booking's dates, party, contact or note. The preview shows each change and, for dates or party,
+    /// availability and the new total; closed bookings, oversized parties and taken dates are refused. Confirmed, it
+    /// sends only what differs (unchanged if nothing). Channels may overwrite changes to their bookings.
     #[tool(
         name = "update_reservation",
         title = "Update reservation",
@@ -413,9 +410,8 @@ impl ToolContext {
         Ok(Json(UpdateReservationOut { status, ..out }))
     }
 
-    /// Cancel a booking, recording whether host or guest cancelled; its nights become free. The preview shows who,
-    /// where, when, the total and the status; confirmed, it answers unchanged when already cancelled. Channel
-    /// bookings carry a warning: cancel in the channel too.
+    /// Cancel a booking, freeing its nights. The preview shows the booking; confirmed, it answers unchanged if already
+    /// cancelled. Channel bookings: cancel in the channel too.
     #[tool(
         name = "cancel_reservation",
         title = "Cancel reservation",
