@@ -153,7 +153,7 @@ fn every_call(
         ("list_tasks", json!({"start_date": day(0), "end_date": day(14)})),
         (
             "create_task",
-            json!({"category": "cleaning", "after_departures": {"start_date": day(0), "end_date": day(7)}}),
+            json!({"category": "cleaning", "after_departures": {"start_date": day(1), "end_date": day(8)}}),
         ),
         ("update_task", json!({"task_id": task, "status": "confirmed"})),
     ]
