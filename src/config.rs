@@ -57,6 +57,10 @@ pub struct HostawayArgs {
     /// Turn the read cache off (every read goes to Hostaway).
     #[arg(long, env = "NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_cache: bool,
+    /// Redis shared by several replicas of this server (redis://[:password@]host[:port][/db]): one
+    /// rate budget and one token for all of them. Without it the process keeps both to itself.
+    #[arg(long, env = "REDIS_URL", hide_env_values = true)]
+    pub redis_url: Option<String>,
 }
 
 /// A configuration that cannot work; the message names the flag or variable to fix.

@@ -9,6 +9,7 @@
 //! - [`config`]: flags and environment variables, validated once at start-up.
 //! - [`tools`]: the scenario tools a model calls, built on the gateway.
 //! - [`server`]: the MCP server (rmcp) over stdio and streamable HTTP.
+//! - [`shared`]: what replicas share in Redis (`--redis-url`): the rate budget and the token.
 
 pub mod clock;
 pub mod config;
@@ -16,5 +17,6 @@ pub mod hostaway;
 pub mod sandbox;
 pub mod secret;
 pub mod server;
+pub mod shared;
 pub mod sliding_window;
 pub mod tools;

@@ -12,6 +12,7 @@ use hostaway_mcp::{
     sandbox::{FaultPlan, RateLimits, Sandbox, SandboxConfig},
     secret::Secret,
     server::{HostawayServer, ServerOptions, http},
+    shared::SharedStore,
 };
 
 /// An MCP server for Hostaway, and a Hostaway sandbox to try it on.
@@ -171,6 +172,7 @@ impl ServeArgs {
                 idle_timeout: Duration::from_secs(self.idle_timeout_secs.max(1)),
                 max_connections: self.max_connections.max(1),
             },
+            shared: None,
         })
     }
 }
@@ -228,8 +230,9 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-/// The gateway the server uses, and the embedded sandbox behind it when asked for.
-async fn connect(args: &RunArgs, clock: Clock) -> anyhow::Result<(Arc<Gateway>, Option<Sandbox>)> {
+/// The gateway the server uses, the embedded sandbox behind it when asked for, and the Redis it
+/// shares with other replicas when given one.
+async fn connect(args: &RunArgs, clock: Clock) -> anyhow::Result<(Arc<Gateway>, Option<Sandbox>, Option<SharedStore>)> {
     let (mut config, sandbox) = if args.sandbox {
         let sandbox =
             Sandbox::start(SandboxConfig { clock, ..SandboxConfig::default() }, "127.0.0.1:0".parse()?).await?;
@@ -239,10 +242,15 @@ async fn connect(args: &RunArgs, clock: Clock) -> anyhow::Result<(Arc<Gateway>, 
         (args.hostaway.gateway_config()?, None)
     };
     config.clock = clock;
-    Ok((Arc::new(Gateway::new(config)?), sandbox))
+    let shared = match &args.hostaway.redis_url {
+        Some(url) => Some(SharedStore::open(url, config.credentials.account_id)?),
+        None => None,
+    };
+    let gateway = hostaway_mcp::shared::gateway(config, shared.as_ref())?;
+    Ok((Arc::new(gateway), sandbox, shared))
 }
 
-fn describe(args: &RunArgs, sandbox: Option<&Sandbox>) -> String {
+fn describe(args: &RunArgs, sandbox: Option<&Sandbox>, shared: Option<&SharedStore>) -> String {
     let target = sandbox.map_or_else(
         || format!("Hostaway at {}", args.hostaway.base_url),
         |s| format!("the embedded sandbox at {}", s.base_url()),
@@ -253,20 +261,22 @@ fn describe(args: &RunArgs, sandbox: Option<&Sandbox>) -> String {
     } else {
         format!("toolsets {}", args.toolsets.join(","))
     };
-    format!("{target}, {mode}, {toolsets}")
+    match shared {
+        Some(shared) => format!("{target}, {mode}, {toolsets}, budget and token shared in Redis at {}", shared.shown()),
+        None => format!("{target}, {mode}, {toolsets}"),
+    }
 }
 
 async fn serve(args: ServeArgs, clock: Clock) -> anyhow::Result<()> {
-    let options = args.http_options()?;
-    let (gateway, sandbox) = connect(&args.run, clock).await?;
+    let mut options = args.http_options()?;
+    let (gateway, sandbox, shared) = connect(&args.run, clock).await?;
+    let described = describe(&args.run, sandbox.as_ref(), shared.as_ref());
+    options.shared = shared;
     let server = HostawayServer::new(gateway, args.run.server_options(clock)?);
     let listener = http::listen(args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr()?;
-    tracing::info!("MCP server at http://{addr}/mcp on {}", describe(&args.run, sandbox.as_ref()));
-    eprintln!(
-        "hostaway-mcp: MCP endpoint http://{addr}/mcp ({}); health at http://{addr}/health",
-        describe(&args.run, sandbox.as_ref())
-    );
+    tracing::info!("MCP server at http://{addr}/mcp on {described}");
+    eprintln!("hostaway-mcp: MCP endpoint http://{addr}/mcp ({described}); health at http://{addr}/health");
     let auth = if options.auth_token.is_some() { "bearer token required" } else { "no auth (loopback only)" };
     eprintln!("hostaway-mcp: {auth}");
     let (signalled, mut drain) = tokio::sync::oneshot::channel::<()>();
@@ -310,9 +320,9 @@ async fn stop_signal() {
 }
 
 async fn stdio(args: RunArgs, clock: Clock) -> anyhow::Result<()> {
-    let (gateway, sandbox) = connect(&args, clock).await?;
+    let (gateway, sandbox, shared) = connect(&args, clock).await?;
     let server = HostawayServer::new(gateway, args.server_options(clock)?);
-    tracing::info!("MCP server on stdio, {}", describe(&args, sandbox.as_ref()));
+    tracing::info!("MCP server on stdio, {}", describe(&args, sandbox.as_ref(), shared.as_ref()));
     let running = rmcp::ServiceExt::serve(server, rmcp::transport::stdio())
         .await
         .context("MCP initialisation over stdio failed")?;

@@ -12,6 +12,7 @@ fn token() -> StoredToken {
         base_url: "http://127.0.0.1:1".into(),
         access_token: "the-secret-token".into(),
         expires_at: 4_000_000_000,
+        minted_at: 1_700_000_000,
     }
 }
 
@@ -35,7 +36,7 @@ async fn a_symlink_planted_at_the_temporary_path_is_never_followed() {
     assert_eq!(mode(&victim), 0o644, "the victim's permissions were changed through the link");
     assert!(std::fs::symlink_metadata(&path).unwrap().file_type().is_file(), "the token file is a plain file");
     assert_eq!(mode(&path), 0o600);
-    assert_eq!(store.load().await, Some(token()));
+    assert_eq!(store.load().await, Ok(Some(token())));
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(left.len(), 3, "no temporary file is left behind: {left:?}");
 }

@@ -52,21 +52,38 @@ impl Default for Limits {
     }
 }
 
-/// Where request slots come from. The local budget serves one process; a shared backend (one
-/// Redis for several replicas on one account) can implement the same interface.
-pub trait RateBudget: Send + Sync + fmt::Debug {
-    /// Takes a slot now, or says how long until one frees up (nothing is taken then).
-    fn try_acquire(&self) -> BoxFuture<'_, Result<(), Duration>>;
+/// A shared budget that cannot be asked (its store is down): the message names the store, never
+/// its password. Nothing was taken, and nothing may be sent, since another replica may be using
+/// the slots this one cannot see.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct Unavailable(pub String);
+
+/// Why [`acquire`] gave no slot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// A slot frees up only after this long, past the caller's deadline; nothing was taken.
+    Wait(Duration),
+    /// The budget could not be asked.
+    Unavailable(Unavailable),
 }
 
-/// Waits for a slot in `budget`. Returns how long it waited, or, when a slot would come only after
-/// `deadline`, how long the caller would have had to wait (nothing is taken then).
-pub async fn acquire(budget: &dyn RateBudget, deadline: Instant) -> Result<Duration, Duration> {
+/// Where request slots come from. The local budget serves one process; a shared backend (one
+/// Redis for several replicas on one account) implements the same interface.
+pub trait RateBudget: Send + Sync + fmt::Debug {
+    /// Takes a slot now, or says how long until one frees up (nothing is taken then).
+    fn try_acquire(&self) -> BoxFuture<'_, Result<Result<(), Duration>, Unavailable>>;
+}
+
+/// Waits for a slot in `budget`. Returns how long it waited, or why there is none: a slot would
+/// come only after `deadline` (with how long the caller would have had to wait), or the budget
+/// cannot be asked.
+pub async fn acquire(budget: &dyn RateBudget, deadline: Instant) -> Result<Duration, Refusal> {
     let started = Instant::now();
     loop {
-        match budget.try_acquire().await {
+        match budget.try_acquire().await.map_err(Refusal::Unavailable)? {
             Ok(()) => return Ok(started.elapsed()),
-            Err(wait) if Instant::now() + wait >= deadline => return Err(wait),
+            Err(wait) if Instant::now() + wait >= deadline => return Err(Refusal::Wait(wait)),
             Err(wait) => tokio::time::sleep(wait).await,
         }
     }
@@ -106,8 +123,8 @@ impl LocalRateBudget {
 }
 
 impl RateBudget for LocalRateBudget {
-    fn try_acquire(&self) -> BoxFuture<'_, Result<(), Duration>> {
-        Box::pin(std::future::ready(self.take(Instant::now())))
+    fn try_acquire(&self) -> BoxFuture<'_, Result<Result<(), Duration>, Unavailable>> {
+        Box::pin(std::future::ready(Ok(self.take(Instant::now()))))
     }
 }
 

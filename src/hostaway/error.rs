@@ -83,6 +83,13 @@ pub enum GatewayError {
         /// Whether a write may have taken effect.
         maybe_applied: bool,
     },
+    /// The store replicas share (Redis) cannot be reached, so this replica cannot know the shared
+    /// rate budget or token: nothing was sent to Hostaway.
+    #[error("{detail}; nothing was sent to Hostaway. Try again once Redis is back")]
+    SharedStateUnavailable {
+        /// What failed, naming the store without its password.
+        detail: String,
+    },
     /// The request could not be built (a bug or a bad argument).
     #[error("the request could not be sent: {0}")]
     InvalidRequest(String),
@@ -126,6 +133,7 @@ impl GatewayError {
             Self::Network { .. } => "network",
             Self::Timeout { .. } => "timeout",
             Self::UnexpectedBody { .. } => "unexpected_body",
+            Self::SharedStateUnavailable { .. } => "shared_state_unavailable",
             Self::InvalidRequest(_) => "invalid_request",
         }
     }

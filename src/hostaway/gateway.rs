@@ -332,9 +332,10 @@ impl Gateway {
 
     /// Waits for a slot in the rate budget, or fails fast when the wait would pass the deadline.
     async fn pace(&self, deadline: Instant) -> Result<Duration, GatewayError> {
-        let waited = budget::acquire(self.budget.as_ref(), deadline)
-            .await
-            .map_err(|retry_after| GatewayError::Busy { retry_after, limits: self.config.limits })?;
+        let waited = budget::acquire(self.budget.as_ref(), deadline).await.map_err(|refusal| match refusal {
+            budget::Refusal::Wait(retry_after) => GatewayError::Busy { retry_after, limits: self.config.limits },
+            budget::Refusal::Unavailable(down) => GatewayError::SharedStateUnavailable { detail: down.0 },
+        })?;
         self.metrics.limiter_wait(waited);
         Ok(waited)
     }

@@ -14,7 +14,7 @@ use tokio::sync::Mutex;
 use crate::{clock::Clock, secret::Secret};
 
 use super::{
-    budget::{self, BoxFuture, RateBudget},
+    budget::{self, BoxFuture, RateBudget, Refusal, Unavailable},
     error::GatewayError,
     generated::{Client, types},
     metrics::Metrics,
@@ -31,6 +31,9 @@ pub struct StoredToken {
     pub access_token: String,
     /// Expiry as Unix seconds.
     pub expires_at: u64,
+    /// When it was minted, as Unix seconds (0 when unknown): a token works only a moment after.
+    #[serde(default)]
+    pub minted_at: u64,
 }
 
 impl fmt::Debug for StoredToken {
@@ -44,15 +47,28 @@ impl fmt::Debug for StoredToken {
     }
 }
 
-/// Where a token survives restarts. The file store serves one machine; a shared backend (Redis)
-/// can implement the same interface so several replicas use one token.
+/// Where a token survives restarts. The file store serves one machine; a shared store (Redis)
+/// serves several replicas, which then mint one token between them.
 pub trait TokenStore: Send + Sync + fmt::Debug {
-    /// The stored token, if any.
-    fn load(&self) -> BoxFuture<'_, Option<StoredToken>>;
+    /// The stored token, if any; an error when a shared store cannot be asked.
+    fn load(&self) -> BoxFuture<'_, Result<Option<StoredToken>, Unavailable>>;
     /// Replaces the stored token.
     fn save<'a>(&'a self, token: &'a StoredToken) -> BoxFuture<'a, ()>;
-    /// Forgets the stored token.
-    fn clear(&self) -> BoxFuture<'_, ()>;
+    /// Forgets the stored token if it still is `rejected` (another replica may have replaced it).
+    fn clear<'a>(&'a self, rejected: &'a str) -> BoxFuture<'a, ()>;
+    /// Whether other processes write this store, so a token may appear in it at any time.
+    fn is_shared(&self) -> bool {
+        false
+    }
+    /// Claims, for a short while, the right to mint: `false` when another replica holds it (the
+    /// caller then waits for that replica's token to appear). A store of one process always grants it.
+    fn claim_mint(&self) -> BoxFuture<'_, Result<bool, Unavailable>> {
+        Box::pin(std::future::ready(Ok(true)))
+    }
+    /// Gives the claim back after minting, or failing to.
+    fn release_mint(&self) -> BoxFuture<'_, ()> {
+        Box::pin(std::future::ready(()))
+    }
 }
 
 /// Keeps the token in a JSON file readable only by its owner (0600), in a directory created
@@ -97,10 +113,10 @@ impl FileTokenStore {
 }
 
 impl TokenStore for FileTokenStore {
-    fn load(&self) -> BoxFuture<'_, Option<StoredToken>> {
+    fn load(&self) -> BoxFuture<'_, Result<Option<StoredToken>, Unavailable>> {
         Box::pin(async move {
-            let bytes = std::fs::read(&self.path).ok()?;
-            serde_json::from_slice(&bytes).ok()
+            let bytes = std::fs::read(&self.path).ok();
+            Ok(bytes.and_then(|bytes| serde_json::from_slice(&bytes).ok()))
         })
     }
 
@@ -112,7 +128,7 @@ impl TokenStore for FileTokenStore {
         })
     }
 
-    fn clear(&self) -> BoxFuture<'_, ()> {
+    fn clear<'a>(&'a self, _rejected: &'a str) -> BoxFuture<'a, ()> {
         Box::pin(async move {
             let _ = std::fs::remove_file(&self.path);
         })
@@ -146,6 +162,17 @@ struct State {
     current: Option<Current>,
     loaded: bool,
     refused: Option<(Instant, GatewayError)>,
+    /// The token Hostaway last refused, never to be taken from the store again.
+    rejected: Option<Secret>,
+}
+
+/// How long a replica waits for another replica's mint before giving up.
+const MINT_WAIT: Duration = Duration::from_secs(30);
+/// How often a waiting replica looks for that token.
+const MINT_POLL: Duration = Duration::from_millis(100);
+
+fn shared_down(down: Unavailable) -> GatewayError {
+    GatewayError::SharedStateUnavailable { detail: down.0 }
 }
 
 /// Hands out the account's token, minting it at most once at a time.
@@ -196,23 +223,13 @@ impl TokenManager {
     }
 
     /// The token to use now: the current one, the persisted one, or a freshly minted one.
-    /// Concurrent callers share one mint.
+    /// Concurrent callers share one mint; so do replicas sharing a store.
     pub async fn token(&self) -> Result<Arc<str>, GatewayError> {
         let mut state = self.state.lock().await;
-        if !state.loaded {
-            state.loaded = true;
-            if let Some(stored) = self.load().await {
-                state.current = Some(Current {
-                    token: stored.access_token.into(),
-                    usable_from: Instant::now(),
-                    expires_at: stored.expires_at,
-                });
-            }
-        }
         let fresh = state.current.as_ref().filter(|c| c.expires_at > self.clock.unix_seconds() + 60).cloned();
         let current = match fresh {
             Some(current) => current,
-            None => self.mint(&mut state).await?,
+            None => self.obtain(&mut state).await?,
         };
         drop(state);
         tokio::time::sleep_until(current.usable_from.into()).await;
@@ -220,26 +237,81 @@ impl TokenManager {
     }
 
     /// Called when Hostaway refused `rejected`: drops it and mints once, unless another caller
-    /// already replaced it, in which case the replacement is returned.
+    /// (or replica) already replaced it, in which case the replacement is returned.
     pub async fn refresh(&self, rejected: &str) -> Result<Arc<str>, GatewayError> {
         {
             let mut state = self.state.lock().await;
             if state.current.as_ref().is_some_and(|c| &*c.token == rejected) {
                 state.current = None;
+                state.rejected = Some(Secret::new(rejected));
                 if let Some(store) = &self.store {
-                    store.clear().await;
+                    store.clear(rejected).await;
                 }
             }
         }
         self.token().await
     }
 
-    async fn load(&self) -> Option<StoredToken> {
-        let stored = self.store.as_ref()?.load().await?;
+    /// A token when this process holds none that is good: the stored one, else a minted one. With
+    /// a shared store one replica claims the right to mint and the others wait for its token.
+    async fn obtain(&self, state: &mut State) -> Result<Current, GatewayError> {
+        let shared = self.store.as_ref().filter(|store| store.is_shared()).cloned();
+        if !state.loaded || shared.is_some() {
+            state.loaded = true;
+            if let Some(current) = self.stored(state).await? {
+                return Ok(current);
+            }
+        }
+        let Some(store) = shared else { return self.mint(state).await };
+        let give_up = Instant::now() + MINT_WAIT;
+        loop {
+            if store.claim_mint().await.map_err(shared_down)? {
+                // Another replica may have minted between the look above and the claim.
+                let current = match self.stored(state).await {
+                    Ok(Some(current)) => Ok(current),
+                    Ok(None) => self.mint(state).await,
+                    Err(error) => Err(error),
+                };
+                store.release_mint().await;
+                return current;
+            }
+            if Instant::now() >= give_up {
+                return Err(GatewayError::SharedStateUnavailable {
+                    detail: format!(
+                        "another replica claimed the Hostaway token mint but stored no token within {} s",
+                        MINT_WAIT.as_secs()
+                    ),
+                });
+            }
+            tokio::time::sleep(MINT_POLL).await;
+            if let Some(current) = self.stored(state).await? {
+                return Ok(current);
+            }
+        }
+    }
+
+    /// The stored token, made current, when it is this account's, for this API, not about to
+    /// expire and not the one Hostaway just refused. A token minted a moment ago (by another
+    /// replica) is used only once it works.
+    async fn stored(&self, state: &mut State) -> Result<Option<Current>, GatewayError> {
+        let Some(store) = &self.store else { return Ok(None) };
+        let Some(stored) = store.load().await.map_err(shared_down)? else { return Ok(None) };
+        let now = self.clock.unix_seconds();
         let usable = stored.account_id == self.credentials.account_id
             && stored.base_url == self.base_url
-            && stored.expires_at > self.clock.unix_seconds() + 60;
-        usable.then_some(stored)
+            && stored.expires_at > now + 60
+            && state.rejected.as_ref().is_none_or(|r| r.expose() != stored.access_token);
+        if !usable {
+            return Ok(None);
+        }
+        let young = stored.minted_at + self.activation.as_secs() + 1 > now;
+        let current = Current {
+            token: stored.access_token.into(),
+            usable_from: Instant::now() + if young { self.activation } else { Duration::ZERO },
+            expires_at: stored.expires_at,
+        };
+        state.current = Some(current.clone());
+        Ok(Some(current))
     }
 
     async fn mint(&self, state: &mut State) -> Result<Current, GatewayError> {
@@ -249,8 +321,11 @@ impl TokenManager {
             return Err(error.clone());
         }
         // The caller's deadline bounds the wait; the token endpoint counts against the IP limit.
-        let waited =
-            budget::acquire(self.budget.as_ref(), Instant::now() + Duration::from_secs(3600)).await.unwrap_or_default();
+        let waited = match budget::acquire(self.budget.as_ref(), Instant::now() + Duration::from_secs(3600)).await {
+            Ok(waited) => waited,
+            Err(Refusal::Unavailable(down)) => return Err(shared_down(down)),
+            Err(Refusal::Wait(_)) => Duration::ZERO,
+        };
         self.metrics.limiter_wait(waited);
         self.metrics.token_mint();
         let response = self
@@ -288,6 +363,7 @@ impl TokenManager {
                 base_url: self.base_url.clone(),
                 access_token: minted.access_token,
                 expires_at,
+                minted_at: self.clock.unix_seconds(),
             };
             store.save(&stored).await;
         }

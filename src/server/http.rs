@@ -23,7 +23,7 @@ use super::{
     HostawayServer, connections,
     refusals::{self, Refusal, Refusals},
 };
-use crate::secret::Secret;
+use crate::{secret::Secret, shared::SharedStore};
 
 pub use super::connections::{ConnectionLimits, listen};
 
@@ -53,6 +53,8 @@ pub struct HttpOptions {
     pub session_idle: Duration,
     /// What a connection may hold before it has sent anything useful.
     pub connections: ConnectionLimits,
+    /// The Redis replicas share, if any: `/health` says when it cannot be reached.
+    pub shared: Option<SharedStore>,
 }
 
 impl Default for HttpOptions {
@@ -65,6 +67,7 @@ impl Default for HttpOptions {
             max_sessions: 100,
             session_idle: Duration::from_secs(300),
             connections: ConnectionLimits::default(),
+            shared: None,
         }
     }
 }
@@ -95,6 +98,7 @@ fn router(
         .enforce_origin_validation()
         .with_max_request_body_bytes(options.max_body_bytes);
     let metrics = server.metrics();
+    let shared = options.shared.clone();
     let mut sessions = LocalSessionManager::default();
     sessions.session_config.keep_alive = Some(options.session_idle);
     let sessions = Arc::new(sessions);
@@ -112,7 +116,19 @@ fn router(
             }),
         )
         .layer(middleware::from_fn_with_state(guard, check_the_edge))
-        .route("/health", get(|| async { "ok" }))
+        .route("/health", get(move || health(shared.clone())))
+}
+
+/// `/health`: "ok", or "degraded: …" naming what is down. It stays 200 while Redis is away, so a
+/// load balancer keeps sending calls, which then fail fast with an error that says why.
+async fn health(shared: Option<SharedStore>) -> String {
+    match shared {
+        Some(shared) => match shared.ping().await {
+            Ok(()) => "ok".into(),
+            Err(down) => format!("degraded: {down}"),
+        },
+        None => "ok".into(),
+    }
 }
 
 /// rmcp answers a successful `DELETE /mcp` (session ended) with 202, but the Python MCP SDK checks

@@ -1,0 +1,136 @@
+//! What replicas share, in Redis: the rate budget and the token. With `--redis-url` every replica
+//! of one account paces by the same exact sliding window and uses one token; without it nothing
+//! here runs and each process keeps its own (the single-process default).
+//!
+//! Every key of an account sits under one hash tag (`hostaway-mcp:{<account>}:…`), so the atomic
+//! scripts that touch several keys also work on a Redis Cluster. While Redis cannot be reached,
+//! calls fail fast with an error that names it (never its password); the connection manager
+//! reconnects by itself once Redis is back, so nothing needs a restart.
+
+mod budget;
+mod token;
+
+use std::{sync::Arc, time::Duration};
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+
+pub use budget::RedisRateBudget;
+pub use token::RedisTokenStore;
+
+use crate::hostaway::{Gateway, GatewayConfig, GatewayError, budget::Unavailable};
+
+/// How long one Redis command may take before the call fails as "Redis unreachable".
+const REDIS_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// Why the shared store could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum SharedError {
+    /// The URL is not a Redis URL.
+    #[error("REDIS_URL {shown} is not a Redis URL ({detail}); use redis://[:password@]host[:port][/db]")]
+    BadUrl {
+        /// The URL without its password.
+        shown: String,
+        /// What is wrong with it.
+        detail: String,
+    },
+}
+
+/// One Redis, shared by the replicas of one account: a multiplexed connection that reconnects by
+/// itself, and the account's key prefix.
+#[derive(Clone)]
+pub struct SharedStore {
+    connection: ConnectionManager,
+    shown: String,
+    prefix: String,
+}
+
+impl std::fmt::Debug for SharedStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedStore").field("redis", &self.shown).field("prefix", &self.prefix).finish()
+    }
+}
+
+impl SharedStore {
+    /// The store at `url` for `account`. Connects lazily: a replica starts (and reports Redis as
+    /// down) while Redis is away, and works once it is back.
+    pub fn open(url: &str, account: i64) -> Result<Self, SharedError> {
+        let shown = without_password(url);
+        let client = redis::Client::open(url)
+            .map_err(|e| SharedError::BadUrl { shown: shown.clone(), detail: e.to_string() })?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(REDIS_TIMEOUT))
+            .set_response_timeout(Some(REDIS_TIMEOUT))
+            .set_number_of_retries(1)
+            .set_max_delay(REDIS_TIMEOUT);
+        let connection = ConnectionManager::new_lazy_with_config(client, config)
+            .map_err(|e| SharedError::BadUrl { shown: shown.clone(), detail: e.to_string() })?;
+        Ok(Self { connection, shown, prefix: format!("hostaway-mcp:{{{account}}}:") })
+    }
+
+    /// The Redis URL without its password, for messages and `/health`.
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// Whether Redis answers now.
+    pub async fn ping(&self) -> Result<(), Unavailable> {
+        let mut connection = self.connection.clone();
+        redis::cmd("PING").query_async::<String>(&mut connection).await.map(drop).map_err(|e| self.down(&e))
+    }
+
+    /// The account's key named `name`.
+    fn key(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
+
+    fn connection(&self) -> ConnectionManager {
+        self.connection.clone()
+    }
+
+    /// A Redis failure as the error tools show: which Redis, and what happened.
+    fn down(&self, error: &redis::RedisError) -> Unavailable {
+        let what = if error.is_timeout() { "did not answer in time".to_string() } else { error.to_string() };
+        Unavailable(format!("the shared Redis at {} cannot be reached ({what})", self.shown))
+    }
+}
+
+/// The gateway for `config`: pacing by the rate budget and using the token in `shared` when
+/// given (replicas), else keeping both in this process.
+pub fn gateway(mut config: GatewayConfig, shared: Option<&SharedStore>) -> Result<Gateway, GatewayError> {
+    let Some(shared) = shared else { return Gateway::new(config) };
+    config.token_store = Some(Arc::new(RedisTokenStore::new(shared.clone())));
+    let budget = Arc::new(RedisRateBudget::new(shared.clone(), config.limits));
+    Gateway::with_budget(config, budget)
+}
+
+/// `url` with any password replaced, so it can be logged and shown.
+fn without_password(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(mut parsed) => {
+            if parsed.password().is_some() {
+                let _ = parsed.set_password(Some("***"));
+            }
+            parsed.to_string()
+        }
+        Err(_) => "(an unreadable URL)".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shown_url_never_carries_the_password() {
+        assert_eq!(without_password("redis://:s3cret@cache:6380/2"), "redis://:***@cache:6380/2");
+        assert_eq!(without_password("redis://user:s3cret@cache/0"), "redis://user:***@cache/0");
+        assert_eq!(without_password("redis://127.0.0.1:6379"), "redis://127.0.0.1:6379");
+        assert!(!without_password("not a url s3cret").contains("s3cret"));
+    }
+
+    #[test]
+    fn a_bad_url_is_named_without_its_password() {
+        let error = SharedStore::open("http://:s3cret@cache", 1).unwrap_err().to_string();
+        assert!(error.contains("redis://") && !error.contains("s3cret"), "{error}");
+    }
+}
