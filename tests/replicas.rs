@@ -1,0 +1,157 @@
+//! End to end: three `hostaway-mcp serve --redis-url` replicas in front of one sandbox that
+//! enforces Hostaway's real limits (15 per 10 s per IP, 20 per account), one MCP session per
+//! replica. They share one budget and one token; losing a replica or Redis loses no correctness.
+//! Each test starts its own `redis-server` (see `redis/mod.rs`).
+
+mod mcp;
+mod redis;
+
+use std::time::Duration;
+
+use chrono::Duration as Days;
+use hostaway_mcp::sandbox::{RateLimits, Sandbox, SandboxConfig};
+use rmcp::{
+    RoleClient, ServiceExt,
+    model::{CallToolRequestParams, CallToolResult},
+    service::RunningService,
+};
+use serde_json::{Value, json};
+use tokio::{process::Child, task::JoinSet};
+
+type Session = RunningService<RoleClient, ()>;
+
+/// A sandbox with Hostaway's limits and the one-second token activation.
+async fn strict_sandbox() -> Sandbox {
+    let config = SandboxConfig { clock: mcp::clock(), limits: RateLimits::default(), ..SandboxConfig::default() };
+    Sandbox::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap()
+}
+
+/// A replica: the binary against `sandbox` with Hostaway's limits and `redis`.
+async fn replica(sandbox: &Sandbox, redis: &str) -> (Child, Session) {
+    let mut command = mcp::binary_against(sandbox);
+    command
+        .env("RATE_LIMIT_IP", "15")
+        .env("RATE_LIMIT_ACCOUNT", "20")
+        .env("REDIS_URL", redis)
+        .env("MCP_CLIENT_CALLS_PER_MINUTE", "0")
+        .env("HOSTAWAY_MCP_CLOCK", mcp::clock().now().to_rfc3339())
+        .args(["serve", "--bind", "127.0.0.1:0"]);
+    let (child, url) = mcp::spawn_serve(&mut command).await;
+    let session = ().serve(rmcp::transport::StreamableHttpClientTransport::from_uri(url)).await.unwrap();
+    (child, session)
+}
+
+async fn call(session: &Session, tool: &'static str, arguments: Value) -> Result<CallToolResult, String> {
+    session
+        .call_tool(CallToolRequestParams::new(tool).with_arguments(arguments.as_object().cloned().unwrap()))
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// `n` uncached `get_calendar` calls on `session`, all at once: distinct listings and, per replica,
+/// distinct dates.
+fn calendars(
+    calls: &mut JoinSet<(usize, Result<CallToolResult, String>)>,
+    session: &Session,
+    replica: usize,
+    listings: &[i64],
+    n: usize,
+) {
+    let today = mcp::clock().today_utc();
+    for k in 0..n {
+        let start = today + Days::days(30 * replica as i64 + (k / listings.len()) as i64);
+        let args = json!({"listing_id": listings[k % listings.len()], "start_date": start.to_string(), "end_date": (start + Days::days(6)).to_string()});
+        let peer = session.peer().clone();
+        calls.spawn(async move {
+            let request = CallToolRequestParams::new("get_calendar").with_arguments(args.as_object().cloned().unwrap());
+            (replica, peer.call_tool(request).await.map_err(|e| e.to_string()))
+        });
+    }
+}
+
+fn listings(sandbox: &Sandbox) -> Vec<i64> {
+    sandbox.inspect(|s| s.listings.keys().copied().collect())
+}
+
+#[tokio::test]
+async fn three_replicas_burst_within_the_real_limits_with_one_token() {
+    let Some(redis) = redis::Redis::start() else { return };
+    let sandbox = strict_sandbox().await;
+    let ids = listings(&sandbox);
+    let mut replicas = Vec::new();
+    for _ in 0..3 {
+        replicas.push(replica(&sandbox, &redis.url()).await);
+    }
+    let mut calls = JoinSet::new();
+    for (i, (_, session)) in replicas.iter().enumerate() {
+        calendars(&mut calls, session, i, &ids, 12);
+    }
+    let answers = calls.join_all().await;
+    assert_eq!(answers.len(), 36);
+    for (_, answer) in &answers {
+        let answer = answer.as_ref().expect("every call is answered");
+        assert_ne!(answer.is_error, Some(true), "{}", mcp::text(answer));
+    }
+    let stats = sandbox.stats();
+    assert_eq!(stats.received("getCalendar"), 36, "every call went upstream once");
+    assert_eq!(stats.status("429"), 0, "the replicas kept within Hostaway's limits together");
+    assert_eq!(stats.tokens_minted, 1, "one token for the three");
+}
+
+#[tokio::test]
+async fn when_a_replica_dies_mid_burst_the_others_finish() {
+    let Some(redis) = redis::Redis::start() else { return };
+    let sandbox = strict_sandbox().await;
+    let ids = listings(&sandbox);
+    let (mut doomed, doomed_session) = replica(&sandbox, &redis.url()).await;
+    let (_a, first) = replica(&sandbox, &redis.url()).await;
+    let (_b, second) = replica(&sandbox, &redis.url()).await;
+    let (mut lost, mut calls) = (JoinSet::new(), JoinSet::new());
+    calendars(&mut lost, &doomed_session, 0, &ids, 12);
+    calendars(&mut calls, &first, 1, &ids, 12);
+    calendars(&mut calls, &second, 2, &ids, 12);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    doomed.kill().await.unwrap();
+    // A client of the dead replica may wait for its answers forever; only the others count.
+    lost.abort_all();
+    let survivors = calls.join_all().await;
+    assert_eq!(survivors.len(), 24);
+    for (_, answer) in survivors {
+        let answer = answer.expect("the surviving replicas answer every call");
+        assert_ne!(answer.is_error, Some(true), "{}", mcp::text(&answer));
+    }
+    assert_eq!(sandbox.stats().status("429"), 0);
+}
+
+#[tokio::test]
+async fn while_redis_is_stopped_calls_fail_clearly_and_work_again_once_it_is_back() {
+    let Some(mut redis) = redis::Redis::start_with_password(Some("hunter2-redis")) else { return };
+    let sandbox = strict_sandbox().await;
+    let ids = listings(&sandbox);
+    let (_child, session) = replica(&sandbox, &redis.url()).await;
+    let today = mcp::clock().today_utc();
+    let calendar = |id: i64| json!({"listing_id": id, "start_date": today.to_string(), "end_date": (today + Days::days(3)).to_string()});
+    let ok = call(&session, "get_calendar", calendar(ids[0])).await.unwrap();
+    assert_ne!(ok.is_error, Some(true), "{}", mcp::text(&ok));
+
+    redis.stop();
+    let failed = call(&session, "get_calendar", calendar(ids[1])).await.unwrap();
+    assert_eq!(failed.is_error, Some(true));
+    let text = mcp::text(&failed);
+    assert!(text.contains("Redis") && text.contains("127.0.0.1"), "{text}");
+    assert!(!text.contains("hunter2-redis"), "the password never shows: {text}");
+
+    redis.resume();
+    let mut back = false;
+    for _ in 0..50 {
+        let answer = call(&session, "get_calendar", calendar(ids[1])).await.unwrap();
+        if answer.is_error != Some(true) {
+            back = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(back, "calls work again without a restart");
+    assert_eq!(sandbox.stats().status("429"), 0);
+    assert_eq!(sandbox.stats().received("getCalendar"), 2, "the failed call never reached Hostaway");
+}
