@@ -89,6 +89,14 @@ impl ToolContext {
         Ok(LocalToday { date: self.clock.today_in(zone), zone })
     }
 
+    /// Today where a tool applies: at `listing` when it is about one, else in the account's zone.
+    pub async fn today_at(&self, listing: Option<i64>) -> Result<LocalToday, ToolError> {
+        match listing {
+            Some(id) => self.listing_today(id).await,
+            None => self.account_today().await,
+        }
+    }
+
     /// Today in the account's zone (from the cached listing catalogue the search tools share);
     /// remembers the zone for the server's instructions.
     pub async fn account_today(&self) -> Result<LocalToday, ToolError> {
@@ -117,10 +125,7 @@ impl ToolContext {
         if !values.iter().flatten().any(|v| args::is_day_word(v)) {
             return Ok(self.clock.today_utc());
         }
-        Ok(match listing_id {
-            Some(id) => self.listing_today(id).await?.date,
-            None => self.account_today().await?.date,
-        })
+        Ok(self.today_at(listing_id).await?.date)
     }
 
     /// A stay that can still be booked or priced: parsed against the listing's today (the
@@ -132,10 +137,7 @@ impl ToolContext {
         check_out: &str,
         max_nights: i64,
     ) -> Result<Stay, ToolError> {
-        let today = match listing_id {
-            Some(id) => self.listing_today(id).await?,
-            None => self.account_today().await?,
-        };
+        let today = self.today_at(listing_id).await?;
         let stay = Stay::parse_on(check_in, check_out, max_nights, today.date)?;
         today.refuse_past("check_in", stay.check_in)?;
         Ok(stay)

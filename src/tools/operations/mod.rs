@@ -219,10 +219,7 @@ impl ToolContext {
         let limit = args::limit(args.limit, 50, 100)? as usize;
         let dated = args.start_date.is_some() || args.end_date.is_some() || args.reservation_id.is_none();
         let range = if dated {
-            let today = match args.listing_id {
-                Some(id) => self.listing_today(id).await?,
-                None => self.account_today().await?,
-            };
+            let today = self.today_at(args.listing_id).await?;
             let start = args::opt_date("start_date", args.start_date.as_deref(), today.date)?.unwrap_or(today.date);
             let end = match args.end_date.as_deref() {
                 Some(end) => end.to_string(),

@@ -363,10 +363,7 @@ impl ToolContext {
         if let Some(id) = args.listing_id.filter(|id| !sites.0.contains_key(id)) {
             return Err(ToolError::invalid("listing_id", format!("no listing {id}; find one with search_listings")));
         }
-        let today = match args.listing_id {
-            Some(id) => self.listing_today(id).await?,
-            None => self.account_today().await?,
-        };
+        let today = self.today_at(args.listing_id).await?;
         if let Some(departures) = &args.after_departures {
             for (field, given) in [
                 ("reservation_id", args.reservation_id.is_some()),
@@ -407,10 +404,8 @@ impl ToolContext {
             }
             listing = Some(reservation.listing_map_id);
         }
-        let today = match listing {
-            Some(id) if args.listing_id.is_none() => self.listing_today(id).await?,
-            _ => today,
-        };
+        // A booking's listing sets the day and zone when no listing was named.
+        let today = if listing != args.listing_id { self.today_at(listing).await? } else { today };
         let start = args.start.as_deref().ok_or_else(|| {
             ToolError::invalid("start", "is needed: YYYY-MM-DD HH:MM in the listing's time zone, or after_departures")
         })?;

@@ -651,10 +651,7 @@ impl ToolContext {
         &self,
         Parameters(args): Parameters<ArrivalsArgs>,
     ) -> Result<Json<Operations>, ToolError> {
-        let today = match args.listing_id {
-            Some(id) => self.listing_today(id).await?,
-            None => self.account_today().await?,
-        };
+        let today = self.today_at(args.listing_id).await?;
         let start = args::opt_date("date", args.date.as_deref(), today.date)?.unwrap_or(today.date);
         let days = match args.days {
             None => 1,
