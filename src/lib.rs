@@ -9,7 +9,7 @@
 //! - [`config`]: flags and environment variables, validated once at start-up.
 //! - [`tools`]: the scenario tools a model calls, built on the gateway.
 //! - [`server`]: the MCP server (rmcp) over stdio and streamable HTTP.
-//! - [`shared`]: what replicas share in Redis (`--redis-url`): the rate budget and the token.
+//! - [`shared`]: what replicas share in Redis (`--redis-url`): the rate budget, the token and cache coherence.
 
 pub mod clock;
 pub mod config;

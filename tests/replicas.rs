@@ -155,3 +155,24 @@ async fn while_redis_is_stopped_calls_fail_clearly_and_work_again_once_it_is_bac
     assert_eq!(sandbox.stats().status("429"), 0);
     assert_eq!(sandbox.stats().received("getCalendar"), 2, "the failed call never reached Hostaway");
 }
+
+#[tokio::test]
+async fn dates_blocked_through_one_replica_show_blocked_through_another_at_once() {
+    let Some(redis) = redis::Redis::start() else { return };
+    let sandbox = strict_sandbox().await;
+    let (listing, check_in, _) = sandbox.inspect(mcp::free_stay);
+    let (_a, first) = replica(&sandbox, &redis.url()).await;
+    let (_b, second) = replica(&sandbox, &redis.url()).await;
+    let range = json!({"listing_id": listing, "start_date": check_in.to_string(), "end_date": (check_in + Days::days(1)).to_string()});
+    let totals = |answer: CallToolResult| answer.structured_content.unwrap()["totals"].clone();
+
+    let before = totals(call(&second, "get_calendar", range.clone()).await.unwrap());
+    assert_eq!(before["blocked"], 0);
+    assert_eq!(totals(call(&second, "get_calendar", range.clone()).await.unwrap()), before, "cached");
+    let mut block = range.clone();
+    block["confirm"] = json!(true);
+    let blocked = call(&first, "block_dates", block).await.unwrap();
+    assert_eq!(blocked.structured_content.unwrap()["status"], "done");
+    let after = totals(call(&second, "get_calendar", range).await.unwrap());
+    assert_eq!(after["blocked"], 2, "the other replica's cached calendar was dropped: {after}");
+}

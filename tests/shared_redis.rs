@@ -11,7 +11,7 @@ use std::{
 };
 
 use hostaway_mcp::{
-    hostaway::{Fresh, Gateway, GatewayConfig, GatewayError, budget::Limits, token::Credentials},
+    hostaway::{Fresh, Gateway, GatewayConfig, GatewayError, budget::Limits, token::Credentials, types},
     sandbox::{RateLimits, Sandbox, SandboxConfig},
     secret::Secret,
     shared::{self, SharedStore},
@@ -153,4 +153,46 @@ async fn while_redis_is_away_calls_fail_fast_naming_it_without_the_password_and_
     assert!(recovered, "calls work again once Redis is back, without a restart");
     assert!(store.ping().await.is_ok());
     assert_eq!(sandbox.stats().status("429"), 0);
+}
+
+/// The price of `listing`'s night `day` as `gateway` answers it (from its cache when it may).
+async fn price(gateway: &Gateway, listing: i64, day: chrono::NaiveDate) -> serde_json::Value {
+    let days = gateway.calendar(listing, day, day, Fresh::No).await.unwrap();
+    serde_json::to_value(&days[0]).unwrap()["price"].clone()
+}
+
+async fn set_price(gateway: &Gateway, listing: i64, day: chrono::NaiveDate, price: f64) {
+    let update = types::CalendarUpdate {
+        start_date: day,
+        end_date: day,
+        price: Some(price),
+        is_available: None,
+        minimum_stay: None,
+        maximum_stay: None,
+        closed_on_arrival: None,
+        closed_on_departure: None,
+        note: None,
+    };
+    gateway.update_calendar(listing, update).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_write_through_one_replica_is_never_followed_by_a_stale_cached_read_through_another() {
+    let Some(redis) = redis::Redis::start() else { return };
+    let sandbox = sandbox().await;
+    let (listing, day) = (listings(&sandbox)[0], sandbox.inspect(|s| s.today) + chrono::Duration::days(200));
+
+    let pair = replicas(&sandbox, Some(&redis.url()), 2);
+    let before = price(&pair[1], listing, day).await;
+    assert_eq!(price(&pair[1], listing, day).await, before, "the second read is a cache hit");
+    assert_eq!(sandbox.stats().received("getCalendar"), 1);
+    set_price(&pair[0], listing, day, 321.0).await;
+    assert_eq!(price(&pair[1], listing, day).await, serde_json::json!(321.0), "the other replica reads afresh");
+    assert_eq!(sandbox.stats().received("getCalendar"), 2);
+
+    // The control: replicas without Redis keep answering from their own caches.
+    let alone = replicas(&sandbox, None, 2);
+    assert_eq!(price(&alone[1], listing, day).await, serde_json::json!(321.0));
+    set_price(&alone[0], listing, day, 123.0).await;
+    assert_eq!(price(&alone[1], listing, day).await, serde_json::json!(321.0), "stale until its read expires");
 }

@@ -13,7 +13,10 @@ use std::{
 
 use moka::{Expiry, future::Cache};
 
-use super::error::GatewayError;
+use super::{
+    budget::{BoxFuture, Unavailable},
+    error::GatewayError,
+};
 
 /// What a cached read is about, so writes can drop exactly what they touch.
 #[derive(Clone, Copy, Debug, Default, Hash, PartialEq, Eq)]
@@ -35,6 +38,19 @@ impl Scope {
         Self { listing, reservation: Some(id) }
     }
 
+    /// The scope as text for other replicas: "listing/reservation", each part empty when absent.
+    pub fn encode(&self) -> String {
+        let part = |id: Option<i64>| id.map(|id| id.to_string()).unwrap_or_default();
+        format!("{}/{}", part(self.listing), part(self.reservation))
+    }
+
+    /// A scope another replica encoded; `None` when the text is not one.
+    pub fn decode(text: &str) -> Option<Self> {
+        let (listing, reservation) = text.split_once('/')?;
+        let part = |p: &str| if p.is_empty() { Ok(None) } else { p.parse().map(Some) };
+        Some(Self { listing: part(listing).ok()?, reservation: part(reservation).ok()? })
+    }
+
     /// Whether a read with this scope may be stale after a write to `written`. Reads about the
     /// whole account (lists, searches) may include anything, so every write drops them.
     fn touched_by(&self, written: &Scope) -> bool {
@@ -54,6 +70,27 @@ pub(in crate::hostaway) struct ReadKey {
     pub params: String,
     /// What the read is about.
     pub scope: Scope,
+}
+
+/// What other replicas wrote since this one last asked: the scopes of their writes (as
+/// [`Scope::encode`] wrote them), or that the record was lost, so every cached read must go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Missed {
+    /// The writes' scopes, oldest first.
+    Writes(Vec<String>),
+    /// The record does not reach back far enough (Redis restarted, or it was trimmed).
+    Everything,
+}
+
+/// How the read caches of replicas learn of each other's writes. One process needs none; with a
+/// shared store every write is recorded in order, and a replica catches up before it answers
+/// from its cache, so a write confirmed through one replica is never followed by a stale read
+/// through another.
+pub trait CacheCoherence: Send + Sync + std::fmt::Debug {
+    /// Records a write to the scope `written` (encoded), before the write's answer is returned.
+    fn announce<'a>(&'a self, written: &'a str) -> BoxFuture<'a, Result<(), Unavailable>>;
+    /// The writes recorded since this replica last asked.
+    fn missed(&self) -> BoxFuture<'_, Result<Missed, Unavailable>>;
 }
 
 /// How long reads of each operation stay fresh; zero disables caching for it.
@@ -158,6 +195,11 @@ impl ReadCache {
         self.entries.insert(Key { read, kind: TypeId::of::<T>() }, Arc::new(value) as Value).await;
     }
 
+    /// Drops every read.
+    pub fn invalidate_all(&self) {
+        self.entries.invalidate_all();
+    }
+
     /// Drops every read a write to `written` may have made stale.
     pub fn invalidate(&self, written: Scope) {
         // The closure registry only fails when closures were not enabled at build time; they are.
@@ -177,5 +219,15 @@ mod tests {
         assert!(Scope::reservation(7, None).touched_by(&written));
         assert!(!Scope::listing(2).touched_by(&written));
         assert!(!Scope::reservation(8, Some(2)).touched_by(&written));
+    }
+
+    #[test]
+    fn a_scope_travels_as_text_and_back() {
+        for scope in [Scope::default(), Scope::listing(4), Scope::reservation(7, Some(1)), Scope::reservation(7, None)]
+        {
+            assert_eq!(Scope::decode(&scope.encode()), Some(scope));
+        }
+        assert_eq!(Scope::decode("x/1"), None);
+        assert_eq!(Scope::decode("12"), None);
     }
 }

@@ -15,7 +15,7 @@ use crate::clock::Clock;
 use super::{
     bearer::Bearer,
     budget::{self, Limits, LocalRateBudget, RateBudget},
-    cache::{CacheTtls, ReadCache, ReadKey, Scope},
+    cache::{CacheCoherence, CacheTtls, Missed, ReadCache, ReadKey, Scope},
     classify::{self, ClientError, Outcome},
     error::GatewayError,
     generated::{Client, ResponseValue},
@@ -99,6 +99,7 @@ pub struct Gateway {
     budget: Arc<dyn RateBudget>,
     permits: Semaphore,
     cache: ReadCache,
+    coherence: Option<Arc<dyn CacheCoherence>>,
     config: GatewayConfig,
     metrics: Arc<Metrics>,
 }
@@ -140,9 +141,15 @@ impl Gateway {
             http,
             tokens,
             budget,
+            coherence: None,
             config,
             metrics,
         })
+    }
+
+    /// The same gateway keeping its read cache coherent with other replicas' writes.
+    pub fn with_coherence(self, coherence: Arc<dyn CacheCoherence>) -> Self {
+        Self { coherence: Some(coherence), ..self }
     }
 
     /// The counters so far.
@@ -161,6 +168,7 @@ impl Gateway {
         if !self.cache.caches(operation) {
             return self.call(operation, Idempotence::Safe, send).await;
         }
+        self.catch_up().await?;
         let (value, hit) = self.cache.get_or_load(key, self.call(operation, Idempotence::Safe, send)).await?;
         self.metrics.cache(hit);
         Ok(value)
@@ -196,7 +204,33 @@ impl Gateway {
     {
         let result = self.call(operation, idempotence, send).await;
         self.cache.invalidate(scope);
+        if let Some(coherence) = &self.coherence
+            && let Err(down) = coherence.announce(&scope.encode()).await
+        {
+            tracing::warn!(operation, error = %down, "other replicas may answer from their caches until their reads expire");
+        }
         result
+    }
+
+    /// Drops the cached reads other replicas' writes have made stale since the last look.
+    async fn catch_up(&self) -> Result<(), GatewayError> {
+        let Some(coherence) = &self.coherence else { return Ok(()) };
+        match coherence.missed().await {
+            Ok(Missed::Writes(scopes)) => {
+                for scope in scopes {
+                    match Scope::decode(&scope) {
+                        Some(scope) => self.cache.invalidate(scope),
+                        None => self.cache.invalidate_all(),
+                    }
+                }
+                Ok(())
+            }
+            Ok(Missed::Everything) => {
+                self.cache.invalidate_all();
+                Ok(())
+            }
+            Err(down) => Err(GatewayError::SharedStateUnavailable { detail: down.0 }),
+        }
     }
 
     /// Sends one Hostaway operation: `send` receives a client carrying the current token and

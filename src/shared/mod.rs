@@ -1,6 +1,8 @@
-//! What replicas share, in Redis: the rate budget and the token. With `--redis-url` every replica
-//! of one account paces by the same exact sliding window and uses one token; without it nothing
-//! here runs and each process keeps its own (the single-process default).
+//! What replicas share, in Redis: the rate budget, the token and the record of writes that keeps
+//! their read caches coherent. With `--redis-url` every replica of one account paces by the same
+//! exact sliding window, uses one token and never answers from a cache a write through another
+//! replica made stale; without it nothing here runs and each process keeps its own (the
+//! single-process default).
 //!
 //! Every key of an account sits under one hash tag (`hostaway-mcp:{<account>}:…`), so the atomic
 //! scripts that touch several keys also work on a Redis Cluster. While Redis cannot be reached,
@@ -8,6 +10,7 @@
 //! reconnects by itself once Redis is back, so nothing needs a restart.
 
 mod budget;
+mod coherence;
 mod token;
 
 use std::{sync::Arc, time::Duration};
@@ -15,6 +18,7 @@ use std::{sync::Arc, time::Duration};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 pub use budget::RedisRateBudget;
+pub use coherence::RedisCacheCoherence;
 pub use token::RedisTokenStore;
 
 use crate::hostaway::{Gateway, GatewayConfig, GatewayError, budget::Unavailable};
@@ -94,13 +98,14 @@ impl SharedStore {
     }
 }
 
-/// The gateway for `config`: pacing by the rate budget and using the token in `shared` when
-/// given (replicas), else keeping both in this process.
+/// The gateway for `config`: pacing by the rate budget, using the token and keeping its cache
+/// coherent through `shared` when given (replicas), else keeping all three in this process.
 pub fn gateway(mut config: GatewayConfig, shared: Option<&SharedStore>) -> Result<Gateway, GatewayError> {
     let Some(shared) = shared else { return Gateway::new(config) };
     config.token_store = Some(Arc::new(RedisTokenStore::new(shared.clone())));
     let budget = Arc::new(RedisRateBudget::new(shared.clone(), config.limits));
-    Gateway::with_budget(config, budget)
+    let coherence = Arc::new(RedisCacheCoherence::new(shared.clone()));
+    Ok(Gateway::with_budget(config, budget)?.with_coherence(coherence))
 }
 
 /// `url` with any password replaced, so it can be logged and shown.
