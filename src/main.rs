@@ -12,7 +12,8 @@ use hostaway_mcp::{
     sandbox::{FaultPlan, RateLimits, Sandbox, SandboxConfig},
     secret::Secret,
     server::{HostawayServer, ServerOptions, http},
-    shared::SharedStore,
+    shared::{RedisWriteLock, SharedStore},
+    tools::WriteGuard,
 };
 
 /// An MCP server for Hostaway, and a Hostaway sandbox to try it on.
@@ -250,6 +251,11 @@ async fn connect(args: &RunArgs, clock: Clock) -> anyhow::Result<(Arc<Gateway>, 
     Ok((Arc::new(gateway), sandbox, shared))
 }
 
+/// The write guard: joining identical writes in this process, and across replicas through `shared`.
+fn write_guard(shared: Option<&SharedStore>) -> WriteGuard {
+    shared.map_or_else(WriteGuard::default, |store| WriteGuard::shared(Arc::new(RedisWriteLock::new(store.clone()))))
+}
+
 fn describe(args: &RunArgs, sandbox: Option<&Sandbox>, shared: Option<&SharedStore>) -> String {
     let target = sandbox.map_or_else(
         || format!("Hostaway at {}", args.hostaway.base_url),
@@ -271,8 +277,8 @@ async fn serve(args: ServeArgs, clock: Clock) -> anyhow::Result<()> {
     let mut options = args.http_options()?;
     let (gateway, sandbox, shared) = connect(&args.run, clock).await?;
     let described = describe(&args.run, sandbox.as_ref(), shared.as_ref());
+    let server = HostawayServer::with_guard(gateway, args.run.server_options(clock)?, write_guard(shared.as_ref()));
     options.shared = shared;
-    let server = HostawayServer::new(gateway, args.run.server_options(clock)?);
     let listener = http::listen(args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr()?;
     tracing::info!("MCP server at http://{addr}/mcp on {described}");
@@ -321,7 +327,7 @@ async fn stop_signal() {
 
 async fn stdio(args: RunArgs, clock: Clock) -> anyhow::Result<()> {
     let (gateway, sandbox, shared) = connect(&args, clock).await?;
-    let server = HostawayServer::new(gateway, args.server_options(clock)?);
+    let server = HostawayServer::with_guard(gateway, args.server_options(clock)?, write_guard(shared.as_ref()));
     tracing::info!("MCP server on stdio, {}", describe(&args, sandbox.as_ref(), shared.as_ref()));
     let running = rmcp::ServiceExt::serve(server, rmcp::transport::stdio())
         .await

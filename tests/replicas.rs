@@ -176,3 +176,22 @@ async fn dates_blocked_through_one_replica_show_blocked_through_another_at_once(
     let after = totals(call(&second, "get_calendar", range).await.unwrap());
     assert_eq!(after["blocked"], 2, "the other replica's cached calendar was dropped: {after}");
 }
+
+#[tokio::test]
+async fn the_same_message_confirmed_through_two_replicas_at_once_is_sent_once() {
+    let Some(redis) = redis::Redis::start() else { return };
+    let sandbox = strict_sandbox().await;
+    let conversation = sandbox.inspect(|s| *s.conversations.keys().next().unwrap());
+    let (_a, first) = replica(&sandbox, &redis.url()).await;
+    let (_b, second) = replica(&sandbox, &redis.url()).await;
+    let send = json!({"conversation_id": conversation, "message": "The hot tub is ready for you from 16:00.", "confirm": true});
+    let (a, b) =
+        tokio::join!(call(&first, "send_guest_message", send.clone()), call(&second, "send_guest_message", send));
+    let mut statuses: Vec<String> = [a.unwrap(), b.unwrap()]
+        .into_iter()
+        .map(|answer| answer.structured_content.unwrap()["status"].as_str().unwrap().to_string())
+        .collect();
+    statuses.sort();
+    assert_eq!(statuses, ["already_done", "done"], "one sent it, the other found it sent");
+    assert_eq!(sandbox.stats().applied("sendConversationMessage"), 1, "the guest gets one copy");
+}

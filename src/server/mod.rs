@@ -152,6 +152,11 @@ impl HostawayServer {
     /// get_reservation, a prompt only with every tool it needs, the instructions name only tools
     /// offered), so nothing reaches data or names a tool the operator switched off.
     pub fn new(gateway: Arc<Gateway>, options: ServerOptions) -> Self {
+        Self::with_guard(gateway, options, WriteGuard::default())
+    }
+
+    /// The same with `guard` joining confirmed writes (one whose lock spans replicas, for one).
+    pub fn with_guard(gateway: Arc<Gateway>, options: ServerOptions, guard: WriteGuard) -> Self {
         let tool_router = tools::router(&options.toolsets, options.read_only);
         let mut prompt_router = Self::prompts();
         for prompt in prompt_router.list_all() {
@@ -166,7 +171,7 @@ impl HostawayServer {
             fair_share: fair_share::FairShare::new(options.client_calls_per_minute).map(Arc::new),
             ctx: Arc::new(ToolContext {
                 gateway,
-                guard: WriteGuard::default(),
+                guard,
                 expose_access_codes: options.expose_access_codes,
                 clock: options.clock,
                 account_zone: Default::default(),

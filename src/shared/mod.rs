@@ -1,7 +1,8 @@
-//! What replicas share, in Redis: the rate budget, the token and the record of writes that keeps
-//! their read caches coherent. With `--redis-url` every replica of one account paces by the same
-//! exact sliding window, uses one token and never answers from a cache a write through another
-//! replica made stale; without it nothing here runs and each process keeps its own (the
+//! What replicas share, in Redis: the rate budget, the token, the record of writes that keeps
+//! their read caches coherent, and the lock identical writes take turns on. With `--redis-url`
+//! every replica of one account paces by the same exact sliding window, uses one token, never
+//! answers from a cache a write through another replica made stale and never sends a write
+//! another replica is sending; without it nothing here runs and each process keeps its own (the
 //! single-process default).
 //!
 //! Every key of an account sits under one hash tag (`hostaway-mcp:{<account>}:…`), so the atomic
@@ -12,6 +13,7 @@
 mod budget;
 mod coherence;
 mod token;
+mod write_lock;
 
 use std::{sync::Arc, time::Duration};
 
@@ -20,8 +22,16 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 pub use budget::RedisRateBudget;
 pub use coherence::RedisCacheCoherence;
 pub use token::RedisTokenStore;
+pub use write_lock::RedisWriteLock;
 
 use crate::hostaway::{Gateway, GatewayConfig, GatewayError, budget::Unavailable};
+
+/// Deletes KEYS[1] only while it holds ARGV[1] (compare and delete), so a lock is only ever
+/// given back by its holder.
+const DELETE_IF: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+";
 
 /// How long one Redis command may take before the call fails as "Redis unreachable".
 const REDIS_TIMEOUT: Duration = Duration::from_millis(500);
@@ -89,6 +99,16 @@ impl SharedStore {
 
     fn connection(&self) -> ConnectionManager {
         self.connection.clone()
+    }
+
+    /// Deletes `key` if it still holds `value`; a failure is only logged, since the key expires.
+    async fn delete_if(&self, key: &str, value: &str) {
+        let mut connection = self.connection();
+        let done: Result<i64, _> =
+            redis::Script::new(DELETE_IF).key(key).arg(value).invoke_async(&mut connection).await;
+        if let Err(error) = done {
+            tracing::warn!(error = %self.down(&error), "a clean-up in Redis failed; the key expires by itself");
+        }
     }
 
     /// A Redis failure as the error tools show: which Redis, and what happened.

@@ -17,12 +17,6 @@ use crate::hostaway::{
 /// How long a mint claim lasts if its holder dies before giving it back.
 const CLAIM: Duration = Duration::from_secs(30);
 
-/// Deletes KEYS[1] only while it holds ARGV[1] (compare and delete).
-const DELETE_IF: &str = r"
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-";
-
 /// Deletes the stored token only while it is the one refused. The token sits in a JSON value,
 /// so the script decodes it.
 const CLEAR_IF: &str = r"
@@ -78,11 +72,12 @@ impl RedisTokenStore {
         Ok(claimed.is_some())
     }
 
-    async fn run(&self, script: &str, key: &str, arg: &str) {
+    async fn clear_if(&self, rejected: &str) {
         let mut connection = self.store.connection();
-        let done: Result<i64, _> = Script::new(script).key(key).arg(arg).invoke_async(&mut connection).await;
+        let done: Result<i64, _> =
+            Script::new(CLEAR_IF).key(&self.token_key).arg(rejected).invoke_async(&mut connection).await;
         if let Err(error) = done {
-            tracing::warn!(error = %self.store.down(&error), "a token clean-up in Redis failed; it expires by itself");
+            tracing::warn!(error = %self.store.down(&error), "cannot drop the refused token in Redis; it expires by itself");
         }
     }
 }
@@ -97,7 +92,7 @@ impl TokenStore for RedisTokenStore {
     }
 
     fn clear<'a>(&'a self, rejected: &'a str) -> BoxFuture<'a, ()> {
-        Box::pin(self.run(CLEAR_IF, &self.token_key, rejected))
+        Box::pin(self.clear_if(rejected))
     }
 
     fn is_shared(&self) -> bool {
@@ -109,6 +104,6 @@ impl TokenStore for RedisTokenStore {
     }
 
     fn release_mint(&self) -> BoxFuture<'_, ()> {
-        Box::pin(self.run(DELETE_IF, &self.claim_key, &self.claim_id))
+        Box::pin(self.store.delete_if(&self.claim_key, &self.claim_id))
     }
 }

@@ -18,6 +18,21 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::error::ToolError;
+use crate::hostaway::{
+    GatewayError,
+    budget::{BoxFuture, Unavailable},
+};
+
+/// A lock that spans replicas: identical confirmed writes arriving through two replicas at once
+/// run one after the other, and the second then finds the first's effect in Hostaway. One process
+/// needs none (its own in-flight joining does the same).
+pub trait SharedWriteLock: Send + Sync + std::fmt::Debug {
+    /// Takes the lock named `key`, waiting while another replica holds it; returns what
+    /// [`SharedWriteLock::unlock`] needs, or why the lock cannot be asked.
+    fn lock(&self, key: u64) -> BoxFuture<'_, Result<String, Unavailable>>;
+    /// Gives the lock back (only if it is still the holder's).
+    fn unlock<'a>(&'a self, key: u64, held: &'a str) -> BoxFuture<'a, ()>;
+}
 
 /// What happened to a write request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -47,10 +62,12 @@ impl WriteStatus {
 
 type Shared = Arc<dyn Any + Send + Sync>;
 
-/// Joins identical confirmed writes that are under way at the same moment.
+/// Joins identical confirmed writes that are under way at the same moment, in this process and,
+/// with a shared lock, across replicas.
 #[derive(Clone)]
 pub struct WriteGuard {
     in_flight: Cache<u64, Shared>,
+    shared: Option<Arc<dyn SharedWriteLock>>,
 }
 
 impl std::fmt::Debug for WriteGuard {
@@ -61,13 +78,19 @@ impl std::fmt::Debug for WriteGuard {
 
 impl Default for WriteGuard {
     fn default() -> Self {
-        Self { in_flight: Cache::builder().max_capacity(10_000).build() }
+        Self { in_flight: Cache::builder().max_capacity(10_000).build(), shared: None }
     }
 }
 
 impl WriteGuard {
+    /// A guard that also holds `lock` (shared by replicas) around every confirmed write.
+    pub fn shared(lock: Arc<dyn SharedWriteLock>) -> Self {
+        Self { shared: Some(lock), ..Self::default() }
+    }
+
     /// Runs `write` for `tool` + `request`; identical requests arriving while it runs get its result
-    /// instead of running again. A failed write is not shared with later callers. `summary` goes to
+    /// instead of running again, and through other replicas wait for it to finish. The key is a
+    /// hash of both with fixed keys, the same in every replica of one build. A failed write is not shared with later callers. `summary` goes to
     /// the audit log and must carry no secrets, personal data or message text.
     pub async fn run<T, F>(
         &self,
@@ -86,7 +109,19 @@ impl WriteGuard {
         let entry = self
             .in_flight
             .entry(key)
-            .or_try_insert_with(async { write.await.map(|done| Arc::new(done) as Shared) })
+            .or_try_insert_with(async {
+                let held = match &self.shared {
+                    Some(lock) => Some(lock.lock(key).await.map_err(|down| {
+                        ToolError::Hostaway(GatewayError::SharedStateUnavailable { detail: down.0 })
+                    })?),
+                    None => None,
+                };
+                let done = write.await;
+                if let (Some(lock), Some(held)) = (&self.shared, held) {
+                    lock.unlock(key, &held).await;
+                }
+                done.map(|done| Arc::new(done) as Shared)
+            })
             .await;
         match entry {
             Ok(entry) => {
