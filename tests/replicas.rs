@@ -26,8 +26,8 @@ async fn strict_sandbox() -> Sandbox {
     Sandbox::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap()
 }
 
-/// A replica: the binary against `sandbox` with Hostaway's limits and `redis`.
-async fn replica(sandbox: &Sandbox, redis: &str) -> (Child, Session) {
+/// A replica: the binary against `sandbox` with Hostaway's limits and `redis`, and its `/mcp` URL.
+async fn replica_at(sandbox: &Sandbox, redis: &str, env: &[(&str, &str)]) -> (Child, String) {
     let mut command = mcp::binary_against(sandbox);
     command
         .env("RATE_LIMIT_IP", "15")
@@ -35,8 +35,14 @@ async fn replica(sandbox: &Sandbox, redis: &str) -> (Child, Session) {
         .env("REDIS_URL", redis)
         .env("MCP_CLIENT_CALLS_PER_MINUTE", "0")
         .env("HOSTAWAY_MCP_CLOCK", mcp::clock().now().to_rfc3339())
+        .envs(env.iter().copied())
         .args(["serve", "--bind", "127.0.0.1:0"]);
-    let (child, url) = mcp::spawn_serve(&mut command).await;
+    mcp::spawn_serve(&mut command).await
+}
+
+/// A replica with one MCP session open on it.
+async fn replica(sandbox: &Sandbox, redis: &str) -> (Child, Session) {
+    let (child, url) = replica_at(sandbox, redis, &[]).await;
     let session = ().serve(rmcp::transport::StreamableHttpClientTransport::from_uri(url)).await.unwrap();
     (child, session)
 }
@@ -82,6 +88,7 @@ async fn three_replicas_burst_within_the_real_limits_with_one_token() {
     for _ in 0..3 {
         replicas.push(replica(&sandbox, &redis.url()).await);
     }
+    redis.past_first_window().await;
     let mut calls = JoinSet::new();
     for (i, (_, session)) in replicas.iter().enumerate() {
         calendars(&mut calls, session, i, &ids, 12);
@@ -106,6 +113,7 @@ async fn when_a_replica_dies_mid_burst_the_others_finish() {
     let (mut doomed, doomed_session) = replica(&sandbox, &redis.url()).await;
     let (_a, first) = replica(&sandbox, &redis.url()).await;
     let (_b, second) = replica(&sandbox, &redis.url()).await;
+    redis.past_first_window().await;
     let (mut lost, mut calls) = (JoinSet::new(), JoinSet::new());
     calendars(&mut lost, &doomed_session, 0, &ids, 12);
     calendars(&mut calls, &first, 1, &ids, 12);
@@ -154,6 +162,90 @@ async fn while_redis_is_stopped_calls_fail_clearly_and_work_again_once_it_is_bac
     assert!(back, "calls work again without a restart");
     assert_eq!(sandbox.stats().status("429"), 0);
     assert_eq!(sandbox.stats().received("getCalendar"), 2, "the failed call never reached Hostaway");
+}
+
+/// Sends `message` to each conversation, alternating between the sessions, all at once.
+fn messages(
+    calls: &mut JoinSet<(i64, Result<CallToolResult, String>)>,
+    sessions: [&Session; 2],
+    conversations: &[i64],
+) {
+    for (i, &conversation) in conversations.iter().enumerate() {
+        let peer = sessions[i % 2].peer().clone();
+        calls.spawn(async move {
+            let send = json!({"conversation_id": conversation, "message": note(conversation), "confirm": true});
+            let request =
+                CallToolRequestParams::new("send_guest_message").with_arguments(send.as_object().cloned().unwrap());
+            (conversation, peer.call_tool(request).await.map_err(|e| e.to_string()))
+        });
+    }
+}
+
+fn note(conversation: i64) -> String {
+    format!("The key safe code for your stay is on its way (ref {conversation}).")
+}
+
+/// An answer during a Redis outage: a result, or an error that says what to do.
+fn assert_clear(answer: &Result<CallToolResult, String>) -> bool {
+    let answer = answer.as_ref().expect("every call is answered, none hangs");
+    let failed = answer.is_error == Some(true);
+    let text = mcp::text(answer);
+    assert!(!failed || text.contains("Redis") || text.contains("retry"), "{text}");
+    failed && text.contains("Redis")
+}
+
+#[tokio::test]
+async fn redis_lost_mid_burst_and_back_empty_costs_no_429_and_no_duplicate() {
+    let Some(mut redis) = redis::Redis::start() else { return };
+    let sandbox = strict_sandbox().await;
+    let ids = listings(&sandbox);
+    let conversations: Vec<i64> = sandbox.inspect(|s| s.conversations.keys().take(2).copied().collect());
+    let (_a, first) = replica(&sandbox, &redis.url()).await;
+    let (_b, second) = replica(&sandbox, &redis.url()).await;
+    let limit = Duration::from_secs(90);
+
+    // More than the limits let through at once (a message takes several requests): the first
+    // slots go, the rest wait in the budget.
+    let (mut reads, mut writes) = (JoinSet::new(), JoinSet::new());
+    calendars(&mut reads, &first, 0, &ids, 5);
+    calendars(&mut reads, &second, 1, &ids, 5);
+    messages(&mut writes, [&first, &second], &conversations);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    redis.stop();
+    let mut during = JoinSet::new();
+    calendars(&mut during, &first, 2, &ids, 2);
+    let during = tokio::time::timeout(limit, during.join_all()).await.expect("calls fail fast while Redis is away");
+    assert!(during.iter().all(|(_, answer)| assert_clear(answer)), "calls while Redis is away name it: {during:?}");
+    // Back empty: the sends of the last window are forgotten by Redis, not by Hostaway, so these
+    // wait out one window (within their deadline, as this load leaves room for them all then).
+    redis.resume();
+    let mut after = JoinSet::new();
+    calendars(&mut after, &first, 3, &ids, 3);
+    calendars(&mut after, &second, 4, &ids, 3);
+    let first_burst = tokio::time::timeout(limit, reads.join_all()).await.expect("no call hangs");
+    let sent = tokio::time::timeout(limit, writes.join_all()).await.expect("no write hangs");
+    for answer in first_burst.iter().map(|(_, a)| a).chain(sent.iter().map(|(_, a)| a)) {
+        assert_clear(answer);
+    }
+    for (_, answer) in tokio::time::timeout(limit, after.join_all()).await.expect("no call hangs") {
+        let answer = answer.expect("answered");
+        assert_ne!(answer.is_error, Some(true), "Redis is back: {}", mcp::text(&answer));
+    }
+
+    // The client cannot tell which messages went out, so it sends them all again.
+    let mut again = JoinSet::new();
+    messages(&mut again, [&second, &first], &conversations);
+    for (_, answer) in tokio::time::timeout(limit, again.join_all()).await.expect("no write hangs") {
+        let status = answer.expect("answered").structured_content.unwrap()["status"].clone();
+        assert!(status == "done" || status == "already_done", "{status}");
+    }
+    assert_eq!(sandbox.stats().status("429"), 0, "the replicas never went over the limits, Redis lost or not");
+    for conversation in conversations {
+        let copies = sandbox.inspect(|s| {
+            s.messages.values().filter(|m| m.body.as_deref() == Some(note(conversation).as_str())).count()
+        });
+        assert_eq!(copies, 1, "conversation {conversation} got its message once");
+    }
 }
 
 #[tokio::test]

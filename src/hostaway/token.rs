@@ -71,6 +71,27 @@ pub trait TokenStore: Send + Sync + fmt::Debug {
     }
 }
 
+/// A mint claim held in a shared store. It is given back when the mint ends, and also when the
+/// caller gives up mid-mint (a deadline passed and dropped the call), so the other replicas need
+/// not wait for the claim to lapse before one of them mints.
+struct MintClaim(Option<Arc<dyn TokenStore>>);
+
+impl MintClaim {
+    async fn release(mut self) {
+        if let Some(store) = self.0.take() {
+            store.release_mint().await;
+        }
+    }
+}
+
+impl Drop for MintClaim {
+    fn drop(&mut self) {
+        if let (Some(store), Ok(runtime)) = (self.0.take(), tokio::runtime::Handle::try_current()) {
+            runtime.spawn(async move { store.release_mint().await });
+        }
+    }
+}
+
 /// Keeps the token in a JSON file readable only by its owner (0600), in a directory created
 /// private to the owner (0700).
 #[derive(Debug, Clone)]
@@ -266,13 +287,14 @@ impl TokenManager {
         let give_up = Instant::now() + MINT_WAIT;
         loop {
             if store.claim_mint().await.map_err(shared_down)? {
+                let claim = MintClaim(Some(store.clone()));
                 // Another replica may have minted between the look above and the claim.
                 let current = match self.stored(state).await {
                     Ok(Some(current)) => Ok(current),
                     Ok(None) => self.mint(state).await,
                     Err(error) => Err(error),
                 };
-                store.release_mint().await;
+                claim.release().await;
                 return current;
             }
             if Instant::now() >= give_up {

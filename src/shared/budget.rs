@@ -3,6 +3,10 @@
 //! two replicas can both see a free slot and take it. Times come from Redis's own clock, the one
 //! clock all replicas agree on.
 //!
+//! Redis keeps the windows in memory only; after it restarts empty, no replica sends until one
+//! whole window has passed since its start, so the sends it forgot cannot add up with new ones.
+//! (An operator's `FLUSHALL` on a running Redis is not seen this way.)
+//!
 //! The per-IP window is shared too: replicas cannot tell whether they leave through one address
 //! (the usual case behind one NAT or on one host), and sharing it can only make them slower,
 //! never push them over Hostaway's limit.
@@ -18,13 +22,28 @@ use super::SharedStore;
 use crate::hostaway::budget::{BoxFuture, Limits, RateBudget, Unavailable};
 
 /// Checks both windows and takes a slot in both, or neither. KEYS: the IP window, the account
-/// window. ARGV: the IP limit, the account limit (0: none), the window in microseconds, a member
-/// unique to this request. Returns 0 when taken, else the microseconds until a slot frees up.
+/// window, when this Redis began keeping them. ARGV: the IP limit, the account limit (0: none),
+/// the window in microseconds, a member unique to this request. Returns 0 when taken, else the
+/// microseconds until a slot frees up.
+///
+/// A Redis that started less than a window ago may have lost sends made before its start (a
+/// restart empties it), so until a whole window has passed since then no slot is free: Hostaway
+/// has forgotten those sends by the time ours start again. The start is taken once from `INFO`
+/// (rounded up to the next second) and kept in KEYS[3], which a restart empties too.
 const TAKE: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local window = tonumber(ARGV[3])
 local wait = 0
+if tonumber(ARGV[1]) + tonumber(ARGV[2]) > 0 then
+  local began = tonumber(redis.call('GET', KEYS[3]))
+  if not began then
+    local uptime = tonumber(string.match(redis.call('INFO', 'server'), 'uptime_in_seconds:(%d+)'))
+    began = tonumber(t[1]) - uptime + 1
+    redis.call('SET', KEYS[3], began)
+  end
+  wait = math.max(0, began * 1000000 + window - now)
+end
 for i = 1, 2 do
   local limit = tonumber(ARGV[i])
   if limit > 0 then
@@ -52,7 +71,7 @@ pub struct RedisRateBudget {
     store: SharedStore,
     limits: Limits,
     script: Script,
-    keys: [String; 2],
+    keys: [String; 3],
     replica: u64,
     sent: AtomicU64,
 }
@@ -60,25 +79,31 @@ pub struct RedisRateBudget {
 impl RedisRateBudget {
     /// The shared budget for `limits` in `store`.
     pub fn new(store: SharedStore, limits: Limits) -> Self {
-        let keys = [store.key("budget:ip"), store.key("budget:account")];
+        let keys = [store.key("budget:ip"), store.key("budget:account"), store.key("budget:began")];
         Self { store, limits, script: Script::new(TAKE), keys, replica: rand::random(), sent: AtomicU64::new(0) }
     }
 
     async fn take(&self) -> Result<Result<(), Duration>, Unavailable> {
         let window = self.limits.window + self.limits.margin;
         let member = format!("{:016x}-{}", self.replica, self.sent.fetch_add(1, Ordering::Relaxed));
-        let mut connection = self.store.connection();
+        let (script, keys, limits) = (&self.script, &self.keys, &self.limits);
+        let window = u64::try_from(window.as_micros()).unwrap_or(u64::MAX);
+        let member = &member;
         let wait: u64 = self
-            .script
-            .key(&self.keys[0])
-            .key(&self.keys[1])
-            .arg(self.limits.per_ip)
-            .arg(self.limits.per_account)
-            .arg(u64::try_from(window.as_micros()).unwrap_or(u64::MAX))
-            .arg(member)
-            .invoke_async(&mut connection)
-            .await
-            .map_err(|e| self.store.down(&e))?;
+            .store
+            .run(|mut c| async move {
+                script
+                    .key(&keys[0])
+                    .key(&keys[1])
+                    .key(&keys[2])
+                    .arg(limits.per_ip)
+                    .arg(limits.per_account)
+                    .arg(window)
+                    .arg(member)
+                    .invoke_async(&mut c)
+                    .await
+            })
+            .await?;
         Ok(if wait == 0 { Ok(()) } else { Err(Duration::from_micros(wait)) })
     }
 }

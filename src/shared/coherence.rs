@@ -61,30 +61,23 @@ impl RedisCacheCoherence {
     }
 
     async fn record(&self, written: &str) -> Result<(), Unavailable> {
-        let mut connection = self.store.connection();
-        let _: i64 = self
-            .announce
-            .key(&self.keys[0])
-            .key(&self.keys[1])
-            .arg(written)
-            .arg(KEPT)
-            .invoke_async(&mut connection)
-            .await
-            .map_err(|e| self.store.down(&e))?;
+        let (script, keys) = (&self.announce, &self.keys);
+        let _: i64 =
+            self.store
+                .run(|mut c| async move {
+                    script.key(&keys[0]).key(&keys[1]).arg(written).arg(KEPT).invoke_async(&mut c).await
+                })
+                .await?;
         Ok(())
     }
 
     async fn catch_up(&self) -> Result<Missed, Unavailable> {
         let seen = self.seen.load(Ordering::Acquire);
-        let mut connection = self.store.connection();
+        let (script, keys) = (&self.missed, &self.keys);
         let reply: Vec<redis::Value> = self
-            .missed
-            .key(&self.keys[0])
-            .key(&self.keys[1])
-            .arg(seen)
-            .invoke_async(&mut connection)
-            .await
-            .map_err(|e| self.store.down(&e))?;
+            .store
+            .run(|mut c| async move { script.key(&keys[0]).key(&keys[1]).arg(seen).invoke_async(&mut c).await })
+            .await?;
         let number = |i: usize| reply.get(i).and_then(|v| redis::from_redis_value_ref::<i64>(v).ok());
         let (now, lost) = (number(0).unwrap_or(0), number(1).unwrap_or(1));
         let entries = reply.iter().skip(2).filter_map(|v| redis::from_redis_value_ref::<String>(v).ok());

@@ -15,7 +15,7 @@ mod coherence;
 mod token;
 mod write_lock;
 
-use std::{sync::Arc, time::Duration};
+use std::{future::Future, sync::Arc, time::Duration};
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
@@ -30,6 +30,14 @@ use crate::hostaway::{Gateway, GatewayConfig, GatewayError, budget::Unavailable}
 /// given back by its holder.
 const DELETE_IF: &str = r"
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+";
+
+/// Takes KEYS[1] for ARGV[1] for ARGV[2] ms unless another holder has it. Taking it again for the
+/// same holder succeeds, so a claim whose answer was lost and is sent again is not refused.
+const CLAIM: &str = r"
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+if redis.call('GET', KEYS[1]) == ARGV[1] then return 1 end
 return 0
 ";
 
@@ -88,8 +96,7 @@ impl SharedStore {
 
     /// Whether Redis answers now.
     pub async fn ping(&self) -> Result<(), Unavailable> {
-        let mut connection = self.connection.clone();
-        redis::cmd("PING").query_async::<String>(&mut connection).await.map(drop).map_err(|e| self.down(&e))
+        self.run(|mut c| async move { redis::cmd("PING").query_async::<String>(&mut c).await }).await.map(drop)
     }
 
     /// The account's key named `name`.
@@ -97,17 +104,40 @@ impl SharedStore {
         format!("{}{name}", self.prefix)
     }
 
-    fn connection(&self) -> ConnectionManager {
-        self.connection.clone()
+    /// Runs `command` on the shared connection. A command that meets a connection the manager had
+    /// already lost (Redis restarted since the last command) makes it reconnect and is sent once
+    /// more, so only a Redis that is still away fails the caller. A command whose answer was lost
+    /// may thus run twice: every command here is safe to repeat.
+    async fn run<T, F, Fut>(&self, command: F) -> Result<T, Unavailable>
+    where
+        F: Fn(ConnectionManager) -> Fut,
+        Fut: Future<Output = redis::RedisResult<T>>,
+    {
+        let result = match command(self.connection.clone()).await {
+            Err(lost) if lost.is_io_error() || lost.is_connection_dropped() || lost.is_connection_refusal() => {
+                command(self.connection.clone()).await
+            }
+            result => result,
+        };
+        result.map_err(|e| self.down(&e))
+    }
+
+    /// Takes `key` for `holder` for `hold`: `false` while another holder has it.
+    async fn claim(&self, key: &str, holder: &str, hold: Duration) -> Result<bool, Unavailable> {
+        let script = &redis::Script::new(CLAIM);
+        let hold = u64::try_from(hold.as_millis()).unwrap_or(u64::MAX);
+        let taken: i64 =
+            self.run(|mut c| async move { script.key(key).arg(holder).arg(hold).invoke_async(&mut c).await }).await?;
+        Ok(taken == 1)
     }
 
     /// Deletes `key` if it still holds `value`; a failure is only logged, since the key expires.
     async fn delete_if(&self, key: &str, value: &str) {
-        let mut connection = self.connection();
+        let script = &redis::Script::new(DELETE_IF);
         let done: Result<i64, _> =
-            redis::Script::new(DELETE_IF).key(key).arg(value).invoke_async(&mut connection).await;
+            self.run(|mut c| async move { script.key(key).arg(value).invoke_async(&mut c).await }).await;
         if let Err(error) = done {
-            tracing::warn!(error = %self.down(&error), "a clean-up in Redis failed; the key expires by itself");
+            tracing::warn!(%error, "a clean-up in Redis failed; the key expires by itself");
         }
     }
 

@@ -42,8 +42,8 @@ impl RedisTokenStore {
     }
 
     async fn read(&self) -> Result<Option<StoredToken>, Unavailable> {
-        let mut connection = self.store.connection();
-        let raw: Option<String> = connection.get(&self.token_key).await.map_err(|e| self.store.down(&e))?;
+        let key = &self.token_key;
+        let raw: Option<String> = self.store.run(|mut c| async move { c.get(key).await }).await?;
         Ok(raw.and_then(|raw| serde_json::from_str(&raw).ok()))
     }
 
@@ -51,33 +51,23 @@ impl RedisTokenStore {
         let Ok(json) = serde_json::to_string(token) else { return };
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let ttl = token.expires_at.saturating_sub(now).max(1);
-        let mut connection = self.store.connection();
-        let written: Result<(), _> = connection.set_ex(&self.token_key, json, ttl).await;
+        let (key, json) = (&self.token_key, &json);
+        let written: Result<(), _> = self.store.run(|mut c| async move { c.set_ex(key, json, ttl).await }).await;
         if let Err(error) = written {
-            tracing::warn!(redis = %self.store.shown(), error = %self.store.down(&error), "cannot share the Hostaway token in Redis; other replicas may mint their own");
+            tracing::warn!(%error, "cannot share the Hostaway token in Redis; other replicas may mint their own");
         }
     }
 
     async fn claim(&self) -> Result<bool, Unavailable> {
-        let mut connection = self.store.connection();
-        let claimed: Option<String> = redis::cmd("SET")
-            .arg(&self.claim_key)
-            .arg(&self.claim_id)
-            .arg("NX")
-            .arg("PX")
-            .arg(u64::try_from(CLAIM.as_millis()).unwrap_or(u64::MAX))
-            .query_async(&mut connection)
-            .await
-            .map_err(|e| self.store.down(&e))?;
-        Ok(claimed.is_some())
+        self.store.claim(&self.claim_key, &self.claim_id, CLAIM).await
     }
 
     async fn clear_if(&self, rejected: &str) {
-        let mut connection = self.store.connection();
+        let (script, key) = (&Script::new(CLEAR_IF), &self.token_key);
         let done: Result<i64, _> =
-            Script::new(CLEAR_IF).key(&self.token_key).arg(rejected).invoke_async(&mut connection).await;
+            self.store.run(|mut c| async move { script.key(key).arg(rejected).invoke_async(&mut c).await }).await;
         if let Err(error) = done {
-            tracing::warn!(error = %self.store.down(&error), "cannot drop the refused token in Redis; it expires by itself");
+            tracing::warn!(%error, "cannot drop the refused token in Redis; it expires by itself");
         }
     }
 }

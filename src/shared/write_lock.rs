@@ -39,22 +39,10 @@ impl RedisWriteLock {
     async fn take(&self, key: u64) -> Result<String, Unavailable> {
         let name = self.key(key);
         let held = format!("{:016x}-{}", self.holder, self.taken.fetch_add(1, Ordering::Relaxed));
-        loop {
-            let mut connection = self.store.connection();
-            let taken: Option<String> = redis::cmd("SET")
-                .arg(&name)
-                .arg(&held)
-                .arg("NX")
-                .arg("PX")
-                .arg(u64::try_from(HOLD.as_millis()).unwrap_or(u64::MAX))
-                .query_async(&mut connection)
-                .await
-                .map_err(|e| self.store.down(&e))?;
-            if taken.is_some() {
-                return Ok(held);
-            }
+        while !self.store.claim(&name, &held, HOLD).await? {
             tokio::time::sleep(RETRY).await;
         }
+        Ok(held)
     }
 }
 

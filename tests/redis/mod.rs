@@ -17,6 +17,7 @@ pub struct Redis {
     port: u16,
     password: Option<String>,
     child: Option<Child>,
+    started: Instant,
 }
 
 impl Redis {
@@ -36,7 +37,7 @@ impl Redis {
             return None;
         }
         let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut redis = Self { port, password: password.map(str::to_string), child: None };
+        let mut redis = Self { port, password: password.map(str::to_string), child: None, started: Instant::now() };
         redis.resume();
         Some(redis)
     }
@@ -47,6 +48,15 @@ impl Redis {
             Some(password) => format!("redis://:{password}@127.0.0.1:{}/0", self.port),
             None => format!("redis://127.0.0.1:{}/0", self.port),
         }
+    }
+
+    /// Waits until it has run for one of Hostaway's windows (10 s, our 0.2 s margin, and the second
+    /// its start is rounded up to): until then the shared budget holds back every slot, as a Redis
+    /// that just started may have lost the sends of the last window. Tests that measure pacing
+    /// or race a short deadline start after that.
+    pub async fn past_first_window(&self) {
+        let settled = self.started + Duration::from_millis(11_300);
+        tokio::time::sleep_until(settled.into()).await;
     }
 
     /// Stops it (like a crash: no save, nothing kept).
@@ -68,6 +78,7 @@ impl Redis {
             command.args(["--requirepass", password]);
         }
         self.child = Some(command.spawn().expect("redis-server starts"));
+        self.started = Instant::now();
         let until = Instant::now() + Duration::from_secs(10);
         while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
             assert!(Instant::now() < until, "redis-server did not listen on {} within 10 s", self.port);
