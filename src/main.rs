@@ -268,7 +268,9 @@ fn describe(args: &RunArgs, sandbox: Option<&Sandbox>, shared: Option<&SharedSto
         format!("toolsets {}", args.toolsets.join(","))
     };
     match shared {
-        Some(shared) => format!("{target}, {mode}, {toolsets}, budget and token shared in Redis at {}", shared.shown()),
+        Some(shared) => {
+            format!("{target}, {mode}, {toolsets}, shared with other replicas through Redis at {}", shared.shown())
+        }
         None => format!("{target}, {mode}, {toolsets}"),
     }
 }

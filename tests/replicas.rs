@@ -287,3 +287,89 @@ async fn the_same_message_confirmed_through_two_replicas_at_once_is_sent_once() 
     assert_eq!(statuses, ["already_done", "done"], "one sent it, the other found it sent");
     assert_eq!(sandbox.stats().applied("sendConversationMessage"), 1, "the guest gets one copy");
 }
+
+/// A 2025-06-18 session (the protocol with `Mcp-Session-Id`) opened on `url`, handshake done.
+async fn open_2025_session(url: &str) -> String {
+    let opened = mcp::post(url).json(&mcp::initialize_request()).send().await.unwrap();
+    assert_eq!(opened.status(), 200);
+    let id = opened.headers()["mcp-session-id"].to_str().unwrap().to_string();
+    let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"});
+    let acknowledged = in_session(url, &id).json(&initialized).send().await.unwrap();
+    assert_eq!(acknowledged.status(), 202);
+    id
+}
+
+fn in_session(url: &str, id: &str) -> reqwest::RequestBuilder {
+    mcp::post(url).header("mcp-session-id", id).header("mcp-protocol-version", "2025-06-18")
+}
+
+/// `get_listing` in session `id` through `url`: the HTTP status, and the JSON-RPC answer if any.
+async fn get_listing_in(url: &str, id: &str, listing: i64) -> (u16, Option<Value>) {
+    let call = json!({"jsonrpc": "2.0", "id": 7, "method": "tools/call",
+        "params": {"name": "get_listing", "arguments": {"listing_id": listing}}});
+    let answer = in_session(url, id).json(&call).send().await.unwrap();
+    let status = answer.status().as_u16();
+    let body = answer.text().await.unwrap();
+    // The answer comes as one server-sent event (or plain JSON); either way it is one JSON line.
+    let message = body
+        .lines()
+        .map(|line| line.strip_prefix("data:").unwrap_or(line).trim())
+        .find_map(|line| serde_json::from_str::<Value>(line).ok().filter(|m| m.get("id").is_some()));
+    (status, message)
+}
+
+fn assert_answered(answer: &(u16, Option<Value>), listing: i64) {
+    assert_eq!(answer.0, 200);
+    let result = &answer.1.as_ref().expect("a JSON-RPC answer")["result"];
+    assert_ne!(result["isError"], true, "{result}");
+    assert_eq!(result["structuredContent"]["listing_id"], listing, "{result}");
+}
+
+#[tokio::test]
+async fn a_2025_session_opened_on_one_replica_goes_on_on_another_and_ends_everywhere() {
+    let Some(redis) = redis::Redis::start() else { return };
+    let sandbox = strict_sandbox().await;
+    let listing = listings(&sandbox)[0];
+    let (_a, first) = replica_at(&sandbox, &redis.url(), &[]).await;
+    let (_b, second) = replica_at(&sandbox, &redis.url(), &[]).await;
+    let (_c, third) = replica_at(&sandbox, &redis.url(), &[]).await;
+
+    let id = open_2025_session(&first).await;
+    assert_answered(&get_listing_in(&first, &id, listing).await, listing);
+    assert_answered(&get_listing_in(&second, &id, listing).await, listing);
+    assert_eq!(get_listing_in(&second, "not-a-session-anyone-opened", listing).await.0, 404, "only real sessions move");
+
+    let ended = reqwest::Client::new()
+        .delete(&second)
+        .header("mcp-session-id", &id)
+        .header("mcp-protocol-version", "2025-06-18")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), 200);
+    assert_eq!(
+        get_listing_in(&third, &id, listing).await.0,
+        404,
+        "a session ended on one replica is gone for the others"
+    );
+}
+
+#[tokio::test]
+async fn a_session_kept_busy_on_one_replica_outlives_its_idle_time_for_the_others() {
+    let Some(redis) = redis::Redis::start() else { return };
+    let sandbox = strict_sandbox().await;
+    let listing = listings(&sandbox)[0];
+    let idle = [("MCP_SESSION_IDLE_SECS", "2")];
+    let (_a, first) = replica_at(&sandbox, &redis.url(), &idle).await;
+    let (_b, second) = replica_at(&sandbox, &redis.url(), &idle).await;
+    redis.past_first_window().await;
+
+    let busy = open_2025_session(&first).await;
+    let forgotten = open_2025_session(&first).await;
+    for _ in 0..8 {
+        assert_answered(&get_listing_in(&first, &busy, listing).await, listing);
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+    assert_answered(&get_listing_in(&second, &busy, listing).await, listing);
+    assert_eq!(get_listing_in(&second, &forgotten, listing).await.0, 404, "an idle session lapses everywhere");
+}

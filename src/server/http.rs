@@ -13,7 +13,8 @@ use axum::{
     routing::get,
 };
 use rmcp::transport::streamable_http_server::{
-    StreamableHttpServerConfig, StreamableHttpService, session::local::LocalSessionManager,
+    StreamableHttpServerConfig, StreamableHttpService,
+    session::{SessionStore, local::LocalSessionManager},
 };
 use subtle::ConstantTimeEq;
 use tokio::net::TcpListener;
@@ -23,7 +24,10 @@ use super::{
     HostawayServer, connections,
     refusals::{self, Refusal, Refusals},
 };
-use crate::{secret::Secret, shared::SharedStore};
+use crate::{
+    secret::Secret,
+    shared::{RedisSessionStore, SharedStore},
+};
 
 pub use super::connections::{ConnectionLimits, listen};
 
@@ -53,7 +57,8 @@ pub struct HttpOptions {
     pub session_idle: Duration,
     /// What a connection may hold before it has sent anything useful.
     pub connections: ConnectionLimits,
-    /// The Redis replicas share, if any: `/health` says when it cannot be reached.
+    /// The Redis replicas share, if any: sessions live there too, and `/health` says when it
+    /// cannot be reached.
     pub shared: Option<SharedStore>,
 }
 
@@ -91,12 +96,14 @@ fn router(
         refusals: refusals.clone(),
     });
     // rmcp checks Host and Origin too; ours run first (for /metrics as well) and count refusals.
-    let config = StreamableHttpServerConfig::default()
+    let mut config = StreamableHttpServerConfig::default()
         .with_cancellation_token(shutdown)
         .with_allowed_hosts(hosts)
         .with_allowed_origins(origins)
         .enforce_origin_validation()
         .with_max_request_body_bytes(options.max_body_bytes);
+    let sessions_store = options.shared.clone().map(|shared| RedisSessionStore::new(shared, options.session_idle));
+    config.session_store = sessions_store.clone().map(|store| Arc::new(store) as Arc<dyn SessionStore>);
     let metrics = server.metrics();
     let shared = options.shared.clone();
     let mut sessions = LocalSessionManager::default();
@@ -107,6 +114,7 @@ fn router(
     Router::new()
         .nest_service("/mcp", mcp)
         .layer(middleware::from_fn(delete_answers_200))
+        .layer(middleware::from_fn_with_state(sessions_store, keep_session_alive))
         .layer(middleware::from_fn_with_state(cap, limit_sessions))
         .route(
             "/metrics",
@@ -129,6 +137,18 @@ async fn health(shared: Option<SharedStore>) -> String {
         },
         None => "ok".into(),
     }
+}
+
+/// Starts a shared session's idle time again on each of its requests, whichever replica takes it,
+/// so a session kept busy through one replica can still move to another. Off the request's path.
+async fn keep_session_alive(State(store): State<Option<RedisSessionStore>>, request: Request, next: Next) -> Response {
+    if let Some(store) = store
+        && let Some(id) = request.headers().get("mcp-session-id").and_then(|id| id.to_str().ok())
+    {
+        let id = id.to_string();
+        tokio::spawn(async move { store.touch(&id).await });
+    }
+    next.run(request).await
 }
 
 /// rmcp answers a successful `DELETE /mcp` (session ended) with 202, but the Python MCP SDK checks

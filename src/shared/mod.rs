@@ -1,9 +1,9 @@
 //! What replicas share, in Redis: the rate budget, the token, the record of writes that keeps
-//! their read caches coherent, and the lock identical writes take turns on. With `--redis-url`
-//! every replica of one account paces by the same exact sliding window, uses one token, never
-//! answers from a cache a write through another replica made stale and never sends a write
-//! another replica is sending; without it nothing here runs and each process keeps its own (the
-//! single-process default).
+//! their read caches coherent, the lock identical writes take turns on, and MCP sessions. With
+//! `--redis-url` every replica of one account paces by the same exact sliding window, uses one
+//! token, never answers from a cache a write through another replica made stale, never sends a
+//! write another replica is sending and continues a session another replica opened; without it
+//! nothing here runs and each process keeps its own (the single-process default).
 //!
 //! Every key of an account sits under one hash tag (`hostaway-mcp:{<account>}:…`), so the atomic
 //! scripts that touch several keys also work on a Redis Cluster. While Redis cannot be reached,
@@ -12,6 +12,7 @@
 
 mod budget;
 mod coherence;
+mod sessions;
 mod token;
 mod write_lock;
 
@@ -21,6 +22,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 pub use budget::RedisRateBudget;
 pub use coherence::RedisCacheCoherence;
+pub use sessions::RedisSessionStore;
 pub use token::RedisTokenStore;
 pub use write_lock::RedisWriteLock;
 
