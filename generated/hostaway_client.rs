@@ -2980,6 +2980,164 @@ pub mod types {
             value.parse()
         }
     }
+    ///`UnifiedWebhook`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UnifiedWebhook {
+        #[serde(
+            rename = "alertingEmailAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub alerting_email_address: ::std::option::Option<::std::string::String>,
+        pub id: i64,
+        ///1 when Hostaway delivers to it.
+        #[serde(rename = "isEnabled")]
+        pub is_enabled: i32,
+        ///Basic auth login Hostaway sends.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub login: ::std::option::Option<::std::string::String>,
+        ///Basic auth password Hostaway sends.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub password: ::std::option::Option<::std::string::String>,
+        pub url: ::std::string::String,
+    }
+    impl UnifiedWebhook {
+        pub fn builder() -> builder::UnifiedWebhook {
+            Default::default()
+        }
+    }
+    ///`UnifiedWebhookEnvelope`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UnifiedWebhookEnvelope {
+        pub result: UnifiedWebhook,
+        pub status: EnvelopeStatus,
+    }
+    impl UnifiedWebhookEnvelope {
+        pub fn builder() -> builder::UnifiedWebhookEnvelope {
+            Default::default()
+        }
+    }
+    ///`UnifiedWebhookInput`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UnifiedWebhookInput {
+        #[serde(
+            rename = "alertingEmailAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub alerting_email_address: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "isEnabled",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_enabled: ::std::option::Option<i32>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub login: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub password: ::std::option::Option<::std::string::String>,
+        pub url: ::std::string::String,
+    }
+    impl UnifiedWebhookInput {
+        pub fn builder() -> builder::UnifiedWebhookInput {
+            Default::default()
+        }
+    }
+    ///`UnifiedWebhookList`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UnifiedWebhookList {
+        pub result: ::std::vec::Vec<UnifiedWebhook>,
+        pub status: EnvelopeStatus,
+    }
+    impl UnifiedWebhookList {
+        pub fn builder() -> builder::UnifiedWebhookList {
+            Default::default()
+        }
+    }
+    ///`UnifiedWebhookLog`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UnifiedWebhookLog {
+        #[serde(
+            rename = "accountId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub account_id: ::std::option::Option<i64>,
+        ///e.g. reservation.created, reservation.updated, message.received
+        pub event: ::std::string::String,
+        pub id: i64,
+        #[serde(
+            rename = "listingMapId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub listing_map_id: ::std::option::Option<i64>,
+        ///reservation or conversationMessage
+        pub object: ::std::string::String,
+        #[serde(
+            rename = "objectId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub object_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "responseBody",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub response_body: ::std::option::Option<::std::string::String>,
+        ///The receiver's HTTP status; 0 when it could not be reached.
+        #[serde(rename = "responseStatus")]
+        pub response_status: i32,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<::std::string::String>,
+        ///The webhook delivered to.
+        #[serde(
+            rename = "webhookNotificationSettingId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub webhook_notification_setting_id: ::std::option::Option<i64>,
+    }
+    impl UnifiedWebhookLog {
+        pub fn builder() -> builder::UnifiedWebhookLog {
+            Default::default()
+        }
+    }
+    ///`UnifiedWebhookLogList`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UnifiedWebhookLogList {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub offset: ::std::option::Option<i64>,
+        pub result: ::std::vec::Vec<UnifiedWebhookLog>,
+        pub status: EnvelopeStatus,
+    }
+    impl UnifiedWebhookLogList {
+        pub fn builder() -> builder::UnifiedWebhookLogList {
+            Default::default()
+        }
+    }
+    ///What Hostaway POSTs to a unified webhook's URL. Events: reservation.created and reservation.updated (object reservation, data a reservation object) and message.received (object conversationMessage, data a message object); others may be added and are to be acknowledged and ignored. The docs name the object and event fields (in the delivery log); they do not show the envelope, so `data` as the object's field is our reading, and a receiver should also accept the object's id as objectId. Deliveries may repeat and arrive out of order.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct WebhookEvent {
+        #[serde(
+            rename = "accountId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub account_id: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+        pub event: ::std::string::String,
+        pub object: ::std::string::String,
+        #[serde(
+            rename = "objectId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub object_id: ::std::option::Option<i64>,
+    }
+    impl WebhookEvent {
+        pub fn builder() -> builder::WebhookEvent {
+            Default::default()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -12743,6 +12901,833 @@ pub mod types {
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct UnifiedWebhook {
+            alerting_email_address: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            is_enabled: ::std::result::Result<i32, ::std::string::String>,
+            login: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            password: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for UnifiedWebhook {
+            fn default() -> Self {
+                Self {
+                    alerting_email_address: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
+                    is_enabled: Err("no value supplied for is_enabled".to_string()),
+                    login: Ok(Default::default()),
+                    password: Ok(Default::default()),
+                    url: Err("no value supplied for url".to_string()),
+                }
+            }
+        }
+        impl UnifiedWebhook {
+            pub fn alerting_email_address<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.alerting_email_address = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for alerting_email_address: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_enabled: {e}")
+                    });
+                self
+            }
+            pub fn login<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.login = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for login: {e}")
+                    });
+                self
+            }
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UnifiedWebhook> for super::UnifiedWebhook {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UnifiedWebhook,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    alerting_email_address: value.alerting_email_address?,
+                    id: value.id?,
+                    is_enabled: value.is_enabled?,
+                    login: value.login?,
+                    password: value.password?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UnifiedWebhook> for UnifiedWebhook {
+            fn from(value: super::UnifiedWebhook) -> Self {
+                Self {
+                    alerting_email_address: Ok(value.alerting_email_address),
+                    id: Ok(value.id),
+                    is_enabled: Ok(value.is_enabled),
+                    login: Ok(value.login),
+                    password: Ok(value.password),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UnifiedWebhookEnvelope {
+            result: ::std::result::Result<super::UnifiedWebhook, ::std::string::String>,
+            status: ::std::result::Result<super::EnvelopeStatus, ::std::string::String>,
+        }
+        impl ::std::default::Default for UnifiedWebhookEnvelope {
+            fn default() -> Self {
+                Self {
+                    result: Err("no value supplied for result".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl UnifiedWebhookEnvelope {
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UnifiedWebhook>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EnvelopeStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UnifiedWebhookEnvelope>
+        for super::UnifiedWebhookEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UnifiedWebhookEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    result: value.result?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UnifiedWebhookEnvelope>
+        for UnifiedWebhookEnvelope {
+            fn from(value: super::UnifiedWebhookEnvelope) -> Self {
+                Self {
+                    result: Ok(value.result),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UnifiedWebhookInput {
+            alerting_email_address: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_enabled: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            login: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            password: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for UnifiedWebhookInput {
+            fn default() -> Self {
+                Self {
+                    alerting_email_address: Ok(Default::default()),
+                    is_enabled: Ok(Default::default()),
+                    login: Ok(Default::default()),
+                    password: Ok(Default::default()),
+                    url: Err("no value supplied for url".to_string()),
+                }
+            }
+        }
+        impl UnifiedWebhookInput {
+            pub fn alerting_email_address<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.alerting_email_address = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for alerting_email_address: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_enabled = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_enabled: {e}")
+                    });
+                self
+            }
+            pub fn login<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.login = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for login: {e}")
+                    });
+                self
+            }
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for password: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UnifiedWebhookInput>
+        for super::UnifiedWebhookInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UnifiedWebhookInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    alerting_email_address: value.alerting_email_address?,
+                    is_enabled: value.is_enabled?,
+                    login: value.login?,
+                    password: value.password?,
+                    url: value.url?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UnifiedWebhookInput> for UnifiedWebhookInput {
+            fn from(value: super::UnifiedWebhookInput) -> Self {
+                Self {
+                    alerting_email_address: Ok(value.alerting_email_address),
+                    is_enabled: Ok(value.is_enabled),
+                    login: Ok(value.login),
+                    password: Ok(value.password),
+                    url: Ok(value.url),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UnifiedWebhookList {
+            result: ::std::result::Result<
+                ::std::vec::Vec<super::UnifiedWebhook>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<super::EnvelopeStatus, ::std::string::String>,
+        }
+        impl ::std::default::Default for UnifiedWebhookList {
+            fn default() -> Self {
+                Self {
+                    result: Err("no value supplied for result".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl UnifiedWebhookList {
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UnifiedWebhook>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EnvelopeStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UnifiedWebhookList> for super::UnifiedWebhookList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UnifiedWebhookList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    result: value.result?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UnifiedWebhookList> for UnifiedWebhookList {
+            fn from(value: super::UnifiedWebhookList) -> Self {
+                Self {
+                    result: Ok(value.result),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UnifiedWebhookLog {
+            account_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            event: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            listing_map_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            object: ::std::result::Result<::std::string::String, ::std::string::String>,
+            object_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            response_body: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            response_status: ::std::result::Result<i32, ::std::string::String>,
+            url: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            webhook_notification_setting_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UnifiedWebhookLog {
+            fn default() -> Self {
+                Self {
+                    account_id: Ok(Default::default()),
+                    event: Err("no value supplied for event".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    listing_map_id: Ok(Default::default()),
+                    object: Err("no value supplied for object".to_string()),
+                    object_id: Ok(Default::default()),
+                    response_body: Ok(Default::default()),
+                    response_status: Err(
+                        "no value supplied for response_status".to_string(),
+                    ),
+                    url: Ok(Default::default()),
+                    webhook_notification_setting_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl UnifiedWebhookLog {
+            pub fn account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
+                self
+            }
+            pub fn event<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for event: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn listing_map_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.listing_map_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for listing_map_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn object<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object: {e}")
+                    });
+                self
+            }
+            pub fn object_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_id: {e}")
+                    });
+                self
+            }
+            pub fn response_body<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_body = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for response_body: {e}")
+                    });
+                self
+            }
+            pub fn response_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for response_status: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn webhook_notification_setting_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.webhook_notification_setting_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for webhook_notification_setting_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UnifiedWebhookLog> for super::UnifiedWebhookLog {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UnifiedWebhookLog,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_id: value.account_id?,
+                    event: value.event?,
+                    id: value.id?,
+                    listing_map_id: value.listing_map_id?,
+                    object: value.object?,
+                    object_id: value.object_id?,
+                    response_body: value.response_body?,
+                    response_status: value.response_status?,
+                    url: value.url?,
+                    webhook_notification_setting_id: value
+                        .webhook_notification_setting_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UnifiedWebhookLog> for UnifiedWebhookLog {
+            fn from(value: super::UnifiedWebhookLog) -> Self {
+                Self {
+                    account_id: Ok(value.account_id),
+                    event: Ok(value.event),
+                    id: Ok(value.id),
+                    listing_map_id: Ok(value.listing_map_id),
+                    object: Ok(value.object),
+                    object_id: Ok(value.object_id),
+                    response_body: Ok(value.response_body),
+                    response_status: Ok(value.response_status),
+                    url: Ok(value.url),
+                    webhook_notification_setting_id: Ok(
+                        value.webhook_notification_setting_id,
+                    ),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UnifiedWebhookLogList {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            offset: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            result: ::std::result::Result<
+                ::std::vec::Vec<super::UnifiedWebhookLog>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<super::EnvelopeStatus, ::std::string::String>,
+        }
+        impl ::std::default::Default for UnifiedWebhookLogList {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    limit: Ok(Default::default()),
+                    offset: Ok(Default::default()),
+                    result: Err("no value supplied for result".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl UnifiedWebhookLogList {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn offset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.offset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for offset: {e}")
+                    });
+                self
+            }
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::UnifiedWebhookLog>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EnvelopeStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UnifiedWebhookLogList>
+        for super::UnifiedWebhookLogList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UnifiedWebhookLogList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    limit: value.limit?,
+                    offset: value.offset?,
+                    result: value.result?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UnifiedWebhookLogList>
+        for UnifiedWebhookLogList {
+            fn from(value: super::UnifiedWebhookLogList) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    limit: Ok(value.limit),
+                    offset: Ok(value.offset),
+                    result: Ok(value.result),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct WebhookEvent {
+            account_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            data: ::std::result::Result<
+                ::std::option::Option<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                ::std::string::String,
+            >,
+            event: ::std::result::Result<::std::string::String, ::std::string::String>,
+            object: ::std::result::Result<::std::string::String, ::std::string::String>,
+            object_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for WebhookEvent {
+            fn default() -> Self {
+                Self {
+                    account_id: Ok(Default::default()),
+                    data: Ok(Default::default()),
+                    event: Err("no value supplied for event".to_string()),
+                    object: Err("no value supplied for object".to_string()),
+                    object_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl WebhookEvent {
+            pub fn account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
+                self
+            }
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    >,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data: {e}")
+                    });
+                self
+            }
+            pub fn event<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.event = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for event: {e}")
+                    });
+                self
+            }
+            pub fn object<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object: {e}")
+                    });
+                self
+            }
+            pub fn object_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<WebhookEvent> for super::WebhookEvent {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: WebhookEvent,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_id: value.account_id?,
+                    data: value.data?,
+                    event: value.event?,
+                    object: value.object?,
+                    object_id: value.object_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::WebhookEvent> for WebhookEvent {
+            fn from(value: super::WebhookEvent) -> Self {
+                Self {
+                    account_id: Ok(value.account_id),
+                    data: Ok(value.data),
+                    event: Ok(value.event),
+                    object: Ok(value.object),
+                    object_id: Ok(value.object_id),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -13467,6 +14452,92 @@ let response = client.list_amenities()
 ```*/
     pub fn list_amenities(&self) -> builder::ListAmenities<'_> {
         builder::ListAmenities::new(self)
+    }
+    /**The account's unified webhooks
+
+Sends a `GET` request to `/webhooks/unifiedWebhooks`
+
+```ignore
+let response = client.list_unified_webhooks()
+    .send()
+    .await;
+```*/
+    pub fn list_unified_webhooks(&self) -> builder::ListUnifiedWebhooks<'_> {
+        builder::ListUnifiedWebhooks::new(self)
+    }
+    /**Create a unified webhook; url is required, and login with password makes Hostaway send basic auth
+
+Sends a `POST` request to `/webhooks/unifiedWebhooks`
+
+```ignore
+let response = client.create_unified_webhook()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_unified_webhook(&self) -> builder::CreateUnifiedWebhook<'_> {
+        builder::CreateUnifiedWebhook::new(self)
+    }
+    /**Get one unified webhook
+
+Sends a `GET` request to `/webhooks/unifiedWebhooks/{webhookId}`
+
+```ignore
+let response = client.get_unified_webhook()
+    .webhook_id(webhook_id)
+    .send()
+    .await;
+```*/
+    pub fn get_unified_webhook(&self) -> builder::GetUnifiedWebhook<'_> {
+        builder::GetUnifiedWebhook::new(self)
+    }
+    /**Update a unified webhook (the whole object goes in the body)
+
+Sends a `PUT` request to `/webhooks/unifiedWebhooks/{webhookId}`
+
+```ignore
+let response = client.update_unified_webhook()
+    .webhook_id(webhook_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_unified_webhook(&self) -> builder::UpdateUnifiedWebhook<'_> {
+        builder::UpdateUnifiedWebhook::new(self)
+    }
+    /**Delete a unified webhook
+
+Sends a `DELETE` request to `/webhooks/unifiedWebhooks/{webhookId}`
+
+```ignore
+let response = client.delete_unified_webhook()
+    .webhook_id(webhook_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_unified_webhook(&self) -> builder::DeleteUnifiedWebhook<'_> {
+        builder::DeleteUnifiedWebhook::new(self)
+    }
+    /**Delivery attempts of unified webhooks, with the status the receiver answered
+
+Sends a `GET` request to `/unifiedWebhookLogs`
+
+Arguments:
+- `limit`: Page size.
+- `listing_map_id`
+- `offset`: Number of items to skip (0-based).
+- `unified_webhook_id`
+```ignore
+let response = client.list_unified_webhook_logs()
+    .limit(limit)
+    .listing_map_id(listing_map_id)
+    .offset(offset)
+    .unified_webhook_id(unified_webhook_id)
+    .send()
+    .await;
+```*/
+    pub fn list_unified_webhook_logs(&self) -> builder::ListUnifiedWebhookLogs<'_> {
+        builder::ListUnifiedWebhookLogs::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -17880,6 +18951,576 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_amenities",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_unified_webhooks`]
+
+[`Client::list_unified_webhooks`]: super::Client::list_unified_webhooks*/
+    #[derive(Debug, Clone)]
+    pub struct ListUnifiedWebhooks<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListUnifiedWebhooks<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/webhooks/unifiedWebhooks`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::UnifiedWebhookList>, Error<types::Failure>> {
+            let Self { client } = self;
+            let url = format!("{}/webhooks/unifiedWebhooks", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_unified_webhooks",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_unified_webhook`]
+
+[`Client::create_unified_webhook`]: super::Client::create_unified_webhook*/
+    #[derive(Debug, Clone)]
+    pub struct CreateUnifiedWebhook<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::UnifiedWebhookInput, String>,
+    }
+    impl<'a> CreateUnifiedWebhook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UnifiedWebhookInput>,
+            <V as std::convert::TryInto<
+                types::UnifiedWebhookInput,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UnifiedWebhookInput` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UnifiedWebhookInput,
+            ) -> types::builder::UnifiedWebhookInput,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/webhooks/unifiedWebhooks`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UnifiedWebhookEnvelope>,
+            Error<types::Failure>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::UnifiedWebhookInput::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/webhooks/unifiedWebhooks", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_unified_webhook",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_unified_webhook`]
+
+[`Client::get_unified_webhook`]: super::Client::get_unified_webhook*/
+    #[derive(Debug, Clone)]
+    pub struct GetUnifiedWebhook<'a> {
+        client: &'a super::Client,
+        webhook_id: Result<i64, String>,
+    }
+    impl<'a> GetUnifiedWebhook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                webhook_id: Err("webhook_id was not initialized".to_string()),
+            }
+        }
+        pub fn webhook_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.webhook_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for webhook_id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/webhooks/unifiedWebhooks/{webhookId}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UnifiedWebhookEnvelope>,
+            Error<types::Failure>,
+        > {
+            let Self { client, webhook_id } = self;
+            let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/webhooks/unifiedWebhooks/{}", client.baseurl, encode_path(&
+                webhook_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_unified_webhook",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_unified_webhook`]
+
+[`Client::update_unified_webhook`]: super::Client::update_unified_webhook*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateUnifiedWebhook<'a> {
+        client: &'a super::Client,
+        webhook_id: Result<i64, String>,
+        body: Result<types::builder::UnifiedWebhookInput, String>,
+    }
+    impl<'a> UpdateUnifiedWebhook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                webhook_id: Err("webhook_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn webhook_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.webhook_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for webhook_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UnifiedWebhookInput>,
+            <V as std::convert::TryInto<
+                types::UnifiedWebhookInput,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `UnifiedWebhookInput` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UnifiedWebhookInput,
+            ) -> types::builder::UnifiedWebhookInput,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/webhooks/unifiedWebhooks/{webhookId}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UnifiedWebhookEnvelope>,
+            Error<types::Failure>,
+        > {
+            let Self { client, webhook_id, body } = self;
+            let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UnifiedWebhookInput::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/webhooks/unifiedWebhooks/{}", client.baseurl, encode_path(&
+                webhook_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_unified_webhook",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_unified_webhook`]
+
+[`Client::delete_unified_webhook`]: super::Client::delete_unified_webhook*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteUnifiedWebhook<'a> {
+        client: &'a super::Client,
+        webhook_id: Result<i64, String>,
+    }
+    impl<'a> DeleteUnifiedWebhook<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                webhook_id: Err("webhook_id was not initialized".to_string()),
+            }
+        }
+        pub fn webhook_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.webhook_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for webhook_id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/webhooks/unifiedWebhooks/{webhookId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EmptyEnvelope>, Error<types::Failure>> {
+            let Self { client, webhook_id } = self;
+            let webhook_id = webhook_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/webhooks/unifiedWebhooks/{}", client.baseurl, encode_path(&
+                webhook_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_unified_webhook",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_unified_webhook_logs`]
+
+[`Client::list_unified_webhook_logs`]: super::Client::list_unified_webhook_logs*/
+    #[derive(Debug, Clone)]
+    pub struct ListUnifiedWebhookLogs<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        listing_map_id: Result<Option<i64>, String>,
+        offset: Result<Option<i32>, String>,
+        unified_webhook_id: Result<Option<i64>, String>,
+    }
+    impl<'a> ListUnifiedWebhookLogs<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                listing_map_id: Ok(None),
+                offset: Ok(None),
+                unified_webhook_id: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn listing_map_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.listing_map_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `i64` for listing_map_id failed".to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn unified_webhook_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.unified_webhook_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `i64` for unified_webhook_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/unifiedWebhookLogs`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::UnifiedWebhookLogList>, Error<types::Failure>> {
+            let Self { client, limit, listing_map_id, offset, unified_webhook_id } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let listing_map_id = listing_map_id.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let unified_webhook_id = unified_webhook_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/unifiedWebhookLogs", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(
+                    &progenitor_client::QueryParam::new("listingMapId", &listing_map_id),
+                )
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "unifiedWebhookId",
+                        &unified_webhook_id,
+                    ),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_unified_webhook_logs",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

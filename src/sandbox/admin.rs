@@ -1,16 +1,19 @@
-//! The sandbox's control API (outside `/v1`, never rate limited or faulted).
+//! The sandbox's control API (outside `/v1`, never rate limited or faulted): stats, faults, token
+//! revocation, and the channel's side of the account — a booking or a change arriving from a
+//! channel and a guest writing in — each followed by its webhook event.
 
 use std::sync::Arc;
 
 use axum::{
     Json, Router,
     extract::State,
-    routing::{get, post},
+    routing::{get, post, put},
 };
 
 use super::{
     app::{Shared, lock},
     faults::FaultPlan,
+    routes::{conversations, reservations},
     stats::Stats,
 };
 
@@ -21,6 +24,10 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/_sandbox/stats/reset", post(reset))
         .route("/_sandbox/faults", get(faults).put(set_faults))
         .route("/_sandbox/tokens/revoke", post(revoke))
+        // What a channel does to the account, with the events Hostaway would send for it.
+        .route("/_sandbox/channel/reservations", post(reservations::create))
+        .route("/_sandbox/channel/reservations/{reservationId}", put(reservations::update))
+        .route("/_sandbox/channel/conversations/{conversationId}/messages", post(conversations::receive))
 }
 
 async fn stats(State(shared): State<Arc<Shared>>) -> Json<Stats> {

@@ -54,6 +54,8 @@ pub struct Shared {
     pub faults: Mutex<Faults>,
     /// What was served.
     pub stats: Mutex<Stats>,
+    /// The client webhook deliveries go out with.
+    pub webhook_client: reqwest::Client,
     ip_window: Mutex<SlidingWindow<IpAddr>>,
     account_window: Mutex<SlidingWindow<i64>>,
 }
@@ -74,6 +76,7 @@ impl Shared {
             tokens: Mutex::new(HashMap::new()),
             issued: Mutex::new(Vec::new()),
             stats: Mutex::new(Stats::default()),
+            webhook_client: reqwest::Client::new(),
             ip_window: Mutex::new(SlidingWindow::new(limits.per_ip, limits.window)),
             account_window: Mutex::new(SlidingWindow::new(limits.per_account, limits.window)),
             config,

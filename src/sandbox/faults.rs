@@ -4,6 +4,8 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
+use super::webhooks::DeliveryFaults;
+
 /// What the sandbox should get wrong. Each fault has a rate (share of requests, 0.0 to 1.0) and a
 /// `*_next` count that hits the next N requests for certain; counts are used up before rates apply.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -31,6 +33,8 @@ pub struct FaultPlan {
     pub malformed_rate: f64,
     /// The next N requests get a broken body in place of a success answer (a failure answer is sent as it is).
     pub malformed_next: u32,
+    /// How unified webhook deliveries misbehave.
+    pub deliveries: DeliveryFaults,
     /// Fault only requests of these operationIds (e.g. `["sendConversationMessage"]`), so a test can
     /// lose the answer of a write while the reads around it go through; empty means every request.
     pub only: Vec<String>,
@@ -92,6 +96,24 @@ impl Faults {
             return Some(Fault::ServerError);
         }
         self.roll(malformed_rate).then_some(Fault::Malformed)
+    }
+
+    /// Whether the next delivery attempt fails before reaching the receiver.
+    pub fn fail_delivery(&mut self) -> bool {
+        let rate = self.plan.deliveries.fail_rate;
+        take(&mut self.plan.deliveries.fail_next) || self.roll(rate)
+    }
+
+    /// Whether the next event is delivered twice.
+    pub fn deliver_twice(&mut self) -> bool {
+        let rate = self.plan.deliveries.duplicate_rate;
+        self.roll(rate)
+    }
+
+    /// How long the next delivery waits before its first attempt.
+    pub fn delivery_delay(&mut self) -> std::time::Duration {
+        let most = self.plan.deliveries.delay_ms;
+        std::time::Duration::from_millis(if most == 0 { 0 } else { self.rng.random_range(0..=most) })
     }
 
     fn roll(&mut self, rate: f64) -> bool {

@@ -12,6 +12,7 @@ pub mod pricing;
 pub mod seed;
 pub mod stats;
 pub mod store;
+pub mod webhooks;
 
 mod admin;
 mod app;
@@ -59,6 +60,9 @@ pub struct SandboxConfig {
     pub token_ttl: Duration,
     /// How long after issue a token starts to work (about a second at Hostaway).
     pub token_activation: Duration,
+    /// How long a failed webhook delivery waits before its first retry (each further wait is four
+    /// times the last; Hostaway waits about a minute, then backs off within an hour).
+    pub webhook_retry: Duration,
 }
 
 impl Default for SandboxConfig {
@@ -73,6 +77,7 @@ impl Default for SandboxConfig {
             faults: FaultPlan::default(),
             token_ttl: Duration::from_secs(15_897_600),
             token_activation: Duration::from_secs(1),
+            webhook_retry: Duration::from_secs(60),
         }
     }
 }

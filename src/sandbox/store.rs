@@ -62,6 +62,10 @@ pub struct Store {
     pub owner_statements: Vec<types::OwnerStatement>,
     /// Tasks by id.
     pub tasks: BTreeMap<i64, types::Task>,
+    /// Unified webhooks by id (none at the start).
+    pub webhooks: BTreeMap<i64, types::UnifiedWebhook>,
+    /// Every delivery attempt, oldest first.
+    pub webhook_logs: Vec<types::UnifiedWebhookLog>,
 }
 
 /// What a message template is limited to (Hostaway's `listingMapId` and `channelId`).

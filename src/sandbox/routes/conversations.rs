@@ -11,6 +11,7 @@ use crate::{
         app::{Shared, lock},
         seed::FIRST_MESSAGE_ID,
         store::Store,
+        webhooks::{self, Event},
         wire::{self, Body, Failure, Params, Reply},
     },
 };
@@ -95,12 +96,34 @@ pub async fn messages(
     wire::page(&wire::slice(&rows, q.limit, q.offset), rows.len(), q.limit, Some(q.offset.unwrap_or(0)))
 }
 
-/// `POST /conversations/{conversationId}/messages`.
+/// `POST /conversations/{conversationId}/messages`: the host writes to the guest.
 pub async fn send(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<i64>,
     Body(request): Body<types::SendMessageRequest>,
 ) -> Reply {
+    let message = add_message(&shared, id, &request, false)?;
+    shared.applied("sendConversationMessage");
+    wire::success(message)
+}
+
+/// The channel's side: the guest writes in (a control route, outside `/v1`). The conversation
+/// then has an unread message.
+pub async fn receive(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<i64>,
+    Body(request): Body<types::SendMessageRequest>,
+) -> Reply {
+    wire::success(add_message(&shared, id, &request, true)?)
+}
+
+/// Adds a message to conversation `id`, from the guest when `incoming`, and sends its event.
+fn add_message(
+    shared: &Arc<Shared>,
+    id: i64,
+    request: &types::SendMessageRequest,
+    incoming: bool,
+) -> Result<types::ConversationMessage, Failure> {
     if request.body.trim().is_empty() {
         return Err(Failure::invalid("The body parameter is required"));
     }
@@ -116,21 +139,26 @@ pub async fn send(
         listing_map_id: conversation.listing_map_id,
         body: Some(request.body.to_string()),
         communication_type: Some(kind),
-        status: Some("sent".into()),
-        is_incoming: Some(0),
-        is_seen: Some(1),
-        sent_using_hostaway: Some(1),
+        status: Some(if incoming { "received" } else { "sent" }.into()),
+        is_incoming: Some(i32::from(incoming)),
+        is_seen: Some(i32::from(!incoming)),
+        sent_using_hostaway: Some(i32::from(!incoming)),
         date: Some(now.clone()),
         inserted_on: Some(now.clone()),
         updated_on: Some(now.clone()),
     };
     store.messages.insert(message_id, message.clone());
     if let Some(stored) = store.conversations.get_mut(&id) {
-        stored.message_sent_on = Some(now);
-        stored.has_unread_messages = Some(0);
+        if incoming {
+            stored.message_received_on = Some(now);
+        } else {
+            stored.message_sent_on = Some(now);
+        }
+        stored.has_unread_messages = Some(i32::from(incoming));
     }
-    shared.applied("sendConversationMessage");
-    wire::success(message)
+    drop(store);
+    webhooks::emit(shared, Event::message(shared.config.account_id, &message));
+    Ok(message)
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -13,12 +13,13 @@ use super::app::Shared;
 
 mod auth;
 mod calendar;
-mod conversations;
+pub(super) mod conversations;
 mod finance;
 mod listings;
-mod reservations;
+pub(super) mod reservations;
 mod reviews;
 mod tasks;
+mod webhooks;
 
 /// One served operation: method, axum path under `/v1` and the spec's operationId.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,6 +71,12 @@ pub const OPERATIONS: &[Operation] = &[
     op("GET", "/v1/tasks/{taskId}", "getTask"),
     op("PUT", "/v1/tasks/{taskId}", "updateTask"),
     op("GET", "/v1/amenities", "listAmenities"),
+    op("GET", "/v1/webhooks/unifiedWebhooks", "listUnifiedWebhooks"),
+    op("POST", "/v1/webhooks/unifiedWebhooks", "createUnifiedWebhook"),
+    op("GET", "/v1/webhooks/unifiedWebhooks/{webhookId}", "getUnifiedWebhook"),
+    op("PUT", "/v1/webhooks/unifiedWebhooks/{webhookId}", "updateUnifiedWebhook"),
+    op("DELETE", "/v1/webhooks/unifiedWebhooks/{webhookId}", "deleteUnifiedWebhook"),
+    op("GET", "/v1/unifiedWebhookLogs", "listUnifiedWebhookLogs"),
 ];
 
 /// The operationId served at `method` + matched `path`.
@@ -108,4 +115,10 @@ pub fn api() -> Router<Arc<Shared>> {
         .route("/v1/tasks", get(tasks::list).post(tasks::create))
         .route("/v1/tasks/{taskId}", get(tasks::one).put(tasks::update))
         .route("/v1/amenities", get(listings::amenities))
+        .route("/v1/webhooks/unifiedWebhooks", get(webhooks::list).post(webhooks::create))
+        .route(
+            "/v1/webhooks/unifiedWebhooks/{webhookId}",
+            get(webhooks::one).put(webhooks::update).delete(webhooks::remove),
+        )
+        .route("/v1/unifiedWebhookLogs", get(webhooks::logs))
 }

@@ -15,6 +15,7 @@ use crate::{
         pricing::Breakdown,
         seed::FIRST_RESERVATION_ID,
         store::{self, Store},
+        webhooks::{self, Event},
         wire::{self, Body, Failure, Params, Reply},
     },
 };
@@ -290,7 +291,9 @@ pub async fn create(
         Some(if input.is_paid == Some(1) { 0.0 } else { reservation.total_price.unwrap_or(0.0) });
     store.money.insert(id, money);
     store.reservations.insert(id, reservation.clone());
+    drop(store);
     shared.applied("createReservation");
+    webhooks::emit(&shared, Event::reservation(shared.config.account_id, &reservation, true));
     wire::success(reservation)
 }
 
@@ -319,7 +322,9 @@ pub async fn update(
     updated.updated_on = Some(now.clone());
     updated.latest_activity_on = Some(now);
     store.reservations.insert(id, updated.clone());
+    drop(store);
     shared.applied("updateReservation");
+    webhooks::emit(&shared, Event::reservation(shared.config.account_id, &updated, false));
     wire::success(updated)
 }
 
@@ -339,7 +344,9 @@ pub async fn cancel(
         reservation.updated_on = Some(now.clone());
         reservation.latest_activity_on = Some(now);
         store.reservations.insert(id, reservation.clone());
+        drop(store);
         shared.applied("cancelReservation");
+        webhooks::emit(&shared, Event::reservation(shared.config.account_id, &reservation, false));
     }
     wire::success(reservation)
 }
