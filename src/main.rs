@@ -33,7 +33,7 @@ enum Command {
     /// Run the Hostaway simulator alone, as a fake Hostaway at http://<bind>/v1.
     Sandbox(SandboxArgs),
     /// Serve MCP over streamable HTTP at http://<bind>/mcp, with /health and Prometheus /metrics beside it.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Serve MCP over stdio (for Claude Desktop, Cursor and other local clients); logs go to stderr.
     Stdio(RunArgs),
     /// Check that Hostaway can be reached with the configured credentials (mints or reuses the token).
@@ -117,6 +117,13 @@ struct ServeArgs {
     /// Sessions open at once; a new session beyond this gets 503.
     #[arg(long, env = "MCP_MAX_SESSIONS", default_value_t = 100)]
     max_sessions: usize,
+    /// Basic auth login Hostaway's unified webhooks send; with --webhook-password it turns on the
+    /// receiver at /webhooks/hostaway (see `hostaway-mcp webhooks`).
+    #[arg(long, env = "HOSTAWAY_WEBHOOK_LOGIN", hide_env_values = true)]
+    webhook_login: Option<String>,
+    /// Basic auth password Hostaway's unified webhooks send (at least 16 characters).
+    #[arg(long, env = "HOSTAWAY_WEBHOOK_PASSWORD", hide_env_values = true)]
+    webhook_password: Option<String>,
     /// Close a session after this many seconds without activity.
     #[arg(long, env = "MCP_SESSION_IDLE_SECS", default_value_t = 300)]
     session_idle_secs: u64,
@@ -174,7 +181,26 @@ impl ServeArgs {
                 max_connections: self.max_connections.max(1),
             },
             shared: None,
+            webhook: self.webhook_auth()?,
         })
+    }
+
+    /// The webhook receiver's credentials: both or neither.
+    fn webhook_auth(&self) -> anyhow::Result<Option<http::WebhookAuth>> {
+        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+        match (given(&self.webhook_login), given(&self.webhook_password)) {
+            (None, None) => Ok(None),
+            (Some(login), Some(password)) => {
+                anyhow::ensure!(
+                    password.chars().count() >= 16,
+                    "HOSTAWAY_WEBHOOK_PASSWORD is too short; use at least 16 random characters (e.g. openssl rand -hex 16)"
+                );
+                Ok(Some(http::WebhookAuth { login: Secret::new(login), password: Secret::new(password) }))
+            }
+            _ => anyhow::bail!(
+                "set both HOSTAWAY_WEBHOOK_LOGIN and HOSTAWAY_WEBHOOK_PASSWORD (or neither): the webhook receiver needs both"
+            ),
+        }
     }
 }
 
@@ -226,7 +252,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Sandbox(args) => run_sandbox(args, clock).await,
         Command::Check(args) => check(args, clock).await,
-        Command::Serve(args) => serve(args, clock).await,
+        Command::Serve(args) => serve(*args, clock).await,
         Command::Stdio(args) => stdio(args, clock).await,
     }
 }

@@ -203,13 +203,31 @@ impl Gateway {
         Fut: Future<Output = Result<ResponseValue<T>, ClientError>>,
     {
         let result = self.call(operation, idempotence, send).await;
+        self.forget(scope, operation).await;
+        result
+    }
+
+    /// Drops what a change Hostaway reported (a webhook event) may have made stale, here and on
+    /// every replica: the reservation, its listing's calendar and prices, and every list.
+    pub async fn reservation_changed(&self, reservation: i64, listing: Option<i64>) {
+        self.forget(Scope::reservation(reservation, listing), "reservation event").await;
+    }
+
+    /// The same for a message that arrived: the conversations and the lists (unread, inbox).
+    pub async fn message_arrived(&self, reservation: Option<i64>) {
+        let scope = reservation.map_or_else(Scope::default, |id| Scope::reservation(id, None));
+        self.forget(scope, "message event").await;
+    }
+
+    /// Drops the cached reads a change to `scope` may have made stale, and records the change for
+    /// the other replicas; `why` names the change in the warning when that record fails.
+    async fn forget(&self, scope: Scope, why: &str) {
         self.cache.invalidate(scope);
         if let Some(coherence) = &self.coherence
             && let Err(down) = coherence.announce(&scope.encode()).await
         {
-            tracing::warn!(operation, error = %down, "other replicas may answer from their caches until their reads expire");
+            tracing::warn!(change = why, error = %down, "other replicas may answer from their caches until their reads expire");
         }
-        result
     }
 
     /// Drops the cached reads other replicas' writes have made stale since the last look.

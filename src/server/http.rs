@@ -23,13 +23,17 @@ use tokio_util::sync::CancellationToken;
 use super::{
     HostawayServer, connections,
     refusals::{self, Refusal, Refusals},
+    webhooks,
 };
 use crate::{
     secret::Secret,
     shared::{RedisSessionStore, SharedStore},
 };
 
-pub use super::connections::{ConnectionLimits, listen};
+pub use super::{
+    connections::{ConnectionLimits, listen},
+    webhooks::WebhookAuth,
+};
 
 /// Hosts a local server always answers to (the DNS-rebinding guard rejects any other `Host`).
 const LOOPBACK_HOSTS: &[&str] = &["localhost", "127.0.0.1", "::1", "[::1]"];
@@ -60,6 +64,8 @@ pub struct HttpOptions {
     /// The Redis replicas share, if any: sessions live there too, and `/health` says when it
     /// cannot be reached.
     pub shared: Option<SharedStore>,
+    /// The basic auth Hostaway's webhooks carry; with it, `/webhooks/hostaway` receives them.
+    pub webhook: Option<WebhookAuth>,
 }
 
 impl Default for HttpOptions {
@@ -73,6 +79,7 @@ impl Default for HttpOptions {
             session_idle: Duration::from_secs(300),
             connections: ConnectionLimits::default(),
             shared: None,
+            webhook: None,
         }
     }
 }
@@ -105,6 +112,7 @@ fn router(
     let sessions_store = options.shared.clone().map(|shared| RedisSessionStore::new(shared, options.session_idle));
     config.session_store = sessions_store.clone().map(|store| Arc::new(store) as Arc<dyn SessionStore>);
     let metrics = server.metrics();
+    let webhooks = options.webhook.as_ref().map(|auth| webhooks::route(auth, server.gateway()));
     let shared = options.shared.clone();
     let mut sessions = LocalSessionManager::default();
     sessions.session_config.keep_alive = Some(options.session_idle);
@@ -125,6 +133,7 @@ fn router(
         )
         .layer(middleware::from_fn_with_state(guard, check_the_edge))
         .route("/health", get(move || health(shared.clone())))
+        .merge(webhooks.unwrap_or_default())
 }
 
 /// `/health`: "ok", or "degraded: …" naming what is down. It stays 200 while Redis is away, so a

@@ -9,6 +9,7 @@ pub mod metrics;
 mod prompts;
 pub mod refusals;
 mod resources;
+mod webhooks;
 
 use std::{
     sync::Arc,
@@ -180,6 +181,11 @@ impl HostawayServer {
             tool_router,
             prompt_router,
         }
+    }
+
+    /// The gateway every session's tools call Hostaway through.
+    pub fn gateway(&self) -> Arc<Gateway> {
+        self.ctx.gateway.clone()
     }
 
     /// The server's metrics (shared by every session's clone).
