@@ -53,7 +53,8 @@ impl Redis {
     /// Waits until it has run for one of Hostaway's windows (10 s, our 0.2 s margin, and the second
     /// its start is rounded up to): until then the shared budget holds back every slot, as a Redis
     /// that just started may have lost the sends of the last window. Tests that measure pacing
-    /// or race a short deadline start after that.
+    /// or race a short deadline start their replicas after that, so that each session's
+    /// `initialize` reads the account's zone as it would against a settled Redis.
     pub async fn past_first_window(&self) {
         let settled = self.started + Duration::from_millis(11_300);
         tokio::time::sleep_until(settled.into()).await;
