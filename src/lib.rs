@@ -10,6 +10,7 @@
 //! - [`tools`]: the scenario tools a model calls, built on the gateway.
 //! - [`server`]: the MCP server (rmcp) over stdio and streamable HTTP.
 //! - [`shared`]: what replicas share in Redis (`--redis-url`): the rate budget, the token and cache coherence.
+//! - [`webhook_admin`]: `hostaway-mcp webhooks`, registering the receiver with Hostaway and showing its deliveries.
 
 pub mod clock;
 pub mod config;
@@ -20,3 +21,4 @@ pub mod server;
 pub mod shared;
 pub mod sliding_window;
 pub mod tools;
+pub mod webhook_admin;

@@ -38,6 +38,69 @@ enum Command {
     Stdio(RunArgs),
     /// Check that Hostaway can be reached with the configured credentials (mints or reuses the token).
     Check(CheckArgs),
+    /// Hostaway's unified webhook, which keeps `serve`'s answers fresh: register it or see how it does.
+    #[command(subcommand)]
+    Webhooks(WebhooksCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum WebhooksCommand {
+    /// Make <URL> the account's unified webhook with the configured login and password (creates it,
+    /// or updates the webhook that has the URL, enabling it again); safe to run again.
+    Register(RegisterArgs),
+    /// Show the unified webhooks Hostaway holds and their latest deliveries.
+    Status(WebhookStatusArgs),
+}
+
+#[derive(Debug, Args)]
+struct RegisterArgs {
+    #[command(flatten)]
+    hostaway: HostawayArgs,
+    /// The receiver's public URL, as Hostaway will call it: https://<your host>/webhooks/hostaway.
+    #[arg(long)]
+    url: String,
+    #[command(flatten)]
+    auth: WebhookAuthArgs,
+}
+
+#[derive(Debug, Args)]
+struct WebhookStatusArgs {
+    #[command(flatten)]
+    hostaway: HostawayArgs,
+    /// The login `serve` expects, to mark its webhook.
+    #[arg(long, env = "HOSTAWAY_WEBHOOK_LOGIN", hide_env_values = true)]
+    webhook_login: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct WebhookAuthArgs {
+    /// Basic auth login Hostaway's unified webhooks send; with --webhook-password it turns on the
+    /// receiver at /webhooks/hostaway (see `hostaway-mcp webhooks`).
+    #[arg(long, env = "HOSTAWAY_WEBHOOK_LOGIN", hide_env_values = true)]
+    webhook_login: Option<String>,
+    /// Basic auth password Hostaway's unified webhooks send (at least 16 characters).
+    #[arg(long, env = "HOSTAWAY_WEBHOOK_PASSWORD", hide_env_values = true)]
+    webhook_password: Option<String>,
+}
+
+impl WebhookAuthArgs {
+    /// The login and password: both or neither.
+    fn pair(&self) -> anyhow::Result<Option<(Secret, Secret)>> {
+        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+        match (given(&self.webhook_login), given(&self.webhook_password)) {
+            (None, None) => Ok(None),
+            (Some(login), Some(password)) => {
+                anyhow::ensure!(
+                    password.chars().count() >= 16,
+                    "HOSTAWAY_WEBHOOK_PASSWORD is too short; use at least 16 random characters (e.g. openssl rand -hex 16)"
+                );
+                Ok(Some((Secret::new(login), Secret::new(password))))
+            }
+            _ => anyhow::bail!(
+                "set both HOSTAWAY_WEBHOOK_LOGIN and HOSTAWAY_WEBHOOK_PASSWORD (or neither): the webhook receiver needs both"
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -117,13 +180,15 @@ struct ServeArgs {
     /// Sessions open at once; a new session beyond this gets 503.
     #[arg(long, env = "MCP_MAX_SESSIONS", default_value_t = 100)]
     max_sessions: usize,
-    /// Basic auth login Hostaway's unified webhooks send; with --webhook-password it turns on the
-    /// receiver at /webhooks/hostaway (see `hostaway-mcp webhooks`).
-    #[arg(long, env = "HOSTAWAY_WEBHOOK_LOGIN", hide_env_values = true)]
-    webhook_login: Option<String>,
-    /// Basic auth password Hostaway's unified webhooks send (at least 16 characters).
-    #[arg(long, env = "HOSTAWAY_WEBHOOK_PASSWORD", hide_env_values = true)]
-    webhook_password: Option<String>,
+    #[command(flatten)]
+    webhook: WebhookAuthArgs,
+    /// How often, in seconds, to ask Hostaway whether the unified webhook is enabled and delivering.
+    #[arg(long, env = "HOSTAWAY_WEBHOOK_CHECK_SECS", default_value_t = 60)]
+    webhook_check_secs: u64,
+    /// Seconds without an event after which failed deliveries in Hostaway's log bring back the short
+    /// cache times.
+    #[arg(long, env = "HOSTAWAY_WEBHOOK_QUIET_SECS", default_value_t = 300)]
+    webhook_quiet_secs: u64,
     /// Close a session after this many seconds without activity.
     #[arg(long, env = "MCP_SESSION_IDLE_SECS", default_value_t = 300)]
     session_idle_secs: u64,
@@ -181,26 +246,12 @@ impl ServeArgs {
                 max_connections: self.max_connections.max(1),
             },
             shared: None,
-            webhook: self.webhook_auth()?,
+            webhook: self.webhook.pair()?.map(|(login, password)| http::WebhookOptions {
+                check_every: Duration::from_secs(self.webhook_check_secs.max(1)),
+                quiet: Duration::from_secs(self.webhook_quiet_secs.max(1)),
+                ..http::WebhookOptions::new(login, password)
+            }),
         })
-    }
-
-    /// The webhook receiver's credentials: both or neither.
-    fn webhook_auth(&self) -> anyhow::Result<Option<http::WebhookAuth>> {
-        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
-        match (given(&self.webhook_login), given(&self.webhook_password)) {
-            (None, None) => Ok(None),
-            (Some(login), Some(password)) => {
-                anyhow::ensure!(
-                    password.chars().count() >= 16,
-                    "HOSTAWAY_WEBHOOK_PASSWORD is too short; use at least 16 random characters (e.g. openssl rand -hex 16)"
-                );
-                Ok(Some(http::WebhookAuth { login: Secret::new(login), password: Secret::new(password) }))
-            }
-            _ => anyhow::bail!(
-                "set both HOSTAWAY_WEBHOOK_LOGIN and HOSTAWAY_WEBHOOK_PASSWORD (or neither): the webhook receiver needs both"
-            ),
-        }
     }
 }
 
@@ -254,7 +305,48 @@ async fn main() -> anyhow::Result<()> {
         Command::Check(args) => check(args, clock).await,
         Command::Serve(args) => serve(*args, clock).await,
         Command::Stdio(args) => stdio(args, clock).await,
+        Command::Webhooks(command) => webhooks(command, clock).await,
     }
+}
+
+/// `hostaway-mcp webhooks register|status`.
+async fn webhooks(command: WebhooksCommand, clock: Clock) -> anyhow::Result<()> {
+    use hostaway_mcp::webhook_admin::{self, Registered};
+    let hostaway = match &command {
+        WebhooksCommand::Register(args) => &args.hostaway,
+        WebhooksCommand::Status(args) => &args.hostaway,
+    };
+    let config = GatewayConfig { clock, ..hostaway.gateway_config()? };
+    let base_url = config.base_url.clone();
+    let gateway = Gateway::new(config)?;
+    match command {
+        WebhooksCommand::Register(args) => {
+            let Some((login, password)) = args.auth.pair()? else {
+                anyhow::bail!(
+                    "set HOSTAWAY_WEBHOOK_LOGIN and HOSTAWAY_WEBHOOK_PASSWORD (as `serve` will have them) before registering"
+                );
+            };
+            let done = webhook_admin::register(&gateway, &args.url, &login, &password)
+                .await
+                .with_context(|| format!("cannot register the webhook at {base_url}"))?;
+            match done {
+                Registered::Created(id) => {
+                    println!("Created unified webhook #{id}: Hostaway delivers to {}.", args.url)
+                }
+                Registered::Updated(id) => {
+                    println!("Updated unified webhook #{id}: enabled, delivering to {} with this login.", args.url)
+                }
+            }
+        }
+        WebhooksCommand::Status(args) => {
+            let login = args.webhook_login.filter(|l| !l.trim().is_empty()).map(Secret::new);
+            let shown = webhook_admin::status(&gateway, login.as_ref())
+                .await
+                .with_context(|| format!("cannot read the webhooks at {base_url}"))?;
+            print!("{shown}");
+        }
+    }
+    Ok(())
 }
 
 /// The gateway the server uses, the embedded sandbox behind it when asked for, and the Redis it

@@ -167,7 +167,8 @@ async fn oversized_search_text_is_refused_before_reaching_hostaway() {
 async fn listings_and_reservations_are_readable_as_resources() {
     use rmcp::model::{PaginatedRequestParams, ReadResourceRequestParams, ResourceContents};
     let h = mcp::start().await;
-    let listed = h.client.list_all_resources().await.unwrap();
+    let mut listed = h.client.list_all_resources().await.unwrap();
+    assert_eq!(listed.remove(0).uri, "hostaway://conversations/unread", "the inbox comes first");
     let total = h.sandbox.inspect(|s| s.listings.len());
     assert_eq!(listed.len(), total);
     assert!(
@@ -175,6 +176,18 @@ async fn listings_and_reservations_are_readable_as_resources() {
             .iter()
             .all(|r| r.uri.starts_with("hostaway://listings/") && r.mime_type.as_deref() == Some("application/json"))
     );
+    let contents =
+        h.client.read_resource(ReadResourceRequestParams::new("hostaway://conversations/unread")).await.unwrap();
+    let ResourceContents::TextResourceContents { text, .. } = &contents.contents[0] else { panic!("text expected") };
+    let mut from_resource: serde_json::Value = serde_json::from_str(text).unwrap();
+    let mut from_tool = h.ok("unread_conversations", json!({"limit": 50})).await;
+    for inbox in [&mut from_resource, &mut from_tool] {
+        // Waiting times count up between the two reads.
+        for row in inbox["conversations"].as_array_mut().unwrap() {
+            row.as_object_mut().unwrap().retain(|field, _| !field.contains("waiting"));
+        }
+    }
+    assert_eq!(from_resource, from_tool, "the inbox resource reads like unread_conversations");
     let templates = h.client.list_all_resource_templates().await.unwrap();
     let uris: Vec<&str> = templates.iter().map(|t| t.uri_template.as_str()).collect();
     assert_eq!(uris, ["hostaway://listings/{listing_id}", "hostaway://reservations/{reservation_id}"]);

@@ -11,9 +11,12 @@ use std::time::{Duration, Instant};
 
 use hostaway_mcp::sandbox::{RateLimits, Sandbox, SandboxConfig};
 use rmcp::{
-    RoleClient, ServiceExt,
-    model::{CallToolRequestParams, CallToolResult},
-    service::RunningService,
+    ClientHandler, RoleClient, ServiceExt,
+    model::{
+        CallToolRequestParams, CallToolResult, ClientConfig, ProtocolVersion, ResourceUpdatedNotificationParam,
+        ServerNotification, SubscribeRequestParams, SubscriptionFilter, UnsubscribeRequestParams,
+    },
+    service::{ClientLifecycleMode, ClientServiceExt, NotificationContext, RunningService},
 };
 use serde_json::{Value, json};
 use tokio::process::Child;
@@ -36,7 +39,13 @@ async fn sandbox() -> Sandbox {
 
 /// The server against `sandbox`, receiving webhooks; its `/mcp` URL and an MCP session on it.
 async fn server(sandbox: &Sandbox) -> (Child, String, Session) {
+    server_with(sandbox, &[]).await
+}
+
+/// The same with extra environment variables.
+async fn server_with(sandbox: &Sandbox, env: &[(&str, &str)]) -> (Child, String, Session) {
     let mut command = mcp::binary_against(sandbox);
+    command.envs(env.iter().copied());
     command
         .env("HOSTAWAY_WEBHOOK_LOGIN", LOGIN)
         .env("HOSTAWAY_WEBHOOK_PASSWORD", PASSWORD)
@@ -240,4 +249,328 @@ async fn the_receiver_refuses_what_is_not_an_authentic_event_and_ignores_other_k
     assert_eq!(status(right().json(&huge).send().await.unwrap()), 413);
     let mcp_token_free = http.post(&receiver).basic_auth(LOGIN, Some(PASSWORD)).json(&event).send().await.unwrap();
     assert_eq!(status(mcp_token_free), 200, "the MCP bearer token is not asked for here");
+}
+
+/// An MCP client on a 2025 protocol version that passes on every resource it hears has changed.
+#[derive(Clone)]
+struct Heard {
+    info: ClientConfig,
+    uris: tokio::sync::mpsc::UnboundedSender<String>,
+}
+
+impl ClientHandler for Heard {
+    fn get_info(&self) -> ClientConfig {
+        self.info.clone()
+    }
+
+    async fn on_resource_updated(&self, params: ResourceUpdatedNotificationParam, _: NotificationContext<RoleClient>) {
+        let _ = self.uris.send(params.uri);
+    }
+}
+
+/// Plays a channel's change of booking `id` to `guests` guests.
+async fn change_guests(sandbox: &Sandbox, id: i64, guests: i64) {
+    let changed = reqwest::Client::new()
+        .put(control(sandbox, &format!("/_sandbox/channel/reservations/{id}")))
+        .json(&json!({"numberOfGuests": guests}))
+        .send()
+        .await
+        .unwrap();
+    assert!(changed.status().is_success(), "{}", changed.text().await.unwrap());
+}
+
+/// Plays a guest's message into `conversation`.
+async fn guest_writes(sandbox: &Sandbox, conversation: i64, body: &str) {
+    let wrote = reqwest::Client::new()
+        .post(control(sandbox, &format!("/_sandbox/channel/conversations/{conversation}/messages")))
+        .json(&json!({"body": body}))
+        .send()
+        .await
+        .unwrap();
+    assert!(wrote.status().is_success(), "{}", wrote.text().await.unwrap());
+}
+
+#[tokio::test]
+async fn a_session_subscribed_under_2025_hears_the_booking_it_follows_change_and_no_other() {
+    let sandbox = sandbox().await;
+    let (_child, url, _session) = server(&sandbox).await;
+    register(&sandbox, &receiver_url(&url), PASSWORD).await;
+    let (tx, mut heard) = tokio::sync::mpsc::unbounded_channel();
+    let info = ClientConfig::default().with_protocol_version(ProtocolVersion::V_2025_06_18);
+    let client = Heard { info, uris: tx }
+        .serve(rmcp::transport::StreamableHttpClientTransport::from_uri(url.clone()))
+        .await
+        .unwrap();
+    let (id, guests) = some_booking(&sandbox);
+    let other = sandbox.inspect(|s| s.reservations.keys().copied().find(|r| *r != id).unwrap());
+    let uri = format!("hostaway://reservations/{id}");
+    #[allow(deprecated)]
+    client.subscribe(SubscribeRequestParams::new(uri.clone())).await.unwrap();
+    #[allow(deprecated)]
+    let refused = client.subscribe(SubscribeRequestParams::new("hostaway://listings/1")).await.unwrap_err();
+    assert!(refused.to_string().contains("hostaway://reservations/<id>"), "{refused}");
+
+    change_guests(&sandbox, other, 2).await;
+    change_guests(&sandbox, id, guests).await;
+    let told = tokio::time::timeout(Duration::from_secs(2), heard.recv()).await.expect("notified within 2 s");
+    assert_eq!(told.as_deref(), Some(uri.as_str()), "only the booking subscribed to");
+
+    #[allow(deprecated)]
+    client.unsubscribe(UnsubscribeRequestParams::new(uri.clone())).await.unwrap();
+    change_guests(&sandbox, id, guests % 4 + 1).await;
+    let after = tokio::time::timeout(Duration::from_millis(700), heard.recv()).await;
+    assert!(after.is_err(), "nothing after unsubscribing: {after:?}");
+}
+
+#[tokio::test]
+async fn a_2026_listen_stream_hears_of_changed_bookings_and_new_guest_messages() {
+    let sandbox = sandbox().await;
+    let (_child, url, _) = server(&sandbox).await;
+    register(&sandbox, &receiver_url(&url), PASSWORD).await;
+    let info = ClientConfig::default().with_protocol_version(ProtocolVersion::V_2026_07_28);
+    let session = Heard { info, uris: tokio::sync::mpsc::unbounded_channel().0 }
+        .serve_with_lifecycle(
+            rmcp::transport::StreamableHttpClientTransport::from_uri(url.clone()),
+            ClientLifecycleMode::Discover { preferred_versions: vec![ProtocolVersion::V_2026_07_28] },
+        )
+        .await
+        .unwrap();
+    assert_eq!(session.peer_info().map(|i| i.protocol_version.to_string()).as_deref(), Some("2026-07-28"));
+    let (id, guests) = some_booking(&sandbox);
+    let uri = format!("hostaway://reservations/{id}");
+    let filter = SubscriptionFilter::builder()
+        .resource_subscription(uri.clone())
+        .resource_subscription("hostaway://conversations/unread")
+        .resource_subscription("hostaway://nothing/here")
+        .build();
+    let mut stream = session.listen(filter).await.unwrap();
+    assert_eq!(
+        stream.acknowledged().resource_subscriptions.as_deref(),
+        Some(&[uri.clone(), "hostaway://conversations/unread".to_string()][..]),
+        "unknown URIs are not accepted"
+    );
+    let mut next_uri = async || loop {
+        let notification = tokio::time::timeout(Duration::from_secs(2), stream.next()).await.expect("within 2 s");
+        if let Some(ServerNotification::ResourceUpdatedNotification(updated)) = notification.unwrap() {
+            return updated.params.uri;
+        }
+    };
+    change_guests(&sandbox, id, guests).await;
+    assert_eq!(next_uri().await, uri);
+    let conversation = sandbox.inspect(|s| *s.conversations.keys().next().unwrap());
+    guest_writes(&sandbox, conversation, "Is there parking nearby?").await;
+    assert_eq!(next_uri().await, "hostaway://conversations/unread");
+}
+
+/// A sandbox whose deliveries follow `deliveries` (the JSON of the fault plan's `deliveries`).
+async fn faulty_sandbox(deliveries: Value) -> Sandbox {
+    let sandbox = sandbox().await;
+    let set = reqwest::Client::new()
+        .put(control(&sandbox, "/_sandbox/faults"))
+        .json(&json!({"deliveries": deliveries}))
+        .send()
+        .await
+        .unwrap();
+    assert!(set.status().is_success(), "{}", set.text().await.unwrap());
+    sandbox
+}
+
+#[tokio::test]
+async fn duplicate_and_reordered_deliveries_never_bring_back_an_older_answer() {
+    // Every event twice, each copy after its own random delay: copies of older changes keep
+    // arriving after newer ones.
+    let sandbox = faulty_sandbox(json!({"duplicate_rate": 1.0, "delay_ms": 300})).await;
+    let (_child, url, session) = server(&sandbox).await;
+    register(&sandbox, &receiver_url(&url), PASSWORD).await;
+    let (id, _) = some_booking(&sandbox);
+    let args = json!({"reservation_id": id});
+    for guests in [1, 2, 3, 4, 3, 2] {
+        change_guests(&sandbox, id, guests).await;
+        call(&session, "get_reservation", args.clone()).await;
+    }
+    let last = 2;
+    assert!(
+        shows_within(&session, "get_reservation", args.clone(), Duration::from_secs(2), |a| a["guests"] == last).await
+    );
+    // The late copies land now; no answer may go back to an older count.
+    let until = Instant::now() + Duration::from_millis(800);
+    while Instant::now() < until {
+        assert_eq!(call(&session, "get_reservation", args.clone()).await["guests"], last);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let duplicates = sandbox.inspect(|s| s.webhook_logs.len());
+    assert_eq!(duplicates, 12, "each of the 6 changes was delivered twice");
+}
+
+/// Every booking in `ids` and the unread inbox as the tools answer them, against the sandbox's own.
+async fn answers_match_the_sandbox(sandbox: &Sandbox, session: &Session, ids: &[i64]) -> Result<(), String> {
+    for id in ids {
+        let held = sandbox.inspect(|s| s.reservations[id].number_of_guests.map(i64::from));
+        let answered = call(session, "get_reservation", json!({"reservation_id": id})).await;
+        if answered["guests"].as_i64() != held {
+            return Err(format!("booking {id}: answered {} guests, the sandbox holds {held:?}", answered["guests"]));
+        }
+    }
+    let held: std::collections::BTreeSet<i64> = sandbox
+        .inspect(|s| s.conversations.values().filter(|c| c.has_unread_messages == Some(1)).map(|c| c.id).collect());
+    let inbox = call(session, "unread_conversations", json!({"limit": 50})).await;
+    let answered: std::collections::BTreeSet<i64> =
+        inbox["conversations"].as_array().unwrap().iter().map(|c| c["conversation_id"].as_i64().unwrap()).collect();
+    if held.len() <= 50 && answered != held {
+        return Err(format!("unread: answered {answered:?}, the sandbox holds {held:?}"));
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn two_hundred_random_changes_through_faulty_deliveries_end_with_every_answer_as_the_sandbox_holds() {
+    use rand::{RngExt, SeedableRng};
+    let sandbox = faulty_sandbox(json!({"fail_rate": 0.2, "duplicate_rate": 0.2, "delay_ms": 150})).await;
+    // Checking the log every second applies deliveries that failed for good.
+    let (_child, url, session) = server_with(&sandbox, &[("HOSTAWAY_WEBHOOK_CHECK_SECS", "1")]).await;
+    register(&sandbox, &receiver_url(&url), PASSWORD).await;
+    let ids: Vec<i64> = sandbox.inspect(|s| {
+        s.reservations
+            .values()
+            .filter(|r| matches!(r.status.as_str(), "new" | "modified"))
+            .map(|r| r.id)
+            .take(6)
+            .collect()
+    });
+    let conversations: Vec<i64> = sandbox.inspect(|s| s.conversations.keys().copied().take(4).collect());
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(15);
+    answers_match_the_sandbox(&sandbox, &session, &ids).await.unwrap();
+    for change in 0..200 {
+        if rng.random_bool(0.7) {
+            let id = ids[rng.random_range(0..ids.len())];
+            change_guests(&sandbox, id, rng.random_range(1..=4)).await;
+        } else {
+            let conversation = conversations[rng.random_range(0..conversations.len())];
+            guest_writes(&sandbox, conversation, &format!("message {change}")).await;
+        }
+        // Reads in between fill the cache while deliveries are still on their way.
+        if rng.random_bool(0.5) {
+            let id = ids[rng.random_range(0..ids.len())];
+            call(&session, "get_reservation", json!({"reservation_id": id})).await;
+        }
+        if rng.random_bool(0.2) {
+            call(&session, "unread_conversations", json!({"limit": 50})).await;
+        }
+    }
+    let until = Instant::now() + Duration::from_secs(10);
+    let mut outcome = answers_match_the_sandbox(&sandbox, &session, &ids).await;
+    while outcome.is_err() && Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        outcome = answers_match_the_sandbox(&sandbox, &session, &ids).await;
+    }
+    outcome.unwrap();
+    let cached = sandbox.stats().received("getReservation");
+    assert!(cached < 200, "the reads were mostly answered from the cache ({cached} reached the sandbox)");
+}
+
+/// `/health` and the webhook lines of `/metrics`, polled until `done` holds of both (at most 5 s).
+async fn health_until(url: &str, done: impl Fn(&str, &str) -> bool) -> (String, String) {
+    let http = reqwest::Client::new();
+    let until = Instant::now() + Duration::from_secs(5);
+    loop {
+        let health = http.get(url.replace("/mcp", "/health")).send().await.unwrap().text().await.unwrap();
+        let metrics = http.get(url.replace("/mcp", "/metrics")).send().await.unwrap().text().await.unwrap();
+        let metrics: String =
+            metrics.lines().filter(|l| l.starts_with("hostaway_mcp_webhook")).collect::<Vec<_>>().join("\n");
+        if done(&health, &metrics) || Instant::now() > until {
+            return (health, metrics);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn long_cache_times_hold_only_while_events_arrive_and_health_and_metrics_say_which() {
+    let sandbox = sandbox().await;
+    let env = [("HOSTAWAY_WEBHOOK_CHECK_SECS", "1"), ("HOSTAWAY_WEBHOOK_QUIET_SECS", "1")];
+    let (_child, url, session) = server_with(&sandbox, &env).await;
+    let (health, metrics) = health_until(&url, |h, _| h.contains("fallback")).await;
+    assert!(health.starts_with("ok\nwebhooks: fallback: Hostaway holds no enabled unified webhook"), "{health}");
+    assert!(health.contains("bookings cached 30 s, conversations 15 s"), "{health}");
+    assert!(metrics.contains("hostaway_mcp_webhooks{state=\"fallback\"} 1"), "{metrics}");
+
+    register(&sandbox, &receiver_url(&url), PASSWORD).await;
+    let (id, guests) = some_booking(&sandbox);
+    change_guests(&sandbox, id, guests).await;
+    let (health, metrics) = health_until(&url, |h, _| h.contains("live")).await;
+    assert!(
+        health.contains("webhooks: live") && health.contains("bookings cached 900 s, conversations 600 s"),
+        "{health}"
+    );
+    assert!(metrics.contains("hostaway_mcp_webhooks{state=\"live\"} 1"), "{metrics}");
+    assert!(metrics.contains("hostaway_mcp_webhook_events_total{outcome=\"applied\"} 1"), "{metrics}");
+
+    // From now on every delivery fails, and no event comes: the log shows it, the short times
+    // return, and the failed deliveries found in the log are applied all the same.
+    let set = reqwest::Client::new()
+        .put(control(&sandbox, "/_sandbox/faults"))
+        .json(&json!({"deliveries": {"fail_rate": 1.0}}))
+        .send()
+        .await
+        .unwrap();
+    assert!(set.status().is_success());
+    let args = json!({"reservation_id": id});
+    call(&session, "get_reservation", args.clone()).await;
+    change_guests(&sandbox, id, guests % 4 + 1).await;
+    let (health, metrics) = health_until(&url, |h, _| h.contains("fallback")).await;
+    assert!(health.contains("webhooks: fallback: no event for 1 s and"), "{health}");
+    assert!(health.contains("bookings cached 30 s, conversations 15 s"), "{health}");
+    assert!(metrics.contains("hostaway_mcp_webhooks{state=\"fallback\"} 1"), "{metrics}");
+    let fresh =
+        shows_within(&session, "get_reservation", args, Duration::from_secs(3), |a| a["guests"] == guests % 4 + 1)
+            .await;
+    assert!(fresh, "the failed delivery, found in the log, dropped the cached booking");
+    let (_, metrics) = health_until(&url, |_, m| m.contains("outcome=\"recovered\"")).await;
+    assert!(metrics.contains("hostaway_mcp_webhook_events_total{outcome=\"recovered\"}"), "{metrics}");
+}
+
+/// `hostaway-mcp webhooks <args>` against `sandbox` with the receiver's login and `password`:
+/// whether it succeeded, and what it printed.
+async fn webhooks_command(sandbox: &Sandbox, password: &str, args: &[&str]) -> (bool, String) {
+    let out = mcp::binary_against(sandbox)
+        .env("HOSTAWAY_WEBHOOK_LOGIN", LOGIN)
+        .env("HOSTAWAY_WEBHOOK_PASSWORD", password)
+        .arg("webhooks")
+        .args(args)
+        .output()
+        .await
+        .unwrap();
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr))
+}
+
+#[tokio::test]
+async fn webhooks_register_is_idempotent_and_status_shows_the_webhook_and_its_deliveries() {
+    let sandbox = sandbox().await;
+    let (_child, url, _session) = server(&sandbox).await;
+    let receiver = receiver_url(&url);
+    let (ok, said) =
+        webhooks_command(&sandbox, "a-first-password-that-is-long", &["register", "--url", &receiver]).await;
+    assert!(ok && said.contains("Created unified webhook #"), "{said}");
+    // Registering again with the password the server has updates the same webhook.
+    let (ok, said) = webhooks_command(&sandbox, PASSWORD, &["register", "--url", &receiver]).await;
+    assert!(ok && said.contains("Updated unified webhook #"), "{said}");
+    let held = sandbox.inspect(|s| s.webhooks.values().cloned().collect::<Vec<_>>());
+    assert_eq!(held.len(), 1, "one webhook, however often it is registered");
+    assert_eq!((held[0].url.as_str(), held[0].password.as_deref()), (receiver.as_str(), Some(PASSWORD)));
+
+    let (id, guests) = some_booking(&sandbox);
+    change_guests(&sandbox, id, guests).await;
+    let until = Instant::now() + Duration::from_secs(2);
+    while sandbox.inspect(|s| s.webhook_logs.is_empty()) && Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let (ok, said) = webhooks_command(&sandbox, PASSWORD, &["status"]).await;
+    assert!(ok, "{said}");
+    assert!(said.contains(&format!("enabled -> {receiver}, this server's login")), "{said}");
+    assert!(said.contains(&format!("reservation.updated reservation {id}: 200")), "{said}");
+    assert!(!said.contains(PASSWORD), "the password is never shown: {said}");
+
+    let (ok, said) =
+        webhooks_command(&sandbox, PASSWORD, &["register", "--url", "http://example.com/webhooks/hostaway"]).await;
+    assert!(!ok && said.contains("must be https"), "{said}");
 }

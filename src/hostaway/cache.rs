@@ -2,16 +2,25 @@
 //!
 //! Tools often read the same listing, calendar or reservation several times within a minute; the
 //! cache answers repeats without spending the rate budget, and concurrent identical reads share one
-//! upstream call. Every write through the gateway drops the entries it may have made stale.
+//! upstream call. Every write through the gateway, and every change Hostaway reports by webhook,
+//! drops the entries it may have made stale.
+//!
+//! A read still under way when such a change arrives may bring back the state from before it; the
+//! cache numbers every change and remembers the recent ones, so an answer loaded across a change
+//! that touches it is never kept, and a caller who asked after the change reads again.
 
 use std::{
     any::{Any, TypeId},
-    collections::HashMap,
-    sync::Arc,
+    collections::{HashMap, VecDeque},
+    future::Future,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+    },
     time::Duration,
 };
 
-use moka::{Expiry, future::Cache};
+use moka::{Expiry, future::Cache, ops::compute::Op};
 
 use super::{
     budget::{BoxFuture, Unavailable},
@@ -100,17 +109,29 @@ pub struct CacheTtls {
     pub default: Duration,
     /// Per operationId.
     pub per_operation: HashMap<&'static str, Duration>,
+    /// Longer times for the operations Hostaway's webhooks report every change of, used while
+    /// those webhooks are known to arrive (each event drops what it makes stale).
+    pub live: HashMap<&'static str, Duration>,
 }
 
 impl CacheTtls {
     /// Caching off.
     pub fn disabled() -> Self {
-        Self { default: Duration::ZERO, per_operation: HashMap::new() }
+        Self { default: Duration::ZERO, per_operation: HashMap::new(), live: HashMap::new() }
     }
 
     /// The TTL of `operation`.
     pub fn of(&self, operation: &str) -> Duration {
         self.per_operation.get(operation).copied().unwrap_or(self.default)
+    }
+
+    /// The TTL of `operation` while webhooks are live (`live`) or not.
+    pub fn when(&self, operation: &str, live: bool) -> Duration {
+        let own = self.of(operation);
+        match self.live.get(operation) {
+            Some(longer) if live && !own.is_zero() => *longer,
+            _ => own,
+        }
     }
 }
 
@@ -122,7 +143,52 @@ impl Default for CacheTtls {
     }
 }
 
-type Value = Arc<dyn Any + Send + Sync>;
+/// One cached answer: the value, the number of the last change before its read began, and
+/// whether a reader has since checked that no change overlapped the read.
+struct Stored {
+    value: Arc<dyn Any + Send + Sync>,
+    began: u64,
+    checked: AtomicBool,
+}
+
+type Value = Arc<Stored>;
+
+/// Changes that dropped cached reads, numbered, with the scopes of the most recent (`None`: all).
+#[derive(Debug, Default)]
+struct Changes {
+    count: u64,
+    recent: VecDeque<(u64, Option<Scope>)>,
+}
+
+/// Changes remembered; a read overlapping more than this many is thrown away whatever they touched.
+const RECENT_CHANGES: usize = 1024;
+
+impl Changes {
+    fn record(&mut self, scope: Option<Scope>) {
+        self.count += 1;
+        self.recent.push_back((self.count, scope));
+        if self.recent.len() > RECENT_CHANGES {
+            self.recent.pop_front();
+        }
+    }
+
+    /// The number of the latest change after change `since` that may have made a read of `scope`
+    /// stale, if any; the latest change when the record does not reach back to `since`.
+    fn touching(&self, since: u64, scope: &Scope) -> Option<u64> {
+        if self.count <= since {
+            return None;
+        }
+        if self.recent.front().is_none_or(|(first, _)| *first > since + 1) {
+            return Some(self.count);
+        }
+        self.recent
+            .iter()
+            .rev()
+            .take_while(|(n, _)| *n > since)
+            .find(|(_, changed)| changed.is_none_or(|changed| scope.touched_by(&changed)))
+            .map(|(n, _)| *n)
+    }
+}
 
 /// A read key plus the Rust type it yields, so one entry can only ever be read back as its own type.
 #[derive(Clone, Debug, Hash, PartialEq, Eq)]
@@ -131,11 +197,14 @@ struct Key {
     kind: TypeId,
 }
 
-struct PerOperation(CacheTtls);
+struct PerOperation {
+    ttls: CacheTtls,
+    live: Arc<AtomicBool>,
+}
 
 impl Expiry<Key, Value> for PerOperation {
     fn expire_after_create(&self, key: &Key, _: &Value, _: std::time::Instant) -> Option<Duration> {
-        Some(self.0.of(key.read.operation))
+        Some(self.ttls.when(key.read.operation, self.live.load(Ordering::Acquire)))
     }
 }
 
@@ -144,6 +213,8 @@ impl Expiry<Key, Value> for PerOperation {
 pub(in crate::hostaway) struct ReadCache {
     entries: Cache<Key, Value>,
     ttls: CacheTtls,
+    live: Arc<AtomicBool>,
+    changes: Arc<Mutex<Changes>>,
 }
 
 impl std::fmt::Debug for ReadCache {
@@ -155,12 +226,13 @@ impl std::fmt::Debug for ReadCache {
 impl ReadCache {
     /// A cache holding at most `capacity` reads.
     pub fn new(ttls: CacheTtls, capacity: u64) -> Self {
+        let live = Arc::new(AtomicBool::new(false));
         let entries = Cache::builder()
             .max_capacity(capacity)
-            .expire_after(PerOperation(ttls.clone()))
+            .expire_after(PerOperation { ttls: ttls.clone(), live: live.clone() })
             .support_invalidation_closures()
             .build();
-        Self { entries, ttls }
+        Self { entries, ttls, live, changes: Arc::default() }
     }
 
     /// Whether reads of `operation` are cached at all.
@@ -168,40 +240,118 @@ impl ReadCache {
         !self.ttls.of(operation).is_zero()
     }
 
-    /// The cached value for `key`, or the result of `load`, which runs once for concurrent
-    /// identical keys. Returns whether the value came from the cache (or another caller's load).
-    pub async fn get_or_load<T, F>(&self, read: ReadKey, load: F) -> Result<(T, bool), GatewayError>
-    where
-        T: Clone + Send + Sync + 'static,
-        F: Future<Output = Result<T, GatewayError>>,
-    {
-        let key = Key { read, kind: TypeId::of::<T>() };
-        let entry = self
-            .entries
-            .entry(key)
-            .or_try_insert_with(async { load.await.map(|value| Arc::new(value) as Value) })
-            .await
-            .map_err(|error| (*error).clone())?;
-        let hit = !entry.is_fresh();
-        // The key carries T's TypeId, so the entry holds a T.
-        let value = entry.into_value().downcast_ref::<T>().cloned();
-        value
-            .map(|value| (value, hit))
-            .ok_or_else(|| GatewayError::InvalidRequest("cache entry of the wrong type".into()))
+    /// How long a read of `operation` cached now stays.
+    pub fn ttl(&self, operation: &str) -> Duration {
+        self.ttls.when(operation, self.live.load(Ordering::Acquire))
     }
 
-    /// Replaces the cached value for `read` with one just read from Hostaway.
-    pub async fn put<T: Send + Sync + 'static>(&self, read: ReadKey, value: T) {
-        self.entries.insert(Key { read, kind: TypeId::of::<T>() }, Arc::new(value) as Value).await;
+    /// Switches the longer times of webhook-reported reads on or off. Switching off drops the reads
+    /// cached under the longer times, since the events that kept them fresh may no longer come.
+    pub fn set_live(&self, live: bool) {
+        if self.live.swap(live, Ordering::AcqRel) && !live {
+            let ttls = self.ttls.clone();
+            self.changes().record(None);
+            let _ = self.entries.invalidate_entries_if(move |key, _| ttls.live.contains_key(key.read.operation));
+        }
+    }
+
+    /// The number of the last change so far.
+    fn last_change(&self) -> u64 {
+        self.changes().count
+    }
+
+    fn changes(&self) -> std::sync::MutexGuard<'_, Changes> {
+        // A panic while holding this lock leaves a consistent record (each step is one push).
+        self.changes.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The cached value for `key`, or the result of `load`, which runs once for concurrent
+    /// identical keys. Returns whether the value came from the cache (or another caller's load).
+    ///
+    /// An answer whose read overlapped a change to its scope is not kept; it is still returned to
+    /// callers who asked before that change (their question and the change overlap), while one who
+    /// asked after it loads again, up to twice, so a change is never followed by an older answer.
+    pub async fn get_or_load<T, F, Fut>(&self, read: ReadKey, load: F) -> Result<(T, bool), GatewayError>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<T, GatewayError>>,
+    {
+        let key = Key { read, kind: TypeId::of::<T>() };
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let asked = self.last_change();
+            let entry = self
+                .entries
+                .entry(key.clone())
+                .or_try_insert_with(async {
+                    let began = self.last_change();
+                    let value = load().await?;
+                    Ok::<_, GatewayError>(Arc::new(Stored { value: Arc::new(value), began, checked: false.into() }))
+                })
+                .await
+                .map_err(|error| (*error).clone())?;
+            let hit = !entry.is_fresh();
+            let stored = entry.into_value();
+            // The key carries T's TypeId, so the entry holds a T.
+            let value = stored
+                .value
+                .downcast_ref::<T>()
+                .cloned()
+                .ok_or_else(|| GatewayError::InvalidRequest("cache entry of the wrong type".into()))?;
+            if stored.checked.load(Ordering::Acquire) {
+                return Ok((value, hit));
+            }
+            let overlapped = self.changes().touching(stored.began, &key.read.scope);
+            match overlapped {
+                None => {
+                    // Changes from now on drop the entry themselves.
+                    stored.checked.store(true, Ordering::Release);
+                    return Ok((value, hit));
+                }
+                Some(change) => {
+                    self.remove_if_same(&key, &stored).await;
+                    if change > asked || attempts >= 3 {
+                        return Ok((value, false));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Drops `key`'s entry if it still holds `stored` (a newer answer may have replaced it).
+    async fn remove_if_same(&self, key: &Key, stored: &Value) {
+        self.entries
+            .entry(key.clone())
+            .and_compute_with(|current| {
+                let same = current.is_some_and(|current| Arc::ptr_eq(current.value(), stored));
+                std::future::ready(if same { Op::Remove } else { Op::Nop })
+            })
+            .await;
+    }
+
+    /// The number of the last change, to pass to [`ReadCache::put`] for a read that begins now.
+    pub fn begin(&self) -> u64 {
+        self.last_change()
+    }
+
+    /// Replaces the cached value for `read` with one just read from Hostaway, the read having begun
+    /// after change `began`; readers throw it away if a change overlapped that read.
+    pub async fn put<T: Send + Sync + 'static>(&self, read: ReadKey, value: T, began: u64) {
+        let stored = Arc::new(Stored { value: Arc::new(value), began, checked: false.into() });
+        self.entries.insert(Key { read, kind: TypeId::of::<T>() }, stored).await;
     }
 
     /// Drops every read.
     pub fn invalidate_all(&self) {
+        self.changes().record(None);
         self.entries.invalidate_all();
     }
 
     /// Drops every read a write to `written` may have made stale.
     pub fn invalidate(&self, written: Scope) {
+        self.changes().record(Some(written));
         // The closure registry only fails when closures were not enabled at build time; they are.
         let _ = self.entries.invalidate_entries_if(move |key, _| key.read.scope.touched_by(&written));
     }
@@ -219,6 +369,97 @@ mod tests {
         assert!(Scope::reservation(7, None).touched_by(&written));
         assert!(!Scope::listing(2).touched_by(&written));
         assert!(!Scope::reservation(8, Some(2)).touched_by(&written));
+    }
+
+    /// A cache of 60 s reads and a loader whose first call waits for `release` (after telling
+    /// `started`) and answers "old"; later calls answer "new" at once.
+    fn slow_first_read() -> (ReadCache, Arc<tokio::sync::Notify>, Arc<tokio::sync::Notify>, ReadKey) {
+        let ttls = CacheTtls { default: Duration::from_secs(60), ..CacheTtls::disabled() };
+        let key = ReadKey { operation: "getReservation", params: "7".into(), scope: Scope::reservation(7, Some(1)) };
+        (ReadCache::new(ttls, 100), Arc::default(), Arc::default(), key)
+    }
+
+    async fn load(
+        calls: &std::sync::atomic::AtomicU32,
+        started: &tokio::sync::Notify,
+        release: &tokio::sync::Notify,
+    ) -> Result<&'static str, GatewayError> {
+        if calls.fetch_add(1, Ordering::SeqCst) == 0 {
+            started.notify_one();
+            release.notified().await;
+            return Ok("old");
+        }
+        Ok("new")
+    }
+
+    #[tokio::test]
+    async fn a_read_under_way_when_its_scope_changes_is_not_kept_and_later_callers_read_again() {
+        let (cache, started, release, key) = slow_first_read();
+        let calls = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let first = tokio::spawn({
+            let (cache, key, calls, started, release) =
+                (cache.clone(), key.clone(), calls.clone(), started.clone(), release.clone());
+            async move { cache.get_or_load(key, || load(&calls, &started, &release)).await }
+        });
+        started.notified().await;
+        cache.invalidate(Scope::reservation(7, None));
+        let joiner = tokio::spawn({
+            let (cache, key, calls, started, release) =
+                (cache.clone(), key.clone(), calls.clone(), started.clone(), release.clone());
+            async move { cache.get_or_load(key, || load(&calls, &started, &release)).await }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        release.notify_one();
+        assert_eq!(first.await.unwrap().unwrap().0, "old", "the first question overlapped the change");
+        assert_eq!(joiner.await.unwrap().unwrap().0, "new", "asked after the change, it must not get the older answer");
+        let later = cache.get_or_load(key, || load(&calls, &started, &release)).await.unwrap();
+        assert_eq!(later.0, "new");
+    }
+
+    #[tokio::test]
+    async fn a_change_elsewhere_during_a_read_keeps_its_answer() {
+        let (cache, started, release, key) = slow_first_read();
+        let calls = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let first = tokio::spawn({
+            let (cache, key, calls, started, release) =
+                (cache.clone(), key.clone(), calls.clone(), started.clone(), release.clone());
+            async move { cache.get_or_load(key, || load(&calls, &started, &release)).await }
+        });
+        started.notified().await;
+        cache.invalidate(Scope::reservation(8, Some(2)));
+        release.notify_one();
+        assert_eq!(first.await.unwrap().unwrap().0, "old");
+        assert_eq!(cache.get_or_load(key, || load(&calls, &started, &release)).await.unwrap(), ("old", true));
+    }
+
+    #[tokio::test]
+    async fn a_fresh_read_that_overlapped_a_change_is_not_served_afterwards() {
+        let (cache, _, _, key) = slow_first_read();
+        let began = cache.begin();
+        cache.invalidate(Scope::reservation(7, None));
+        cache.put(key.clone(), "old", began).await;
+        let read = cache.get_or_load(key.clone(), || async { Ok::<_, GatewayError>("new") }).await.unwrap();
+        assert_eq!(read, ("new", false), "the change came before this question, so the older answer must not do");
+        let read = cache.get_or_load(key, || async { Ok::<_, GatewayError>("newer") }).await.unwrap();
+        assert_eq!(read, ("new", true));
+    }
+
+    #[tokio::test]
+    async fn live_times_apply_while_webhooks_arrive_and_leaving_them_drops_what_they_cached() {
+        let mut ttls = CacheTtls { default: Duration::from_secs(30), ..CacheTtls::disabled() };
+        ttls.live.insert("getReservation", Duration::from_secs(900));
+        let cache = ReadCache::new(ttls, 100);
+        assert_eq!(cache.ttl("getReservation"), Duration::from_secs(30));
+        cache.set_live(true);
+        assert_eq!(cache.ttl("getReservation"), Duration::from_secs(900));
+        assert_eq!(cache.ttl("getListing"), Duration::from_secs(30));
+        let key = ReadKey { operation: "getReservation", params: "7".into(), scope: Scope::reservation(7, None) };
+        let other = ReadKey { operation: "getListing", params: "1".into(), scope: Scope::listing(1) };
+        cache.get_or_load(key.clone(), || async { Ok::<_, GatewayError>(1) }).await.unwrap();
+        cache.get_or_load(other.clone(), || async { Ok::<_, GatewayError>(1) }).await.unwrap();
+        cache.set_live(false);
+        assert_eq!(cache.get_or_load(key, || async { Ok::<_, GatewayError>(2) }).await.unwrap(), (2, false));
+        assert_eq!(cache.get_or_load(other, || async { Ok::<_, GatewayError>(2) }).await.unwrap(), (1, true));
     }
 
     #[test]

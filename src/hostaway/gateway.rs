@@ -169,7 +169,7 @@ impl Gateway {
             return self.call(operation, Idempotence::Safe, send).await;
         }
         self.catch_up().await?;
-        let (value, hit) = self.cache.get_or_load(key, self.call(operation, Idempotence::Safe, send)).await?;
+        let (value, hit) = self.cache.get_or_load(key, || self.call(operation, Idempotence::Safe, &send)).await?;
         self.metrics.cache(hit);
         Ok(value)
     }
@@ -182,9 +182,10 @@ impl Gateway {
         F: Fn(Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, ClientError>>,
     {
+        let began = self.cache.begin();
         let value = self.call(key.operation, Idempotence::Safe, send).await?;
         if self.cache.caches(key.operation) {
-            self.cache.put(key, value.clone()).await;
+            self.cache.put(key, value.clone(), began).await;
         }
         Ok(value)
     }
@@ -217,6 +218,17 @@ impl Gateway {
     pub async fn message_arrived(&self, reservation: Option<i64>) {
         let scope = reservation.map_or_else(Scope::default, |id| Scope::reservation(id, None));
         self.forget(scope, "message event").await;
+    }
+
+    /// Turns the longer cache times of the reads webhooks report on (`true`: events are arriving)
+    /// or off (back to the short times; what was cached under the long ones is dropped).
+    pub fn set_webhooks_live(&self, live: bool) {
+        self.cache.set_live(live);
+    }
+
+    /// How long a read of `operation` (an operationId) cached now stays.
+    pub fn cache_ttl(&self, operation: &str) -> Duration {
+        self.cache.ttl(operation)
     }
 
     /// Drops the cached reads a change to `scope` may have made stale, and records the change for

@@ -23,6 +23,7 @@ use tokio_util::sync::CancellationToken;
 use super::{
     HostawayServer, connections,
     refusals::{self, Refusal, Refusals},
+    webhook_health::WebhookHealth,
     webhooks,
 };
 use crate::{
@@ -32,7 +33,7 @@ use crate::{
 
 pub use super::{
     connections::{ConnectionLimits, listen},
-    webhooks::WebhookAuth,
+    webhooks::WebhookOptions,
 };
 
 /// Hosts a local server always answers to (the DNS-rebinding guard rejects any other `Host`).
@@ -65,7 +66,7 @@ pub struct HttpOptions {
     /// cannot be reached.
     pub shared: Option<SharedStore>,
     /// The basic auth Hostaway's webhooks carry; with it, `/webhooks/hostaway` receives them.
-    pub webhook: Option<WebhookAuth>,
+    pub webhook: Option<WebhookOptions>,
 }
 
 impl Default for HttpOptions {
@@ -91,6 +92,7 @@ fn router(
     shutdown: CancellationToken,
     options: &HttpOptions,
     refusals: Arc<Refusals>,
+    health: Option<Arc<WebhookHealth>>,
 ) -> Router {
     let hosts: Vec<String> =
         LOOPBACK_HOSTS.iter().map(|h| h.to_string()).chain(options.allowed_hosts.iter().cloned()).collect();
@@ -112,12 +114,16 @@ fn router(
     let sessions_store = options.shared.clone().map(|shared| RedisSessionStore::new(shared, options.session_idle));
     config.session_store = sessions_store.clone().map(|store| Arc::new(store) as Arc<dyn SessionStore>);
     let metrics = server.metrics();
-    let webhooks = options.webhook.as_ref().map(|auth| webhooks::route(auth, server.gateway()));
+    let webhooks = options.webhook.as_ref().zip(health.clone()).map(|(webhook, health)| {
+        let listeners =
+            webhooks::Listeners { health, subscriptions: server.subscriptions(), metrics: server.metrics() };
+        webhooks::route(webhook, server.gateway(), listeners)
+    });
     let shared = options.shared.clone();
     let mut sessions = LocalSessionManager::default();
     sessions.session_config.keep_alive = Some(options.session_idle);
     let sessions = Arc::new(sessions);
-    let mcp = StreamableHttpService::new(move || Ok(server.clone()), sessions.clone(), config);
+    let mcp = StreamableHttpService::new(move || Ok(server.for_session()), sessions.clone(), config);
     let cap = SessionCap { sessions: sessions.clone(), max: options.max_sessions, refusals };
     Router::new()
         .nest_service("/mcp", mcp)
@@ -132,19 +138,24 @@ fn router(
             }),
         )
         .layer(middleware::from_fn_with_state(guard, check_the_edge))
-        .route("/health", get(move || health(shared.clone())))
+        .route("/health", get(move || report_health(shared.clone(), health.clone())))
         .merge(webhooks.unwrap_or_default())
 }
 
-/// `/health`: "ok", or "degraded: …" naming what is down. It stays 200 while Redis is away, so a
-/// load balancer keeps sending calls, which then fail fast with an error that says why.
-async fn health(shared: Option<SharedStore>) -> String {
-    match shared {
+/// `/health`: "ok", or "degraded: …" naming what is down, then with webhooks on a second line on
+/// how fresh answers are kept. It stays 200 while Redis is away, so a load balancer keeps sending
+/// calls, which then fail fast with an error that says why.
+async fn report_health(shared: Option<SharedStore>, webhooks: Option<Arc<WebhookHealth>>) -> String {
+    let status = match shared {
         Some(shared) => match shared.ping().await {
             Ok(()) => "ok".into(),
             Err(down) => format!("degraded: {down}"),
         },
         None => "ok".into(),
+    };
+    match webhooks {
+        Some(webhooks) => format!("{status}\n{}", webhooks.describe()),
+        None => status,
     }
 }
 
@@ -356,7 +367,19 @@ pub async fn serve(
     let stop_accepting = CancellationToken::new();
     let in_flight = server.in_flight();
     let refusals = Arc::new(Refusals::new(server.metrics(), refusals::LOG_INTERVAL));
-    let app = router(server, sessions_token.child_token(), &options, refusals.clone());
+    let health = options.webhook.as_ref().map(|webhook| {
+        let login = webhook.login.expose().to_string();
+        let health = Arc::new(WebhookHealth::new(
+            server.gateway(),
+            server.metrics(),
+            server.subscriptions(),
+            login,
+            webhook.quiet,
+        ));
+        tokio::spawn(health.clone().run(webhook.check_every, stop_accepting.clone()));
+        health
+    });
+    let app = router(server, sessions_token.child_token(), &options, refusals.clone(), health);
     // On shutdown: stop accepting connections at once, let calls under way finish and their answers
     // go out, then close the sessions (their open streams would otherwise keep the server up).
     let stopping = stop_accepting.clone();

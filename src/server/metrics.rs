@@ -27,7 +27,13 @@ pub struct ServerMetrics {
     tool_seconds: Family<Labels, Histogram, fn() -> Histogram>,
     open_sessions: Gauge,
     refused: Family<Labels, Counter>,
+    webhook_events: Family<Labels, Counter>,
+    webhook_state: Family<Labels, Gauge>,
+    webhook_invalidation: Histogram,
 }
+
+/// The states [`ServerMetrics::webhook_state`] reports, one gauge each.
+const WEBHOOK_STATES: &[&str] = &["waiting", "live", "fallback"];
 
 fn latency_histogram() -> Histogram {
     // 5 ms .. ~20 s.
@@ -55,8 +61,55 @@ impl ServerMetrics {
              forbidden_origin, too_many_connections, too_many_sessions)",
             refused.clone(),
         );
+        let webhook_events = Family::<Labels, Counter>::default();
+        registry.register(
+            "webhook_events",
+            "Hostaway webhook deliveries by outcome (applied, duplicate, ignored, unauthorized, rate_limited, \
+             bad_request; recovered: a failed delivery found in Hostaway's log and applied)",
+            webhook_events.clone(),
+        );
+        let webhook_state = Family::<Labels, Gauge>::default();
+        registry.register(
+            "webhooks",
+            "1 for the webhooks' state: live (bookings and conversations cached long, dropped by events), \
+             waiting or fallback (short cache times)",
+            webhook_state.clone(),
+        );
+        // 0.1 ms .. ~0.8 s.
+        let webhook_invalidation = Histogram::new(exponential_buckets(0.0001, 2.0, 14));
+        registry.register(
+            "webhook_invalidation_seconds",
+            "From a webhook event's arrival to the cached answers it changed being dropped everywhere",
+            webhook_invalidation.clone(),
+        );
         registry.register_collector(Box::new(GatewayCollector(gateway)));
-        Self { registry, tool_calls, tool_seconds, open_sessions, refused }
+        Self {
+            registry,
+            tool_calls,
+            tool_seconds,
+            open_sessions,
+            refused,
+            webhook_events,
+            webhook_state,
+            webhook_invalidation,
+        }
+    }
+
+    /// Counts one webhook delivery by `outcome` (a fixed label).
+    pub fn webhook_event(&self, outcome: &'static str) {
+        self.webhook_events.get_or_create(&vec![("outcome", outcome.to_string())]).inc();
+    }
+
+    /// Records the webhooks' state (one of waiting, live, fallback).
+    pub fn webhook_state(&self, state: &'static str) {
+        for known in WEBHOOK_STATES {
+            self.webhook_state.get_or_create(&vec![("state", known.to_string())]).set(i64::from(*known == state));
+        }
+    }
+
+    /// Records how long an event took from arrival to its invalidation.
+    pub fn webhook_invalidation(&self, took: Duration) {
+        self.webhook_invalidation.observe(took.as_secs_f64());
     }
 
     /// Records one tool call.

@@ -9,10 +9,15 @@ pub mod metrics;
 mod prompts;
 pub mod refusals;
 mod resources;
-mod webhooks;
+pub mod subscriptions;
+pub mod webhook_health;
+pub mod webhooks;
 
 use std::{
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -26,9 +31,10 @@ use rmcp::{
         CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult, ContentBlock,
         Implementation, InitializeRequestParams, InitializeResult, ListResourceTemplatesResult, ListResourcesResult,
         PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig,
+        SubscribeRequestParams, SubscriptionFilter, UnsubscribeRequestParams,
     },
     prompt_handler,
-    service::RequestContext,
+    service::{RequestContext, SubscriptionContext},
     tool_handler,
 };
 
@@ -87,6 +93,10 @@ pub struct HostawayServer {
     in_flight: Arc<drain::InFlight>,
     tool_deadline: Duration,
     fair_share: Option<Arc<fair_share::FairShare>>,
+    subscriptions: Arc<subscriptions::Subscriptions>,
+    /// This session's number, so its subscriptions can be told apart (0 until [`Self::for_session`]).
+    session: u64,
+    sessions: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for HostawayServer {
@@ -170,6 +180,9 @@ impl HostawayServer {
             in_flight: Arc::default(),
             tool_deadline: options.tool_deadline,
             fair_share: fair_share::FairShare::new(options.client_calls_per_minute).map(Arc::new),
+            subscriptions: Arc::default(),
+            session: 0,
+            sessions: Arc::default(),
             ctx: Arc::new(ToolContext {
                 gateway,
                 guard,
@@ -181,6 +194,16 @@ impl HostawayServer {
             tool_router,
             prompt_router,
         }
+    }
+
+    /// The server for one new session: shared state, its own session number.
+    pub fn for_session(&self) -> Self {
+        Self { session: self.sessions.fetch_add(1, Ordering::Relaxed) + 1, ..self.clone() }
+    }
+
+    /// The subscriptions of every session, which webhook events notify.
+    pub fn subscriptions(&self) -> Arc<subscriptions::Subscriptions> {
+        self.subscriptions.clone()
     }
 
     /// The gateway every session's tools call Hostaway through.
@@ -301,6 +324,49 @@ impl ServerHandler for HostawayServer {
         Box::pin(resources::read(&self.ctx, &request.uri, |tool| self.offers(tool))).await.map(Into::into)
     }
 
+    async fn subscribe(
+        &self,
+        request: SubscribeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        if !resources::subscribable(&request.uri, |tool| self.offers(tool)) {
+            return Err(ErrorData::invalid_params(
+                format!(
+                    "cannot subscribe to {:?}: subscriptions are offered for hostaway://reservations/<id> and {}",
+                    request.uri,
+                    resources::UNREAD
+                ),
+                None,
+            ));
+        }
+        self.subscriptions
+            .subscribe(self.session, request.uri, context.peer)
+            .map_err(|too_many| ErrorData::invalid_params(too_many.to_string(), None))
+    }
+
+    async fn unsubscribe(
+        &self,
+        request: UnsubscribeRequestParams,
+        _: RequestContext<RoleServer>,
+    ) -> Result<(), ErrorData> {
+        self.subscriptions.unsubscribe(self.session, &request.uri);
+        Ok(())
+    }
+
+    fn accepted_subscription_filter(&self, requested: &SubscriptionFilter) -> Option<SubscriptionFilter> {
+        let uris = requested.resource_subscriptions.iter().flatten();
+        let accepted: Vec<&String> = uris
+            .filter(|uri| resources::subscribable(uri, |tool| self.offers(tool)))
+            .take(subscriptions::PER_SESSION)
+            .collect();
+        Some(SubscriptionFilter::builder().resource_subscriptions(accepted.into_iter().cloned()).build())
+    }
+
+    async fn listen(&self, context: SubscriptionContext) -> Result<(), ErrorData> {
+        self.subscriptions.listen(context).await;
+        Ok(())
+    }
+
     async fn initialize(
         &self,
         request: InitializeRequestParams,
@@ -332,6 +398,7 @@ impl ServerHandler for HostawayServer {
                 .enable_tools()
                 .enable_prompts()
                 .enable_resources()
+                .enable_resources_subscribe()
                 .enable_completions()
                 .build(),
         )

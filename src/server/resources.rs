@@ -1,8 +1,11 @@
 //! Resources: listings and reservations a client can attach as context, by URI
-//! (`hostaway://listings/{listing_id}`, `hostaway://reservations/{reservation_id}`).
+//! (`hostaway://listings/{listing_id}`, `hostaway://reservations/{reservation_id}`), and the
+//! unread conversations (`hostaway://conversations/unread`).
 //!
 //! A resource reads like its tool and exists only where that tool is offered (get_listing,
-//! get_reservation), so `--toolsets` cannot be got round by reading a resource instead.
+//! get_reservation, unread_conversations), so `--toolsets` cannot be got round by reading a
+//! resource instead. Reservations and the unread conversations can be subscribed to: Hostaway's
+//! webhooks say when they change.
 
 use rmcp::{
     ErrorData,
@@ -17,12 +20,21 @@ use crate::{
     tools::{
         Declaration, ToolContext,
         args::{Cursor, Detail},
-        listings, name_of, reservations, untrusted,
+        listings,
+        messaging::UnreadConversationsArgs,
+        name_of,
+        params::Parameters,
+        reservations, untrusted,
     },
 };
 
 const LISTING: &str = "hostaway://listings/";
-const RESERVATION: &str = "hostaway://reservations/";
+/// The prefix of a reservation's URI.
+pub(crate) const RESERVATION: &str = "hostaway://reservations/";
+/// The unread conversations, longest waiting first (the first 50, as unread_conversations pages them).
+pub(crate) const UNREAD: &str = "hostaway://conversations/unread";
+/// Conversations the unread resource holds at most.
+const UNREAD_ROWS: u32 = 50;
 const PAGE: u32 = 50;
 
 /// The URI template of a listing, as `resources/templates/list` gives it and completions take it.
@@ -80,14 +92,32 @@ fn upstream(error: GatewayError) -> ErrorData {
     }
 }
 
-/// The portfolio's listings as resources, 50 per page; none when get_listing is not offered.
+fn offers_unread(offers: &impl Fn(&str) -> bool) -> bool {
+    offers(&name_of(ToolContext::unread_conversations_tool_attr))
+}
+
+/// Whether `uri` names a resource this server can say has changed: a reservation (when
+/// get_reservation is offered) or the unread conversations (when unread_conversations is).
+pub fn subscribable(uri: &str, offers: impl Fn(&str) -> bool) -> bool {
+    let reservation = uri.strip_prefix(RESERVATION).is_some_and(|id| id.parse::<i64>().is_ok_and(|id| id > 0));
+    (reservation && offers(&name_of(ToolContext::get_reservation_tool_attr)))
+        || (uri == UNREAD && offers_unread(&offers))
+}
+
+/// The unread conversations first (when unread_conversations is offered), then the portfolio's
+/// listings, 50 per page (when get_listing is).
 pub async fn list(
     ctx: &ToolContext,
     cursor: Option<String>,
     offers: impl Fn(&str) -> bool,
 ) -> Result<ListResourcesResult, ErrorData> {
+    let unread = (cursor.is_none() && offers_unread(&offers)).then(|| {
+        Resource::new(UNREAD, "unread conversations")
+            .with_description("Guests waiting for a reply, longest waiting first; subscribe to hear of new messages.")
+            .with_mime_type("application/json")
+    });
     if !offers(&name_of(ToolContext::get_listing_tool_attr)) {
-        return Ok(ListResourcesResult::default());
+        return Ok(ListResourcesResult { resources: unread.into_iter().collect(), ..ListResourcesResult::default() });
     }
     let offset = match Cursor::decode(cursor.as_deref()) {
         Ok(None) => 0,
@@ -100,7 +130,7 @@ pub async fn list(
         }
     };
     let page = ctx.gateway.listings_page(PAGE, offset).await.map_err(upstream)?;
-    let resources = page
+    let listed = page
         .result
         .iter()
         .map(|l| {
@@ -112,8 +142,9 @@ pub async fn list(
                 .with_mime_type("application/json")
         })
         .collect::<Vec<_>>();
-    let next = u64::from(offset) + resources.len() as u64;
-    let more = page.count.is_some_and(|total| next < total.max(0) as u64) && !resources.is_empty();
+    let next = u64::from(offset) + listed.len() as u64;
+    let more = page.count.is_some_and(|total| next < total.max(0) as u64) && !listed.is_empty();
+    let resources = unread.into_iter().chain(listed).collect();
     Ok(ListResourcesResult {
         resources,
         next_cursor: more.then(|| Cursor::Offset(next as u32).encode()),
@@ -121,8 +152,9 @@ pub async fn list(
     })
 }
 
-/// One listing or reservation as JSON (the same shape get_listing and get_reservation return),
-/// if its tool is offered; otherwise it is not found, like an unknown URI.
+/// One listing or reservation, or the unread conversations, as JSON (the same shape get_listing,
+/// get_reservation and unread_conversations return), if its tool is offered; otherwise it is not
+/// found, like an unknown URI.
 pub async fn read(
     ctx: &ToolContext,
     uri: &str,
@@ -139,12 +171,22 @@ pub async fn read(
     } else if let Some(reservation) = id(RESERVATION) {
         let found = ctx.gateway.reservation(reservation, Fresh::No).await.map_err(upstream)?;
         serde_json::to_string(&reservations::detailed(&found, Detail::Full))
+    } else if uri == UNREAD && offers_unread(&offers) {
+        let args = UnreadConversationsArgs { limit: Some(UNREAD_ROWS), cursor: None };
+        let inbox = ctx
+            .unread_conversations(Parameters(args))
+            .await
+            .map_err(|e| ErrorData::internal_error(e.to_string(), None))?;
+        serde_json::to_string(&inbox.0)
     } else {
-        let offered: Vec<String> = KINDS
+        let mut offered: Vec<String> = KINDS
             .iter()
             .filter(|kind| offers(&name_of(kind.tool)))
             .map(|kind| format!("{}<{}>", kind.prefix, kind.id))
             .collect();
+        if offers_unread(&offers) {
+            offered.push(UNREAD.to_string());
+        }
         return Err(ErrorData::resource_not_found(
             if offered.is_empty() {
                 format!("unknown resource {uri:?}; this server offers no resources")

@@ -10,7 +10,11 @@
 //! put an older state in place of a newer one. Repeats are recognised and dropped; events of other
 //! kinds get 200 and are ignored, as Hostaway asks.
 
-use std::{num::NonZeroU32, sync::Arc, time::Duration};
+use std::{
+    num::NonZeroU32,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use axum::{
     Router,
@@ -25,6 +29,7 @@ use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use serde_json::Value;
 use subtle::ConstantTimeEq;
 
+use super::{metrics::ServerMetrics, resources, subscriptions::Subscriptions, webhook_health::WebhookHealth};
 use crate::{hostaway::Gateway, secret::Secret};
 
 /// Where Hostaway delivers.
@@ -37,13 +42,37 @@ const BURST: u32 = 200;
 /// How long a delivered event is remembered, to drop its repeats.
 const REMEMBERED: Duration = Duration::from_secs(3600);
 
-/// The basic auth Hostaway is told to send.
+/// The basic auth Hostaway is told to send, and how the server judges whether events arrive.
 #[derive(Clone, Debug)]
-pub struct WebhookAuth {
+pub struct WebhookOptions {
     /// The login.
     pub login: Secret,
     /// The password.
     pub password: Secret,
+    /// How often to ask Hostaway whether the webhook is enabled and its deliveries succeed.
+    pub check_every: Duration,
+    /// How long without events, with failed deliveries in Hostaway's log, before the long cache
+    /// times give way to the short ones.
+    pub quiet: Duration,
+}
+
+impl WebhookOptions {
+    /// The options for `login` and `password`, checking every minute and falling back after five
+    /// quiet minutes with failures.
+    pub fn new(login: Secret, password: Secret) -> Self {
+        Self { login, password, check_every: Duration::from_secs(60), quiet: Duration::from_secs(300) }
+    }
+}
+
+/// What an event changes besides the caches: who hears of it and who keeps count.
+#[derive(Clone)]
+pub struct Listeners {
+    /// The judge of the webhooks' health, told of every authentic event.
+    pub health: Arc<WebhookHealth>,
+    /// The resource subscriptions to notify.
+    pub subscriptions: Arc<Subscriptions>,
+    /// Where deliveries are counted.
+    pub metrics: Arc<ServerMetrics>,
 }
 
 /// The receiver's state: what it expects and what it has seen.
@@ -51,19 +80,21 @@ pub struct WebhookAuth {
 struct Receiver {
     expected: Arc<str>,
     gateway: Arc<Gateway>,
+    listeners: Listeners,
     seen: moka::future::Cache<String, ()>,
     limiter: Arc<DefaultDirectRateLimiter>,
 }
 
 /// The receiver's route, answering for `gateway`.
-pub fn route(auth: &WebhookAuth, gateway: Arc<Gateway>) -> Router {
-    let pair = format!("{}:{}", auth.login.expose(), auth.password.expose());
+pub fn route(options: &WebhookOptions, gateway: Arc<Gateway>, listeners: Listeners) -> Router {
+    let pair = format!("{}:{}", options.login.expose(), options.password.expose());
     let expected = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair));
     let quota = Quota::per_second(NonZeroU32::new(PER_SECOND).unwrap_or(NonZeroU32::MIN))
         .allow_burst(NonZeroU32::new(BURST).unwrap_or(NonZeroU32::MIN));
     let receiver = Receiver {
         expected: expected.into(),
         gateway,
+        listeners,
         seen: moka::future::Cache::builder().max_capacity(100_000).time_to_live(REMEMBERED).build(),
         limiter: Arc::new(RateLimiter::direct(quota)),
     };
@@ -72,7 +103,7 @@ pub fn route(auth: &WebhookAuth, gateway: Arc<Gateway>) -> Router {
 
 /// One event, as far as freshness needs it.
 #[derive(Debug, PartialEq, Eq)]
-enum Change {
+pub(super) enum Change {
     /// A reservation was created or changed: the reservation, its listing's calendar and prices,
     /// and every list go stale.
     Reservation { id: i64, listing: Option<i64> },
@@ -80,9 +111,37 @@ enum Change {
     Message { reservation: Option<i64> },
 }
 
+impl Change {
+    /// What a delivery in Hostaway's log was about (`object` and its id), as the event itself
+    /// would have said; `None` for objects of other kinds.
+    pub(super) fn of_delivery(object: &str, id: Option<i64>, listing: Option<i64>) -> Option<Self> {
+        match object {
+            "reservation" => id.map(|id| Change::Reservation { id, listing }),
+            "conversationMessage" => Some(Change::Message { reservation: None }),
+            _ => None,
+        }
+    }
+}
+
+/// Drops what `change` made stale, on this replica and every other, and tells the sessions
+/// subscribed to what changed.
+pub(super) async fn apply(gateway: &Gateway, subscriptions: &Subscriptions, change: Change) {
+    match change {
+        Change::Reservation { id, listing } => {
+            gateway.reservation_changed(id, listing).await;
+            subscriptions.changed(format!("{}{id}", resources::RESERVATION));
+        }
+        Change::Message { reservation } => {
+            gateway.message_arrived(reservation).await;
+            subscriptions.changed(resources::UNREAD.to_string());
+        }
+    }
+}
+
 /// What `event` says changed, and the key that recognises its repeats; `None` for events of
-/// other kinds.
-fn change_of(event: &Value) -> Option<(Change, String)> {
+/// other kinds. A repeat is the same body again: two changes within one second share their
+/// `updatedOn` (it has whole seconds) but not their bodies, and the second must not be dropped.
+fn change_of(event: &Value, body: &[u8]) -> Option<(Change, String)> {
     let data = event.get("data").filter(|d| d.is_object());
     let number = |field: &str| data.and_then(|d| d.get(field)).and_then(Value::as_i64);
     let id = number("id").or_else(|| event.get("objectId").and_then(Value::as_i64))?;
@@ -92,32 +151,42 @@ fn change_of(event: &Value) -> Option<(Change, String)> {
         "message.received" => Change::Message { reservation: number("reservationId") },
         _ => return None,
     };
-    let version = data.and_then(|d| d.get("updatedOn").or_else(|| d.get("insertedOn"))).and_then(Value::as_str);
-    Some((change, format!("{name}/{id}/{}", version.unwrap_or(""))))
+    let mut hasher = std::hash::DefaultHasher::new();
+    std::hash::Hasher::write(&mut hasher, body);
+    Some((change, format!("{name}/{id}/{:016x}", std::hash::Hasher::finish(&hasher))))
 }
 
 async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Bytes) -> Response {
+    let arrived = Instant::now();
+    let count = |outcome| receiver.listeners.metrics.webhook_event(outcome);
     if receiver.limiter.check().is_err() {
+        count("rate_limited");
         return (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, HeaderValue::from_static("1"))]).into_response();
     }
     let given = headers.get(header::AUTHORIZATION).map(HeaderValue::as_bytes).unwrap_or_default();
     if !bool::from(given.ct_eq(receiver.expected.as_bytes())) {
+        count("unauthorized");
         let challenge = HeaderValue::from_static("Basic realm=\"hostaway-mcp webhooks\"");
         return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, challenge)]).into_response();
     }
     let Ok(event) = serde_json::from_slice::<Value>(&body) else {
+        count("bad_request");
         return (StatusCode::BAD_REQUEST, "the body is not a JSON event").into_response();
     };
-    let Some((change, key)) = change_of(&event) else { return StatusCode::OK.into_response() };
+    receiver.listeners.health.event_arrived();
+    let Some((change, key)) = change_of(&event, &body) else {
+        count("ignored");
+        return StatusCode::OK.into_response();
+    };
     if receiver.seen.contains_key(&key) {
+        count("duplicate");
         return StatusCode::OK.into_response();
     }
     receiver.seen.insert(key, ()).await;
+    count("applied");
     tokio::spawn(async move {
-        match change {
-            Change::Reservation { id, listing } => receiver.gateway.reservation_changed(id, listing).await,
-            Change::Message { reservation } => receiver.gateway.message_arrived(reservation).await,
-        }
+        apply(&receiver.gateway, &receiver.listeners.subscriptions, change).await;
+        receiver.listeners.metrics.webhook_invalidation(arrived.elapsed());
     });
     StatusCode::OK.into_response()
 }
@@ -130,18 +199,18 @@ mod tests {
 
     #[test]
     fn events_name_what_changed_and_other_kinds_are_ignored() {
+        let change = |event: &Value| change_of(event, event.to_string().as_bytes());
         let booked = json!({"object": "reservation", "event": "reservation.created",
-            "data": {"id": 7, "listingMapId": 40100, "updatedOn": "2026-11-30 10:00:00"}});
-        assert_eq!(
-            change_of(&booked),
-            Some((
-                Change::Reservation { id: 7, listing: Some(40100) },
-                "reservation.created/7/2026-11-30 10:00:00".to_string()
-            ))
-        );
+            "data": {"id": 7, "listingMapId": 40100, "guests": 2, "updatedOn": "2026-11-30 10:00:00"}});
+        let (what, key) = change(&booked).unwrap();
+        assert_eq!(what, Change::Reservation { id: 7, listing: Some(40100) });
+        assert_eq!(change(&booked).unwrap().1, key, "the same delivery again is recognised");
+        let mut changed_again = booked.clone();
+        changed_again["data"]["guests"] = json!(3);
+        assert_ne!(change(&changed_again).unwrap().1, key, "another change in the same second is not a repeat");
         let message = json!({"event": "message.received", "objectId": 9, "data": {"reservationId": 7}});
-        assert_eq!(change_of(&message).map(|c| c.0), Some(Change::Message { reservation: Some(7) }));
-        assert_eq!(change_of(&json!({"event": "listing.updated", "data": {"id": 1}})), None);
-        assert_eq!(change_of(&json!({"event": "reservation.updated"})), None, "no id, nothing to drop");
+        assert_eq!(change(&message).map(|c| c.0), Some(Change::Message { reservation: Some(7) }));
+        assert_eq!(change(&json!({"event": "listing.updated", "data": {"id": 1}})), None);
+        assert_eq!(change(&json!({"event": "reservation.updated"})), None, "no id, nothing to drop");
     }
 }

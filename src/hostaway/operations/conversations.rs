@@ -14,6 +14,13 @@ pub(super) const TTLS: &[(&str, std::time::Duration)] = &[
     (id::LIST_CONVERSATION_MESSAGES, secs(15)),
     (id::LIST_MESSAGE_TEMPLATES, secs(600)),
 ];
+/// While Hostaway's webhooks arrive, each guest message drops these reads at once. Ten minutes,
+/// shorter than bookings: a host reading or answering in Hostaway's own inbox sends no event.
+pub(super) const LIVE_TTLS: &[(&str, std::time::Duration)] = &[
+    (id::GET_CONVERSATION, secs(600)),
+    (id::LIST_CONVERSATIONS, secs(600)),
+    (id::LIST_CONVERSATION_MESSAGES, secs(600)),
+];
 
 impl Gateway {
     /// One conversation, with its reservation.

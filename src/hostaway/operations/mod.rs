@@ -13,6 +13,7 @@ mod listings;
 mod reservations;
 mod reviews;
 mod tasks;
+mod webhooks;
 
 use std::{collections::HashMap, future::Future, time::Duration};
 
@@ -57,7 +58,8 @@ pub(super) fn default_ttls() -> CacheTtls {
     .concat()
     .into_iter()
     .collect();
-    CacheTtls { default: Duration::from_secs(30), per_operation }
+    let live = [reservations::LIVE_TTLS, conversations::LIVE_TTLS].concat().into_iter().collect();
+    CacheTtls { default: Duration::from_secs(30), per_operation, live }
 }
 
 const fn secs(n: u64) -> Duration {

@@ -12,6 +12,10 @@ use crate::hostaway::{
 /// Bookings arrive from channels at any moment: half a minute.
 pub(super) const TTLS: &[(&str, std::time::Duration)] =
     &[(id::GET_RESERVATION, secs(30)), (id::LIST_RESERVATIONS, secs(30))];
+/// While Hostaway's webhooks arrive, each booking change drops these reads at once, so they may
+/// stay far longer: 15 minutes bounds what a lost event costs.
+pub(super) const LIVE_TTLS: &[(&str, std::time::Duration)] =
+    &[(id::GET_RESERVATION, secs(900)), (id::LIST_RESERVATIONS, secs(900))];
 
 /// The `listReservations` filters a tool sends.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
