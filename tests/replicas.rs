@@ -374,3 +374,37 @@ async fn a_session_kept_busy_on_one_replica_outlives_its_idle_time_for_the_other
     assert_answered(&get_listing_in(&second, &busy, listing).await, listing);
     assert_eq!(get_listing_in(&second, &forgotten, listing).await.0, 404, "an idle session lapses everywhere");
 }
+
+#[tokio::test]
+async fn a_client_subscribed_through_one_replica_hears_of_an_event_another_replica_received() {
+    let Some(redis) = redis::Redis::start() else { return };
+    redis.past_first_window().await;
+    let config = SandboxConfig { token_activation: Duration::ZERO, ..mcp::sandbox_config() };
+    let sandbox = Sandbox::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let (login, password) = ("hostaway-hooks", "correct-horse-battery-staple");
+    let hooks = [("HOSTAWAY_WEBHOOK_LOGIN", login), ("HOSTAWAY_WEBHOOK_PASSWORD", password)];
+    let (_a, receiving) = replica_at(&sandbox, &redis.url(), &hooks).await;
+    let (_b, subscribed) = replica_at(&sandbox, &redis.url(), &hooks).await;
+    mcp::register_webhook(&sandbox, &receiving.replace("/mcp", "/webhooks/hostaway"), login, password).await;
+
+    let (tx, mut heard) = tokio::sync::mpsc::unbounded_channel();
+    let info = rmcp::model::ClientConfig::default().with_protocol_version(rmcp::model::ProtocolVersion::V_2025_06_18);
+    let client = mcp::Heard { info, uris: tx }
+        .serve(rmcp::transport::StreamableHttpClientTransport::from_uri(subscribed))
+        .await
+        .unwrap();
+    let reservation = sandbox.inspect(|s| *s.reservations.keys().next().unwrap());
+    let uri = format!("hostaway://reservations/{reservation}");
+    #[allow(deprecated)]
+    client.subscribe(rmcp::model::SubscribeRequestParams::new(uri.clone())).await.unwrap();
+
+    let changed = reqwest::Client::new()
+        .put(sandbox.base_url().replace("/v1", &format!("/_sandbox/channel/reservations/{reservation}")))
+        .json(&json!({"numberOfGuests": 3}))
+        .send()
+        .await
+        .unwrap();
+    assert!(changed.status().is_success());
+    let told = tokio::time::timeout(Duration::from_secs(3), heard.recv()).await.expect("told within 3 s");
+    assert_eq!(told, Some(uri), "the event reached the other replica's subscriber");
+}

@@ -11,12 +11,12 @@ use std::time::{Duration, Instant};
 
 use hostaway_mcp::sandbox::{RateLimits, Sandbox, SandboxConfig};
 use rmcp::{
-    ClientHandler, RoleClient, ServiceExt,
+    RoleClient, ServiceExt,
     model::{
-        CallToolRequestParams, CallToolResult, ClientConfig, ProtocolVersion, ResourceUpdatedNotificationParam,
-        ServerNotification, SubscribeRequestParams, SubscriptionFilter, UnsubscribeRequestParams,
+        CallToolRequestParams, CallToolResult, ClientConfig, ProtocolVersion, ServerNotification,
+        SubscribeRequestParams, SubscriptionFilter, UnsubscribeRequestParams,
     },
-    service::{ClientLifecycleMode, ClientServiceExt, NotificationContext, RunningService},
+    service::{ClientLifecycleMode, ClientServiceExt, RunningService},
 };
 use serde_json::{Value, json};
 use tokio::process::Child;
@@ -63,30 +63,7 @@ fn receiver_url(mcp_url: &str) -> String {
 
 /// Registers `url` as the sandbox's unified webhook, through its API, with `password`.
 async fn register(sandbox: &Sandbox, url: &str, password: &str) {
-    let http = reqwest::Client::new();
-    let minted: Value = http
-        .post(format!("{}/accessTokens", sandbox.base_url()))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", &sandbox.account_id().to_string()),
-            ("client_secret", sandbox.secret_key()),
-            ("scope", "general"),
-        ])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = minted["access_token"].as_str().unwrap();
-    let made = http
-        .post(format!("{}/webhooks/unifiedWebhooks", sandbox.base_url()))
-        .bearer_auth(token)
-        .json(&json!({"isEnabled": 1, "url": url, "login": LOGIN, "password": password}))
-        .send()
-        .await
-        .unwrap();
-    assert!(made.status().is_success());
+    mcp::register_webhook(sandbox, url, LOGIN, password).await;
 }
 
 /// A control route of the sandbox (`/_sandbox/...`).
@@ -251,23 +228,6 @@ async fn the_receiver_refuses_what_is_not_an_authentic_event_and_ignores_other_k
     assert_eq!(status(mcp_token_free), 200, "the MCP bearer token is not asked for here");
 }
 
-/// An MCP client on a 2025 protocol version that passes on every resource it hears has changed.
-#[derive(Clone)]
-struct Heard {
-    info: ClientConfig,
-    uris: tokio::sync::mpsc::UnboundedSender<String>,
-}
-
-impl ClientHandler for Heard {
-    fn get_info(&self) -> ClientConfig {
-        self.info.clone()
-    }
-
-    async fn on_resource_updated(&self, params: ResourceUpdatedNotificationParam, _: NotificationContext<RoleClient>) {
-        let _ = self.uris.send(params.uri);
-    }
-}
-
 /// Plays a channel's change of booking `id` to `guests` guests.
 async fn change_guests(sandbox: &Sandbox, id: i64, guests: i64) {
     let changed = reqwest::Client::new()
@@ -297,7 +257,7 @@ async fn a_session_subscribed_under_2025_hears_the_booking_it_follows_change_and
     register(&sandbox, &receiver_url(&url), PASSWORD).await;
     let (tx, mut heard) = tokio::sync::mpsc::unbounded_channel();
     let info = ClientConfig::default().with_protocol_version(ProtocolVersion::V_2025_06_18);
-    let client = Heard { info, uris: tx }
+    let client = mcp::Heard { info, uris: tx }
         .serve(rmcp::transport::StreamableHttpClientTransport::from_uri(url.clone()))
         .await
         .unwrap();
@@ -328,7 +288,7 @@ async fn a_2026_listen_stream_hears_of_changed_bookings_and_new_guest_messages()
     let (_child, url, _) = server(&sandbox).await;
     register(&sandbox, &receiver_url(&url), PASSWORD).await;
     let info = ClientConfig::default().with_protocol_version(ProtocolVersion::V_2026_07_28);
-    let session = Heard { info, uris: tokio::sync::mpsc::unbounded_channel().0 }
+    let session = mcp::Heard { info, uris: tokio::sync::mpsc::unbounded_channel().0 }
         .serve_with_lifecycle(
             rmcp::transport::StreamableHttpClientTransport::from_uri(url.clone()),
             ClientLifecycleMode::Discover { preferred_versions: vec![ProtocolVersion::V_2026_07_28] },

@@ -392,22 +392,27 @@ mod tests {
         Ok("new")
     }
 
+    /// Reads `key` through `load` on another task.
+    fn read_in_background(
+        cache: &ReadCache,
+        key: &ReadKey,
+        calls: &Arc<std::sync::atomic::AtomicU32>,
+        started: &Arc<tokio::sync::Notify>,
+        release: &Arc<tokio::sync::Notify>,
+    ) -> tokio::task::JoinHandle<Result<(&'static str, bool), GatewayError>> {
+        let (cache, key, calls, started, release) =
+            (cache.clone(), key.clone(), calls.clone(), started.clone(), release.clone());
+        tokio::spawn(async move { cache.get_or_load(key, || load(&calls, &started, &release)).await })
+    }
+
     #[tokio::test]
     async fn a_read_under_way_when_its_scope_changes_is_not_kept_and_later_callers_read_again() {
         let (cache, started, release, key) = slow_first_read();
         let calls = Arc::new(std::sync::atomic::AtomicU32::new(0));
-        let first = tokio::spawn({
-            let (cache, key, calls, started, release) =
-                (cache.clone(), key.clone(), calls.clone(), started.clone(), release.clone());
-            async move { cache.get_or_load(key, || load(&calls, &started, &release)).await }
-        });
+        let first = read_in_background(&cache, &key, &calls, &started, &release);
         started.notified().await;
         cache.invalidate(Scope::reservation(7, None));
-        let joiner = tokio::spawn({
-            let (cache, key, calls, started, release) =
-                (cache.clone(), key.clone(), calls.clone(), started.clone(), release.clone());
-            async move { cache.get_or_load(key, || load(&calls, &started, &release)).await }
-        });
+        let joiner = read_in_background(&cache, &key, &calls, &started, &release);
         tokio::time::sleep(Duration::from_millis(20)).await;
         release.notify_one();
         assert_eq!(first.await.unwrap().unwrap().0, "old", "the first question overlapped the change");
@@ -420,11 +425,7 @@ mod tests {
     async fn a_change_elsewhere_during_a_read_keeps_its_answer() {
         let (cache, started, release, key) = slow_first_read();
         let calls = Arc::new(std::sync::atomic::AtomicU32::new(0));
-        let first = tokio::spawn({
-            let (cache, key, calls, started, release) =
-                (cache.clone(), key.clone(), calls.clone(), started.clone(), release.clone());
-            async move { cache.get_or_load(key, || load(&calls, &started, &release)).await }
-        });
+        let first = read_in_background(&cache, &key, &calls, &started, &release);
         started.notified().await;
         cache.invalidate(Scope::reservation(8, Some(2)));
         release.notify_one();

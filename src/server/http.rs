@@ -28,7 +28,7 @@ use super::{
 };
 use crate::{
     secret::Secret,
-    shared::{RedisSessionStore, SharedStore},
+    shared::{RedisNotices, RedisSessionStore, SharedStore},
 };
 
 pub use super::{
@@ -367,6 +367,9 @@ pub async fn serve(
     let stop_accepting = CancellationToken::new();
     let in_flight = server.in_flight();
     let refusals = Arc::new(Refusals::new(server.metrics(), refusals::LOG_INTERVAL));
+    if let Some(shared) = &options.shared {
+        server.subscriptions().share_through(Arc::new(RedisNotices::new(shared.clone())), stop_accepting.clone());
+    }
     let health = options.webhook.as_ref().map(|webhook| {
         let login = webhook.login.expose().to_string();
         let health = Arc::new(WebhookHealth::new(

@@ -4,17 +4,20 @@
 //! Two ways in, one source. Sessions on 2025 protocol versions send `resources/subscribe` and get
 //! `notifications/resources/updated` on their session; on 2026-07-28 a client opens a
 //! `subscriptions/listen` stream naming the URIs, and the same notifications arrive on it. Both
-//! follow one broadcast of changed URIs, fed by the webhook receiver of this process.
+//! follow one broadcast of changed URIs, fed by the webhook receiver of this process and, with
+//! Redis, by the other replicas' receivers.
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex, Weak},
+    sync::{Arc, Mutex, OnceLock, Weak},
     time::Duration,
 };
 
 use rmcp::{Peer, RoleServer, model::ResourceUpdatedNotificationParam, service::SubscriptionContext};
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio_util::sync::CancellationToken;
+
+use crate::shared::RedisNotices;
 
 /// Subscriptions one session may hold; more are refused, so a client cannot grow memory at will.
 pub const PER_SESSION: usize = 100;
@@ -28,11 +31,12 @@ const SESSION_CHECK: Duration = Duration::from_secs(30);
 pub struct Subscriptions {
     changes: broadcast::Sender<Arc<str>>,
     legacy: Mutex<HashMap<(u64, String), CancellationToken>>,
+    replicas: OnceLock<Arc<RedisNotices>>,
 }
 
 impl Default for Subscriptions {
     fn default() -> Self {
-        Self { changes: broadcast::channel(BUFFERED).0, legacy: Mutex::default() }
+        Self { changes: broadcast::channel(BUFFERED).0, legacy: Mutex::default(), replicas: OnceLock::new() }
     }
 }
 
@@ -42,10 +46,32 @@ impl Default for Subscriptions {
 pub struct TooMany;
 
 impl Subscriptions {
-    /// Tells every subscriber of `uri` that it changed.
+    /// Tells this process's subscribers of `uri` that it changed.
     pub fn changed(&self, uri: String) {
         // No receiver means nobody subscribed: nothing to tell.
         let _ = self.changes.send(uri.into());
+    }
+
+    /// Tells the subscribers of `uri` on this replica and, with Redis, on every other.
+    pub async fn publish(&self, uri: String) {
+        if let Some(replicas) = self.replicas.get() {
+            replicas.publish(&uri).await;
+        }
+        self.changed(uri);
+    }
+
+    /// Passes this replica's changes to the others and theirs to this one's subscribers, through
+    /// `notices`, until `stop`.
+    pub fn share_through(self: &Arc<Self>, notices: Arc<RedisNotices>, stop: CancellationToken) {
+        if self.replicas.set(notices.clone()).is_ok() {
+            let local = Arc::downgrade(self);
+            let deliver = move |uri| {
+                if let Some(local) = local.upgrade() {
+                    local.changed(uri);
+                }
+            };
+            tokio::spawn(notices.follow(deliver, stop));
+        }
     }
 
     fn table(&self) -> std::sync::MutexGuard<'_, HashMap<(u64, String), CancellationToken>> {

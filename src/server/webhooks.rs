@@ -124,16 +124,16 @@ impl Change {
 }
 
 /// Drops what `change` made stale, on this replica and every other, and tells the sessions
-/// subscribed to what changed.
+/// subscribed to what changed, on every replica.
 pub(super) async fn apply(gateway: &Gateway, subscriptions: &Subscriptions, change: Change) {
     match change {
         Change::Reservation { id, listing } => {
             gateway.reservation_changed(id, listing).await;
-            subscriptions.changed(format!("{}{id}", resources::RESERVATION));
+            subscriptions.publish(format!("{}{id}", resources::RESERVATION)).await;
         }
         Change::Message { reservation } => {
             gateway.message_arrived(reservation).await;
-            subscriptions.changed(resources::UNREAD.to_string());
+            subscriptions.publish(resources::UNREAD.to_string()).await;
         }
     }
 }

@@ -1,5 +1,6 @@
 //! What replicas share, in Redis: the rate budget, the token, the record of writes that keeps
-//! their read caches coherent, the lock identical writes take turns on, and MCP sessions. With
+//! their read caches coherent, the lock identical writes take turns on, MCP sessions, and the
+//! changes webhook events report (for subscribed clients on every replica). With
 //! `--redis-url` every replica of one account paces by the same exact sliding window, uses one
 //! token, never answers from a cache a write through another replica made stale, never sends a
 //! write another replica is sending and continues a session another replica opened; without it
@@ -12,6 +13,7 @@
 
 mod budget;
 mod coherence;
+mod notices;
 mod sessions;
 mod token;
 mod write_lock;
@@ -22,6 +24,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 pub use budget::RedisRateBudget;
 pub use coherence::RedisCacheCoherence;
+pub use notices::RedisNotices;
 pub use sessions::RedisSessionStore;
 pub use token::RedisTokenStore;
 pub use write_lock::RedisWriteLock;
@@ -63,6 +66,7 @@ pub enum SharedError {
 /// itself, and the account's key prefix.
 #[derive(Clone)]
 pub struct SharedStore {
+    client: redis::Client,
     connection: ConnectionManager,
     shown: String,
     prefix: String,
@@ -86,9 +90,9 @@ impl SharedStore {
             .set_response_timeout(Some(REDIS_TIMEOUT))
             .set_number_of_retries(1)
             .set_max_delay(REDIS_TIMEOUT);
-        let connection = ConnectionManager::new_lazy_with_config(client, config)
+        let connection = ConnectionManager::new_lazy_with_config(client.clone(), config)
             .map_err(|e| SharedError::BadUrl { shown: shown.clone(), detail: e.to_string() })?;
-        Ok(Self { connection, shown, prefix: format!("hostaway-mcp:{{{account}}}:") })
+        Ok(Self { client, connection, shown, prefix: format!("hostaway-mcp:{{{account}}}:") })
     }
 
     /// The Redis URL without its password, for messages and `/health`.

@@ -17,7 +17,7 @@ use rmcp::{
     service::RunningService,
     transport::StreamableHttpClientTransport,
 };
-use serde_json::Value;
+use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
 /// A running server with its sandbox and a connected client.
@@ -237,4 +237,55 @@ pub fn post(url: &str) -> reqwest::RequestBuilder {
         .post(url)
         .header(reqwest::header::ACCEPT, "application/json, text/event-stream")
         .header(reqwest::header::CONTENT_TYPE, "application/json")
+}
+
+/// An MCP client on the protocol version `info` names that passes on every resource it hears has
+/// changed.
+#[derive(Clone)]
+pub struct Heard {
+    pub info: ClientConfig,
+    pub uris: tokio::sync::mpsc::UnboundedSender<String>,
+}
+
+impl rmcp::ClientHandler for Heard {
+    fn get_info(&self) -> ClientConfig {
+        self.info.clone()
+    }
+
+    async fn on_resource_updated(
+        &self,
+        params: rmcp::model::ResourceUpdatedNotificationParam,
+        _: rmcp::service::NotificationContext<rmcp::RoleClient>,
+    ) {
+        let _ = self.uris.send(params.uri);
+    }
+}
+
+/// Registers `url` as the sandbox's unified webhook, through its API, delivering with `login`
+/// and `password`.
+pub async fn register_webhook(sandbox: &Sandbox, url: &str, login: &str, password: &str) {
+    let http = reqwest::Client::new();
+    let minted: Value = http
+        .post(format!("{}/accessTokens", sandbox.base_url()))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", &sandbox.account_id().to_string()),
+            ("client_secret", sandbox.secret_key()),
+            ("scope", "general"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = minted["access_token"].as_str().unwrap();
+    let made = http
+        .post(format!("{}/webhooks/unifiedWebhooks", sandbox.base_url()))
+        .bearer_auth(token)
+        .json(&json!({"isEnabled": 1, "url": url, "login": login, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert!(made.status().is_success());
 }

@@ -1,0 +1,259 @@
+//! Webhooks against short cache times. Over the MCP bench's mixed workload, paced as an assistant
+//! would be (10 sessions, a call a second each) while a channel changes a booking and a guest
+//! writes every few seconds: Hostaway calls per tool call without webhooks (short cache times)
+//! and with them (long times, each event dropping what it changed). Then, with webhooks, how long
+//! after a channel's change the answer shows it. Prints figures.
+//!
+//! `cargo bench --bench webhooks` (about eight minutes). `RUN_SECS` sets each run (default 180),
+//! `CHANGE_EVERY_MS` the pace of changes (default 5000).
+
+mod driver;
+
+use std::{
+    collections::BTreeMap,
+    time::{Duration, Instant},
+};
+
+use driver::{
+    Portfolio, Setup, call, close_sessions, connect, machine, open_sessions, percentile, portfolio, spawn_with, typical,
+};
+use hostaway_mcp::sandbox::{RateLimits, Sandbox, SandboxConfig};
+use serde_json::{Value, json};
+
+const LOGIN: &str = "bench-hooks";
+const PASSWORD: &str = "bench-password-0123456789";
+/// Sessions of the paced load, each calling once a second.
+const SESSIONS: usize = 10;
+/// Changes timed for the latency figures.
+const TIMED_CHANGES: usize = 200;
+
+fn number(var: &str, default: u64) -> u64 {
+    std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+async fn sandbox() -> Sandbox {
+    let config = SandboxConfig {
+        limits: RateLimits { per_ip: 0, per_account: 0, window: Duration::from_secs(10) },
+        ..SandboxConfig::default()
+    };
+    Sandbox::start(config, "127.0.0.1:0".parse().expect("addr")).await.expect("sandbox")
+}
+
+/// Registers `receiver` as the sandbox's unified webhook, as an operator would:
+/// `hostaway-mcp webhooks register`.
+async fn register(sandbox: &Sandbox, receiver: &str) {
+    let done = tokio::process::Command::new(env!("CARGO_BIN_EXE_hostaway-mcp"))
+        .args(["webhooks", "register", "--url", receiver])
+        .env("HOSTAWAY_BASE_URL", sandbox.base_url())
+        .env("HOSTAWAY_ACCOUNT_ID", sandbox.account_id().to_string())
+        .env("HOSTAWAY_SECRET_KEY", sandbox.secret_key())
+        .env("HOSTAWAY_NO_TOKEN_FILE", "1")
+        .env("HOSTAWAY_WEBHOOK_LOGIN", LOGIN)
+        .env("HOSTAWAY_WEBHOOK_PASSWORD", PASSWORD)
+        .output()
+        .await
+        .expect("the binary runs");
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+}
+
+/// Plays a channel's change of `reservation` to `guests` guests.
+async fn change_guests(http: &reqwest::Client, sandbox: &Sandbox, reservation: i64, guests: i64) {
+    let url = sandbox.base_url().replace("/v1", &format!("/_sandbox/channel/reservations/{reservation}"));
+    let _ = http.put(url).json(&json!({"numberOfGuests": guests})).send().await;
+}
+
+/// Plays a guest's message into `conversation`.
+async fn guest_writes(http: &reqwest::Client, sandbox: &Sandbox, conversation: i64, n: usize) {
+    let url = sandbox.base_url().replace("/v1", &format!("/_sandbox/channel/conversations/{conversation}/messages"));
+    let _ = http.post(url).json(&json!({"body": format!("Question number {n}")})).send().await;
+}
+
+/// Waits until `/health` mentions `state`.
+async fn health_says(url: &str, state: &str) {
+    let health = url.replace("/mcp", "/health");
+    let until = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < until {
+        if let Ok(answer) = reqwest::get(&health).await
+            && answer.text().await.is_ok_and(|text| text.contains(state))
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the server never reported {state}");
+}
+
+struct Run {
+    calls: usize,
+    errors: usize,
+    changes: usize,
+    upstream: BTreeMap<String, u64>,
+}
+
+/// The paced mix for `secs` seconds, with a change every `change_every`.
+async fn paced(sandbox: &Sandbox, url: &str, p: &Portfolio, secs: u64, change_every: Duration) -> Run {
+    let clients = open_sessions(url, SESSIONS).await;
+    sandbox.reset_stats();
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let workers: Vec<_> = clients
+        .iter()
+        .enumerate()
+        .map(|(s, client)| {
+            let (client, p) = (client.clone(), p.clone());
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(Duration::from_secs(1));
+                let (mut calls, mut errors, mut k) = (0, 0, 0);
+                while Instant::now() < deadline {
+                    tick.tick().await;
+                    let (tool, args) = typical(s * 7919 + k, &p);
+                    match call(&client, tool, args).await {
+                        Ok(_) => calls += 1,
+                        Err(_) => errors += 1,
+                    }
+                    k += 1;
+                }
+                (calls, errors)
+            })
+        })
+        .collect();
+    let conversations: Vec<i64> = sandbox.inspect(|s| s.conversations.keys().copied().take(10).collect());
+    let http = reqwest::Client::new();
+    let mut changes = 0;
+    let mut tick = tokio::time::interval(change_every);
+    tick.tick().await;
+    while Instant::now() < deadline {
+        tick.tick().await;
+        if changes % 2 == 0 {
+            let reservation = p.reservations[(changes * 13) % p.reservations.len()];
+            change_guests(&http, sandbox, reservation, (changes % 4 + 1) as i64).await;
+        } else {
+            guest_writes(&http, sandbox, conversations[(changes * 7) % conversations.len()], changes).await;
+        }
+        changes += 1;
+    }
+    let (mut calls, mut errors) = (0, 0);
+    for worker in workers {
+        let (c, e) = worker.await.unwrap_or_default();
+        calls += c;
+        errors += e;
+    }
+    let upstream = sandbox.stats().received;
+    close_sessions(clients).await;
+    Run { calls, errors, changes, upstream }
+}
+
+/// The p-th quantile's bucket bound, in ms, from a Prometheus histogram's cumulative buckets.
+fn bucket_quantile(metrics: &str, name: &str, p: f64) -> Option<f64> {
+    let buckets: Vec<(f64, f64)> = metrics
+        .lines()
+        .filter(|l| l.starts_with(&format!("{name}_bucket")))
+        .filter_map(|l| {
+            let le = l.split("le=\"").nth(1)?.split('"').next()?;
+            let count: f64 = l.rsplit(' ').next()?.parse().ok()?;
+            Some((if le == "+Inf" { f64::INFINITY } else { le.parse().ok()? }, count))
+        })
+        .collect();
+    let total = buckets.last()?.1;
+    buckets.iter().find(|(_, count)| *count >= total * p).map(|(le, _)| le * 1000.0)
+}
+
+#[tokio::main]
+async fn main() {
+    let secs = number("RUN_SECS", 180);
+    let change_every = Duration::from_millis(number("CHANGE_EVERY_MS", 5000));
+    println!("Command: `cargo bench --bench webhooks` (release build). Machine: {}.", machine());
+    println!(
+        "Workload: the MCP bench's mix (search_listings, get_listing, get_calendar, search_reservations, quote_stay, \
+         get_reservation), {SESSIONS} sessions calling once a second each for {secs} s; every {} ms a channel changes a \
+         booking or a guest writes, alternately.",
+        change_every.as_millis()
+    );
+    println!();
+    println!("| webhooks | tool calls | errors | changes | Hostaway calls | Hostaway calls per tool call |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    let mut per_call = Vec::new();
+    let mut breakdowns = Vec::new();
+    for webhooks in [false, true] {
+        let sandbox = sandbox().await;
+        let p = portfolio(&sandbox).await;
+        let env: &[(&str, &str)] =
+            if webhooks { &[("HOSTAWAY_WEBHOOK_LOGIN", LOGIN), ("HOSTAWAY_WEBHOOK_PASSWORD", PASSWORD)] } else { &[] };
+        let server = spawn_with(&sandbox, Setup { real_limits: false, cache: true }, env).await;
+        let warm = connect(&server.url).await;
+        let _ = call(&warm, "search_listings", json!({"limit": 1})).await;
+        let _ = warm.cancel().await;
+        if webhooks {
+            register(&sandbox, &server.url.replace("/mcp", "/webhooks/hostaway")).await;
+            change_guests(&reqwest::Client::new(), &sandbox, p.reservations[0], 2).await;
+            health_says(&server.url, "webhooks: live").await;
+        }
+        let run = paced(&sandbox, &server.url, &p, secs, change_every).await;
+        let upstream: u64 = run.upstream.values().sum();
+        let ratio = upstream as f64 / run.calls.max(1) as f64;
+        per_call.push(ratio);
+        println!(
+            "| {} | {} | {} | {} | {upstream} | {ratio:.3} |",
+            if webhooks { "on (live)" } else { "off" },
+            run.calls,
+            run.errors,
+            run.changes
+        );
+        breakdowns.push((webhooks, run.upstream));
+        if webhooks {
+            latency(&sandbox, &server.url, &p).await;
+        }
+    }
+    println!();
+    if let [without, with] = per_call[..] {
+        println!("With webhooks: {:.0}% of the Hostaway calls per tool call without them.", with * 100.0 / without);
+    }
+    println!();
+    println!("Hostaway calls by operation:");
+    for (webhooks, upstream) in breakdowns {
+        let parts: Vec<String> = upstream.iter().map(|(op, n)| format!("{op} {n}")).collect();
+        println!("- webhooks {}: {}", if webhooks { "on" } else { "off" }, parts.join(", "));
+    }
+}
+
+/// With webhooks on: for each of [`TIMED_CHANGES`] changes to a cached booking, the time from the
+/// channel's change to the first answer that shows it; and the server's own arrival-to-invalidation
+/// histogram.
+async fn latency(sandbox: &Sandbox, url: &str, p: &Portfolio) {
+    let client = connect(url).await;
+    let http = reqwest::Client::new();
+    let mut samples = Vec::with_capacity(TIMED_CHANGES);
+    for n in 0..TIMED_CHANGES {
+        let reservation = p.reservations[n % p.reservations.len()];
+        let args = json!({"reservation_id": reservation});
+        let before = call(&client, "get_reservation", args.clone()).await.unwrap_or(Value::Null);
+        let guests = before["guests"].as_i64().unwrap_or(1) % 4 + 1;
+        let started = Instant::now();
+        change_guests(&http, sandbox, reservation, guests).await;
+        loop {
+            let now = call(&client, "get_reservation", args.clone()).await.unwrap_or(Value::Null);
+            if now["guests"].as_i64() == Some(guests) || started.elapsed() > Duration::from_secs(10) {
+                break;
+            }
+        }
+        samples.push(started.elapsed());
+    }
+    samples.sort();
+    let metrics =
+        reqwest::get(url.replace("/mcp", "/metrics")).await.expect("metrics").text().await.unwrap_or_default();
+    let name = "hostaway_mcp_webhook_invalidation_seconds";
+    let bound = |q| bucket_quantile(&metrics, name, q).map_or("?".to_string(), |ms| format!("{ms:.1}"));
+    println!();
+    println!(
+        "Event to fresh answer, {TIMED_CHANGES} changes to cached bookings (channel change sent → first get_reservation \
+         showing it, polling back to back): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms.",
+        percentile(&samples, 0.5),
+        percentile(&samples, 0.99),
+        percentile(&samples, 1.0)
+    );
+    println!(
+        "Event arrival to invalidation (server histogram, `{name}`, bucket bounds): p50 ≤ {} ms, p99 ≤ {} ms.",
+        bound(0.5),
+        bound(0.99)
+    );
+    let _ = client.cancel().await;
+}
