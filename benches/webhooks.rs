@@ -4,8 +4,10 @@
 //! and with them (long times, each event dropping what it changed). Then, with webhooks, how long
 //! after a channel's change the answer shows it. Prints figures.
 //!
-//! `cargo bench --bench webhooks` (about eight minutes). `RUN_SECS` sets each run (default 180),
-//! `CHANGE_EVERY_MS` the pace of changes (default 5000).
+//! Each server first runs the mix from a cold cache for `WARM_SECS` (default 120), then for
+//! `RUN_SECS` more (default 180) as a server that has been up a while: both are reported.
+//! `cargo bench --bench webhooks` (about thirteen minutes). `CHANGE_EVERY_MS` sets the pace of
+//! changes (default 5000).
 
 mod driver;
 
@@ -90,8 +92,9 @@ struct Run {
     upstream: BTreeMap<String, u64>,
 }
 
-/// The paced mix for `secs` seconds, with a change every `change_every`.
-async fn paced(sandbox: &Sandbox, url: &str, p: &Portfolio, secs: u64, change_every: Duration) -> Run {
+/// The paced mix for `secs` seconds, each session from its `first` call on, with a change every
+/// `change_every`.
+async fn paced(sandbox: &Sandbox, url: &str, p: &Portfolio, first: usize, secs: u64, change_every: Duration) -> Run {
     let clients = open_sessions(url, SESSIONS).await;
     sandbox.reset_stats();
     let deadline = Instant::now() + Duration::from_secs(secs);
@@ -105,7 +108,7 @@ async fn paced(sandbox: &Sandbox, url: &str, p: &Portfolio, secs: u64, change_ev
                 let (mut calls, mut errors, mut k) = (0, 0, 0);
                 while Instant::now() < deadline {
                     tick.tick().await;
-                    let (tool, args) = typical(s * 7919 + k, &p);
+                    let (tool, args) = typical(s * 7919 + first + k, &p);
                     match call(&client, tool, args).await {
                         Ok(_) => calls += 1,
                         Err(_) => errors += 1,
@@ -159,18 +162,19 @@ fn bucket_quantile(metrics: &str, name: &str, p: f64) -> Option<f64> {
 
 #[tokio::main]
 async fn main() {
+    let warm_secs = number("WARM_SECS", 120);
     let secs = number("RUN_SECS", 180);
     let change_every = Duration::from_millis(number("CHANGE_EVERY_MS", 5000));
     println!("Command: `cargo bench --bench webhooks` (release build). Machine: {}.", machine());
     println!(
         "Workload: the MCP bench's mix (search_listings, get_listing, get_calendar, search_reservations, quote_stay, \
-         get_reservation), {SESSIONS} sessions calling once a second each for {secs} s; every {} ms a channel changes a \
-         booking or a guest writes, alternately.",
+         get_reservation), {SESSIONS} sessions calling once a second each, from a cold cache for {warm_secs} s, then for {secs} s \
+         more; every {} ms a channel changes a booking or a guest writes, alternately.",
         change_every.as_millis()
     );
     println!();
-    println!("| webhooks | tool calls | errors | changes | Hostaway calls | Hostaway calls per tool call |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("| webhooks | phase | tool calls | errors | changes | Hostaway calls | Hostaway calls per tool call |");
+    println!("|---|---|---:|---:|---:|---:|---:|");
     let mut per_call = Vec::new();
     let mut breakdowns = Vec::new();
     for webhooks in [false, true] {
@@ -187,31 +191,40 @@ async fn main() {
             change_guests(&reqwest::Client::new(), &sandbox, p.reservations[0], 2).await;
             health_says(&server.url, "webhooks: live").await;
         }
-        let run = paced(&sandbox, &server.url, &p, secs, change_every).await;
-        let upstream: u64 = run.upstream.values().sum();
-        let ratio = upstream as f64 / run.calls.max(1) as f64;
-        per_call.push(ratio);
-        println!(
-            "| {} | {} | {} | {} | {upstream} | {ratio:.3} |",
-            if webhooks { "on (live)" } else { "off" },
-            run.calls,
-            run.errors,
-            run.changes
-        );
-        breakdowns.push((webhooks, run.upstream));
+        let phases =
+            [(format!("first {warm_secs} s"), 0, warm_secs), (format!("next {secs} s"), warm_secs as usize, secs)];
+        for (phase, first, length) in phases {
+            let run = paced(&sandbox, &server.url, &p, first, length, change_every).await;
+            let upstream: u64 = run.upstream.values().sum();
+            let ratio = upstream as f64 / run.calls.max(1) as f64;
+            per_call.push(ratio);
+            println!(
+                "| {} | {phase} | {} | {} | {} | {upstream} | {ratio:.3} |",
+                if webhooks { "on (live)" } else { "off" },
+                run.calls,
+                run.errors,
+                run.changes
+            );
+            breakdowns.push((webhooks, phase, run.upstream));
+        }
         if webhooks {
             latency(&sandbox, &server.url, &p).await;
         }
     }
     println!();
-    if let [without, with] = per_call[..] {
-        println!("With webhooks: {:.0}% of the Hostaway calls per tool call without them.", with * 100.0 / without);
+    if let [cold_without, warm_without, cold_with, warm_with] = per_call[..] {
+        println!(
+            "With webhooks, Hostaway calls per tool call are {:.0}% of those without from a cold cache, and {:.0}% once \
+             the server has been up {warm_secs} s.",
+            cold_with * 100.0 / cold_without,
+            warm_with * 100.0 / warm_without
+        );
     }
     println!();
     println!("Hostaway calls by operation:");
-    for (webhooks, upstream) in breakdowns {
+    for (webhooks, phase, upstream) in breakdowns {
         let parts: Vec<String> = upstream.iter().map(|(op, n)| format!("{op} {n}")).collect();
-        println!("- webhooks {}: {}", if webhooks { "on" } else { "off" }, parts.join(", "));
+        println!("- webhooks {}, {phase}: {}", if webhooks { "on" } else { "off" }, parts.join(", "));
     }
 }
 

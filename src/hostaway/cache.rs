@@ -27,6 +27,38 @@ use super::{
     error::GatewayError,
 };
 
+/// Which kinds of data a read shows, or a change alters, so that a change Hostaway reports drops
+/// only the reads that show what it altered. Writes alter [`Topics::ALL`], as do reads that do not
+/// say.
+#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
+pub(in crate::hostaway) struct Topics(u8);
+
+impl Topics {
+    /// A listing's own setup: its fields, the amenities.
+    pub const LISTINGS: Self = Self(1);
+    /// Bookings and what follows from them: availability, calendars, prices, reservation lists.
+    pub const STAYS: Self = Self(2);
+    /// Conversations and their messages.
+    pub const MESSAGES: Self = Self(4);
+    /// Everything.
+    pub const ALL: Self = Self(u8::MAX);
+
+    /// Both sets.
+    pub const fn and(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    fn meets(self, other: Self) -> bool {
+        self.0 & other.0 != 0
+    }
+}
+
+impl Default for Topics {
+    fn default() -> Self {
+        Self::ALL
+    }
+}
+
 /// What a cached read is about, so writes can drop exactly what they touch.
 #[derive(Clone, Copy, Debug, Default, Hash, PartialEq, Eq)]
 pub(in crate::hostaway) struct Scope {
@@ -34,39 +66,54 @@ pub(in crate::hostaway) struct Scope {
     pub listing: Option<i64>,
     /// The reservation the read is about, if one.
     pub reservation: Option<i64>,
+    /// What kinds of data it shows (a read) or alters (a change).
+    pub about: Topics,
 }
 
 impl Scope {
     /// A read (or write) about one listing.
     pub fn listing(id: i64) -> Self {
-        Self { listing: Some(id), reservation: None }
+        Self { listing: Some(id), ..Self::default() }
     }
 
     /// A read (or write) about one reservation of a listing (the listing may be unknown).
     pub fn reservation(id: i64, listing: Option<i64>) -> Self {
-        Self { listing, reservation: Some(id) }
+        Self { listing, reservation: Some(id), ..Self::default() }
     }
 
-    /// The scope as text for other replicas: "listing/reservation", each part empty when absent.
+    /// The same scope, showing or altering only `topics`.
+    pub fn about(self, topics: Topics) -> Self {
+        Self { about: topics, ..self }
+    }
+
+    /// The scope as text for other replicas: "listing/reservation/topics", the ids empty when
+    /// absent.
     pub fn encode(&self) -> String {
         let part = |id: Option<i64>| id.map(|id| id.to_string()).unwrap_or_default();
-        format!("{}/{}", part(self.listing), part(self.reservation))
+        format!("{}/{}/{}", part(self.listing), part(self.reservation), self.about.0)
     }
 
-    /// A scope another replica encoded; `None` when the text is not one.
+    /// A scope another replica encoded (one without topics alters everything); `None` when the
+    /// text is not one.
     pub fn decode(text: &str) -> Option<Self> {
-        let (listing, reservation) = text.split_once('/')?;
+        let mut parts = text.split('/');
+        let (listing, reservation) = (parts.next()?, parts.next()?);
+        let about = match parts.next() {
+            Some(topics) => Topics(topics.parse().ok()?),
+            None => Topics::ALL,
+        };
         let part = |p: &str| if p.is_empty() { Ok(None) } else { p.parse().map(Some) };
-        Some(Self { listing: part(listing).ok()?, reservation: part(reservation).ok()? })
+        Some(Self { listing: part(listing).ok()?, reservation: part(reservation).ok()?, about })
     }
 
-    /// Whether a read with this scope may be stale after a write to `written`. Reads about the
-    /// whole account (lists, searches) may include anything, so every write drops them.
+    /// Whether a read with this scope may be stale after a change to `written`. Reads about the
+    /// whole account (lists, searches) may include anything the change is about, so they go
+    /// whenever it alters what they show.
     fn touched_by(&self, written: &Scope) -> bool {
         let account_wide = self.listing.is_none() && self.reservation.is_none();
         let same_listing = self.listing.is_some() && self.listing == written.listing;
         let same_reservation = self.reservation.is_some() && self.reservation == written.reservation;
-        account_wide || same_listing || same_reservation
+        (account_wide || same_listing || same_reservation) && self.about.meets(written.about)
     }
 }
 
@@ -464,11 +511,32 @@ mod tests {
     }
 
     #[test]
+    fn a_booking_event_drops_what_shows_bookings_and_a_message_what_shows_messages() {
+        let booked = Scope::reservation(7, Some(1)).about(Topics::STAYS);
+        let calendar = Scope::listing(1).about(Topics::STAYS.and(Topics::LISTINGS));
+        let inbox = Scope::default().about(Topics::MESSAGES.and(Topics::STAYS));
+        assert!(calendar.touched_by(&booked));
+        assert!(Scope::default().about(Topics::STAYS).touched_by(&booked), "the reservation lists");
+        assert!(inbox.touched_by(&booked), "the inbox shows each conversation's booking");
+        assert!(!Scope::listing(1).about(Topics::LISTINGS).touched_by(&booked), "the listing itself");
+        assert!(!Scope::default().about(Topics::LISTINGS).touched_by(&booked), "the portfolio, the amenities");
+        let message = Scope::reservation(7, None).about(Topics::MESSAGES);
+        assert!(inbox.touched_by(&message));
+        assert!(!Scope::reservation(7, None).about(Topics::STAYS).touched_by(&message), "the booking");
+        assert!(Scope::listing(1).about(Topics::LISTINGS).touched_by(&Scope::listing(1)), "writes alter everything");
+    }
+
+    #[test]
     fn a_scope_travels_as_text_and_back() {
-        for scope in [Scope::default(), Scope::listing(4), Scope::reservation(7, Some(1)), Scope::reservation(7, None)]
-        {
+        for scope in [
+            Scope::default(),
+            Scope::listing(4),
+            Scope::reservation(7, Some(1)),
+            Scope::reservation(7, None).about(Topics::MESSAGES),
+        ] {
             assert_eq!(Scope::decode(&scope.encode()), Some(scope));
         }
+        assert_eq!(Scope::decode("4/"), Some(Scope::listing(4)), "from a replica that sends no topics");
         assert_eq!(Scope::decode("x/1"), None);
         assert_eq!(Scope::decode("12"), None);
     }

@@ -15,7 +15,7 @@ use crate::clock::Clock;
 use super::{
     bearer::Bearer,
     budget::{self, Limits, LocalRateBudget, RateBudget},
-    cache::{CacheCoherence, CacheTtls, Missed, ReadCache, ReadKey, Scope},
+    cache::{CacheCoherence, CacheTtls, Missed, ReadCache, ReadKey, Scope, Topics},
     classify::{self, ClientError, Outcome},
     error::GatewayError,
     generated::{Client, ResponseValue},
@@ -209,15 +209,16 @@ impl Gateway {
     }
 
     /// Drops what a change Hostaway reported (a webhook event) may have made stale, here and on
-    /// every replica: the reservation, its listing's calendar and prices, and every list.
+    /// every replica: the reservation, its listing's calendar and prices, the reservation lists and
+    /// the inbox (its rows show their bookings); not the listing itself, nor the portfolio.
     pub async fn reservation_changed(&self, reservation: i64, listing: Option<i64>) {
-        self.forget(Scope::reservation(reservation, listing), "reservation event").await;
+        self.forget(Scope::reservation(reservation, listing).about(Topics::STAYS), "reservation event").await;
     }
 
-    /// The same for a message that arrived: the conversations and the lists (unread, inbox).
+    /// The same for a message that arrived: the conversations, their messages and the inbox.
     pub async fn message_arrived(&self, reservation: Option<i64>) {
         let scope = reservation.map_or_else(Scope::default, |id| Scope::reservation(id, None));
-        self.forget(scope, "message event").await;
+        self.forget(scope.about(Topics::MESSAGES), "message event").await;
     }
 
     /// Turns the longer cache times of the reads webhooks report on (`true`: events are arriving)

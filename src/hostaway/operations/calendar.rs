@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use super::{Fresh, id, secs};
 use crate::hostaway::{
     Gateway, GatewayError, Idempotence,
-    cache::{ReadKey, Scope},
+    cache::{ReadKey, Scope, Topics},
     types,
 };
 
@@ -50,7 +50,7 @@ impl Gateway {
         let key = ReadKey {
             operation: id::GET_CALENDAR,
             params: format!("{first}..{last}&reservations={reservations}"),
-            scope: Scope::listing(listing),
+            scope: Scope::listing(listing).about(Topics::STAYS.and(Topics::LISTINGS)),
         };
         let list = self
             .fetch(key, fresh, move |client| async move {
@@ -74,7 +74,7 @@ impl Gateway {
         let key = ReadKey {
             operation: id::GET_PRICE_DETAILS,
             params: format!("{check_in}..{check_out}&guests={guests}"),
-            scope: Scope::listing(listing),
+            scope: Scope::listing(listing).about(Topics::STAYS.and(Topics::LISTINGS)),
         };
         let envelope = self
             .read(key, move |client| async move {

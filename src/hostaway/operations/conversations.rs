@@ -3,7 +3,7 @@
 use super::{Fresh, id, secs};
 use crate::hostaway::{
     Gateway, GatewayError, Idempotence,
-    cache::{ReadKey, Scope},
+    cache::{ReadKey, Scope, Topics},
     types,
 };
 
@@ -25,8 +25,11 @@ pub(super) const LIVE_TTLS: &[(&str, std::time::Duration)] = &[
 impl Gateway {
     /// One conversation, with its reservation.
     pub async fn conversation(&self, conversation: i64, fresh: Fresh) -> Result<types::Conversation, GatewayError> {
-        let key =
-            ReadKey { operation: id::GET_CONVERSATION, params: conversation.to_string(), scope: Scope::default() };
+        let key = ReadKey {
+            operation: id::GET_CONVERSATION,
+            params: conversation.to_string(),
+            scope: Scope::default().about(Topics::MESSAGES.and(Topics::STAYS)),
+        };
         let envelope = self
             .fetch(key, fresh, move |client| async move {
                 client.get_conversation().conversation_id(conversation).send().await
@@ -40,7 +43,7 @@ impl Gateway {
         let key = ReadKey {
             operation: id::LIST_CONVERSATIONS,
             params: format!("limit={limit}&offset={offset}"),
-            scope: Scope::default(),
+            scope: Scope::default().about(Topics::MESSAGES.and(Topics::STAYS)),
         };
         self.read(key, move |client| async move {
             client.list_conversations().limit(super::limit(limit)).offset(super::offset(offset)).send().await
@@ -58,7 +61,7 @@ impl Gateway {
         let key = ReadKey {
             operation: id::LIST_CONVERSATION_MESSAGES,
             params: format!("{conversation}&limit={limit}"),
-            scope: Scope::default(),
+            scope: Scope::default().about(Topics::MESSAGES),
         };
         self.fetch(key, fresh, move |client| async move {
             client.list_conversation_messages().conversation_id(conversation).limit(super::limit(limit)).send().await
@@ -74,7 +77,11 @@ impl Gateway {
         message: types::SendMessageRequest,
     ) -> Result<types::ConversationMessage, GatewayError> {
         let id = conversation.id;
-        let scope = Scope { listing: conversation.listing_map_id, reservation: conversation.reservation_id };
+        let scope = Scope {
+            listing: conversation.listing_map_id,
+            reservation: conversation.reservation_id,
+            ..Scope::default()
+        };
         let sent = self
             .write(super::id::SEND_CONVERSATION_MESSAGE, Idempotence::Unsafe, scope, move |client| {
                 let message = message.clone();

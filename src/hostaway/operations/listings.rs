@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use super::{Fresh, id, limit, secs};
 use crate::hostaway::{
     Gateway, GatewayError, Idempotence,
-    cache::{ReadKey, Scope},
+    cache::{ReadKey, Scope, Topics},
     paging::Page,
     types,
 };
@@ -39,7 +39,11 @@ pub struct AvailabilityQuery {
 impl Gateway {
     /// One listing, shared by every tool and resource that reads it.
     pub async fn listing(&self, listing: i64, fresh: Fresh) -> Result<types::Listing, GatewayError> {
-        let key = ReadKey { operation: id::GET_LISTING, params: listing.to_string(), scope: Scope::listing(listing) };
+        let key = ReadKey {
+            operation: id::GET_LISTING,
+            params: listing.to_string(),
+            scope: Scope::listing(listing).about(Topics::LISTINGS),
+        };
         let envelope = self
             .fetch(key, fresh, move |client| async move { client.get_listing().listing_id(listing).send().await })
             .await?;
@@ -51,7 +55,7 @@ impl Gateway {
         let key = ReadKey {
             operation: id::LIST_LISTINGS,
             params: format!("limit={limit}&offset={offset}"),
-            scope: Scope::default(),
+            scope: Scope::default().about(Topics::LISTINGS),
         };
         self.read(key, move |client| async move {
             client.list_listings().limit(super::limit(limit)).offset(super::offset(offset)).send().await
@@ -73,7 +77,11 @@ impl Gateway {
 
     /// The listings Hostaway reports free for a stay (one page).
     pub async fn available_listings(&self, query: AvailabilityQuery) -> Result<types::ListingList, GatewayError> {
-        let key = ReadKey { operation: id::LIST_LISTINGS, params: format!("{query:?}"), scope: Scope::default() };
+        let key = ReadKey {
+            operation: id::LIST_LISTINGS,
+            params: format!("{query:?}"),
+            scope: Scope::default().about(Topics::LISTINGS.and(Topics::STAYS)),
+        };
         self.read(key, move |client| {
             let query = query.clone();
             async move {
@@ -97,7 +105,11 @@ impl Gateway {
 
     /// Every amenity Hostaway knows, to name a listing's amenity ids.
     pub async fn amenities(&self) -> Result<Vec<types::Amenity>, GatewayError> {
-        let key = ReadKey { operation: id::LIST_AMENITIES, params: String::new(), scope: Scope::default() };
+        let key = ReadKey {
+            operation: id::LIST_AMENITIES,
+            params: String::new(),
+            scope: Scope::default().about(Topics::LISTINGS),
+        };
         Ok(self.read(key, |client| async move { client.list_amenities().send().await }).await?.result)
     }
 

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use super::{Fresh, id, secs};
 use crate::hostaway::{
     Gateway, GatewayError, Idempotence,
-    cache::{ReadKey, Scope},
+    cache::{ReadKey, Scope, Topics},
     types,
 };
 
@@ -42,7 +42,7 @@ impl Gateway {
         let key = ReadKey {
             operation: id::GET_RESERVATION,
             params: reservation.to_string(),
-            scope: Scope::reservation(reservation, None),
+            scope: Scope::reservation(reservation, None).about(Topics::STAYS),
         };
         let envelope = self
             .fetch(key, fresh, move |client| async move {
@@ -63,7 +63,7 @@ impl Gateway {
         let key = ReadKey {
             operation: id::LIST_RESERVATIONS,
             params: format!("{query:?}&limit={limit}&after={after_id:?}"),
-            scope: Scope::default(),
+            scope: Scope::default().about(Topics::STAYS),
         };
         self.fetch(key, fresh, |client| {
             let query = query.clone();
