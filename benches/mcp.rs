@@ -13,7 +13,7 @@ use std::{
 
 use chrono::Utc;
 use driver::{
-    Setup, call, connect, load, machine, open_sessions, percentile, portfolio, sandbox_config, spawn, typical,
+    Setup, call, connect, load, machine, mix_until, open_sessions, percentile, portfolio, sandbox_config, spawn,
 };
 use hostaway_mcp::sandbox::{FaultPlan, Sandbox};
 use serde_json::{Value, json};
@@ -198,25 +198,7 @@ async fn main() {
             samples
         })
     };
-    let workers: Vec<_> = clients
-        .iter()
-        .enumerate()
-        .map(|(s, client)| {
-            let (client, p) = (client.clone(), p.clone());
-            tokio::spawn(async move {
-                let (mut ok, mut errors, mut k) = (0usize, 0usize, 0usize);
-                while Instant::now() < deadline {
-                    let (tool, args) = typical(s * 104_729 + k, &p);
-                    match call(&client, tool, args).await {
-                        Ok(_) => ok += 1,
-                        Err(_) => errors += 1,
-                    }
-                    k += 1;
-                }
-                (ok, errors)
-            })
-        })
-        .collect();
+    let workers = mix_until(&clients, &p, deadline, 104_729, 0, None);
     let (mut ok, mut errors, mut finished) = (0, 0, 0);
     for worker in workers {
         if let Ok(Ok((o, e))) = tokio::time::timeout(Duration::from_secs(soak_secs + 30), worker).await {

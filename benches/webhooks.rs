@@ -17,7 +17,8 @@ use std::{
 };
 
 use driver::{
-    Portfolio, Setup, call, close_sessions, connect, machine, open_sessions, percentile, portfolio, spawn_with, typical,
+    Portfolio, Setup, call, close_sessions, connect, machine, mix_until, open_sessions, percentile, portfolio,
+    spawn_with,
 };
 use hostaway_mcp::sandbox::{RateLimits, Sandbox, SandboxConfig};
 use serde_json::{Value, json};
@@ -98,27 +99,7 @@ async fn paced(sandbox: &Sandbox, url: &str, p: &Portfolio, first: usize, secs: 
     let clients = open_sessions(url, SESSIONS).await;
     sandbox.reset_stats();
     let deadline = Instant::now() + Duration::from_secs(secs);
-    let workers: Vec<_> = clients
-        .iter()
-        .enumerate()
-        .map(|(s, client)| {
-            let (client, p) = (client.clone(), p.clone());
-            tokio::spawn(async move {
-                let mut tick = tokio::time::interval(Duration::from_secs(1));
-                let (mut calls, mut errors, mut k) = (0, 0, 0);
-                while Instant::now() < deadline {
-                    tick.tick().await;
-                    let (tool, args) = typical(s * 7919 + first + k, &p);
-                    match call(&client, tool, args).await {
-                        Ok(_) => calls += 1,
-                        Err(_) => errors += 1,
-                    }
-                    k += 1;
-                }
-                (calls, errors)
-            })
-        })
-        .collect();
+    let workers = mix_until(&clients, p, deadline, 7919, first, Some(Duration::from_secs(1)));
     let conversations: Vec<i64> = sandbox.inspect(|s| s.conversations.keys().copied().take(10).collect());
     let http = reqwest::Client::new();
     let mut changes = 0;

@@ -172,6 +172,42 @@ pub async fn load(url: &str, sessions: usize, calls: usize, p: &Portfolio) -> Lo
     result
 }
 
+/// One task per session calling the typical mix until `deadline`: session `s` makes calls
+/// `s * stride + first`, `+ 1`, …, one per `pace` tick when given, else back to back. Each task
+/// yields its answered and failed calls.
+pub fn mix_until(
+    clients: &[Arc<Client>],
+    p: &Portfolio,
+    deadline: Instant,
+    stride: usize,
+    first: usize,
+    pace: Option<Duration>,
+) -> Vec<tokio::task::JoinHandle<(usize, usize)>> {
+    clients
+        .iter()
+        .enumerate()
+        .map(|(s, client)| {
+            let (client, p) = (client.clone(), p.clone());
+            tokio::spawn(async move {
+                let mut tick = pace.map(tokio::time::interval);
+                let (mut ok, mut errors, mut k) = (0, 0, 0);
+                while Instant::now() < deadline {
+                    if let Some(tick) = &mut tick {
+                        tick.tick().await;
+                    }
+                    let (tool, args) = typical(s * stride + first + k, &p);
+                    match call(&client, tool, args).await {
+                        Ok(_) => ok += 1,
+                        Err(_) => errors += 1,
+                    }
+                    k += 1;
+                }
+                (ok, errors)
+            })
+        })
+        .collect()
+}
+
 /// `n` sessions on `url`, opened at once.
 pub async fn open_sessions(url: &str, n: usize) -> Vec<Arc<Client>> {
     let url = url.to_string();
