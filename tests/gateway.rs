@@ -466,6 +466,26 @@ async fn a_write_drops_the_cached_reads_it_touches_and_keeps_the_others() {
 }
 
 #[tokio::test]
+async fn calendar_questions_within_the_same_months_share_one_read_and_get_exactly_their_days() {
+    let sandbox = common::start(common::config()).await;
+    let mut config = gateway_config(&sandbox);
+    config.cache_ttls = CacheTtls::default();
+    let gateway = Gateway::new(config).unwrap();
+    let listing = sandbox.inspect(|s| *s.listings.keys().next().unwrap());
+    let month = chrono::Datelike::with_day(&common::today(), 1).unwrap() + chrono::Months::new(2);
+    let day = |n: u32| chrono::Datelike::with_day(&month, n).unwrap();
+    for (first, last) in [(day(3), day(20)), (day(10), day(28)), (day(1), day(1))] {
+        let days = gateway.calendar(listing, first, last, Fresh::No).await.unwrap();
+        let dates: Vec<_> = days.iter().map(|d| d.date).collect();
+        let asked: Vec<_> = first.iter_days().take_while(|d| *d <= last).collect();
+        assert_eq!(dates, asked, "exactly the days asked for");
+    }
+    assert_eq!(sandbox.stats().received("getCalendar"), 1, "one read of the whole month answered all three");
+    gateway.calendar(listing, day(20), day(5) + chrono::Months::new(1), Fresh::No).await.unwrap();
+    assert_eq!(sandbox.stats().received("getCalendar"), 2, "a question reaching into the next month reads again");
+}
+
+#[tokio::test]
 async fn with_caching_disabled_every_read_goes_upstream() {
     let sandbox = common::start(common::config()).await;
     let gateway = Gateway::new(gateway_config(&sandbox)).unwrap();

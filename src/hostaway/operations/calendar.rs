@@ -2,7 +2,7 @@
 
 use std::num::NonZeroU32;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, Months, NaiveDate};
 
 use super::{Fresh, id, secs};
 use crate::hostaway::{
@@ -14,6 +14,20 @@ use crate::hostaway::{
 /// Availability and prices move with every booking: a minute at most.
 pub(super) const TTLS: &[(&str, std::time::Duration)] =
     &[(id::GET_CALENDAR, secs(60)), (id::GET_PRICE_DETAILS, secs(60))];
+
+/// The calendar range actually read for days `first` to `last`: from the first of `first`'s month
+/// to the end of `last`'s. Questions about a listing's next weeks start on many different days;
+/// reading whole months makes them share one cached read, and one call to Hostaway, instead of one
+/// each. At most two months' days more travel than were asked for.
+fn whole_months(first: NaiveDate, last: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let start = first.with_day(1).unwrap_or(first);
+    let end = last
+        .with_day(1)
+        .and_then(|day| day.checked_add_months(Months::new(1)))
+        .and_then(|next| next.pred_opt())
+        .unwrap_or(last);
+    (start, end)
+}
 
 impl Gateway {
     /// A listing's calendar days from `first` to `last` inclusive, in date order.
@@ -39,6 +53,7 @@ impl Gateway {
         self.calendar_days(listing, first, last, true, fresh).await
     }
 
+    /// Reads whole calendar months (see [`whole_months`]) and keeps the days asked for.
     async fn calendar_days(
         &self,
         listing: i64,
@@ -47,18 +62,19 @@ impl Gateway {
         reservations: bool,
         fresh: Fresh,
     ) -> Result<Vec<types::CalendarDay>, GatewayError> {
+        let (start, end) = whole_months(first, last);
         let key = ReadKey {
             operation: id::GET_CALENDAR,
-            params: format!("{first}..{last}&reservations={reservations}"),
+            params: format!("{start}..{end}&reservations={reservations}"),
             scope: Scope::listing(listing).about(Topics::STAYS.and(Topics::LISTINGS)),
         };
         let list = self
             .fetch(key, fresh, move |client| async move {
-                let call = client.get_calendar().listing_id(listing).start_date(first).end_date(last);
+                let call = client.get_calendar().listing_id(listing).start_date(start).end_date(end);
                 if reservations { call.include_resources(1).send().await } else { call.send().await }
             })
             .await?;
-        let mut days = list.result;
+        let mut days: Vec<_> = list.result.into_iter().filter(|d| first <= d.date && d.date <= last).collect();
         days.sort_by_key(|d| d.date);
         Ok(days)
     }
@@ -103,5 +119,23 @@ impl Gateway {
             })
             .await?;
         Ok(list.result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn reads_cover_whole_months() {
+        assert_eq!(whole_months(day("2026-12-02"), day("2027-01-01")), (day("2026-12-01"), day("2027-01-31")));
+        assert_eq!(whole_months(day("2026-12-26"), day("2027-01-25")), (day("2026-12-01"), day("2027-01-31")));
+        assert_eq!(whole_months(day("2028-02-10"), day("2028-02-10")), (day("2028-02-01"), day("2028-02-29")));
+        assert_eq!(whole_months(day("2026-11-30"), day("2026-12-31")), (day("2026-11-01"), day("2026-12-31")));
+        assert_eq!(whole_months(NaiveDate::MAX, NaiveDate::MAX).1, NaiveDate::MAX, "no month after the last");
     }
 }
