@@ -160,6 +160,78 @@ async fn a_channel_booking_shows_in_search_reservations_within_a_second_though_t
     assert!(fresh, "the new booking showed within 1 s");
 }
 
+/// The bookings `search_reservations` answers for arrivals from `from` to `from + 6 days`.
+async fn arrivals(session: &Session, from: chrono::NaiveDate) -> Vec<Value> {
+    let to = from + chrono::Duration::days(6);
+    let args = json!({"arrival_start_date": from.to_string(), "arrival_end_date": to.to_string(), "limit": 50});
+    call(session, "search_reservations", args).await["reservations"].as_array().unwrap().clone()
+}
+
+/// Polls `arrivals` from `from` (at most 1 s) until `done` holds of the booking `id`'s row there.
+async fn arrivals_until(session: &Session, from: chrono::NaiveDate, id: i64, done: impl Fn(Option<&Value>) -> bool) {
+    let until = Instant::now() + Duration::from_secs(1);
+    loop {
+        let rows = arrivals(session, from).await;
+        if done(rows.iter().find(|r| r["reservation_id"] == id)) {
+            return;
+        }
+        let ids: Vec<&Value> = rows.iter().map(|r| &r["reservation_id"]).collect();
+        assert!(Instant::now() < until, "the search for arrivals from {from} never showed the change: {ids:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_booking_event_drops_the_searches_that_held_it_or_can_show_it_and_keeps_the_rest() {
+    let sandbox = sandbox().await;
+    let (_child, url, session) = server(&sandbox).await;
+    register(&sandbox, &receiver_url(&url), PASSWORD).await;
+    let (listing, arrival, departure) = sandbox.inspect(mcp::free_stay);
+    let later = sandbox.inspect(|s| {
+        let listing = &s.listings[&listing];
+        (20..300)
+            .map(|ahead| arrival + chrono::Duration::days(ahead))
+            .find(|day| s.is_free(listing, *day, *day + chrono::Duration::days(3), None))
+            .unwrap()
+    });
+    let elsewhere = later + chrono::Duration::days(20);
+    let booked: Value = reqwest::Client::new()
+        .post(control(&sandbox, "/_sandbox/channel/reservations"))
+        .json(&json!({"channelId": 2018, "listingMapId": listing, "arrivalDate": arrival, "departureDate": departure,
+            "numberOfGuests": 1, "guestFirstName": "Ines", "guestLastName": "Duarte"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = booked["result"]["id"].as_i64().unwrap();
+    arrivals_until(&session, arrival, id, |row| row.is_some()).await;
+    assert!(arrivals(&session, later).await.iter().all(|r| r["reservation_id"] != id));
+    let untouched = arrivals(&session, elsewhere).await;
+    let reads = || sandbox.stats().received("listReservations");
+
+    change_guests(&sandbox, id, 3).await;
+    arrivals_until(&session, arrival, id, |row| row.is_some_and(|r| r["guests"] == 3)).await;
+    let before = reads();
+    arrivals(&session, later).await;
+    assert_eq!(arrivals(&session, elsewhere).await, untouched);
+    assert_eq!(reads(), before, "searches that neither held the booking nor can show it stayed cached");
+
+    let moved = reqwest::Client::new()
+        .put(control(&sandbox, &format!("/_sandbox/channel/reservations/{id}")))
+        .json(&json!({"arrivalDate": later, "departureDate": later + chrono::Duration::days(3)}))
+        .send()
+        .await
+        .unwrap();
+    assert!(moved.status().is_success(), "{}", moved.text().await.unwrap());
+    arrivals_until(&session, later, id, |row| row.is_some()).await;
+    arrivals_until(&session, arrival, id, |row| row.is_none()).await;
+    let before = reads();
+    assert_eq!(arrivals(&session, elsewhere).await, untouched);
+    assert_eq!(reads(), before, "the search far from both stays stayed cached");
+}
+
 #[tokio::test]
 async fn a_guest_message_shows_in_unread_conversations_within_a_second() {
     let sandbox = sandbox().await;

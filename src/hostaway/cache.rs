@@ -22,9 +22,12 @@ use std::{
 
 use moka::{Expiry, future::Cache, ops::compute::Op};
 
+use chrono::NaiveDate;
+
 use super::{
     budget::{BoxFuture, Unavailable},
     error::GatewayError,
+    types,
 };
 
 /// Which kinds of data a read shows, or a change alters, so that a change Hostaway reports drops
@@ -68,6 +71,81 @@ pub(in crate::hostaway) struct Scope {
     pub reservation: Option<i64>,
     /// What kinds of data it shows (a read) or alters (a change).
     pub about: Topics,
+    /// A list of bookings: which bookings it can show (`None`: any, as far as the cache can tell).
+    pub shows: Option<Bookings>,
+    /// A change Hostaway reported to one booking: its dates and channel now, when the event said.
+    pub now: Option<Stay>,
+}
+
+/// Which bookings a cached list of them can show: the filters a reported booking change is
+/// judged against, so that a change to a booking the list neither holds nor can now show leaves
+/// it cached.
+#[derive(Clone, Copy, Debug, Default, Hash, PartialEq, Eq)]
+pub(in crate::hostaway) struct Bookings {
+    /// Only this listing's.
+    pub listing: Option<i64>,
+    /// Only this channel's.
+    pub channel: Option<i64>,
+    /// Arrival from, to (inclusive).
+    pub arrival: (Option<NaiveDate>, Option<NaiveDate>),
+    /// Departure from, to (inclusive).
+    pub departure: (Option<NaiveDate>, Option<NaiveDate>),
+    /// The page starts after this booking: a change to it may move the page.
+    pub after: Option<i64>,
+}
+
+impl Bookings {
+    /// Whether a booking of `listing` (when known) that is now `stay` may be among these. A day
+    /// of margin either side of each date range, so a filter Hostaway applies in another zone or
+    /// with exclusive bounds still counts as a match.
+    fn may_show(&self, listing: Option<i64>, stay: &Stay) -> bool {
+        let within = |(from, to): (Option<NaiveDate>, Option<NaiveDate>), day: NaiveDate| {
+            from.is_none_or(|from| from <= day + chrono::Days::new(1))
+                && to.is_none_or(|to| day <= to + chrono::Days::new(1))
+        };
+        let same = |wanted: Option<i64>, actual: Option<i64>| wanted.is_none() || actual.is_none() || wanted == actual;
+        same(self.listing, listing)
+            && same(self.channel, stay.channel)
+            && within(self.arrival, stay.arrival)
+            && within(self.departure, stay.departure)
+    }
+}
+
+/// A booking's dates and channel as a webhook event reported them.
+#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
+pub struct Stay {
+    /// Arrival day.
+    pub arrival: NaiveDate,
+    /// Departure day.
+    pub departure: NaiveDate,
+    /// The channel it came from, when the event said.
+    pub channel: Option<i64>,
+}
+
+impl Stay {
+    fn encode(&self) -> String {
+        format!("{},{},{}", self.arrival, self.departure, self.channel.map(|c| c.to_string()).unwrap_or_default())
+    }
+
+    fn decode(text: &str) -> Option<Self> {
+        let mut parts = text.split(',');
+        let arrival = parts.next()?.parse().ok()?;
+        let departure = parts.next()?.parse().ok()?;
+        let channel = match parts.next()? {
+            "" => None,
+            id => Some(id.parse().ok()?),
+        };
+        Some(Self { arrival, departure, channel })
+    }
+}
+
+/// Whether a change makes a cached read stale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Touch {
+    No,
+    Yes,
+    /// Only if the read (a list of bookings) holds this booking.
+    IfListed(i64),
 }
 
 impl Scope {
@@ -87,10 +165,14 @@ impl Scope {
     }
 
     /// The scope as text for other replicas: "listing/reservation/topics", the ids empty when
-    /// absent.
+    /// absent, then "/arrival,departure,channel" for a reported booking change.
     pub fn encode(&self) -> String {
         let part = |id: Option<i64>| id.map(|id| id.to_string()).unwrap_or_default();
-        format!("{}/{}/{}", part(self.listing), part(self.reservation), self.about.0)
+        let base = format!("{}/{}/{}", part(self.listing), part(self.reservation), self.about.0);
+        match &self.now {
+            Some(stay) => format!("{base}/{}", stay.encode()),
+            None => base,
+        }
     }
 
     /// A scope another replica encoded (one without topics alters everything); `None` when the
@@ -102,19 +184,44 @@ impl Scope {
             Some(topics) => Topics(topics.parse().ok()?),
             None => Topics::ALL,
         };
+        let now = match parts.next() {
+            Some(stay) => Some(Stay::decode(stay)?),
+            None => None,
+        };
         let part = |p: &str| if p.is_empty() { Ok(None) } else { p.parse().map(Some) };
-        Some(Self { listing: part(listing).ok()?, reservation: part(reservation).ok()?, about })
+        Some(Self { listing: part(listing).ok()?, reservation: part(reservation).ok()?, about, shows: None, now })
     }
 
-    /// Whether a read with this scope may be stale after a change to `written`. Reads about the
-    /// whole account (lists, searches) may include anything the change is about, so they go
-    /// whenever it alters what they show.
+    /// Whether a read with this scope may be stale after a change to `written`.
     fn touched_by(&self, written: &Scope) -> bool {
+        self.touch(written) != Touch::No
+    }
+
+    /// How a change to `written` bears on a read with this scope. Reads about the whole account
+    /// (lists, searches) may include anything the change is about, so they go whenever it alters
+    /// what they show; a list of bookings that says which it can show stays when a reported booking
+    /// change can neither have been in it nor be in it now.
+    fn touch(&self, written: &Scope) -> Touch {
         let account_wide = self.listing.is_none() && self.reservation.is_none();
         let same_listing = self.listing.is_some() && self.listing == written.listing;
         let same_reservation = self.reservation.is_some() && self.reservation == written.reservation;
-        (account_wide || same_listing || same_reservation) && self.about.meets(written.about)
+        if !((account_wide || same_listing || same_reservation) && self.about.meets(written.about)) {
+            return Touch::No;
+        }
+        match (&self.shows, &written.now, written.reservation) {
+            (Some(shows), Some(stay), Some(booking))
+                if shows.after != Some(booking) && !shows.may_show(written.listing, stay) =>
+            {
+                Touch::IfListed(booking)
+            }
+            _ => Touch::Yes,
+        }
     }
+}
+
+/// Whether a cached answer lists `booking` (or may: an answer of another kind).
+fn lists(value: &(dyn Any + Send + Sync), booking: i64) -> bool {
+    value.downcast_ref::<types::ReservationList>().is_none_or(|list| list.result.iter().any(|r| r.id == booking))
 }
 
 /// One cacheable read: the operation, its parameters rendered to text, and its scope.
@@ -400,7 +507,11 @@ impl ReadCache {
     pub fn invalidate(&self, written: Scope) {
         self.changes().record(Some(written));
         // The closure registry only fails when closures were not enabled at build time; they are.
-        let _ = self.entries.invalidate_entries_if(move |key, _| key.read.scope.touched_by(&written));
+        let _ = self.entries.invalidate_entries_if(move |key, stored| match key.read.scope.touch(&written) {
+            Touch::No => false,
+            Touch::Yes => true,
+            Touch::IfListed(booking) => lists(stored.value.as_ref(), booking),
+        });
     }
 }
 
@@ -526,6 +637,65 @@ mod tests {
         assert!(Scope::listing(1).about(Topics::LISTINGS).touched_by(&Scope::listing(1)), "writes alter everything");
     }
 
+    fn day(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    fn stay(arrival: &str, departure: &str) -> Option<Stay> {
+        Some(Stay { arrival: day(arrival), departure: day(departure), channel: Some(2018) })
+    }
+
+    /// A list of bookings arriving in the first week of December 2026.
+    fn first_week() -> Scope {
+        let shows = Bookings { arrival: (Some(day("2026-12-01")), Some(day("2026-12-07"))), ..Bookings::default() };
+        Scope { shows: Some(shows), ..Scope::default().about(Topics::STAYS) }
+    }
+
+    #[test]
+    fn a_booking_change_outside_a_lists_filters_drops_it_only_if_it_held_the_booking() {
+        let changed = |now| Scope { now, ..Scope::reservation(7, Some(1)).about(Topics::STAYS) };
+        let list = first_week();
+        assert_eq!(list.touch(&changed(stay("2026-12-20", "2026-12-23"))), Touch::IfListed(7));
+        assert_eq!(list.touch(&changed(stay("2026-12-05", "2026-12-08"))), Touch::Yes, "it can show the booking now");
+        assert_eq!(list.touch(&changed(stay("2026-12-08", "2026-12-10"))), Touch::Yes, "a day of margin");
+        assert_eq!(list.touch(&changed(None)), Touch::Yes, "an event without dates");
+        assert_eq!(list.touch(&Scope::reservation(7, Some(1))), Touch::Yes, "a write");
+        let other_listing = Scope { shows: Some(Bookings { listing: Some(2), ..Bookings::default() }), ..list };
+        assert_eq!(other_listing.touch(&changed(stay("2026-12-05", "2026-12-08"))), Touch::IfListed(7));
+        let other_channel = Scope { shows: Some(Bookings { channel: Some(2000), ..Bookings::default() }), ..list };
+        assert_eq!(other_channel.touch(&changed(stay("2026-12-05", "2026-12-08"))), Touch::IfListed(7));
+        let after_it = Scope { shows: list.shows.map(|b| Bookings { after: Some(7), ..b }), ..list };
+        assert_eq!(after_it.touch(&changed(stay("2026-12-20", "2026-12-23"))), Touch::Yes, "its page starts there");
+        let unfiltered = Scope::default().about(Topics::STAYS);
+        assert_eq!(unfiltered.touch(&changed(stay("2026-12-20", "2026-12-23"))), Touch::Yes);
+    }
+
+    #[tokio::test]
+    async fn a_booking_change_keeps_the_lists_that_never_held_it_and_cannot_show_it() {
+        let cache = ReadCache::new(CacheTtls { default: Duration::from_secs(60), ..CacheTtls::disabled() }, 100);
+        let page = |ids: &[i64]| -> types::ReservationList {
+            let rows: Vec<_> = ids
+                .iter()
+                .map(|id| serde_json::json!({"id": id, "listingMapId": 1, "arrivalDate": "2026-12-02", "departureDate": "2026-12-04", "status": "new"}))
+                .collect();
+            serde_json::from_value(serde_json::json!({"status": "success", "result": rows})).unwrap()
+        };
+        let holding = ReadKey { operation: "listReservations", params: "a".into(), scope: first_week() };
+        let without = ReadKey { operation: "listReservations", params: "b".into(), scope: first_week() };
+        cache.get_or_load(holding.clone(), || async { Ok::<_, GatewayError>(page(&[7, 8])) }).await.unwrap();
+        cache.get_or_load(without.clone(), || async { Ok::<_, GatewayError>(page(&[8])) }).await.unwrap();
+        cache.invalidate(Scope {
+            now: stay("2026-12-20", "2026-12-23"),
+            ..Scope::reservation(7, Some(1)).about(Topics::STAYS)
+        });
+        let again = |key: ReadKey| {
+            let cache = cache.clone();
+            async move { cache.get_or_load(key, || async { Ok::<_, GatewayError>(page(&[])) }).await.unwrap().1 }
+        };
+        assert!(!again(holding).await, "the list that held the booking was read again");
+        assert!(again(without).await, "the other stayed cached");
+    }
+
     #[test]
     fn a_scope_travels_as_text_and_back() {
         for scope in [
@@ -533,11 +703,17 @@ mod tests {
             Scope::listing(4),
             Scope::reservation(7, Some(1)),
             Scope::reservation(7, None).about(Topics::MESSAGES),
+            Scope { now: stay("2026-12-01", "2026-12-04"), ..Scope::reservation(7, Some(1)).about(Topics::STAYS) },
+            Scope {
+                now: Some(Stay { channel: None, ..stay("2026-12-01", "2026-12-04").unwrap() }),
+                ..Scope::reservation(7, None)
+            },
         ] {
             assert_eq!(Scope::decode(&scope.encode()), Some(scope));
         }
         assert_eq!(Scope::decode("4/"), Some(Scope::listing(4)), "from a replica that sends no topics");
         assert_eq!(Scope::decode("x/1"), None);
         assert_eq!(Scope::decode("12"), None);
+        assert_eq!(Scope::decode("1/7/2/2026-12-01"), None, "a stay without its departure");
     }
 }

@@ -15,7 +15,7 @@ use crate::clock::Clock;
 use super::{
     bearer::Bearer,
     budget::{self, Limits, LocalRateBudget, RateBudget},
-    cache::{CacheCoherence, CacheTtls, Missed, ReadCache, ReadKey, Scope, Topics},
+    cache::{CacheCoherence, CacheTtls, Missed, ReadCache, ReadKey, Scope, Stay, Topics},
     classify::{self, ClientError, Outcome},
     error::GatewayError,
     generated::{Client, ResponseValue},
@@ -211,8 +211,11 @@ impl Gateway {
     /// Drops what a change Hostaway reported (a webhook event) may have made stale, here and on
     /// every replica: the reservation, its listing's calendar and prices, the reservation lists and
     /// the inbox (its rows show their bookings); not the listing itself, nor the portfolio.
-    pub async fn reservation_changed(&self, reservation: i64, listing: Option<i64>) {
-        self.forget(Scope::reservation(reservation, listing).about(Topics::STAYS), "reservation event").await;
+    /// With the booking's dates (`now`, when the event gave them), lists of bookings that neither
+    /// hold it nor can show it now stay cached.
+    pub async fn reservation_changed(&self, reservation: i64, listing: Option<i64>, now: Option<Stay>) {
+        let scope = Scope { now, ..Scope::reservation(reservation, listing).about(Topics::STAYS) };
+        self.forget(scope, "reservation event").await;
     }
 
     /// The same for a message that arrived: the conversations, their messages and the inbox.

@@ -30,7 +30,10 @@ use serde_json::Value;
 use subtle::ConstantTimeEq;
 
 use super::{metrics::ServerMetrics, resources, subscriptions::Subscriptions, webhook_health::WebhookHealth};
-use crate::{hostaway::Gateway, secret::Secret};
+use crate::{
+    hostaway::{Gateway, cache::Stay},
+    secret::Secret,
+};
 
 /// Where Hostaway delivers.
 pub const PATH: &str = "/webhooks/hostaway";
@@ -105,8 +108,9 @@ pub fn route(options: &WebhookOptions, gateway: Arc<Gateway>, listeners: Listene
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Change {
     /// A reservation was created or changed: the reservation, its listing's calendar and prices,
-    /// and every list go stale.
-    Reservation { id: i64, listing: Option<i64> },
+    /// and the lists that held it or can show it now (every list, when the event gave no dates)
+    /// go stale.
+    Reservation { id: i64, listing: Option<i64>, now: Option<Stay> },
     /// A message arrived: its conversation and the lists (unread, inbox) go stale.
     Message { reservation: Option<i64> },
 }
@@ -116,7 +120,7 @@ impl Change {
     /// would have said; `None` for objects of other kinds.
     pub(super) fn of_delivery(object: &str, id: Option<i64>, listing: Option<i64>) -> Option<Self> {
         match object {
-            "reservation" => id.map(|id| Change::Reservation { id, listing }),
+            "reservation" => id.map(|id| Change::Reservation { id, listing, now: None }),
             "conversationMessage" => Some(Change::Message { reservation: None }),
             _ => None,
         }
@@ -127,8 +131,8 @@ impl Change {
 /// subscribed to what changed, on every replica.
 pub(super) async fn apply(gateway: &Gateway, subscriptions: &Subscriptions, change: Change) {
     match change {
-        Change::Reservation { id, listing } => {
-            gateway.reservation_changed(id, listing).await;
+        Change::Reservation { id, listing, now } => {
+            gateway.reservation_changed(id, listing, now).await;
             subscriptions.publish(format!("{}{id}", resources::RESERVATION)).await;
         }
         Change::Message { reservation } => {
@@ -147,13 +151,25 @@ fn change_of(event: &Value, body: &[u8]) -> Option<(Change, String)> {
     let id = number("id").or_else(|| event.get("objectId").and_then(Value::as_i64))?;
     let name = event.get("event").and_then(Value::as_str)?;
     let change = match name {
-        "reservation.created" | "reservation.updated" => Change::Reservation { id, listing: number("listingMapId") },
+        "reservation.created" | "reservation.updated" => {
+            Change::Reservation { id, listing: number("listingMapId"), now: data.and_then(stay_of) }
+        }
         "message.received" => Change::Message { reservation: number("reservationId") },
         _ => return None,
     };
     let mut hasher = std::hash::DefaultHasher::new();
     std::hash::Hasher::write(&mut hasher, body);
     Some((change, format!("{name}/{id}/{:016x}", std::hash::Hasher::finish(&hasher))))
+}
+
+/// A reservation's dates and channel, when the event's reservation carries its dates.
+fn stay_of(reservation: &Value) -> Option<Stay> {
+    let day = |field: &str| reservation.get(field)?.as_str()?.get(..10)?.parse().ok();
+    Some(Stay {
+        arrival: day("arrivalDate")?,
+        departure: day("departureDate")?,
+        channel: reservation.get("channelId").and_then(Value::as_i64),
+    })
 }
 
 async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Bytes) -> Response {
@@ -203,11 +219,20 @@ mod tests {
         let booked = json!({"object": "reservation", "event": "reservation.created",
             "data": {"id": 7, "listingMapId": 40100, "guests": 2, "updatedOn": "2026-11-30 10:00:00"}});
         let (what, key) = change(&booked).unwrap();
-        assert_eq!(what, Change::Reservation { id: 7, listing: Some(40100) });
+        assert_eq!(what, Change::Reservation { id: 7, listing: Some(40100), now: None }, "no dates, no stay");
         assert_eq!(change(&booked).unwrap().1, key, "the same delivery again is recognised");
         let mut changed_again = booked.clone();
         changed_again["data"]["guests"] = json!(3);
         assert_ne!(change(&changed_again).unwrap().1, key, "another change in the same second is not a repeat");
+        changed_again["data"]["arrivalDate"] = json!("2026-12-03");
+        changed_again["data"]["departureDate"] = json!("2026-12-06");
+        changed_again["data"]["channelId"] = json!(2018);
+        let day = |text: &str| text.parse().unwrap();
+        let now = Stay { arrival: day("2026-12-03"), departure: day("2026-12-06"), channel: Some(2018) };
+        assert_eq!(
+            change(&changed_again).unwrap().0,
+            Change::Reservation { id: 7, listing: Some(40100), now: Some(now) }
+        );
         let message = json!({"event": "message.received", "objectId": 9, "data": {"reservationId": 7}});
         assert_eq!(change(&message).map(|c| c.0), Some(Change::Message { reservation: Some(7) }));
         assert_eq!(change(&json!({"event": "listing.updated", "data": {"id": 1}})), None);

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use super::{Fresh, id, secs};
 use crate::hostaway::{
     Gateway, GatewayError, Idempotence,
-    cache::{ReadKey, Scope, Topics},
+    cache::{Bookings, ReadKey, Scope, Topics},
     types,
 };
 
@@ -36,6 +36,20 @@ pub struct ReservationQuery {
     pub by_arrival: bool,
 }
 
+impl ReservationQuery {
+    /// Which bookings a page of this query after `after_id` can show, as the cache judges reported
+    /// changes; `None` when a text filter (guest name, email) decides, which the cache cannot judge.
+    fn shows(&self, after_id: Option<i64>) -> Option<Bookings> {
+        (self.email.is_none() && self.name.is_none()).then_some(Bookings {
+            listing: self.listing_id,
+            channel: self.channel_id,
+            arrival: self.arrival,
+            departure: self.departure,
+            after: after_id,
+        })
+    }
+}
+
 impl Gateway {
     /// One reservation.
     pub async fn reservation(&self, reservation: i64, fresh: Fresh) -> Result<types::Reservation, GatewayError> {
@@ -63,7 +77,7 @@ impl Gateway {
         let key = ReadKey {
             operation: id::LIST_RESERVATIONS,
             params: format!("{query:?}&limit={limit}&after={after_id:?}"),
-            scope: Scope::default().about(Topics::STAYS),
+            scope: Scope { shows: query.shows(after_id), ..Scope::default().about(Topics::STAYS) },
         };
         self.fetch(key, fresh, |client| {
             let query = query.clone();
