@@ -1,5 +1,6 @@
 //! End-to-end benchmark of the MCP server: the release binary serving streamable HTTP on loopback,
-//! a sandbox behind it, rmcp clients in front. Prints figures and writes docs/BENCHMARKS.md.
+//! a sandbox behind it, rmcp clients in front. Prints figures and writes the first part of
+//! docs/BENCHMARKS.md.
 //!
 //! `cargo bench --bench mcp` (about six minutes). `SOAK_SECS` sets the soak length (default 60).
 
@@ -17,6 +18,11 @@ use driver::{
 };
 use hostaway_mcp::sandbox::{FaultPlan, Sandbox};
 use serde_json::{Value, json};
+
+/// Ends the part of docs/BENCHMARKS.md this bench writes; the sections after it (other benches,
+/// earlier rounds) were written by hand and are kept.
+const GENERATED_ABOVE: &str =
+    "<!-- Everything above is written by `cargo bench --bench mcp`; what follows is kept. -->";
 
 #[tokio::main]
 async fn main() {
@@ -223,7 +229,11 @@ async fn main() {
     out(&mut report, "Bursts against the real rate limits, versus the minimum those limits allow, are measured by `cargo bench --bench gateway`; see README.".into());
 
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/BENCHMARKS.md");
-    if let Err(error) = std::fs::write(path, report) {
+    let kept = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|old| old.split_once(GENERATED_ABOVE).map(|(_, rest)| rest.to_string()))
+        .unwrap_or_default();
+    if let Err(error) = std::fs::write(path, format!("{report}\n{GENERATED_ABOVE}{kept}")) {
         eprintln!("cannot write {path}: {error}");
     }
 }
