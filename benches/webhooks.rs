@@ -4,10 +4,11 @@
 //! and with them (long times, each event dropping what it changed). Then, with webhooks, how long
 //! after a channel's change the answer shows it. Prints figures.
 //!
-//! Each server first runs the mix from a cold cache for `WARM_SECS` (default 120), then for
-//! `RUN_SECS` more (default 180) as a server that has been up a while: both are reported.
-//! `cargo bench --bench webhooks` (about thirteen minutes). `CHANGE_EVERY_MS` sets the pace of
-//! changes (default 5000).
+//! First the MCP bench's own soak (10 sessions back to back for `SOAK_SECS`, default 60, from a
+//! cold start) with each. Then, paced, each server runs the mix from a cold cache for `WARM_SECS`
+//! (default 120), then for `RUN_SECS` more (default 180) as a server that has been up a while: both
+//! are reported. `cargo bench --bench webhooks` (about sixteen minutes). `CHANGE_EVERY_MS` sets the
+//! pace of changes (default 5000).
 
 mod driver;
 
@@ -93,13 +94,20 @@ struct Run {
     upstream: BTreeMap<String, u64>,
 }
 
-/// The paced mix for `secs` seconds, each session from its `first` call on, with a change every
-/// `change_every`.
-async fn paced(sandbox: &Sandbox, url: &str, p: &Portfolio, first: usize, secs: u64, change_every: Duration) -> Run {
+/// The mix for `secs` seconds, each session from its `first` call on, a call a `pace` (back to
+/// back without one), with a change every `change_every`.
+async fn exercise(
+    sandbox: &Sandbox,
+    url: &str,
+    p: &Portfolio,
+    (first, secs): (usize, u64),
+    pace: Option<Duration>,
+    change_every: Duration,
+) -> Run {
     let clients = open_sessions(url, SESSIONS).await;
     sandbox.reset_stats();
     let deadline = Instant::now() + Duration::from_secs(secs);
-    let workers = mix_until(&clients, p, deadline, 7919, first, Some(Duration::from_secs(1)));
+    let workers = mix_until(&clients, p, deadline, 7919, first, pace);
     let conversations: Vec<i64> = sandbox.inspect(|s| s.conversations.keys().copied().take(10).collect());
     let http = reqwest::Client::new();
     let mut changes = 0;
@@ -141,51 +149,73 @@ fn bucket_quantile(metrics: &str, name: &str, p: f64) -> Option<f64> {
     buckets.iter().find(|(_, count)| *count >= total * p).map(|(le, _)| le * 1000.0)
 }
 
+/// A sandbox, its portfolio and a server in front of it, receiving its webhooks when `webhooks`
+/// (registered and live before this returns).
+async fn start(webhooks: bool) -> (Sandbox, Portfolio, driver::Server) {
+    let sandbox = sandbox().await;
+    let p = portfolio(&sandbox).await;
+    let env: &[(&str, &str)] =
+        if webhooks { &[("HOSTAWAY_WEBHOOK_LOGIN", LOGIN), ("HOSTAWAY_WEBHOOK_PASSWORD", PASSWORD)] } else { &[] };
+    let server = spawn_with(&sandbox, Setup { real_limits: false, cache: true }, env).await;
+    let warm = connect(&server.url).await;
+    let _ = call(&warm, "search_listings", json!({"limit": 1})).await;
+    let _ = warm.cancel().await;
+    if webhooks {
+        register(&sandbox, &server.url.replace("/mcp", "/webhooks/hostaway")).await;
+        change_guests(&reqwest::Client::new(), &sandbox, p.reservations[0], 2).await;
+        health_says(&server.url, "webhooks: live").await;
+    }
+    (sandbox, p, server)
+}
+
+fn row(webhooks: bool, phase: &str, run: &Run) -> f64 {
+    let upstream: u64 = run.upstream.values().sum();
+    let ratio = upstream as f64 / run.calls.max(1) as f64;
+    println!(
+        "| {} | {phase} | {} | {} | {} | {upstream} | {ratio:.3} |",
+        if webhooks { "on (live)" } else { "off" },
+        run.calls,
+        run.errors,
+        run.changes
+    );
+    ratio
+}
+
 #[tokio::main]
 async fn main() {
     let warm_secs = number("WARM_SECS", 120);
     let secs = number("RUN_SECS", 180);
+    let soak_secs = number("SOAK_SECS", 60);
     let change_every = Duration::from_millis(number("CHANGE_EVERY_MS", 5000));
     println!("Command: `cargo bench --bench webhooks` (release build). Machine: {}.", machine());
     println!(
         "Workload: the MCP bench's mix (search_listings, get_listing, get_calendar, search_reservations, quote_stay, \
-         get_reservation), {SESSIONS} sessions calling once a second each, from a cold cache for {warm_secs} s, then for {secs} s \
-         more; every {} ms a channel changes a booking or a guest writes, alternately.",
+         get_reservation): first its soak, {SESSIONS} sessions calling back to back for {soak_secs} s from a cold start; \
+         then, on a new server, {SESSIONS} sessions calling once a second each, from a cold cache for {warm_secs} s, then \
+         for {secs} s more. Throughout, every {} ms a channel changes a booking or a guest writes, alternately.",
         change_every.as_millis()
     );
     println!();
     println!("| webhooks | phase | tool calls | errors | changes | Hostaway calls | Hostaway calls per tool call |");
     println!("|---|---|---:|---:|---:|---:|---:|");
+    let mut soaked = Vec::new();
+    for webhooks in [false, true] {
+        let (sandbox, p, server) = start(webhooks).await;
+        let run = exercise(&sandbox, &server.url, &p, (0, soak_secs), None, change_every).await;
+        soaked.push(row(webhooks, &format!("soak, back to back, {soak_secs} s"), &run));
+    }
     let mut per_call = Vec::new();
     let mut breakdowns = Vec::new();
     for webhooks in [false, true] {
-        let sandbox = sandbox().await;
-        let p = portfolio(&sandbox).await;
-        let env: &[(&str, &str)] =
-            if webhooks { &[("HOSTAWAY_WEBHOOK_LOGIN", LOGIN), ("HOSTAWAY_WEBHOOK_PASSWORD", PASSWORD)] } else { &[] };
-        let server = spawn_with(&sandbox, Setup { real_limits: false, cache: true }, env).await;
-        let warm = connect(&server.url).await;
-        let _ = call(&warm, "search_listings", json!({"limit": 1})).await;
-        let _ = warm.cancel().await;
-        if webhooks {
-            register(&sandbox, &server.url.replace("/mcp", "/webhooks/hostaway")).await;
-            change_guests(&reqwest::Client::new(), &sandbox, p.reservations[0], 2).await;
-            health_says(&server.url, "webhooks: live").await;
-        }
-        let phases =
-            [(format!("first {warm_secs} s"), 0, warm_secs), (format!("next {secs} s"), warm_secs as usize, secs)];
+        let (sandbox, p, server) = start(webhooks).await;
+        let phases = [
+            (format!("paced, first {warm_secs} s"), 0, warm_secs),
+            (format!("paced, next {secs} s"), warm_secs as usize, secs),
+        ];
         for (phase, first, length) in phases {
-            let run = paced(&sandbox, &server.url, &p, first, length, change_every).await;
-            let upstream: u64 = run.upstream.values().sum();
-            let ratio = upstream as f64 / run.calls.max(1) as f64;
-            per_call.push(ratio);
-            println!(
-                "| {} | {phase} | {} | {} | {} | {upstream} | {ratio:.3} |",
-                if webhooks { "on (live)" } else { "off" },
-                run.calls,
-                run.errors,
-                run.changes
-            );
+            let second = Some(Duration::from_secs(1));
+            let run = exercise(&sandbox, &server.url, &p, (first, length), second, change_every).await;
+            per_call.push(row(webhooks, &phase, &run));
             breakdowns.push((webhooks, phase, run.upstream));
         }
         if webhooks {
@@ -193,10 +223,13 @@ async fn main() {
         }
     }
     println!();
-    if let [cold_without, warm_without, cold_with, warm_with] = per_call[..] {
+    if let ([soak_without, soak_with], [cold_without, warm_without, cold_with, warm_with]) =
+        (&soaked[..], &per_call[..])
+    {
         println!(
-            "With webhooks, Hostaway calls per tool call are {:.0}% of those without from a cold cache, and {:.0}% once \
-             the server has been up {warm_secs} s.",
+            "With webhooks, Hostaway calls per tool call are {:.0}% of those without over the soak, {:.0}% paced from a \
+             cold cache, and {:.0}% paced once the server has been up {warm_secs} s.",
+            soak_with * 100.0 / soak_without,
             cold_with * 100.0 / cold_without,
             warm_with * 100.0 / warm_without
         );
