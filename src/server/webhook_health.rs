@@ -89,11 +89,6 @@ impl WebhookHealth {
         }
     }
 
-    /// The state now.
-    pub fn state(&self) -> State {
-        self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
-    }
-
     fn set(&self, next: State) {
         let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if *state == next {
@@ -174,14 +169,16 @@ impl WebhookHealth {
         }
     }
 
-    /// The line `/health` gives.
+    /// The line `/health` gives. The state stays locked while the times are read: a switch
+    /// changes both under that lock, so the line never pairs one state with the other's times.
     pub fn describe(&self) -> String {
+        let state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let times = format!(
             "bookings cached {} s, conversations {} s",
             self.gateway.cache_ttl(id::GET_RESERVATION).as_secs(),
             self.gateway.cache_ttl(id::LIST_CONVERSATIONS).as_secs()
         );
-        match self.state() {
+        match &*state {
             State::Waiting => format!("webhooks: waiting for Hostaway to confirm the unified webhook ({times})"),
             State::Live => format!("webhooks: live, each event drops what it changes ({times})"),
             State::Fallback(why) => format!("webhooks: fallback: {why} ({times})"),
