@@ -99,9 +99,10 @@ impl Bookings {
     /// of margin either side of each date range, so a filter Hostaway applies in another zone or
     /// with exclusive bounds still counts as a match.
     fn may_show(&self, listing: Option<i64>, stay: &Stay) -> bool {
+        // The last date there is has no next day; it stays itself (nothing lies beyond it anyway).
+        let next = |day: NaiveDate| day.checked_add_days(chrono::Days::new(1)).unwrap_or(day);
         let within = |(from, to): (Option<NaiveDate>, Option<NaiveDate>), day: NaiveDate| {
-            from.is_none_or(|from| from <= day + chrono::Days::new(1))
-                && to.is_none_or(|to| day <= to + chrono::Days::new(1))
+            from.is_none_or(|from| from <= next(day)) && to.is_none_or(|to| day <= next(to))
         };
         let same = |wanted: Option<i64>, actual: Option<i64>| wanted.is_none() || actual.is_none() || wanted == actual;
         same(self.listing, listing)
@@ -666,6 +667,12 @@ mod tests {
         assert_eq!(other_channel.touch(&changed(stay("2026-12-05", "2026-12-08"))), Touch::IfListed(7));
         let after_it = Scope { shows: list.shows.map(|b| Bookings { after: Some(7), ..b }), ..list };
         assert_eq!(after_it.touch(&changed(stay("2026-12-20", "2026-12-23"))), Touch::Yes, "its page starts there");
+        let to_the_end = Scope {
+            shows: Some(Bookings { arrival: (Some(day("2026-12-01")), Some(NaiveDate::MAX)), ..Bookings::default() }),
+            ..list
+        };
+        let at_the_end = Some(Stay { arrival: NaiveDate::MAX, departure: NaiveDate::MAX, channel: None });
+        assert_eq!(to_the_end.touch(&changed(at_the_end)), Touch::Yes, "the last date there is, without overflow");
         let unfiltered = Scope::default().about(Topics::STAYS);
         assert_eq!(unfiltered.touch(&changed(stay("2026-12-20", "2026-12-23"))), Touch::Yes);
     }
