@@ -365,6 +365,13 @@ async fn connect(args: &RunArgs, clock: Clock) -> anyhow::Result<(Arc<Gateway>, 
         Some(url) => Some(SharedStore::open(url, config.credentials.account_id)?),
         None => None,
     };
+    if let Some(shared) = shared.clone() {
+        tokio::spawn(async move {
+            if let Ok(Some(risk)) = shared.check().await {
+                tracing::warn!("{risk}");
+            }
+        });
+    }
     let gateway = hostaway_mcp::shared::gateway(config, shared.as_ref())?;
     Ok((Arc::new(gateway), sandbox, shared))
 }

@@ -165,6 +165,33 @@ async fn while_redis_is_stopped_calls_fail_clearly_and_work_again_once_it_is_bac
     assert_eq!(sandbox.stats().received("getCalendar"), 2, "the failed call never reached Hostaway");
 }
 
+/// Sets one of Redis's settings, as its operator would.
+async fn configure(url: &str, name: &str, value: &str) {
+    let mut connection = ::redis::Client::open(url).unwrap().get_multiplexed_async_connection().await.unwrap();
+    let () = ::redis::cmd("CONFIG").arg("SET").arg(name).arg(value).query_async(&mut connection).await.unwrap();
+}
+
+#[tokio::test]
+async fn health_says_so_while_the_shared_redis_may_evict_keys_before_they_expire() {
+    let Some(redis) = redis::Redis::start() else { return };
+    let sandbox = strict_sandbox().await;
+    let (_child, url) = replica_at(&sandbox, &redis.url(), &[]).await;
+    let health = || async { reqwest::get(url.replace("/mcp", "/health")).await.unwrap().text().await.unwrap() };
+    assert_eq!(health().await.lines().next(), Some("ok"));
+
+    configure(&redis.url(), "maxmemory", "64mb").await;
+    configure(&redis.url(), "maxmemory-policy", "volatile-lru").await;
+    let said = health().await;
+    assert!(said.starts_with("degraded: "), "{said}");
+    assert!(
+        said.contains("maxmemory-policy volatile-lru") && said.contains("set maxmemory-policy noeviction"),
+        "{said}"
+    );
+
+    configure(&redis.url(), "maxmemory-policy", "noeviction").await;
+    assert_eq!(health().await.lines().next(), Some("ok"), "a cap that never evicts is no risk");
+}
+
 /// Sends `message` to each conversation, alternating between the sessions, all at once.
 fn messages(
     calls: &mut JoinSet<(i64, Result<CallToolResult, String>)>,

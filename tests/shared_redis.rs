@@ -153,7 +153,7 @@ async fn while_redis_is_away_calls_fail_fast_naming_it_without_the_password_and_
     assert!(!message.contains("s3cret-pass"), "the password never shows: {message}");
     assert_eq!(sandbox.stats().total_received(), sent, "nothing reached Hostaway without the shared budget");
     let store = SharedStore::open(&redis.url(), sandbox.account_id()).unwrap();
-    assert!(store.ping().await.is_err());
+    assert!(store.check().await.is_err());
 
     redis.resume();
     let until = Instant::now() + Duration::from_secs(10);
@@ -165,7 +165,7 @@ async fn while_redis_is_away_calls_fail_fast_naming_it_without_the_password_and_
         }
     };
     assert!(recovered, "calls work again once Redis is back, without a restart");
-    assert!(store.ping().await.is_ok());
+    assert_eq!(store.check().await, Ok(None), "back, and keeping what it holds");
     assert_eq!(sandbox.stats().status("429"), 0);
 }
 

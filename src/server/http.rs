@@ -142,13 +142,14 @@ fn router(
         .merge(webhooks.unwrap_or_default())
 }
 
-/// `/health`: "ok", or "degraded: …" naming what is down, then with webhooks on a second line on
-/// how fresh answers are kept. It stays 200 while Redis is away, so a load balancer keeps sending
-/// calls, which then fail fast with an error that says why.
+/// `/health`: "ok", or "degraded: …" naming what is down or what Redis may drop, then with
+/// webhooks on a second line on how fresh answers are kept. It stays 200 while Redis is away, so a
+/// load balancer keeps sending calls, which then fail fast with an error that says why.
 async fn report_health(shared: Option<SharedStore>, webhooks: Option<Arc<WebhookHealth>>) -> String {
     let status = match shared {
-        Some(shared) => match shared.ping().await {
-            Ok(()) => "ok".into(),
+        Some(shared) => match shared.check().await {
+            Ok(None) => "ok".into(),
+            Ok(Some(risk)) => format!("degraded: {risk}"),
             Err(down) => format!("degraded: {down}"),
         },
         None => "ok".into(),

@@ -100,9 +100,20 @@ impl SharedStore {
         &self.shown
     }
 
-    /// Whether Redis answers now.
-    pub async fn ping(&self) -> Result<(), Unavailable> {
-        self.run(|mut c| async move { redis::cmd("PING").query_async::<String>(&mut c).await }).await.map(drop)
+    /// Whether Redis answers now and keeps what is shared until it expires: `Some` names a
+    /// setting under which Redis may drop keys early when it fills (what that risks, and the
+    /// fix). Read from `INFO`, which managed Redis services allow where they disable `CONFIG`.
+    pub async fn check(&self) -> Result<Option<String>, Unavailable> {
+        let info: String =
+            self.run(|mut c| async move { redis::cmd("INFO").arg("memory").query_async(&mut c).await }).await?;
+        Ok(eviction_risk(&info).map(|(cap, policy)| {
+            format!(
+                "the shared Redis at {} may evict keys before they expire (maxmemory {cap} bytes, maxmemory-policy \
+                 {policy}): when it fills, the rate budget, the token, write locks, the write record and sessions \
+                 can vanish, risking 429s, stale answers and lost sessions; set maxmemory-policy noeviction",
+                self.shown
+            )
+        }))
     }
 
     /// The account's key named `name`.
@@ -164,6 +175,16 @@ pub fn gateway(mut config: GatewayConfig, shared: Option<&SharedStore>) -> Resul
     Ok(Gateway::with_budget(config, budget)?.with_coherence(coherence))
 }
 
+/// The memory cap and policy from `INFO memory` when Redis may evict keys that have not expired:
+/// with a cap (`maxmemory` above 0) any policy but `noeviction` does, the `volatile-*` ones too,
+/// since every shared key carries an expiry.
+fn eviction_risk(info: &str) -> Option<(u64, &str)> {
+    let field = |name: &str| info.lines().find_map(|line| line.strip_prefix(name)?.strip_prefix(':')).map(str::trim);
+    let cap: u64 = field("maxmemory")?.parse().ok()?;
+    let policy = field("maxmemory_policy")?;
+    (cap > 0 && policy != "noeviction").then_some((cap, policy))
+}
+
 /// `url` with any password replaced, so it can be logged and shown.
 fn without_password(url: &str) -> String {
     match reqwest::Url::parse(url) {
@@ -187,6 +208,20 @@ mod tests {
         assert_eq!(without_password("redis://user:s3cret@cache/0"), "redis://user:***@cache/0");
         assert_eq!(without_password("redis://127.0.0.1:6379"), "redis://127.0.0.1:6379");
         assert!(!without_password("not a url s3cret").contains("s3cret"));
+    }
+
+    #[test]
+    fn only_a_memory_cap_with_an_evicting_policy_is_a_risk() {
+        let info = |cap: &str, policy: &str| {
+            format!(
+                "# Memory\r\nused_memory:1024\r\nmaxmemory:{cap}\r\nmaxmemory_human:1M\r\nmaxmemory_policy:{policy}\r\n"
+            )
+        };
+        assert_eq!(eviction_risk(&info("1048576", "allkeys-lru")), Some((1_048_576, "allkeys-lru")));
+        assert_eq!(eviction_risk(&info("1048576", "volatile-ttl")), Some((1_048_576, "volatile-ttl")));
+        assert_eq!(eviction_risk(&info("1048576", "noeviction")), None);
+        assert_eq!(eviction_risk(&info("0", "allkeys-lru")), None, "no cap, nothing is evicted");
+        assert_eq!(eviction_risk("# Memory\r\n"), None, "an INFO without the fields says nothing");
     }
 
     #[test]
