@@ -5,10 +5,12 @@
 //! after a channel's change the answer shows it. Prints figures.
 //!
 //! First the MCP bench's own soak (10 sessions back to back for `SOAK_SECS`, default 60, from a
-//! cold start) with each. Then, paced, each server runs the mix from a cold cache for `WARM_SECS`
-//! (default 120), then for `RUN_SECS` more (default 180) as a server that has been up a while: both
-//! are reported. `cargo bench --bench webhooks` (about sixteen minutes). `CHANGE_EVERY_MS` sets the
-//! pace of changes (default 5000).
+//! cold start, then for `SOAK_MORE_SECS` more, default 120, on the same server) with each. Then,
+//! paced, each server runs the mix from a cold cache for `WARM_SECS` (default 120), then for
+//! `RUN_SECS` more (default 180) as a server that has been up a while. Every phase is reported on
+//! its own: the first reads of a cold cache cost the same with or without webhooks, so only the
+//! later phases show what the long cache times save. `cargo bench --bench webhooks` (about twenty
+//! minutes). `CHANGE_EVERY_MS` sets the pace of changes (default 5000).
 
 mod driver;
 
@@ -168,17 +170,31 @@ async fn start(webhooks: bool) -> (Sandbox, Portfolio, driver::Server) {
     (sandbox, p, server)
 }
 
-fn row(webhooks: bool, phase: &str, run: &Run) -> f64 {
+/// Prints `run`'s row; yields its tool calls and Hostaway calls.
+fn row(webhooks: bool, phase: &str, run: &Run) -> (usize, u64) {
     let upstream: u64 = run.upstream.values().sum();
-    let ratio = upstream as f64 / run.calls.max(1) as f64;
     println!(
-        "| {} | {phase} | {} | {} | {} | {upstream} | {ratio:.3} |",
+        "| {} | {phase} | {} | {} | {} | {upstream} | {:.2} |",
         if webhooks { "on (live)" } else { "off" },
         run.calls,
         run.errors,
-        run.changes
+        run.changes,
+        per_thousand((run.calls, upstream))
     );
-    ratio
+    (run.calls, upstream)
+}
+
+/// Hostaway calls per 1,000 tool calls.
+fn per_thousand((calls, upstream): (usize, u64)) -> f64 {
+    upstream as f64 * 1000.0 / calls.max(1) as f64
+}
+
+/// "with webhooks, … % of those without", from each side's tool calls and Hostaway calls.
+fn compared(what: &str, without: (usize, u64), with: (usize, u64)) {
+    println!(
+        "- {what}: with webhooks, Hostaway calls per tool call are {:.0}% of those without.",
+        per_thousand(with) * 100.0 / per_thousand(without)
+    );
 }
 
 #[tokio::main]
@@ -186,53 +202,61 @@ async fn main() {
     let warm_secs = number("WARM_SECS", 120);
     let secs = number("RUN_SECS", 180);
     let soak_secs = number("SOAK_SECS", 60);
+    let soak_more = number("SOAK_MORE_SECS", 120);
     let change_every = Duration::from_millis(number("CHANGE_EVERY_MS", 5000));
     println!("Command: `cargo bench --bench webhooks` (release build). Machine: {}.", machine());
     println!(
         "Workload: the MCP bench's mix (search_listings, get_listing, get_calendar, search_reservations, quote_stay, \
-         get_reservation): first its soak, {SESSIONS} sessions calling back to back for {soak_secs} s from a cold start; \
-         then, on a new server, {SESSIONS} sessions calling once a second each, from a cold cache for {warm_secs} s, then \
-         for {secs} s more. Throughout, every {} ms a channel changes a booking or a guest writes, alternately.",
+         get_reservation): first its soak, {SESSIONS} sessions calling back to back for {soak_secs} s from a cold start \
+         and {soak_more} s more on the same server; then, on a new server, {SESSIONS} sessions calling once a second \
+         each, from a cold cache for {warm_secs} s, then for {secs} s more. Throughout, every {} ms a channel changes a booking or a guest writes, alternately.",
         change_every.as_millis()
     );
     println!();
-    println!("| webhooks | phase | tool calls | errors | changes | Hostaway calls | Hostaway calls per tool call |");
+    println!("| webhooks | phase | tool calls | errors | changes | Hostaway calls | per 1,000 tool calls |");
     println!("|---|---|---:|---:|---:|---:|---:|");
-    let mut soaked = Vec::new();
-    for webhooks in [false, true] {
-        let (sandbox, p, server) = start(webhooks).await;
-        let run = exercise(&sandbox, &server.url, &p, (0, soak_secs), None, change_every).await;
-        soaked.push(row(webhooks, &format!("soak, back to back, {soak_secs} s"), &run));
-    }
-    let mut per_call = Vec::new();
+    let mut per_call = BTreeMap::new();
     let mut breakdowns = Vec::new();
-    for webhooks in [false, true] {
-        let (sandbox, p, server) = start(webhooks).await;
-        let phases = [
-            (format!("paced, first {warm_secs} s"), 0, warm_secs),
-            (format!("paced, next {secs} s"), warm_secs as usize, secs),
-        ];
-        for (phase, first, length) in phases {
-            let second = Some(Duration::from_secs(1));
-            let run = exercise(&sandbox, &server.url, &p, (first, length), second, change_every).await;
-            per_call.push(row(webhooks, &phase, &run));
-            breakdowns.push((webhooks, phase, run.upstream));
-        }
-        if webhooks {
-            latency(&sandbox, &server.url, &p).await;
+    let workloads = [
+        (
+            "soak",
+            None,
+            [
+                (format!("back to back, first {soak_secs} s"), soak_secs),
+                (format!("back to back, next {soak_more} s"), soak_more),
+            ],
+        ),
+        (
+            "paced",
+            Some(Duration::from_secs(1)),
+            [(format!("paced, first {warm_secs} s"), warm_secs), (format!("paced, next {secs} s"), secs)],
+        ),
+    ];
+    for (workload, pace, phases) in &workloads {
+        for webhooks in [false, true] {
+            let (sandbox, p, server) = start(webhooks).await;
+            let mut first = 0;
+            for (index, (phase, length)) in phases.iter().enumerate() {
+                let run = exercise(&sandbox, &server.url, &p, (first, *length), *pace, change_every).await;
+                per_call.insert((*workload, index, webhooks), row(webhooks, phase, &run));
+                breakdowns.push((webhooks, phase.clone(), run.upstream));
+                first += run.calls / SESSIONS;
+            }
+            if webhooks && pace.is_some() {
+                latency(&sandbox, &server.url, &p).await;
+            }
         }
     }
     println!();
-    if let ([soak_without, soak_with], [cold_without, warm_without, cold_with, warm_with]) =
-        (&soaked[..], &per_call[..])
-    {
-        println!(
-            "With webhooks, Hostaway calls per tool call are {:.0}% of those without over the soak, {:.0}% paced from a \
-             cold cache, and {:.0}% paced once the server has been up {warm_secs} s.",
-            soak_with * 100.0 / soak_without,
-            cold_with * 100.0 / cold_without,
-            warm_with * 100.0 / warm_without
-        );
+    let sum = |a: (usize, u64), b: (usize, u64)| (a.0 + b.0, a.1 + b.1);
+    for (workload, _, phases) in &workloads {
+        let mut whole = [(0, 0); 2];
+        for (index, (phase, _)) in phases.iter().enumerate() {
+            let side = |webhooks| per_call.get(&(*workload, index, webhooks)).copied().unwrap_or_default();
+            compared(phase, side(false), side(true));
+            whole = [sum(whole[0], side(false)), sum(whole[1], side(true))];
+        }
+        compared(&format!("{workload}, both phases together"), whole[0], whole[1]);
     }
     println!();
     println!("Hostaway calls by operation:");
