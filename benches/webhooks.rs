@@ -9,7 +9,7 @@
 //! paced, each server runs the mix from a cold cache for `WARM_SECS` (default 120), then for
 //! `RUN_SECS` more (default 180) as a server that has been up a while. Every phase is reported on
 //! its own: the first reads of a cold cache cost the same with or without webhooks, so only the
-//! later phases show what the long cache times save. `cargo bench --bench webhooks` (about twenty
+//! later phases show what the long cache times save. `cargo bench --bench webhooks` (about seventeen
 //! minutes). `CHANGE_EVERY_MS` sets the pace of changes (default 5000).
 
 mod driver;
