@@ -5,7 +5,7 @@
 //! `cargo bench --bench shared` (about two and a half minutes: the limits allow 15 requests per
 //! 10 s). `BENCH_SHARED_BURST=200` sets the burst; `BENCH_BUDGET_CHECKS=5000` the check sample.
 
-#[path = "../tests/redis/mod.rs"]
+#[path = "../tests/it/support/redis.rs"]
 mod redis;
 
 use std::{

@@ -1,0 +1,27 @@
+//! The one integration-test binary: the crate links once, and `support` starts what the tests
+//! need (a sandbox, the real server, Redis, a client).
+//!
+//! Layout:
+//! - `contract`: the generated client against the sandbox, per API area;
+//! - `tools`: each toolset through a real MCP client;
+//! - `trust`: dates, vocabulary and exactly-once writes across tools;
+//! - `protocol`: MCP over both transports, the built binary, completions, schema snapshots;
+//! - `edge`: hostile input, connections, deadlines, fair share, logs, visibility;
+//! - `gateway`: pacing, retries, tokens and errors against the sandbox;
+//! - `webhooks_live`: Hostaway's webhook events keeping answers fresh;
+//! - `replicas`: several gateways or processes sharing Redis;
+//! - `house`: the layering, the generated copy, spec coverage.
+//!
+//! Tests about the calendar live in `contract`, `tools`, `trust`, `protocol` and `webhooks_live`;
+//! `.ci/run` runs those again at pinned moments (`HOSTAWAY_MCP_CLOCK`).
+
+mod contract;
+mod edge;
+mod gateway;
+mod house;
+mod protocol;
+mod replicas;
+mod support;
+mod tools;
+mod trust;
+mod webhooks_live;

@@ -1,0 +1,5 @@
+//! Replicas sharing one Redis: as gateways in one process (`gateways`) and as `serve` processes
+//! (`serve`).
+
+mod gateways;
+mod serve;

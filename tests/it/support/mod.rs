@@ -1,0 +1,7 @@
+//! What every test starts: `api` a sandbox reached through the generated client (the raw `/v1`
+//! API), `mcp` the real server in front of a sandbox with an MCP client, `redis` a real
+//! `redis-server`.
+
+pub mod api;
+pub mod mcp;
+pub mod redis;

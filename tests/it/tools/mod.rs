@@ -1,0 +1,13 @@
+//! Each toolset end to end through a real MCP client, checked against what the sandbox holds.
+
+mod availability;
+mod booking_writes;
+mod calendar_writes;
+mod direct;
+mod expenses;
+mod inbox_finance;
+mod reservations;
+mod reviews;
+mod statements;
+mod tasks;
+mod templates;

@@ -1,0 +1,41 @@
+//! list_owner_statements and get_owner_statement end to end, against the sandbox's statements.
+
+use crate::support::mcp;
+
+use serde_json::json;
+
+#[tokio::test]
+async fn statements_are_listed_found_by_name_and_read_with_their_totals() {
+    let h = mcp::start().await;
+    let stored = h.sandbox.inspect(|s| s.owner_statements.clone());
+    let listed = h.ok("list_owner_statements", json!({})).await;
+    let ids: Vec<i64> =
+        listed["statements"].as_array().unwrap().iter().map(|s| s["statement_id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, stored.iter().map(|s| s.id).collect::<Vec<_>>());
+
+    let city = h.sandbox.inspect(|s| s.listings.values().find_map(|l| l.city.clone()).unwrap());
+    let named = h.ok("list_owner_statements", json!({"name": city.to_uppercase()})).await;
+    let expected: Vec<i64> =
+        stored.iter().filter(|s| s.statement_name.as_deref().unwrap().contains(&city)).map(|s| s.id).collect();
+    let found: Vec<i64> =
+        named["statements"].as_array().unwrap().iter().map(|s| s["statement_id"].as_i64().unwrap()).collect();
+    assert!(!expected.is_empty());
+    assert_eq!(found, expected);
+
+    let one = &stored[0];
+    let answer = h.ok("get_owner_statement", json!({"statement_id": one.id})).await;
+    let filter = one.filter_parameters_json.clone().unwrap();
+    assert_eq!(answer["name"], json!(one.statement_name));
+    assert_eq!(answer["owner"], json!(one.property_owner_name));
+    assert_eq!(answer["from"], json!(filter.from_date));
+    assert_eq!(answer["to"], json!(filter.to_date));
+    assert_eq!(answer["listing_ids"], json!(filter.listing_map_ids));
+    for (row, total) in answer["totals"].as_array().unwrap().iter().zip(&one.summary_data_json) {
+        assert_eq!(row["name"], json!(total.formula_name));
+        assert_eq!(row["value"], json!(total.total_value));
+    }
+    assert_eq!(answer["totals"].as_array().unwrap().len(), one.summary_data_json.len());
+
+    let missing = h.err("get_owner_statement", json!({"statement_id": 1})).await;
+    assert!(missing.contains("not found"), "{missing}");
+}

@@ -1,0 +1,5 @@
+//! Answers a manager can trust: dates in the listing's zone, one vocabulary, writes exactly once.
+
+mod dates;
+mod vocabulary;
+mod writes;
