@@ -380,6 +380,11 @@ async fn logs_of_a_full_run_carry_neither_the_secret_nor_the_token() {
     let sink = captured.clone();
     let subscriber =
         tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(move || sink.clone()).finish();
+    // While only one subscriber is registered, tracing decides whether a log line is wanted by asking
+    // the subscriber of whichever thread reaches it first, and remembers. Other tests' threads have
+    // none, so they would switch the gateway's lines off for this one. With a global subscriber
+    // registered too (one that wants nothing), tracing asks both.
+    let _ = tracing::subscriber::set_global_default(tracing::subscriber::NoSubscriber::default());
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let sandbox = api::start(api::config()).await;

@@ -77,8 +77,7 @@ async fn missing_malformed_and_unknown_tokens_get_403_with_a_fail_body() {
 
 #[tokio::test]
 async fn a_fresh_token_works_only_after_its_activation_delay() {
-    let sandbox =
-        api::start(SandboxConfig { token_activation: Duration::from_millis(300), ..api::config() }).await;
+    let sandbox = api::start(SandboxConfig { token_activation: Duration::from_millis(300), ..api::config() }).await;
     let client = api::with_token(&sandbox, &api::mint(&sandbox).await);
     let (status, message) = api::failure(client.list_amenities().send().await);
     assert_eq!(status, 403);

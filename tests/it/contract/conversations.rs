@@ -374,8 +374,7 @@ async fn templates_for_an_unknown_reservation_are_a_404_failure() {
 async fn a_sent_message_leads_the_thread_even_when_the_data_is_anchored_ahead_of_the_clock() {
     let clock = hostaway_mcp::clock::Clock::starting_at(chrono::DateTime::UNIX_EPOCH + chrono::Duration::days(20_800));
     let ahead = clock.today_utc() + chrono::Duration::days(30);
-    let (sandbox, client) =
-        api::connected_with(SandboxConfig { today: Some(ahead), clock, ..api::config() }).await;
+    let (sandbox, client) = api::connected_with(SandboxConfig { today: Some(ahead), clock, ..api::config() }).await;
     let id = unread_conversation(&sandbox).id;
     let sent = client.send_conversation_message().conversation_id(id).body(message("Hello")).send().await.unwrap();
     let thread = client.list_conversation_messages().conversation_id(id).send().await.unwrap();

@@ -4,7 +4,6 @@
 //! Without `redis-server` on the PATH these tests skip with one line, unless `REQUIRE_REDIS=1`
 //! (as `.ci/run` sets), which makes them fail instead.
 
-
 use std::{
     net::TcpListener,
     process::{Child, Command, Stdio},
