@@ -5,6 +5,7 @@
 //! - [`hostaway`]: the typed Hostaway client generated from `openapi/hostaway.yaml`, and the
 //!   gateway every call goes through (token, rate budget, retries, cache, errors).
 //! - [`sandbox`]: an embedded Hostaway simulator speaking the same wire format, for tries and tests.
+//! - [`domain`]: the trade's shared words as types (booking statuses, a stay's phase), each rule once.
 //! - [`clock`]: the one source of the current time, movable for demos and tests.
 //! - [`config`]: flags and environment variables, validated once at start-up.
 //! - [`tools`]: the scenario tools a model calls, built on the gateway.
@@ -14,6 +15,7 @@
 
 pub mod clock;
 pub mod config;
+pub mod domain;
 pub mod hostaway;
 pub mod sandbox;
 pub mod secret;

@@ -16,6 +16,7 @@ use super::{
     error::ToolError,
     params::Parameters,
 };
+use crate::domain::BookingStatus;
 use crate::hostaway::{Fresh, finance_form::FinanceReportRequest, types};
 
 pub mod expenses;
@@ -188,8 +189,6 @@ const LOOKBACK_DAYS: i64 = 31;
 const MAX_DAYS: i64 = 366;
 /// Listings read for names and the portfolio size.
 const LISTINGS_PAGE: u32 = 100;
-/// Reservation statuses that earn revenue.
-const EARNING_STATUSES: [&str; 2] = ["new", "modified"];
 
 #[tool_router(router = finance_tools, vis = "pub(crate)")]
 impl ToolContext {
@@ -232,7 +231,11 @@ impl ToolContext {
             from_date: Some(range.start - Duration::days(LOOKBACK_DAYS)),
             to_date: Some(range.end),
             date_type: Some("arrivalDate".into()),
-            statuses: EARNING_STATUSES.iter().map(|s| s.to_string()).collect(),
+            statuses: BookingStatus::ALL
+                .into_iter()
+                .filter(|s| s.earns_revenue())
+                .map(|s| s.as_str().to_string())
+                .collect(),
             ..FinanceReportRequest::default()
         };
         let gateway = &self.gateway;
@@ -409,7 +412,7 @@ fn read_rows(report: &types::FinanceReport, portfolio: &Portfolio) -> Result<Vec
         let (Some(arrival), Some(departure)) = (date(cell(Some(arrival))), date(cell(Some(departure)))) else {
             continue;
         };
-        if cell(status).and_then(Value::as_str).is_some_and(|s| !EARNING_STATUSES.contains(&s)) {
+        if cell(status).and_then(Value::as_str).is_some_and(|s| !BookingStatus::from_hostaway(s).earns_revenue()) {
             continue;
         }
         let name = cell(listing_name).and_then(Value::as_str).unwrap_or_default().to_string();

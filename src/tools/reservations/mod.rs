@@ -23,6 +23,7 @@ use super::{
     params::Parameters,
     text_match,
 };
+use crate::domain::BookingStatus;
 use crate::hostaway::{
     Fresh, Gateway, GatewayError, ReservationQuery,
     paging::{Caps, Page, Pager},
@@ -710,43 +711,24 @@ const MAX_GUESTS: usize = 20;
 /// Days arrivals_and_departures covers at most.
 const MAX_DAYS: u32 = 14;
 
-/// Every reservation status Hostaway documents, as it spells them.
-const STATUSES: &[&str] = &[
-    "new",
-    "modified",
-    "cancelled",
-    "ownerStay",
-    "pending",
-    "awaitingPayment",
-    "declined",
-    "expired",
-    "unconfirmed",
-    "awaitingGuestVerification",
-    "inquiry",
-    "inquiryPreapproved",
-    "inquiryDenied",
-    "inquiryTimedout",
-    "inquiryNotPossible",
-    "unknown",
-];
-
 /// The `status` argument's schema: a list of Hostaway's statuses as it spells them (any case is
 /// accepted too).
 fn statuses_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-    schemars::json_schema!({"type": "array", "items": {"type": "string", "enum": STATUSES}})
+    let statuses: Vec<&str> = BookingStatus::ALL.into_iter().map(BookingStatus::as_str).collect();
+    schemars::json_schema!({"type": "array", "items": {"type": "string", "enum": statuses}})
 }
 
 /// Reads one `status` value in any case, as Hostaway spells it.
 fn status(value: &str) -> Result<&'static str, ToolError> {
-    let wanted = value.trim();
-    STATUSES.iter().find(|s| s.eq_ignore_ascii_case(wanted)).copied().ok_or_else(|| {
-        ToolError::invalid("status", format!("{value:?} is not a Hostaway status; use some of {}", STATUSES.join(", ")))
+    BookingStatus::from_any_case(value).map(BookingStatus::as_str).ok_or_else(|| {
+        let all: Vec<&str> = BookingStatus::ALL.into_iter().map(BookingStatus::as_str).collect();
+        ToolError::invalid("status", format!("{value:?} is not a Hostaway status; use some of {}", all.join(", ")))
     })
 }
 
-/// Statuses whose reservations hold the calendar: stays that happened or will happen.
+/// Whether `status` (as Hostaway spells it) holds the calendar: stays that happened or will happen.
 pub(crate) fn occupies(status: &str) -> bool {
-    matches!(status, "new" | "modified" | "pending" | "awaitingPayment" | "awaitingGuestVerification" | "ownerStay")
+    BookingStatus::from_hostaway(status).holds_nights()
 }
 
 /// Checks that a range's end is not before its start.

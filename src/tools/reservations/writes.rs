@@ -13,6 +13,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    domain::{BookingStatus, StayPhase},
     hostaway::{Fresh, ReservationQuery, types},
     tools::{
         ToolContext, WriteStatus,
@@ -21,6 +22,7 @@ use crate::{
         error::ToolError,
         params::Parameters,
         reservations::{self, ReservationRow},
+        today::LocalToday,
     },
 };
 
@@ -361,8 +363,9 @@ impl ToolContext {
     }
 
     /// Change a booking's dates, party, contact or note. The preview shows each change and, for dates or party,
-    /// availability and the new total; closed bookings, oversized parties and taken dates are refused. Confirmed, it
-    /// sends only what differs (unchanged if nothing). Channels may overwrite changes to their bookings.
+    /// availability and the new total; closed bookings, oversized parties, taken dates and past dates are refused, and
+    /// an ended stay keeps its dates and party. Confirmed, it sends only what differs (unchanged if nothing). Channels
+    /// may overwrite changes to their bookings.
     #[tool(
         name = "update_reservation",
         title = "Update reservation",
@@ -410,8 +413,8 @@ impl ToolContext {
         Ok(Json(UpdateReservationOut { status, ..out }))
     }
 
-    /// Cancel a booking, freeing its nights. The preview shows the booking; confirmed, it answers unchanged if already
-    /// cancelled. Channel bookings: cancel in the channel too.
+    /// Cancel a booking that has not begun (on the listing's today), freeing its nights. The preview shows the booking;
+    /// confirmed, it answers unchanged if already cancelled. Channel bookings: cancel in the channel too.
     #[tool(
         name = "cancel_reservation",
         title = "Cancel reservation",
@@ -431,6 +434,9 @@ impl ToolContext {
         let by = args.cancelled_by;
         if !args.confirm {
             let reservation = self.gateway.reservation(id, Fresh::No).await?;
+            if !is_cancelled(&reservation) {
+                self.refuse_cancelling_a_started_stay(&reservation).await?;
+            }
             return Ok(Json(cancel_out(&reservation, by, WriteStatus::Preview)));
         }
         let summary = format!("reservation {id} cancelled by {}", cancelled_by(by));
@@ -441,6 +447,7 @@ impl ToolContext {
                 if is_cancelled(&reservation) {
                     return Ok((cancel_out(&reservation, by, WriteStatus::Unchanged), WriteStatus::Unchanged));
                 }
+                self.refuse_cancelling_a_started_stay(&reservation).await?;
                 let body = types::CancelReservationRequest { cancelled_by: cancelled_by(by) };
                 let cancelled = self
                     .gateway
@@ -544,10 +551,32 @@ struct UpdatePlan {
 
 /// Bookings of one listing arriving on one day read at most, to find one made already.
 const SAME_ARRIVAL_PAGE: u32 = 100;
-/// Statuses of bookings that can no longer be changed.
-const CLOSED_STATUSES: &[&str] = &["cancelled", "declined", "expired"];
 
 impl ToolContext {
+    /// Refuses to cancel a stay whose first night is over (on the listing's today): its past
+    /// nights cannot be given back, and a guest who never came is a no-show, not a cancellation.
+    async fn refuse_cancelling_a_started_stay(&self, reservation: &types::Reservation) -> Result<(), ToolError> {
+        // Every zone's today is within a day of UTC's, so a stay arriving after UTC's today has not
+        // begun anywhere, and the listing need not be read.
+        if reservation.arrival_date > self.clock.today_utc() {
+            return Ok(());
+        }
+        let today = self.listing_today(reservation.listing_map_id).await?;
+        let (id, arrival, departure) = (reservation.id, reservation.arrival_date, reservation.departure_date);
+        let why = match StayPhase::of(arrival, departure, today.date) {
+            StayPhase::Upcoming => return Ok(()),
+            StayPhase::UnderWay => format!(
+                "reservation {id} began on {arrival} and runs until {departure}: a stay under way is not cancelled. \
+                 To end it early, set an earlier check_out with update_reservation"
+            ),
+            StayPhase::Ended => format!(
+                "reservation {id} ended on {departure}: a stay that has ended is not cancelled. A guest who never \
+                 came is a no-show, recorded in the channel"
+            ),
+        };
+        Err(ToolError::Refused(format!("{why} (today is {} in {}); nothing was changed", today.date, today.zone)))
+    }
+
     /// An active booking of the same listing, dates and guest, as Hostaway holds it now.
     async fn booked_already(&self, wanted: &Booking) -> Result<Option<types::Reservation>, ToolError> {
         let (listing_id, stay) = (wanted.listing_id, wanted.stay);
@@ -662,7 +691,11 @@ impl ToolContext {
         {
             body.host_note = Some(note.clone());
         }
-        let mut refusal = CLOSED_STATUSES.contains(&current.status.as_str()).then(|| {
+        if moves_in || moves_out || regroups {
+            let today = self.listing_today(current.listing_map_id).await?;
+            refuse_rewriting_the_past(&current, (moves_in, moves_out), (check_in, check_out), today)?;
+        }
+        let mut refusal = status_of(&current).is_over().then(|| {
             format!(
                 "reservation {id} is {}: it cannot be changed. Book the stay anew with create_reservation",
                 current.status.as_str()
@@ -795,8 +828,36 @@ fn cancel_out(reservation: &types::Reservation, by: CancelledBy, status: WriteSt
     }
 }
 
+/// Refuses a change of dates or party that would write before the listing's today: an ended stay
+/// keeps its dates and price, a stay under way keeps its arrival, and neither end moves into the
+/// past. Shortening a stay under way to end today is allowed.
+fn refuse_rewriting_the_past(
+    current: &types::Reservation,
+    (moves_in, moves_out): (bool, bool),
+    (check_in, check_out): (NaiveDate, NaiveDate),
+    today: LocalToday,
+) -> Result<(), ToolError> {
+    let (id, arrival, departure) = (current.id, current.arrival_date, current.departure_date);
+    let on = format!("today is {} in {}; nothing was changed", today.date, today.zone);
+    match StayPhase::of(arrival, departure, today.date) {
+        StayPhase::Ended => Err(ToolError::Refused(format!(
+            "reservation {id} ended on {departure}: a stay that has ended is neither moved nor re-priced ({on})"
+        ))),
+        StayPhase::UnderWay if moves_in => Err(ToolError::Refused(format!(
+            "reservation {id} began on {arrival}: a stay under way keeps its arrival; change only check_out ({on})"
+        ))),
+        _ if moves_in && check_in < today.date => today.refuse_past("check_in", check_in),
+        _ if moves_out && check_out < today.date => today.refuse_past("check_out", check_out),
+        _ => Ok(()),
+    }
+}
+
 fn is_cancelled(reservation: &types::Reservation) -> bool {
-    reservation.status.as_str() == "cancelled"
+    status_of(reservation) == BookingStatus::Cancelled
+}
+
+fn status_of(reservation: &types::Reservation) -> BookingStatus {
+    BookingStatus::from_hostaway(reservation.status.as_str())
 }
 
 /// Days that cannot be booked, except those `own` says belong to the stay being moved.
@@ -819,8 +880,7 @@ fn split_name(full: &str) -> (Option<String>, Option<String>) {
 
 /// Whether a booking still holds its nights and can be found as "the booking already made".
 fn is_active(reservation: &types::Reservation) -> bool {
-    let status = reservation.status.as_str();
-    !CLOSED_STATUSES.contains(&status) && !status.starts_with("inquiry")
+    status_of(reservation).holds_nights()
 }
 
 /// A guest name as compared when looking for an existing booking: case and spacing do not count.

@@ -199,3 +199,102 @@ async fn instructions_carry_todays_date_and_the_account_zone() {
     let instructions = again.peer_info().and_then(|i| i.instructions.clone()).unwrap_or_default();
     assert!(instructions.contains(&format!("Today is {} in {zone}", day_in(at, zone))), "{instructions}");
 }
+
+/// A booking of the sandbox's on listing `listing` whose dates `pick` accepts, judged on `today`
+/// (the listing's), among those that hold their nights.
+fn stay_where(
+    h: &mcp::Harness,
+    listing: Option<i64>,
+    pick: impl Fn(NaiveDate, NaiveDate) -> bool,
+) -> hostaway_mcp::hostaway::types::Reservation {
+    h.sandbox.inspect(|s| {
+        s.reservations
+            .values()
+            .filter(|r| listing.is_none_or(|id| r.listing_map_id == id))
+            .filter(|r| matches!(r.status.as_str(), "new" | "modified"))
+            .find(|r| pick(r.arrival_date, r.departure_date))
+            .cloned()
+            .expect("the seeded sandbox holds such a stay at this moment")
+    })
+}
+
+/// What a reservation looks like to a manager: dates, party, price and status, as the sandbox holds it.
+fn held(h: &mcp::Harness, id: i64) -> (NaiveDate, NaiveDate, Option<i32>, Option<f64>, String) {
+    h.sandbox.inspect(|s| {
+        let r = &s.reservations[&id];
+        (r.arrival_date, r.departure_date, r.number_of_guests, r.total_price, r.status.as_str().to_string())
+    })
+}
+
+#[tokio::test]
+async fn a_booking_is_never_moved_into_the_past_and_an_ended_stay_is_never_re_priced() {
+    let at = late_evening();
+    let h = mcp::start_at(at).await;
+    // A listing with three free nights ahead to book, and three free nights in the past to try
+    // to move the booking to, so that only the date rule can stop the move.
+    let (listing, zone, ahead, past) = h.sandbox.inspect(|s| {
+        s.listings
+            .values()
+            .find_map(|l| {
+                let zone: Tz = l.time_zone_name.as_deref()?.parse().ok()?;
+                let today = day_in(at, zone);
+                let free = |from: NaiveDate| s.is_free(l, from, from + Duration::days(3), None);
+                let ahead = (14..200).map(|d| today + Duration::days(d)).find(|d| free(*d))?;
+                let past = (4..60).map(|d| today - Duration::days(d)).find(|d| free(*d))?;
+                Some((l.id, zone, ahead, past))
+            })
+            .expect("a listing with free nights ahead and behind")
+    });
+    let today = day_in(at, zone);
+    let made = h
+        .ok(
+            "create_reservation",
+            json!({"listing_id": listing, "check_in": ahead.to_string(),
+                   "check_out": (ahead + Duration::days(3)).to_string(),
+                   "guests": 1, "guest_name": "Ana Costa", "confirm": true}),
+        )
+        .await;
+    let id = made["reservation_id"].as_i64().unwrap();
+    let before = held(&h, id);
+    let into_the_past = json!({"reservation_id": id, "check_in": past.to_string(), "check_out": (past + Duration::days(3)).to_string()});
+    for confirm in [false, true] {
+        let mut args = into_the_past.clone();
+        args["confirm"] = json!(confirm);
+        let message = h.err("update_reservation", args).await;
+        assert!(message.contains(&format!("check_in {past} is in the past: today is {today} in {zone}")), "{message}");
+    }
+    assert_eq!(held(&h, id), before, "the booking keeps its dates and price");
+
+    let berlin = listing_in(&h, "Europe/Berlin");
+    let today = day_in(at, zone_of(&h, berlin));
+    // A stay that ended days ago, on a listing whose today is read in its own zone.
+    let ended = stay_where(&h, Some(berlin), |_, departure| departure < today - Duration::days(1));
+    let before = held(&h, ended.id);
+    let other_party = if ended.number_of_guests == Some(1) { 2 } else { 1 };
+    let message =
+        h.err("update_reservation", json!({"reservation_id": ended.id, "guests": other_party, "confirm": true})).await;
+    assert!(message.contains(&format!("ended on {}", ended.departure_date)), "{message}");
+    assert!(message.contains(&format!("today is {today} in Europe/Berlin")), "{message}");
+    assert_eq!(held(&h, ended.id), before, "the ended stay keeps its party and price");
+}
+
+#[tokio::test]
+async fn a_stay_that_has_ended_or_is_under_way_is_not_cancelled() {
+    let at = late_evening();
+    let h = mcp::start_at(at).await;
+    let berlin = listing_in(&h, "Europe/Berlin");
+    let today = day_in(at, zone_of(&h, berlin));
+    let ended = stay_where(&h, Some(berlin), |_, departure| departure < today - Duration::days(1));
+    let under_way = stay_where(&h, None, |arrival, departure| {
+        arrival < today - Duration::days(1) && departure > today + Duration::days(1)
+    });
+    for (stay, why) in [(&ended, format!("ended on {}", ended.departure_date)), (&under_way, "under way".into())] {
+        let before = held(&h, stay.id);
+        for confirm in [false, true] {
+            let message = h.err("cancel_reservation", json!({"reservation_id": stay.id, "confirm": confirm})).await;
+            assert!(message.contains(&why), "{message}");
+            assert!(!message.contains("free again"), "{message}");
+        }
+        assert_eq!(held(&h, stay.id), before, "reservation {} is as it was", stay.id);
+    }
+}
