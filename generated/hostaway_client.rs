@@ -2176,6 +2176,7 @@ pub mod types {
         pub pets: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phone: ::std::option::Option<::std::string::String>,
+        ///The total price less what the guest has paid.
         #[serde(
             rename = "remainingBalance",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -14104,10 +14105,12 @@ Sends a `GET` request to `/reservations/{reservationId}`
 
 Arguments:
 - `reservation_id`: Hostaway's numeric reservation id (the reservation's `id`, not the channel's `reservationId`).
+- `include_payments`: 1 to include remainingBalance, what the guest still owes; the default is 0.
 - `include_resources`: 1 to attach sub-resources (fees, custom fields, units, day reservations); the default is 0.
 ```ignore
 let response = client.get_reservation()
     .reservation_id(reservation_id)
+    .include_payments(include_payments)
     .include_resources(include_resources)
     .send()
     .await;
@@ -16595,6 +16598,7 @@ pub mod builder {
     pub struct GetReservation<'a> {
         client: &'a super::Client,
         reservation_id: Result<i64, String>,
+        include_payments: Result<Option<i32>, String>,
         include_resources: Result<Option<i32>, String>,
     }
     impl<'a> GetReservation<'a> {
@@ -16602,6 +16606,7 @@ pub mod builder {
             Self {
                 client: client,
                 reservation_id: Err("reservation_id was not initialized".to_string()),
+                include_payments: Ok(None),
                 include_resources: Ok(None),
             }
         }
@@ -16613,6 +16618,18 @@ pub mod builder {
                 .try_into()
                 .map_err(|_| {
                     "conversion to `i64` for reservation_id failed".to_string()
+                });
+            self
+        }
+        pub fn include_payments<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.include_payments = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `i32` for include_payments failed".to_string()
                 });
             self
         }
@@ -16632,8 +16649,9 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::ReservationEnvelope>, Error<types::Failure>> {
-            let Self { client, reservation_id, include_resources } = self;
+            let Self { client, reservation_id, include_payments, include_resources } = self;
             let reservation_id = reservation_id.map_err(Error::InvalidRequest)?;
+            let include_payments = include_payments.map_err(Error::InvalidRequest)?;
             let include_resources = include_resources.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/reservations/{}", client.baseurl, encode_path(& reservation_id
@@ -16654,6 +16672,12 @@ pub mod builder {
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "includePayments",
+                        &include_payments,
+                    ),
                 )
                 .query(
                     &progenitor_client::QueryParam::new(

@@ -60,7 +60,7 @@ impl Gateway {
         };
         let envelope = self
             .fetch(key, fresh, move |client| async move {
-                client.get_reservation().reservation_id(reservation).send().await
+                client.get_reservation().reservation_id(reservation).include_payments(1).send().await
             })
             .await?;
         Ok(envelope.result)

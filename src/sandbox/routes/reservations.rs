@@ -155,7 +155,14 @@ pub async fn list(State(shared): State<Arc<Shared>>, Params(q): Params<ListQuery
             wire::slice(&plain, Some(limit), q.offset)
         }
     };
-    let page: Vec<_> = page.into_iter().map(|r| with_resources(&store, r, q.include_resources == Some(1))).collect();
+    // The remaining balance comes only with includePayments=1, which the list does not take.
+    let page: Vec<_> = page
+        .into_iter()
+        .map(|r| types::Reservation {
+            remaining_balance: None,
+            ..with_resources(&store, r, q.include_resources == Some(1))
+        })
+        .collect();
     wire::page(&page, total, Some(limit), q.after_id.is_none().then_some(q.offset.unwrap_or(0)))
 }
 
@@ -183,12 +190,16 @@ pub fn find(store: &Store, id: i64) -> Result<&types::Reservation, Failure> {
 #[serde(rename_all = "camelCase")]
 pub struct OneQuery {
     include_resources: Option<i32>,
+    include_payments: Option<i32>,
 }
 
 /// `GET /reservations/{reservationId}`.
 pub async fn one(State(shared): State<Arc<Shared>>, Path(id): Path<i64>, Params(q): Params<OneQuery>) -> Reply {
     let store = lock(&shared.store);
-    let reservation = find(&store, id)?.clone();
+    let mut reservation = find(&store, id)?.clone();
+    if q.include_payments != Some(1) {
+        reservation.remaining_balance = None;
+    }
     wire::success(with_resources(&store, reservation, q.include_resources == Some(1)))
 }
 

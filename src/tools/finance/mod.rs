@@ -172,8 +172,10 @@ pub struct ReservationPayments {
     pub total: Money,
     /// Charges collected so far.
     pub paid: Money,
-    /// Charges not yet paid (awaiting, failed or paused; cancelled charges are left out).
+    /// What the guest still owes, as Hostaway holds it for the booking (its remaining balance).
     pub due: Money,
+    /// Of that, what charges not yet paid will collect (awaiting, failed or paused; cancelled ones left out).
+    pub scheduled: Money,
     /// The guest charges, in Hostaway's order.
     pub charges: Vec<ChargeRow>,
     /// The price breakdown (finance fields).
@@ -290,30 +292,48 @@ impl ToolContext {
             .filter(|c| c.status.as_deref() == Some("paid"))
             .map(|c| c.captured_amount.or(c.amount).unwrap_or(0.0))
             .sum();
-        let due: f64 = charges
+        let scheduled: f64 = charges
             .iter()
             .filter(|c| !matches!(c.status.as_deref(), Some("paid" | "cancelled")))
             .map(|c| c.amount.unwrap_or(0.0))
             .sum();
+        // Hostaway's remaining balance is the booking's own word on what is owed; without it, the
+        // total less what the charges collected.
+        let total = reservation.total_price.unwrap_or(0.0);
+        let due = reservation.remaining_balance.unwrap_or_else(|| (total - paid).max(0.0));
         let channel = channels::name(reservation.channel_id, reservation.channel_name.as_deref());
         let collector = match channel.as_str() {
             "airbnb" => Some("Airbnb"),
             "booking.com" => Some("Booking.com"),
             _ => None,
         };
-        let note = collector.filter(|_| charges.is_empty()).map(|channel| {
-            format!(
+        let unscheduled = due - scheduled;
+        let shown = |amount: f64| format!("{:.2} {currency}", money(amount).amount);
+        let note = match collector.filter(|_| charges.is_empty()) {
+            Some(channel) => Some(format!(
                 "{channel} collects this guest's payment itself and pays out to you, so Hostaway holds no guest \
-                 charges for it; paid and due cover only charges made through Hostaway."
-            )
-        });
+                 charges for it; paid and due cover only payments made through Hostaway."
+            )),
+            None if unscheduled >= 0.005 && scheduled < 0.005 => Some(format!(
+                "no charge is scheduled: {} is still owed and nothing in Hostaway will collect it",
+                shown(due)
+            )),
+            None if unscheduled >= 0.005 => Some(format!(
+                "the scheduled charges collect {} of the {} still owed; {} has no charge scheduled",
+                shown(scheduled),
+                shown(due),
+                shown(unscheduled)
+            )),
+            None => None,
+        };
         Ok(Json(ReservationPayments {
             reservation_id: reservation.id,
             channel,
             status: reservation.status.to_string(),
-            total: money(reservation.total_price.unwrap_or(0.0)),
+            total: money(total),
             paid: money(paid),
             due: money(due),
+            scheduled: money(scheduled),
             charges: charges
                 .iter()
                 .map(|c| ChargeRow {

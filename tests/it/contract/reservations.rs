@@ -187,6 +187,28 @@ async fn fees_come_only_with_include_resources() {
 }
 
 #[tokio::test]
+async fn the_remaining_balance_comes_only_with_include_payments() {
+    let (sandbox, client) = api::connected().await;
+    let (id, held) = sandbox.inspect(|s| {
+        let r = s.reservations.values().find(|r| r.remaining_balance.is_some_and(|b| b > 0.0)).unwrap();
+        (r.id, r.remaining_balance)
+    });
+    let read = |payments: Option<i32>| {
+        let request = client.get_reservation().reservation_id(id);
+        let request = match payments {
+            Some(flag) => request.include_payments(flag),
+            None => request,
+        };
+        async move { request.send().await.unwrap().into_inner().result.remaining_balance }
+    };
+    assert_eq!(read(Some(1)).await, held);
+    assert_eq!(read(Some(0)).await, None);
+    assert_eq!(read(None).await, None);
+    let listed = client.list_reservations().send().await.unwrap().into_inner().result;
+    assert!(listed.iter().all(|r| r.remaining_balance.is_none()), "the list takes no includePayments");
+}
+
+#[tokio::test]
 async fn a_created_booking_is_priced_blocks_its_nights_and_comes_first_in_the_default_order() {
     let (sandbox, client) = api::connected().await;
     let (listing, arrival, departure) = free_stay(&sandbox, 90);

@@ -1,6 +1,6 @@
 //! The inbox and money tools end to end, checked against the sandbox's own data.
 
-use crate::support::mcp;
+use crate::support::{api, mcp};
 
 use std::collections::HashMap;
 
@@ -288,7 +288,8 @@ async fn payments_for_reservation_match_the_store_charges_and_breakdown() {
             .sum()
     };
     close(amount(&answer["paid"]), sum("paid"), "paid");
-    close(amount(&answer["due"]), sum("due"), "due");
+    close(amount(&answer["scheduled"]), sum("due"), "scheduled");
+    close(amount(&answer["due"]), reservation.remaining_balance.unwrap(), "due is the booking's remaining balance");
     close(
         amount(&answer["paid"]) + amount(&answer["due"]),
         reservation.total_price.unwrap(),
@@ -325,6 +326,34 @@ async fn payments_for_reservation_match_the_store_charges_and_breakdown() {
     assert!(answer["note"].as_str().unwrap().contains("Airbnb collects"), "{answer}");
     assert_eq!(answer["charges"], json!([]));
     assert_eq!(amount(&answer["due"]), 0.0);
+}
+
+#[tokio::test]
+async fn a_new_unpaid_booking_owes_its_remaining_balance_and_says_no_charge_collects_it() {
+    let h = mcp::start().await;
+    let (listing, check_in, check_out) = h.sandbox.inspect(mcp::free_stay);
+    let made = h
+        .ok(
+            "create_reservation",
+            json!({"listing_id": listing, "check_in": check_in.to_string(), "check_out": check_out.to_string(),
+                   "guests": 2, "guest_name": "Jonas Weber", "confirm": true}),
+        )
+        .await;
+    let id = made["reservation_id"].as_i64().unwrap();
+    // What Hostaway holds, read raw: the booking's remaining balance comes with includePayments=1.
+    let client = api::with_token(&h.sandbox, &api::mint(&h.sandbox).await);
+    let raw = client.get_reservation().reservation_id(id).include_payments(1).send().await.unwrap().into_inner().result;
+    let owed = raw.remaining_balance.expect("includePayments=1 carries the remaining balance");
+    assert!(owed > 0.0, "a new unpaid booking owes something");
+
+    let answer = h.ok("payments_for_reservation", json!({"reservation_id": id})).await;
+    close(amount(&answer["due"]), owed, "due");
+    assert_eq!(answer["due"]["currency"], json!(raw.currency));
+    assert_eq!(amount(&answer["scheduled"]), 0.0);
+    assert_eq!(amount(&answer["paid"]), 0.0);
+    assert_eq!(answer["charges"], json!([]));
+    let note = answer["note"].as_str().unwrap_or_default();
+    assert!(note.contains("no charge is scheduled") && note.contains(&format!("{owed:.2}")), "{answer}");
 }
 
 #[tokio::test]
