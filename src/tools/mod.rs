@@ -10,6 +10,7 @@
 pub mod args;
 pub mod error;
 pub mod guard;
+mod known;
 pub mod params;
 pub mod schema;
 pub mod today;

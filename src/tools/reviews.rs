@@ -129,6 +129,7 @@ impl ToolContext {
         let today = self.today_for_words(None, &words).await?;
         let range = Range::parse(&args.start_date, &args.end_date, MAX_DAYS, today)?;
         let limit = args::limit(args.limit, 20, 50)? as usize;
+        self.known_listings("listing_ids", args.listing_ids.as_deref().unwrap_or_default()).await?;
         let channel = args.channel.as_deref().map(|c| channels::id("channel", c)).transpose()?;
         // Compared by name: several Hostaway ids are one channel (airbnb is 2018 and the older 2001).
         let channel = channel.map(|id| channels::name(Some(id), None));

@@ -134,7 +134,7 @@ impl ToolContext {
         let city = args::search_text("city", args.city.as_deref())?;
         let portfolio = self.gateway.portfolio().await?;
         let city = city.map(|c| listings::place("city", &c, &portfolio)).transpose()?;
-        listings::known_ids(args.listing_ids.as_deref(), &portfolio)?;
+        self.known_listings("listing_ids", args.listing_ids.as_deref().unwrap_or_default()).await?;
         let chosen: Vec<types::Listing> = portfolio
             .into_iter()
             .filter(|l| city.as_deref().is_none_or(|c| l.city.as_deref() == Some(c)))

@@ -107,7 +107,7 @@ impl ToolContext {
         let range = Range::parse(&args.start_date, &args.end_date, MAX_DAYS, today)?;
         let (portfolio, expenses) = tokio::join!(self.gateway.portfolio(), self.gateway.expenses());
         let (portfolio, (expenses, capped)) = (portfolio?, expenses?);
-        crate::tools::listings::known_ids(args.listing_ids.as_deref(), &portfolio)?;
+        self.known_listings("listing_ids", args.listing_ids.as_deref().unwrap_or_default()).await?;
         let currency = args::currency_or_fallback(account_currency(&portfolio));
         let names: BTreeMap<i64, &str> = portfolio.iter().map(|l| (l.id, l.name.as_str())).collect();
         let mut groups: BTreeMap<String, Sums> = BTreeMap::new();

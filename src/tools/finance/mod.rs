@@ -228,6 +228,7 @@ impl ToolContext {
             }
             None => Vec::new(),
         };
+        self.known_listings("listing_ids", &filter).await?;
         let request = FinanceReportRequest {
             listing_map_ids: filter.clone(),
             from_date: Some(range.start - Duration::days(LOOKBACK_DAYS)),
@@ -243,7 +244,7 @@ impl ToolContext {
         let gateway = &self.gateway;
         let (report, listings) = tokio::join!(gateway.consolidated_report(request), gateway.portfolio());
         let (report, listings) = (report?, listings?);
-        let portfolio = Portfolio::new(&listings, &filter)?;
+        let portfolio = Portfolio::new(&listings, &filter);
         let stays = read_rows(&report, &portfolio)?;
         let currency = report
             .currency
@@ -380,7 +381,7 @@ struct Portfolio {
 }
 
 impl Portfolio {
-    fn new(portfolio: &[types::Listing], filter: &[i64]) -> Result<Self, ToolError> {
+    fn new(portfolio: &[types::Listing], filter: &[i64]) -> Self {
         let names: HashMap<i64, String> = portfolio.iter().map(|l| (l.id, l.name.clone())).collect();
         let mut seen: HashMap<String, Option<i64>> = HashMap::new();
         for listing in portfolio {
@@ -389,11 +390,10 @@ impl Portfolio {
         let by_name = seen.into_iter().filter_map(|(name, id)| id.map(|id| (name, id))).collect();
         if filter.is_empty() {
             let listings = portfolio.iter().map(|l| (l.id, Some(l.name.clone()))).collect();
-            return Ok(Self { listings, by_name, count: portfolio.len() as u64 });
+            return Self { listings, by_name, count: portfolio.len() as u64 };
         }
-        super::listings::known_ids(Some(filter), portfolio)?;
         let listings = filter.iter().map(|id| (*id, names.get(id).cloned())).collect();
-        Ok(Self { listings, by_name, count: filter.len() as u64 })
+        Self { listings, by_name, count: filter.len() as u64 }
     }
 }
 

@@ -307,18 +307,6 @@ pub(crate) async fn amenity_names(gateway: &Gateway, detail: Detail) -> Result<H
     Ok(gateway.amenities().await?.into_iter().map(|a| (a.id, a.name)).collect())
 }
 
-/// Refuses a `listing_ids` argument naming a listing the portfolio does not have (a report over
-/// it would silently count nothing).
-pub(crate) fn known_ids(ids: Option<&[i64]>, portfolio: &[types::Listing]) -> Result<(), ToolError> {
-    match ids.into_iter().flatten().find(|id| !portfolio.iter().any(|l| l.id == **id)) {
-        Some(unknown) => Err(ToolError::invalid(
-            "listing_ids",
-            format!("there is no listing {unknown}; take ids from search_listings"),
-        )),
-        None => Ok(()),
-    }
-}
-
 /// The portfolio's own spelling of a `city` or `country` argument (any case, any accents; a
 /// country also by ISO code). A place no listing is in is an error naming the closest known ones,
 /// so it cannot be mistaken for a place whose listings are all booked.

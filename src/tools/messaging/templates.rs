@@ -77,6 +77,8 @@ impl ToolContext {
         Parameters(args): Parameters<ListTemplatesArgs>,
     ) -> Result<Json<Templates>, ToolError> {
         let channel_id = args.channel.as_deref().map(|c| channels::id("channel", c)).transpose()?;
+        self.known_listings("listing_id", args.listing_id.as_slice()).await?;
+        self.known_reservation("reservation_id", args.reservation_id).await?;
         let query = TemplateQuery { listing_id: args.listing_id, channel_id, reservation_id: args.reservation_id };
         let mut found = self.gateway.message_templates(query).await?;
         found.sort_by_key(|t| t.id);

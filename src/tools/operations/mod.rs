@@ -216,6 +216,8 @@ impl ToolContext {
         annotations(read_only_hint = true, destructive_hint = false, idempotent_hint = true, open_world_hint = true)
     )]
     pub async fn list_tasks(&self, Parameters(args): Parameters<ListTasksArgs>) -> Result<Json<TaskList>, ToolError> {
+        self.known_listings("listing_id", args.listing_id.as_slice()).await?;
+        self.known_reservation("reservation_id", args.reservation_id).await?;
         let limit = args::limit(args.limit, 50, 100)? as usize;
         let dated = args.start_date.is_some() || args.end_date.is_some() || args.reservation_id.is_none();
         let range = if dated {

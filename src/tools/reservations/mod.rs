@@ -450,6 +450,7 @@ impl ToolContext {
             args.departure_start_date.as_deref(),
             args.departure_end_date.as_deref(),
         ];
+        self.known_listings("listing_id", args.listing_id.as_slice()).await?;
         let today = self.today_for_words(args.listing_id, &words).await?;
         let arrival = (
             args::opt_date("arrival_start_date", args.arrival_start_date.as_deref(), today)?,
@@ -652,6 +653,7 @@ impl ToolContext {
         &self,
         Parameters(args): Parameters<ArrivalsArgs>,
     ) -> Result<Json<Operations>, ToolError> {
+        self.known_listings("listing_id", args.listing_id.as_slice()).await?;
         let today = self.today_at(args.listing_id).await?;
         let start = args::opt_date("date", args.date.as_deref(), today.date)?.unwrap_or(today.date);
         let days = match args.days {

@@ -186,3 +186,44 @@ async fn every_tool_names_an_argument_it_does_not_take() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_unknown_listing_or_reservation_id_is_an_error_on_every_tool_never_an_empty_answer() {
+    let h = mcp::start().await;
+    // No listing, reservation or conversation of the seeded sandbox has id 1.
+    assert!(h.sandbox.inspect(|s| !s.listings.contains_key(&1) && !s.reservations.contains_key(&1)));
+    assert!(h.sandbox.inspect(|s| !s.conversations.contains_key(&1)));
+    let cases = [
+        ("search_reservations", json!({"listing_id": 1}), "search_listings"),
+        ("arrivals_and_departures", json!({"listing_id": 1}), "search_listings"),
+        (
+            "revenue_report",
+            json!({"start_date": "today", "end_date": "tomorrow", "listing_ids": [1]}),
+            "search_listings",
+        ),
+        (
+            "expenses_report",
+            json!({"start_date": "today", "end_date": "tomorrow", "listing_ids": [1]}),
+            "search_listings",
+        ),
+        (
+            "portfolio_calendar",
+            json!({"start_date": "today", "end_date": "tomorrow", "listing_ids": [1]}),
+            "search_listings",
+        ),
+        ("list_reviews", json!({"start_date": "today", "end_date": "tomorrow", "listing_ids": [1]}), "search_listings"),
+        ("list_tasks", json!({"listing_id": 1}), "search_listings"),
+        ("list_tasks", json!({"reservation_id": 1}), "search_reservations"),
+        ("list_message_templates", json!({"listing_id": 1}), "search_listings"),
+        ("list_message_templates", json!({"reservation_id": 1}), "search_reservations"),
+        ("get_listing", json!({"listing_id": 1}), "not found"),
+        ("get_calendar", json!({"listing_id": 1, "start_date": "today", "end_date": "tomorrow"}), "not found"),
+        ("get_reservation", json!({"reservation_id": 1}), "not found"),
+        ("payments_for_reservation", json!({"reservation_id": 1}), "not found"),
+        ("get_conversation", json!({"conversation_id": 1}), "not found"),
+    ];
+    for (tool, arguments, hint) in cases {
+        let message = h.err(tool, arguments.clone()).await;
+        assert!(message.contains(" 1") && message.contains(hint), "{tool} {arguments}: {message}");
+    }
+}
