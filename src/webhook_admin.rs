@@ -92,7 +92,7 @@ pub async fn status(gateway: &Gateway, login: Option<&Secret>) -> Result<String,
         let state = if hook.is_enabled == 1 { "enabled" } else { "DISABLED" };
         let mark = if ours { ", this server's login" } else { "" };
         let _ = writeln!(out, "webhook #{} {state} -> {}{mark}", hook.id, hook.url);
-        let deliveries = gateway.unified_webhook_deliveries(hook.id, SHOWN).await?;
+        let deliveries = gateway.unified_webhook_deliveries(hook.id, SHOWN, 0).await?;
         if deliveries.is_empty() {
             out.push_str("  no deliveries yet\n");
         }

@@ -24,10 +24,12 @@ use super::{
     subscriptions::Subscriptions,
     webhooks::{self, Change},
 };
-use crate::hostaway::{Gateway, id};
+use crate::hostaway::{Gateway, id, types};
 
-/// Deliveries read from the log at each check, newest first.
-const DELIVERIES: u32 = 20;
+/// Deliveries read from the log per page, newest first; the state is judged on the first page.
+const DELIVERIES: u32 = 50;
+/// Pages read at most in one check, going back to the newest delivery the last check saw.
+const MAX_PAGES: u32 = 10;
 /// Failed deliveries remembered as already applied.
 const APPLIED: usize = 10_000;
 
@@ -64,6 +66,8 @@ pub struct WebhookHealth {
     state: Mutex<State>,
     last_event: Mutex<Option<Instant>>,
     applied: Mutex<HashSet<i64>>,
+    /// The newest delivery id the last check saw (0 for an empty log); none before the first check.
+    seen_up_to: Mutex<Option<i64>>,
 }
 
 impl WebhookHealth {
@@ -86,6 +90,7 @@ impl WebhookHealth {
             state: Mutex::new(State::Waiting),
             last_event: Mutex::default(),
             applied: Mutex::default(),
+            seen_up_to: Mutex::default(),
         }
     }
 
@@ -123,14 +128,16 @@ impl WebhookHealth {
         let hooks = self.gateway.unified_webhooks().await?;
         let Some(ours) = hooks.iter().find(|hook| hook.is_enabled == 1 && hook.login.as_deref() == Some(&self.login))
         else {
+            // Every delivery of a webhook registered from now on is one this server may have missed.
+            self.seen_up_to.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(0);
             return Ok(State::Fallback(
                 "Hostaway holds no enabled unified webhook with this server's login; run `hostaway-mcp webhooks \
                  register --url <public URL>`"
                     .into(),
             ));
         };
-        let deliveries = self.gateway.unified_webhook_deliveries(ours.id, DELIVERIES).await?;
-        let failures: Vec<_> = deliveries.iter().filter(|d| !(200..300).contains(&d.response_status)).collect();
+        let (deliveries, since_last) = self.deliveries_since_last_check(ours.id).await?;
+        let failures: Vec<_> = since_last.iter().filter(|d| !(200..300).contains(&d.response_status)).collect();
         let unapplied: Vec<Change> = {
             let mut applied = self.applied.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             if applied.len() > APPLIED {
@@ -146,7 +153,8 @@ impl WebhookHealth {
             self.metrics.webhook_event("recovered");
             webhooks::apply(&self.gateway, &self.subscriptions, change).await;
         }
-        let failed: Vec<i32> = failures.iter().map(|d| d.response_status).collect();
+        let failed: Vec<i32> =
+            deliveries.iter().filter(|d| !(200..300).contains(&d.response_status)).map(|d| d.response_status).collect();
         let last_event = *self.last_event.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let quiet = last_event.is_none_or(|at| at.elapsed() >= self.quiet);
         Ok(match (quiet, failed.first()) {
@@ -158,6 +166,42 @@ impl WebhookHealth {
             )),
             _ => State::Live,
         })
+    }
+
+    /// The newest page of webhook `hook`'s deliveries, and every delivery since the last check:
+    /// more than a page can arrive between two checks, and a delivery that failed for good further
+    /// back would otherwise never be applied. The first check that finds the webhook reads one page
+    /// (the cache started empty, so older failures changed nothing it holds), unless an earlier
+    /// check found no webhook: then all of its deliveries are new to this server.
+    async fn deliveries_since_last_check(
+        &self,
+        hook: i64,
+    ) -> Result<(Vec<types::UnifiedWebhookLog>, Vec<types::UnifiedWebhookLog>), crate::hostaway::GatewayError> {
+        let newest = self.gateway.unified_webhook_deliveries(hook, DELIVERIES, 0).await?;
+        let seen_up_to = *self.seen_up_to.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // A full page none of which the last check saw may have unseen deliveries behind it.
+        let more_behind = |page: &[types::UnifiedWebhookLog]| {
+            page.len() == DELIVERIES as usize && seen_up_to.is_some_and(|seen| page.iter().all(|d| d.id > seen))
+        };
+        let mut since = newest.clone();
+        let mut behind = more_behind(&newest);
+        let mut pages = 1;
+        while behind && pages < MAX_PAGES {
+            let page = self.gateway.unified_webhook_deliveries(hook, DELIVERIES, pages * DELIVERIES).await?;
+            behind = more_behind(&page);
+            since.extend(page);
+            pages += 1;
+        }
+        if behind {
+            tracing::warn!(
+                read = since.len(),
+                "more webhook deliveries since the last check than one check reads; failures further back are not \
+                 applied (check more often with --webhook-check-secs)"
+            );
+        }
+        let newest_id = since.iter().map(|d| d.id).chain(seen_up_to).max().unwrap_or(0);
+        *self.seen_up_to.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Some(newest_id);
+        Ok((newest, since))
     }
 
     /// Checks now and then every `every`, until `stop`.

@@ -606,3 +606,46 @@ async fn webhooks_register_is_idempotent_and_status_shows_the_webhook_and_its_de
         webhooks_command(&sandbox, PASSWORD, &["register", "--url", "http://example.com/webhooks/hostaway"]).await;
     assert!(!ok && said.contains("must be https"), "{said}");
 }
+
+#[tokio::test]
+async fn a_delivery_that_failed_for_good_behind_more_than_a_page_of_newer_ones_is_still_applied() {
+    let sandbox = sandbox().await;
+    // The first check runs at start-up, before the webhook exists; the next one comes 10 s later.
+    let (_child, url, session) = server_with(&sandbox, &[("HOSTAWAY_WEBHOOK_CHECK_SECS", "10")]).await;
+    register(&sandbox, &receiver_url(&url), PASSWORD).await;
+    let ids: Vec<i64> = sandbox.inspect(|s| {
+        s.reservations
+            .values()
+            .filter(|r| matches!(r.status.as_str(), "new" | "modified"))
+            .map(|r| r.id)
+            .take(2)
+            .collect()
+    });
+    let (lost, busy) = (ids[0], ids[1]);
+    let args = json!({"reservation_id": lost});
+    let before = call(&session, "get_reservation", args.clone()).await["guests"].as_i64().unwrap();
+    let guests = before % 4 + 1;
+    // The change to `lost` fails on its first attempt and on Hostaway's three retries...
+    let set = reqwest::Client::new()
+        .put(control(&sandbox, "/_sandbox/faults"))
+        .json(&json!({"deliveries": {"fail_next": 4}}))
+        .send()
+        .await
+        .unwrap();
+    assert!(set.status().is_success());
+    change_guests(&sandbox, lost, guests).await;
+    let failed_for_good = Instant::now() + Duration::from_secs(5);
+    while sandbox.inspect(|s| s.webhook_logs.iter().filter(|l| !(200..300).contains(&l.response_status)).count()) < 4 {
+        assert!(Instant::now() < failed_for_good, "the four attempts failed within 5 s");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // ...and then more than a page of the log's newest deliveries are about another booking.
+    for n in 0..60 {
+        change_guests(&sandbox, busy, n % 4 + 1).await;
+    }
+    assert_eq!(call(&session, "get_reservation", args.clone()).await["guests"], before, "still cached");
+    assert!(
+        shows_within(&session, "get_reservation", args, Duration::from_secs(25), |a| a["guests"] == guests).await,
+        "the next check found the failed delivery behind the newer ones and applied it"
+    );
+}

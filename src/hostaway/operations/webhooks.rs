@@ -50,10 +50,17 @@ impl Gateway {
         &self,
         webhook: i64,
         limit: u32,
+        offset: u32,
     ) -> Result<Vec<types::UnifiedWebhookLog>, GatewayError> {
         let page = self
             .call(id::LIST_UNIFIED_WEBHOOK_LOGS, Idempotence::Safe, move |client| async move {
-                client.list_unified_webhook_logs().unified_webhook_id(webhook).limit(super::limit(limit)).send().await
+                client
+                    .list_unified_webhook_logs()
+                    .unified_webhook_id(webhook)
+                    .limit(super::limit(limit))
+                    .offset(offset)
+                    .send()
+                    .await
             })
             .await?;
         let mut entries = page.result;
