@@ -421,15 +421,20 @@ async fn duplicate_and_reordered_deliveries_never_bring_back_an_older_answer() {
         call(&session, "get_reservation", args.clone()).await;
     }
     let last = 2;
+    // Bounds are generous: on a loaded machine a delivery can take seconds; what is checked is
+    // the order of what the answers show, never how fast.
     assert!(
-        shows_within(&session, "get_reservation", args.clone(), Duration::from_secs(2), |a| a["guests"] == last).await
+        shows_within(&session, "get_reservation", args.clone(), Duration::from_secs(10), |a| a["guests"] == last).await
     );
-    // The late copies land now; no answer may go back to an older count.
-    let until = Instant::now() + Duration::from_millis(800);
-    while Instant::now() < until {
+    // The late copies land now: until the last of the twelve deliveries is answered, no answer may
+    // go back to an older count.
+    let until = Instant::now() + Duration::from_secs(10);
+    while sandbox.inspect(|s| s.webhook_logs.len()) < 12 {
         assert_eq!(call(&session, "get_reservation", args.clone()).await["guests"], last);
+        assert!(Instant::now() < until, "the twelve deliveries were made within 10 s");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    assert_eq!(call(&session, "get_reservation", args.clone()).await["guests"], last, "after every copy landed");
     let duplicates = sandbox.inspect(|s| s.webhook_logs.len());
     assert_eq!(duplicates, 12, "each of the 6 changes was delivered twice");
 }
