@@ -102,3 +102,28 @@ fn readmes_tool_table_matches_the_declarations() {
         assert!(declared.contains_key(name), "README lists {name}, which no toolset declares");
     }
 }
+
+#[test]
+fn every_readme_table_renders_its_delimiter_row_has_as_many_cells_as_its_header() {
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let lines: Vec<&str> = readme.lines().collect();
+    let cells = |line: &str| line.trim().trim_matches('|').split('|').count();
+    let is_delimiter = |line: &str| {
+        line.starts_with('|')
+            && line.trim_matches('|').split('|').all(|c| !c.is_empty() && c.chars().all(|ch| "-: ".contains(ch)))
+    };
+    let mut tables = 0;
+    for pair in lines.windows(2) {
+        if pair[0].starts_with('|') && is_delimiter(pair[1]) {
+            tables += 1;
+            assert_eq!(
+                cells(pair[1]),
+                cells(pair[0]),
+                "the table under {:?} has a delimiter row of {:?}",
+                pair[0],
+                pair[1]
+            );
+        }
+    }
+    assert!(tables >= 4, "README's tables were found ({tables})");
+}
