@@ -1,7 +1,7 @@
 //! Argument conventions shared by every tool: ISO dates, stays, `detail`, `limit`/`cursor`, and
 //! numbers that models sometimes send as strings.
 
-use std::{fmt::Display, str::FromStr};
+use std::str::FromStr;
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;
@@ -20,47 +20,36 @@ pub enum Detail {
     Full,
 }
 
-/// Reads an integer sent either as a JSON number or as a numeric string ("5").
+/// Reads an integer sent either as a JSON number or as a numeric string ("5"). Anything else (a
+/// fraction such as 40111.5, a word, a list) is refused naming what was sent.
 pub fn int<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
-    T: FromStr + Deserialize<'de>,
-    T::Err: Display,
+    T: FromStr,
 {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Either<T> {
-        Number(T),
-        Text(String),
-    }
-    match Either::<T>::deserialize(deserializer)? {
-        Either::Number(n) => Ok(n),
-        Either::Text(text) => text.trim().parse().map_err(|_| not_a_number(&text)),
-    }
+    whole_number(&serde_json::Value::deserialize(deserializer)?)
 }
 
-fn not_a_number<E: serde::de::Error>(text: &str) -> E {
-    E::custom(format!("expected a number such as 42, got {text:?}"))
-}
-
-/// Like [`int`] for optional integers.
+/// Like [`int`] for optional integers; `null` is none.
 pub fn opt_int<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
 where
     D: Deserializer<'de>,
-    T: FromStr + Deserialize<'de>,
-    T::Err: Display,
+    T: FromStr,
 {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Either<T> {
-        Number(T),
-        Text(String),
+    match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::Null => Ok(None),
+        value => whole_number(&value).map(Some),
     }
-    match Option::<Either<T>>::deserialize(deserializer)? {
-        None => Ok(None),
-        Some(Either::Number(n)) => Ok(Some(n)),
-        Some(Either::Text(text)) => text.trim().parse().map(Some).map_err(|_| not_a_number(&text)),
-    }
+}
+
+/// The integer `value` holds as a JSON number or as text.
+fn whole_number<E: serde::de::Error, T: FromStr>(value: &serde_json::Value) -> Result<T, E> {
+    let text = match value {
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::String(s) => s.trim().to_string(),
+        other => return Err(E::custom(format!("expected a whole number such as 42, got {other}"))),
+    };
+    text.parse().map_err(|_| E::custom(format!("expected a whole number such as 42, got {value}")))
 }
 
 /// Turns numeric text ("250", " 480.5 ") into JSON numbers wherever a tool's input schema asks for

@@ -749,16 +749,14 @@ fn ordered(
 
 /// Accepts a string or a number (models send channel ids either way).
 fn text_or_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Either {
-        Text(String),
-        Number(i64),
+    match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::String(text) => Ok(Some(text)),
+        serde_json::Value::Number(n) if n.is_i64() => Ok(Some(n.to_string())),
+        other => {
+            Err(serde::de::Error::custom(format!("expected a channel name or id such as airbnb or 2018, got {other}")))
+        }
     }
-    Ok(Option::<Either>::deserialize(deserializer)?.map(|value| match value {
-        Either::Text(text) => text,
-        Either::Number(n) => n.to_string(),
-    }))
 }
 
 /// One page of listReservations through the cache; records Hostaway's `count` of the first page.

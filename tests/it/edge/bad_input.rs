@@ -227,3 +227,20 @@ async fn an_unknown_listing_or_reservation_id_is_an_error_on_every_tool_never_an
         assert!(message.contains(" 1") && message.contains(hint), "{tool} {arguments}: {message}");
     }
 }
+
+#[tokio::test]
+async fn a_fraction_or_a_word_where_an_id_belongs_is_named_as_such_never_as_serde_internals() {
+    let h = mcp::start().await;
+    let cases = [
+        ("get_listing", json!({"listing_id": "40111.5"})),
+        ("get_listing", json!({"listing_id": 40111.5})),
+        ("get_reservation", json!({"reservation_id": [1]})),
+        ("search_reservations", json!({"channel": 2018.5})),
+        ("revenue_report", json!({"start_date": "today", "end_date": "today", "listing_ids": [40111.5]})),
+    ];
+    for (tool, arguments) in cases {
+        let message = h.err(tool, arguments.clone()).await;
+        assert!(!message.contains("untagged") && !message.contains("variant"), "{tool} {arguments}: {message}");
+        assert!(message.contains("such as"), "{tool} {arguments}: {message}");
+    }
+}
