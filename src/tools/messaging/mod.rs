@@ -249,6 +249,16 @@ impl ToolContext {
         let mut unread: Vec<types::Conversation> =
             all.into_iter().filter(|c| c.has_unread_messages == Some(1)).collect();
         unread.sort_by_key(|c| reply_order(c, today));
+        if offset > 0 && offset >= unread.len() {
+            return Err(ToolError::invalid(
+                "cursor",
+                format!(
+                    "this cursor points past the end: {} conversations are unread now (some may have been answered \
+                     since); call again without a cursor",
+                    unread.len()
+                ),
+            ));
+        }
         let now = self.clock.now().naive_utc();
         let next = offset + limit as usize;
         Ok(Json(UnreadInbox {

@@ -77,6 +77,24 @@ async fn unread_conversations_are_exactly_the_unread_ones_with_their_details() {
 }
 
 #[tokio::test]
+async fn an_unread_cursor_past_the_end_is_an_error_not_an_empty_page() {
+    let h = mcp::start().await;
+    let all = h.ok("unread_conversations", json!({"limit": 50})).await;
+    let total = all["unread_total"].as_u64().unwrap() as usize;
+    assert!(total >= 3, "the seeded inbox has a few unread conversations");
+    // A cursor to the last unread conversation, then two replies shrink the inbox under it.
+    let page = h.ok("unread_conversations", json!({"limit": total - 1})).await;
+    let cursor = page["next_cursor"].as_str().expect("one more page").to_string();
+    for id in ids(&page["conversations"], "conversation_id").into_iter().take(2) {
+        let reply = json!({"conversation_id": id, "message": "Thanks, noted!", "confirm": true});
+        assert_eq!(h.ok("send_guest_message", reply).await["status"], "done");
+    }
+    let message = h.err("unread_conversations", json!({"limit": total - 1, "cursor": cursor})).await;
+    assert!(message.contains("`cursor`") && message.contains("past the end"), "{message}");
+    assert!(message.contains(&format!("{} conversations are unread now", total - 2)), "{message}");
+}
+
+#[tokio::test]
 async fn get_conversation_shows_the_thread_oldest_first_with_who_wrote_each_message() {
     let h = mcp::start().await;
     let (conversation, thread, reservation) = h.sandbox.inspect(|s| {
