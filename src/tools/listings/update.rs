@@ -250,6 +250,22 @@ fn plan(
             format!("minimum nights {min} would exceed maximum nights {max}; change both together"),
         ));
     }
+    let touches_window = requested.iter().any(|f| matches!(f.name, "check_in_from" | "check_in_until"));
+    if let (true, Some(from), Some(until)) = (
+        touches_window,
+        effective("check_in_from", "checkInTimeStart").as_i64(),
+        effective("check_in_until", "checkInTimeEnd").as_i64(),
+    ) && from > until
+    {
+        let field =
+            if requested.iter().any(|f| f.name == "check_in_from") { "check_in_from" } else { "check_in_until" };
+        return Err(ToolError::invalid(
+            field,
+            format!(
+                "check-in would run from {from}:00 until {until}:00, ending before it starts; change both together"
+            ),
+        ));
+    }
     let mut changes = Vec::new();
     let mut body = serde_json::Map::new();
     for field in requested {

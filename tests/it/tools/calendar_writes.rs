@@ -287,6 +287,34 @@ async fn update_listing_changes_only_the_given_fields() {
 }
 
 #[tokio::test]
+async fn a_check_in_window_that_ends_before_it_starts_is_refused_against_what_the_listing_holds() {
+    let h = mcp::start().await;
+    let listing = h.sandbox.inspect(|s| {
+        s.listings.values().find(|l| l.check_in_time_start.is_some_and(|from| from >= 12)).unwrap().clone()
+    });
+    let from = listing.check_in_time_start.unwrap();
+    let cases = [
+        (json!({"check_in_from": 20, "check_in_until": 18}), "check_in_from"),
+        // Only the end given: it is compared with the start the listing holds.
+        (json!({"check_in_until": from - 1}), "check_in_until"),
+    ];
+    for (fields, named) in cases {
+        let mut args = fields.clone();
+        args["listing_id"] = json!(listing.id);
+        for confirm in [false, true] {
+            args["confirm"] = json!(confirm);
+            let message = h.err("update_listing", args.clone()).await;
+            assert!(
+                message.contains(&format!("`{named}`")) && message.contains("ending before it starts"),
+                "{message}"
+            );
+        }
+    }
+    assert_eq!(h.sandbox.stats().applied("updateListing"), 0);
+    assert_eq!(h.sandbox.inspect(|s| s.listings[&listing.id].check_in_time_start), Some(from));
+}
+
+#[tokio::test]
 async fn bad_arguments_are_tool_errors_naming_the_field() {
     let h = mcp::start().await;
     let b = busy(&h);
