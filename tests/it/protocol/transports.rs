@@ -111,6 +111,31 @@ async fn prompts_are_listed_and_expand_into_tool_driven_requests() {
 }
 
 #[tokio::test]
+async fn prompt_counts_out_of_range_are_refused_with_the_range_never_replaced() {
+    let h = mcp::start().await;
+    let stay = |guests: &str| {
+        GetPromptRequestParams::new("find_a_stay").with_arguments(object!({
+            "city": "Berlin", "check_in": "2027-05-01", "check_out": "2027-05-04", "guests": guests
+        }))
+    };
+    for guests in ["51", "4.0", "0", "two"] {
+        let error = h.client.get_prompt(stay(guests)).await.unwrap_err();
+        let text = error.to_string();
+        assert!(text.contains("-32602") || text.contains("nvalid param"), "{guests}: {text}");
+        assert!(text.contains("`guests` must be a whole number from 1 to 50") && text.contains(guests), "{text}");
+    }
+    let four = h.client.get_prompt(stay(" 4 ")).await.unwrap();
+    assert!(serde_json::to_string(&four.messages).unwrap().contains("for 4 guests"));
+    let limit = GetPromptRequestParams::new("answer_unread_guests").with_arguments(object!({"limit": "500"}));
+    let error = h.client.get_prompt(limit).await.unwrap_err().to_string();
+    assert!(error.contains("`limit` must be a whole number from 1 to 50"), "{error}");
+
+    let tomorrow = GetPromptRequestParams::new("daily_briefing").with_arguments(object!({"date": "tomorrow"}));
+    let text = serde_json::to_string(&h.client.get_prompt(tomorrow).await.unwrap().messages).unwrap();
+    assert!(text.contains("what needs doing tomorrow") && !text.contains("doing today"), "{text}");
+}
+
+#[tokio::test]
 async fn serve_accepts_a_public_bind_with_a_strong_token_and_refuses_a_weak_one() {
     let weak = Command::new(BINARY)
         .args(["serve", "--sandbox", "--bind", "0.0.0.0:0", "--auth-token", "short"])
