@@ -84,7 +84,8 @@ struct Receiver {
     expected: Arc<str>,
     gateway: Arc<Gateway>,
     listeners: Listeners,
-    seen: moka::future::Cache<String, ()>,
+    /// The body hash of the latest event applied, per object ("reservation.updated/7").
+    latest: moka::future::Cache<String, u64>,
     limiter: Arc<DefaultDirectRateLimiter>,
 }
 
@@ -98,7 +99,7 @@ pub fn route(options: &WebhookOptions, gateway: Arc<Gateway>, listeners: Listene
         expected: expected.into(),
         gateway,
         listeners,
-        seen: moka::future::Cache::builder().max_capacity(100_000).time_to_live(REMEMBERED).build(),
+        latest: moka::future::Cache::builder().max_capacity(100_000).time_to_live(REMEMBERED).build(),
         limiter: Arc::new(RateLimiter::direct(quota)),
     };
     Router::new().route(PATH, post(receive)).layer(DefaultBodyLimit::max(MAX_BODY)).with_state(receiver)
@@ -142,10 +143,12 @@ pub(super) async fn apply(gateway: &Gateway, subscriptions: &Subscriptions, chan
     }
 }
 
-/// What `event` says changed, and the key that recognises its repeats; `None` for events of
-/// other kinds. A repeat is the same body again: two changes within one second share their
-/// `updatedOn` (it has whole seconds) but not their bodies, and the second must not be dropped.
-fn change_of(event: &Value, body: &[u8]) -> Option<(Change, String)> {
+/// What `event` says changed, the object it is about and its body's hash; `None` for events of
+/// other kinds. A repeat is the same body as the latest event about that object: two changes
+/// within one second share their `updatedOn` (it has whole seconds) but not their bodies, and a
+/// change back to an earlier state (2 guests, 3, then 2 again within a second) has the body of
+/// an older event but not of the latest, so neither is dropped.
+fn change_of(event: &Value, body: &[u8]) -> Option<(Change, String, u64)> {
     let data = event.get("data").filter(|d| d.is_object());
     let number = |field: &str| data.and_then(|d| d.get(field)).and_then(Value::as_i64);
     let id = number("id").or_else(|| event.get("objectId").and_then(Value::as_i64))?;
@@ -159,7 +162,7 @@ fn change_of(event: &Value, body: &[u8]) -> Option<(Change, String)> {
     };
     let mut hasher = std::hash::DefaultHasher::new();
     std::hash::Hasher::write(&mut hasher, body);
-    Some((change, format!("{name}/{id}/{:016x}", std::hash::Hasher::finish(&hasher))))
+    Some((change, format!("{name}/{id}"), std::hash::Hasher::finish(&hasher)))
 }
 
 /// A reservation's dates and channel, when the event's reservation carries its dates.
@@ -190,15 +193,15 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
         return (StatusCode::BAD_REQUEST, "the body is not a JSON event").into_response();
     };
     receiver.listeners.health.event_arrived();
-    let Some((change, key)) = change_of(&event, &body) else {
+    let Some((change, object, hash)) = change_of(&event, &body) else {
         count("ignored");
         return StatusCode::OK.into_response();
     };
-    if receiver.seen.contains_key(&key) {
+    if receiver.latest.get(&object).await == Some(hash) {
         count("duplicate");
         return StatusCode::OK.into_response();
     }
-    receiver.seen.insert(key, ()).await;
+    receiver.latest.insert(object, hash).await;
     count("applied");
     tokio::spawn(async move {
         apply(&receiver.gateway, &receiver.listeners.subscriptions, change).await;
@@ -218,12 +221,13 @@ mod tests {
         let change = |event: &Value| change_of(event, event.to_string().as_bytes());
         let booked = json!({"object": "reservation", "event": "reservation.created",
             "data": {"id": 7, "listingMapId": 40100, "guests": 2, "updatedOn": "2026-11-30 10:00:00"}});
-        let (what, key) = change(&booked).unwrap();
+        let (what, object, hash) = change(&booked).unwrap();
         assert_eq!(what, Change::Reservation { id: 7, listing: Some(40100), now: None }, "no dates, no stay");
-        assert_eq!(change(&booked).unwrap().1, key, "the same delivery again is recognised");
+        assert_eq!(object, "reservation.created/7");
+        assert_eq!(change(&booked).unwrap().2, hash, "the same delivery again is recognised");
         let mut changed_again = booked.clone();
         changed_again["data"]["guests"] = json!(3);
-        assert_ne!(change(&changed_again).unwrap().1, key, "another change in the same second is not a repeat");
+        assert_ne!(change(&changed_again).unwrap().2, hash, "another change in the same second is not a repeat");
         changed_again["data"]["arrivalDate"] = json!("2026-12-03");
         changed_again["data"]["departureDate"] = json!("2026-12-06");
         changed_again["data"]["channelId"] = json!(2018);

@@ -613,6 +613,32 @@ async fn webhooks_register_is_idempotent_and_status_shows_the_webhook_and_its_de
 }
 
 #[tokio::test]
+async fn a_change_back_to_an_earlier_state_within_one_second_is_applied_not_taken_for_a_repeat() {
+    let sandbox = sandbox().await;
+    let (_child, url, session) = server(&sandbox).await;
+    let receiver = receiver_url(&url);
+    // No webhook is registered with the sandbox: the test plays Hostaway's deliveries itself, so
+    // the bodies are exactly what it says, down to one updatedOn second for all three changes.
+    let (id, _) = some_booking(&sandbox);
+    let args = json!({"reservation_id": id});
+    let deliver = |guests: i64| {
+        let body = json!({"object": "reservation", "event": "reservation.updated",
+            "data": {"id": id, "numberOfGuests": guests, "updatedOn": "2027-01-08 10:00:00"}});
+        let request = reqwest::Client::new().post(&receiver).basic_auth(LOGIN, Some(PASSWORD)).json(&body);
+        async move { assert_eq!(request.send().await.unwrap().status().as_u16(), 200) }
+    };
+    for guests in [2, 3, 2] {
+        change_guests(&sandbox, id, guests).await;
+        deliver(guests).await;
+        assert!(
+            shows_within(&session, "get_reservation", args.clone(), Duration::from_secs(5), |a| a["guests"] == guests)
+                .await,
+            "the change to {guests} guests shows, though its event's body was seen before"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_delivery_that_failed_for_good_behind_more_than_a_page_of_newer_ones_is_still_applied() {
     use hostaway_mcp::{
         hostaway::{Fresh, Gateway},
