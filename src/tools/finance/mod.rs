@@ -610,15 +610,61 @@ fn summarize(
         GroupBy::Total => vec![total.row(currency)],
         _ => groups.tallies.iter().map(|g| g.row(currency)).collect(),
     };
+    if group_by != GroupBy::Total {
+        // Each group's money is rounded so that the rows add up to the total to the cent.
+        let parts = |part: fn(&Tally) -> f64| (groups.tallies.iter().map(part).collect::<Vec<_>>(), part(&total));
+        set_cents(&mut rows, parts(|t| t.room), currency, |r| &mut r.room_revenue);
+        set_cents(&mut rows, parts(|t| t.accommodation), currency, |r| &mut r.accommodation_revenue);
+        set_cents(&mut rows, parts(|t| t.payout), currency, |r| &mut r.owner_payout);
+    }
     if matches!(group_by, GroupBy::Listing | GroupBy::Channel) {
         rows.sort_by(|a, b| b.room_revenue.amount.total_cmp(&a.room_revenue.amount).then(a.group.cmp(&b.group)));
     }
     (rows, total.row(currency))
 }
 
+/// Sets one money `field` of `rows` from their exact `parts`, in cents that add up to `whole`.
+fn set_cents(
+    rows: &mut [RevenueRow],
+    (parts, whole): (Vec<f64>, f64),
+    currency: &str,
+    field: fn(&mut RevenueRow) -> &mut Money,
+) {
+    for (row, amount) in rows.iter_mut().zip(cents_adding_up(&parts, whole)) {
+        *field(row) = Money::new(amount, currency);
+    }
+}
+
+/// Each of `parts` in whole cents such that they add up to `whole` rounded to the cent: every part
+/// rounded down, and the cents left over given one each to the parts with the largest remainders
+/// (the largest remainder method), ties to the earlier part.
+fn cents_adding_up(parts: &[f64], whole: f64) -> Vec<f64> {
+    let exact: Vec<f64> = parts.iter().map(|part| part * 100.0).collect();
+    let mut cents: Vec<f64> = exact.iter().map(|c| c.floor()).collect();
+    let left = ((whole * 100.0).round() - cents.iter().sum::<f64>()).round().clamp(0.0, parts.len() as f64) as usize;
+    let mut by_remainder: Vec<usize> = (0..parts.len()).collect();
+    by_remainder.sort_by(|&a, &b| (exact[b] - cents[b]).total_cmp(&(exact[a] - cents[a])).then(a.cmp(&b)));
+    for &i in by_remainder.iter().take(left) {
+        cents[i] += 1.0;
+    }
+    cents.into_iter().map(|c| c / 100.0).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounded_parts_add_up_to_their_rounded_whole() {
+        // Three thirds of 100.00: rounded alone they make 99.99.
+        let third = 100.0 / 3.0;
+        let cents = cents_adding_up(&[third, third, third], 100.0);
+        assert_eq!(cents, [33.34, 33.33, 33.33]);
+        let parts = [0.004, 0.004, 0.004, 10.127];
+        let rounded: f64 = cents_adding_up(&parts, parts.iter().sum()).iter().sum();
+        assert!((rounded - 10.14).abs() < 1e-9, "{rounded}");
+        assert_eq!(cents_adding_up(&[], 0.0), Vec::<f64>::new());
+    }
 
     fn day(text: &str) -> NaiveDate {
         text.parse().unwrap()
