@@ -495,3 +495,60 @@ async fn invalid_arguments_are_tool_errors_naming_the_field() {
     assert!(message.contains("guests"), "{message}");
     h.ok("search_reservations", json!({"limit": 1})).await;
 }
+
+/// Issue 25, repro 6: a name shared by more guests than one page holds is paged with a cursor, so
+/// every guest can be reached; none is dropped silently.
+#[tokio::test]
+async fn find_guest_pages_through_every_guest_of_a_common_name() {
+    let h = mcp::start().await;
+    let mut emails = BTreeSet::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let mut args = json!({"name": "Müller"});
+        if let Some(c) = &cursor {
+            args["cursor"] = json!(c);
+        }
+        let page = h.ok("find_guest", args).await;
+        pages += 1;
+        assert_eq!(page["capped"], false);
+        for guest in page["guests"].as_array().unwrap() {
+            assert!(emails.insert(guest["email"].as_str().unwrap().to_lowercase()), "a guest came twice");
+        }
+        let total = page["total_guests"].as_u64().unwrap() as usize;
+        match page.get("next_cursor").and_then(Value::as_str) {
+            Some(next) => cursor = Some(next.to_string()),
+            None => {
+                assert_eq!(emails.len(), total, "the pages hold every guest the answer counted");
+                break;
+            }
+        }
+        assert!(pages < 20, "the cursor never ended");
+    }
+    let want: BTreeSet<String> = h.sandbox.inspect(|s| {
+        s.reservations
+            .values()
+            .filter(|r| r.guest_name.as_deref().is_some_and(|g| g.contains("Müller")))
+            .map(|r| r.guest_email.clone().unwrap().to_lowercase())
+            .collect()
+    });
+    assert!(want.len() > 20, "the seed has more Müllers than one page ({})", want.len());
+    assert_eq!(emails, want);
+    let past_end = h.call("find_guest", json!({"name": "Müller", "cursor": "o500"})).await;
+    assert_eq!(past_end.is_error, Some(true), "a cursor past the end is an error: {past_end:?}");
+}
+
+/// Issue 25, repro 6: a name and an email together find the guests matching both, not the email
+/// alone.
+#[tokio::test]
+async fn find_guest_with_name_and_email_matches_both() {
+    let h = mcp::start().await;
+    let today = today(&h);
+    let listing = h.sandbox.inspect(|s| *s.listings.keys().nth(1).unwrap());
+    let email = "grace.hopper@example.org";
+    create(&h, booking(listing, today + Duration::days(12), 2, "new", ("Grace", "Hopper"), email)).await;
+    let both = h.ok("find_guest", json!({"name": "hopper", "email": email})).await;
+    assert_eq!(both["total_guests"], 1);
+    let neither = h.ok("find_guest", json!({"name": "Müller", "email": email})).await;
+    assert_eq!(neither["total_guests"], 0, "Grace Hopper's email with the name Müller: {neither}");
+}
