@@ -1754,6 +1754,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub filter_parameters_json: ::std::option::Option<OwnerStatementFilter>,
+        ///The statement's reservation table; only its currency is read (null in the docs' example).
+        #[serde(
+            rename = "financeDataJson",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub finance_data_json: ::std::option::Option<OwnerStatementFinanceDataJson>,
         pub id: i64,
         #[serde(
             rename = "insertedOn",
@@ -1832,6 +1838,17 @@ pub mod types {
     }
     impl OwnerStatementFilter {
         pub fn builder() -> builder::OwnerStatementFilter {
+            Default::default()
+        }
+    }
+    ///The statement's reservation table; only its currency is read (null in the docs' example).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct OwnerStatementFinanceDataJson {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub currency: ::std::option::Option<::std::string::String>,
+    }
+    impl OwnerStatementFinanceDataJson {
+        pub fn builder() -> builder::OwnerStatementFinanceDataJson {
             Default::default()
         }
     }
@@ -8765,6 +8782,10 @@ pub mod types {
                 ::std::option::Option<super::OwnerStatementFilter>,
                 ::std::string::String,
             >,
+            finance_data_json: ::std::result::Result<
+                ::std::option::Option<super::OwnerStatementFinanceDataJson>,
+                ::std::string::String,
+            >,
             id: ::std::result::Result<i64, ::std::string::String>,
             inserted_on: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -8795,6 +8816,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     filter_parameters_json: Ok(Default::default()),
+                    finance_data_json: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
                     inserted_on: Ok(Default::default()),
                     notes: Ok(Default::default()),
@@ -8818,6 +8840,22 @@ pub mod types {
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for filter_parameters_json: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn finance_data_json<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::OwnerStatementFinanceDataJson>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.finance_data_json = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for finance_data_json: {e}"
                         )
                     });
                 self
@@ -8918,6 +8956,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     filter_parameters_json: value.filter_parameters_json?,
+                    finance_data_json: value.finance_data_json?,
                     id: value.id?,
                     inserted_on: value.inserted_on?,
                     notes: value.notes?,
@@ -8932,6 +8971,7 @@ pub mod types {
             fn from(value: super::OwnerStatement) -> Self {
                 Self {
                     filter_parameters_json: Ok(value.filter_parameters_json),
+                    finance_data_json: Ok(value.finance_data_json),
                     id: Ok(value.id),
                     inserted_on: Ok(value.inserted_on),
                     notes: Ok(value.notes),
@@ -9123,6 +9163,51 @@ pub mod types {
                     listing_map_ids: Ok(value.listing_map_ids),
                     statuses: Ok(value.statuses),
                     to_date: Ok(value.to_date),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OwnerStatementFinanceDataJson {
+            currency: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for OwnerStatementFinanceDataJson {
+            fn default() -> Self {
+                Self {
+                    currency: Ok(Default::default()),
+                }
+            }
+        }
+        impl OwnerStatementFinanceDataJson {
+            pub fn currency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.currency = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for currency: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OwnerStatementFinanceDataJson>
+        for super::OwnerStatementFinanceDataJson {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OwnerStatementFinanceDataJson,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { currency: value.currency? })
+            }
+        }
+        impl ::std::convert::From<super::OwnerStatementFinanceDataJson>
+        for OwnerStatementFinanceDataJson {
+            fn from(value: super::OwnerStatementFinanceDataJson) -> Self {
+                Self {
+                    currency: Ok(value.currency),
                 }
             }
         }

@@ -908,6 +908,7 @@ fn seed_owner_statements(store: &mut Store) -> Result<(), SeedError> {
                     {"formulaName": "expenses", "totalValue": round(spent)},
                     {"formulaName": "ownerPayout", "totalValue": round(revenue - commission + spent)},
                 ],
+                "financeDataJson": {"currency": null},
                 "propertyOwnerName": format!("Owners of {city}"),
                 "notes": null,
                 "insertedOn": format!("{} 08:00:00", to + Duration::days(1)),

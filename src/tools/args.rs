@@ -269,6 +269,16 @@ pub fn currency_or_fallback(currency: Option<&str>) -> String {
     currency.unwrap_or(FALLBACK_CURRENCY).to_string()
 }
 
+/// The currency most of `listings` keep: the account's currency where a record carries none
+/// (Hostaway's expenses, owner statements' totals).
+pub fn most_used_currency(listings: &[crate::hostaway::types::Listing]) -> Option<&str> {
+    let mut seen: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for code in listings.iter().filter_map(|l| l.currency_code.as_deref()) {
+        *seen.entry(code).or_default() += 1;
+    }
+    seen.into_iter().max_by_key(|(_, n)| *n).map(|(code, _)| code)
+}
+
 /// An amount with its currency.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Money {

@@ -108,7 +108,7 @@ impl ToolContext {
         let (portfolio, expenses) = tokio::join!(self.gateway.portfolio(), self.gateway.expenses());
         let (portfolio, (expenses, capped)) = (portfolio?, expenses?);
         self.known_listings("listing_ids", args.listing_ids.as_deref().unwrap_or_default()).await?;
-        let currency = args::currency_or_fallback(account_currency(&portfolio));
+        let currency = args::currency_or_fallback(args::most_used_currency(&portfolio));
         let names: BTreeMap<i64, &str> = portfolio.iter().map(|l| (l.id, l.name.as_str())).collect();
         let mut groups: BTreeMap<String, Sums> = BTreeMap::new();
         let mut total = Sums::default();
@@ -142,15 +142,6 @@ impl ToolContext {
             complete: !capped,
         }))
     }
-}
-
-/// The currency most listings use (Hostaway's expenses carry none; they are in the account's).
-fn account_currency(portfolio: &[types::Listing]) -> Option<&str> {
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    for code in portfolio.iter().filter_map(|l| l.currency_code.as_deref()) {
-        *seen.entry(code).or_default() += 1;
-    }
-    seen.into_iter().max_by_key(|(_, n)| *n).map(|(code, _)| code)
 }
 
 /// Whether an expense counts: not deleted, dated inside the period, and of a chosen listing.

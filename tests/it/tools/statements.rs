@@ -30,9 +30,17 @@ async fn statements_are_listed_found_by_name_and_read_with_their_totals() {
     assert_eq!(answer["from"], json!(filter.from_date));
     assert_eq!(answer["to"], json!(filter.to_date));
     assert_eq!(answer["listing_ids"], json!(filter.listing_map_ids));
+    // Issue 25, repro 9: every total carries its currency; the statement names none, so it is the
+    // one its listings keep.
+    let currencies: std::collections::BTreeSet<String> = h
+        .sandbox
+        .inspect(|s| filter.listing_map_ids.iter().filter_map(|id| s.listings[id].currency_code.clone()).collect());
+    assert_eq!(currencies.len(), 1, "the statement's listings keep one currency: {currencies:?}");
+    let currency = currencies.into_iter().next().unwrap();
+    assert_eq!(answer["currency"], json!(currency));
     for (row, total) in answer["totals"].as_array().unwrap().iter().zip(&one.summary_data_json) {
         assert_eq!(row["name"], json!(total.formula_name));
-        assert_eq!(row["value"], json!(total.total_value));
+        assert_eq!(row["value"], json!({"amount": total.total_value.unwrap(), "currency": currency}));
     }
     assert_eq!(answer["totals"].as_array().unwrap().len(), one.summary_data_json.len());
 
