@@ -36,7 +36,8 @@ enum Command {
     Serve(Box<ServeArgs>),
     /// Serve MCP over stdio (for Claude Desktop, Cursor and other local clients); logs go to stderr.
     Stdio(RunArgs),
-    /// Check that Hostaway can be reached with the configured credentials (mints or reuses the token).
+    /// Check that Hostaway can be reached with the configured credentials: always mints a token, so
+    /// a wrong secret fails here even while an older token would still work.
     Check(CheckArgs),
     /// Hostaway's unified webhook, which keeps `serve`'s answers fresh: register it or see how it does.
     #[command(subcommand)]
@@ -260,7 +261,7 @@ struct CheckArgs {
     #[command(flatten)]
     hostaway: HostawayArgs,
     /// Check against an embedded sandbox instead of Hostaway (no account needed).
-    #[arg(long)]
+    #[arg(long, env = "HOSTAWAY_SANDBOX", value_parser = clap::builder::FalseyValueParser::new())]
     sandbox: bool,
 }
 
@@ -478,7 +479,8 @@ async fn check(args: CheckArgs, clock: Clock) -> anyhow::Result<()> {
         }
         None => args.hostaway.gateway_config()?,
     };
-    let config = GatewayConfig { clock, ..config };
+    // No stored token: the check proves the credentials by minting one with them.
+    let config = GatewayConfig { clock, token_store: None, ..config };
     let (base_url, account_id) = (config.base_url.clone(), config.credentials.account_id);
     let gateway = Gateway::new(config)?;
     let listings = gateway
@@ -487,9 +489,8 @@ async fn check(args: CheckArgs, clock: Clock) -> anyhow::Result<()> {
         })
         .await
         .with_context(|| format!("cannot list listings at {base_url}"))?;
-    let token = if gateway.metrics().token_mints == 0 { "reused the stored token" } else { "minted a token" };
     println!(
-        "OK: reached {base_url} as account {account_id} ({token}); the account has {} listings.",
+        "OK: reached {base_url} as account {account_id} (the credentials minted a token); the account has {} listings.",
         listings.count.unwrap_or(listings.result.len() as i64)
     );
     Ok(())

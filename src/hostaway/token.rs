@@ -34,6 +34,18 @@ pub struct StoredToken {
     /// When it was minted, as Unix seconds (0 when unknown): a token works only a moment after.
     #[serde(default)]
     pub minted_at: u64,
+    /// A digest of the secret it was minted with ([`secret_tag`]): a token minted with another
+    /// secret is never used, so a wrong or revoked secret is noticed, not hidden by an old token.
+    /// Empty in files written before the digest was kept, which are then minted afresh.
+    #[serde(default)]
+    pub secret_tag: String,
+}
+
+/// The SHA-256 digest of `secret`, in hex: tells tokens minted with different secrets apart
+/// without keeping the secret beside the token.
+pub fn secret_tag(secret: &Secret) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(secret.expose().as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 impl fmt::Debug for StoredToken {
@@ -43,6 +55,7 @@ impl fmt::Debug for StoredToken {
             .field("base_url", &self.base_url)
             .field("access_token", &"***")
             .field("expires_at", &self.expires_at)
+            .field("secret_tag", &"***")
             .finish()
     }
 }
@@ -312,7 +325,7 @@ impl TokenManager {
         }
     }
 
-    /// The stored token, made current, when it is this account's, for this API, not about to
+    /// The stored token, made current, when it is this account's, minted with this secret, for this API, not about to
     /// expire and not the one Hostaway just refused. A token minted a moment ago (by another
     /// replica) is used only once it works.
     async fn stored(&self, state: &mut State) -> Result<Option<Current>, GatewayError> {
@@ -321,6 +334,7 @@ impl TokenManager {
         let now = self.clock.unix_seconds();
         let usable = stored.account_id == self.credentials.account_id
             && stored.base_url == self.base_url
+            && stored.secret_tag == secret_tag(&self.credentials.secret)
             && stored.expires_at > now + 60
             && state.rejected.as_ref().is_none_or(|r| r.expose() != stored.access_token);
         if !usable {
@@ -386,6 +400,7 @@ impl TokenManager {
                 access_token: minted.access_token,
                 expires_at,
                 minted_at: self.clock.unix_seconds(),
+                secret_tag: secret_tag(&self.credentials.secret),
             };
             store.save(&stored).await;
         }

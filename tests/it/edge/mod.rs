@@ -2,6 +2,7 @@
 //! text and what a session may see.
 
 mod bad_input;
+mod check;
 mod connections;
 mod deadline;
 mod fair_share;

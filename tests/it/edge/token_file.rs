@@ -12,6 +12,7 @@ fn token() -> StoredToken {
         access_token: "the-secret-token".into(),
         expires_at: 4_000_000_000,
         minted_at: 1_700_000_000,
+        secret_tag: "0123abcd".into(),
     }
 }
 
