@@ -270,22 +270,30 @@ impl ToolContext {
 }
 
 /// What tasks need to know about listings: names, zones and check-in and check-out hours.
-struct Sites(HashMap<i64, types::Listing>);
+struct Sites {
+    listings: HashMap<i64, types::Listing>,
+    /// The zone of a task without a listing: the account's, as create_task reads its times.
+    account: Tz,
+}
 
 impl Sites {
     fn of(listings: &[types::Listing]) -> Self {
-        Self(listings.iter().map(|l| (l.id, l.clone())).collect())
+        Self {
+            listings: listings.iter().map(|l| (l.id, l.clone())).collect(),
+            account: crate::tools::today::account_zone(listings),
+        }
     }
 
-    /// A listing's zone; UTC for no listing or an unknown one.
+    /// A listing's zone; the account's for no listing or an unknown one.
     fn zone(&self, listing: Option<i64>) -> Tz {
-        listing.and_then(|id| self.0.get(&id)).map_or(Tz::UTC, |l| zone_named(l.time_zone_name.as_deref()))
+        listing.and_then(|id| self.listings.get(&id)).map_or(self.account, |l| zone_named(l.time_zone_name.as_deref()))
     }
 
     /// A task time in its listing's zone: Hostaway's own listing-time twin, else the UTC time moved
-    /// into the zone.
+    /// into the zone. A task without a listing has no listing time; its UTC time is moved into the
+    /// account's zone, the one create_task read it in.
     fn local(&self, listing: Option<i64>, utc: Option<&str>, listing_time: Option<&str>) -> Option<NaiveDateTime> {
-        if let Some(local) = listing_time.and_then(args::hostaway_datetime) {
+        if let Some(local) = listing_time.filter(|_| listing.is_some()).and_then(args::hostaway_datetime) {
             return Some(local);
         }
         let utc = utc.and_then(args::hostaway_datetime)?;
@@ -301,7 +309,7 @@ impl Sites {
             status: TaskStatus::name(t.status.as_deref()),
             categories: t.categories_map.iter().flatten().filter_map(|id| Category::of(*id)).collect(),
             listing_id: t.listing_map_id,
-            listing_name: t.listing_map_id.and_then(|id| self.0.get(&id)).map(|l| l.name.clone()),
+            listing_name: t.listing_map_id.and_then(|id| self.listings.get(&id)).map(|l| l.name.clone()),
             reservation_id: t.reservation_id,
             start: shown(self.local(
                 t.listing_map_id,

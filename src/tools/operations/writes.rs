@@ -205,7 +205,7 @@ impl Plan {
             status: "pending".into(),
             categories: vec![self.category],
             listing_id: self.listing,
-            listing_name: self.listing.and_then(|id| sites.0.get(&id)).map(|l| l.name.clone()),
+            listing_name: self.listing.and_then(|id| sites.listings.get(&id)).map(|l| l.name.clone()),
             reservation_id: self.reservation,
             start: Some(shown(self.start)),
             due: self.due.map(shown),
@@ -360,7 +360,7 @@ impl ToolContext {
         let description = args::non_blank(args.description.as_deref());
         let listings = self.gateway.portfolio().await?;
         let sites = Sites::of(&listings);
-        if let Some(id) = args.listing_id.filter(|id| !sites.0.contains_key(id)) {
+        if let Some(id) = args.listing_id.filter(|id| !sites.listings.contains_key(id)) {
             return Err(ToolError::invalid("listing_id", format!("no listing {id}; find one with search_listings")));
         }
         let today = self.today_at(args.listing_id).await?;
@@ -415,7 +415,7 @@ impl ToolContext {
         if due.is_some_and(|due| due < start) {
             return Err(ToolError::invalid("due", "is before start"));
         }
-        let zone = if listing.is_some() { sites.zone(listing) } else { today.zone };
+        let zone = sites.zone(listing);
         let plan = Plan {
             title,
             category: args.category,
@@ -472,7 +472,7 @@ impl ToolContext {
         Ok(departing
             .into_iter()
             .map(|r| {
-                let listing = sites.0.get(&r.listing_map_id);
+                let listing = sites.listings.get(&r.listing_map_id);
                 let hour = |h: Option<i32>, default: u32| {
                     h.and_then(|h| u32::try_from(h).ok()).filter(|h| *h < 24).unwrap_or(default)
                 };

@@ -263,3 +263,40 @@ async fn bad_task_arguments_are_named_and_nothing_is_written() {
     assert!(error.contains('1'), "{error}");
     assert_eq!(h.sandbox.stats().applied("createTask") + h.sandbox.stats().applied("updateTask"), 0);
 }
+
+/// Issue 25, repro 8: a task without a listing is read, stored and shown in the account's zone
+/// (the one most listings keep), so the day previewed is the day Hostaway holds and list_tasks
+/// shows.
+#[tokio::test]
+async fn a_task_without_a_listing_keeps_the_account_zones_day() {
+    let h = mcp::start().await;
+    // The account's zone as the server's instructions define it: the one most listings keep, ties
+    // going to the zone of the lowest listing id.
+    let zone: chrono_tz::Tz = h.sandbox.inspect(|s| {
+        let mut counts = std::collections::BTreeMap::<String, (usize, i64)>::new();
+        for l in s.listings.values() {
+            let entry = counts.entry(l.time_zone_name.clone().unwrap()).or_insert((0, l.id));
+            *entry = (entry.0 + 1, entry.1.min(l.id));
+        }
+        let best = counts.into_iter().max_by_key(|(_, (n, id))| (*n, -id)).unwrap();
+        best.0.parse().unwrap()
+    });
+    let day = today(&h) + Duration::days(15);
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap().and_local_timezone(zone).unwrap().naive_utc();
+    assert_ne!(midnight.date(), day, "the check needs a zone east of UTC ({zone})");
+    let args = json!({"category": "cleaning", "title": "Deep clean the storeroom", "start": day.to_string()});
+    let preview = h.ok("create_task", args.clone()).await;
+    assert_eq!(preview["tasks"][0]["start"], format!("{day} 00:00"), "{preview}");
+    let mut confirm = args;
+    confirm["confirm"] = json!(true);
+    let done = h.ok("create_task", confirm).await;
+    assert_eq!(done["status"], "done", "{done}");
+    let stored: types::Task =
+        h.sandbox.inspect(|s| s.tasks.values().find(|t| t.title == "Deep clean the storeroom").cloned().unwrap());
+    assert_eq!(stored.listing_map_id, None);
+    assert_eq!(local(&stored.can_start_from), midnight, "Hostaway holds the account zone's midnight, in UTC");
+    let listed =
+        h.ok("list_tasks", json!({"start_date": day.to_string(), "end_date": day.to_string(), "limit": 100})).await;
+    let row = listed["tasks"].as_array().unwrap().iter().find(|t| t["task_id"] == json!(stored.id));
+    assert_eq!(row.map(|r| r["start"].clone()), Some(json!(format!("{day} 00:00"))), "{listed}");
+}
