@@ -1,7 +1,7 @@
 //! An id the account does not hold is an error that says how to find a valid one, never an empty
 //! answer: a filter on a mistyped listing or booking would otherwise read as "nothing there".
 
-use crate::hostaway::{Fresh, GatewayError};
+use crate::hostaway::{Fresh, GatewayError, types};
 
 use super::{ToolContext, ToolError};
 
@@ -31,9 +31,18 @@ impl ToolContext {
 
     /// Refuses `id` (the argument `field`) when it names no reservation of the account.
     pub async fn known_reservation(&self, field: &'static str, id: Option<i64>) -> Result<(), ToolError> {
-        let Some(id) = id else { return Ok(()) };
+        self.reservation_named(field, id).await.map(drop)
+    }
+
+    /// The reservation `id` names, when one is named; an unknown id is the same error as above.
+    pub async fn reservation_named(
+        &self,
+        field: &'static str,
+        id: Option<i64>,
+    ) -> Result<Option<types::Reservation>, ToolError> {
+        let Some(id) = id else { return Ok(None) };
         match self.gateway.reservation(id, Fresh::No).await {
-            Ok(_) => Ok(()),
+            Ok(found) => Ok(Some(found)),
             Err(GatewayError::NotFound { .. }) => Err(ToolError::invalid(
                 field,
                 format!(

@@ -103,6 +103,19 @@ pub struct TemplateQuery {
     pub reservation_id: Option<i64>,
 }
 
+impl TemplateQuery {
+    /// The templates Hostaway offers for `booking`: those for its listing (or every listing) and its
+    /// channel (or every channel), filled for it. A template saved for another property or channel
+    /// never fits a booking, whatever the model asks for.
+    pub fn for_booking(booking: &types::Reservation) -> Self {
+        Self {
+            listing_id: Some(booking.listing_map_id),
+            channel_id: booking.channel_id,
+            reservation_id: Some(booking.id),
+        }
+    }
+}
+
 impl Gateway {
     /// Saved message templates, their placeholders filled when a reservation is given.
     pub async fn message_templates(&self, query: TemplateQuery) -> Result<Vec<types::MessageTemplate>, GatewayError> {

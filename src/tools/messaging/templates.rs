@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    hostaway::{TemplateQuery, types},
+    hostaway::{Fresh, TemplateQuery, types},
     tools::{ToolContext, args, channels, error::ToolError, params::Parameters},
 };
 
@@ -25,7 +25,7 @@ pub struct ListTemplatesArgs {
     #[serde(default)]
     #[schemars(schema_with = "channels::schema")]
     pub channel: Option<String>,
-    /// Fill the placeholders for this booking.
+    /// Fill the placeholders for this booking; only its listing's and channel's templates.
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub reservation_id: Option<i64>,
@@ -78,8 +78,26 @@ impl ToolContext {
     ) -> Result<Json<Templates>, ToolError> {
         let channel_id = args.channel.as_deref().map(|c| channels::id("channel", c)).transpose()?;
         self.known_listings("listing_id", args.listing_id.as_slice()).await?;
-        self.known_reservation("reservation_id", args.reservation_id).await?;
-        let query = TemplateQuery { listing_id: args.listing_id, channel_id, reservation_id: args.reservation_id };
+        let query = match self.reservation_named("reservation_id", args.reservation_id).await? {
+            Some(booking) => {
+                let scoped = TemplateQuery::for_booking(&booking);
+                if args.listing_id.is_some_and(|id| Some(id) != scoped.listing_id)
+                    || channel_id.is_some_and(|id| Some(id) != scoped.channel_id)
+                {
+                    return Err(ToolError::invalid(
+                        "reservation_id",
+                        format!(
+                            "booking {} is at listing {} on {}; leave listing_id and channel out, the booking sets them",
+                            booking.id,
+                            booking.listing_map_id,
+                            channels::name(booking.channel_id, booking.channel_name.as_deref())
+                        ),
+                    ));
+                }
+                scoped
+            }
+            None => TemplateQuery { listing_id: args.listing_id, channel_id, reservation_id: None },
+        };
         let mut found = self.gateway.message_templates(query).await?;
         found.sort_by_key(|t| t.id);
         Ok(Json(Templates { templates: found.into_iter().map(template).collect() }))
@@ -87,20 +105,29 @@ impl ToolContext {
 }
 
 impl ToolContext {
-    /// Template `template_id`'s text filled for `conversation`'s booking; refused while any
+    /// Template `template_id`'s text filled for `conversation`'s booking; refused when the
+    /// template is saved for another listing or channel than the booking's, and while any
     /// placeholder is left, naming them.
     pub(super) async fn filled_template(
         &self,
         template_id: i64,
         conversation: &types::Conversation,
     ) -> Result<String, ToolError> {
-        let query = TemplateQuery { reservation_id: conversation.reservation_id, ..TemplateQuery::default() };
+        let query = match conversation.reservation_id {
+            Some(id) => TemplateQuery::for_booking(&self.gateway.reservation(id, Fresh::No).await?),
+            None => TemplateQuery::default(),
+        };
         let found = self.gateway.message_templates(query).await?;
         let Some(chosen) = found.into_iter().find(|t| t.id == template_id) else {
-            return Err(ToolError::invalid(
-                "template_id",
-                format!("there is no template {template_id}; see list_message_templates"),
-            ));
+            let anywhere = self.gateway.message_templates(TemplateQuery::default()).await?;
+            let problem = match anywhere.iter().any(|t| t.id == template_id) {
+                true => format!(
+                    "template {template_id} is saved for another listing or channel than this booking's, so Hostaway \
+                     does not offer it here; list_message_templates with the reservation_id lists the ones that fit"
+                ),
+                false => format!("there is no template {template_id}; see list_message_templates"),
+            };
+            return Err(ToolError::invalid("template_id", problem));
         };
         let text = chosen.message.unwrap_or_default();
         let left = placeholders(&text);

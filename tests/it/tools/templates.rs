@@ -115,3 +115,46 @@ async fn a_template_with_a_placeholder_left_is_refused_naming_it_and_nothing_is_
     let unknown = h.err("send_guest_message", json!({"conversation_id": conversation, "template_id": 1})).await;
     assert!(unknown.contains("template_id") && unknown.contains("no template 1"), "{unknown}");
 }
+
+/// Issue 25, repro 4: for a booking, only the templates Hostaway offers for its listing and
+/// channel are listed, and one saved for another property or channel is not sent to its guest.
+#[tokio::test]
+async fn a_booking_sees_only_the_templates_of_its_listing_and_channel() {
+    let h = mcp::start().await;
+    let scopes = h.sandbox.inspect(|s| s.template_scopes.clone());
+    let (&parking, parking_scope) = scopes.iter().find(|(_, s)| s.listing.is_some()).unwrap();
+    let (conversation, booking, listing, channel, expected) = h.sandbox.inspect(|s| {
+        let (c, r) = s
+            .conversations
+            .values()
+            .filter_map(|c| Some((c, s.reservations.get(&c.reservation_id?)?)))
+            .find(|(_, r)| r.channel_id == Some(2005) && Some(r.listing_map_id) != parking_scope.listing)
+            .expect("a Booking.com conversation at a listing without its own templates");
+        let fits = |own: Option<i64>, of_booking: Option<i64>| own.is_none() || own == of_booking;
+        let expected: Vec<i64> = s
+            .templates
+            .iter()
+            .filter(|t| {
+                let scope = s.template_scopes.get(&t.id).copied().unwrap_or_default();
+                fits(scope.listing, Some(r.listing_map_id)) && fits(scope.channel, r.channel_id)
+            })
+            .map(|t| t.id)
+            .collect();
+        (c.id, r.id, r.listing_map_id, r.channel_id, expected)
+    });
+    let answer = h.ok("list_message_templates", json!({"reservation_id": booking})).await;
+    assert_eq!(template_ids(&answer), expected, "listing {listing}, channel {channel:?}");
+    assert!(!expected.contains(&parking));
+    let airbnb_only = scopes.iter().find(|(_, s)| s.channel == Some(2018)).map(|(id, _)| *id).unwrap();
+    assert!(!expected.contains(&airbnb_only));
+
+    let refused = h
+        .err("send_guest_message", json!({"conversation_id": conversation, "template_id": parking, "confirm": true}))
+        .await;
+    assert!(refused.contains("another listing or channel"), "{refused}");
+    assert_eq!(h.sandbox.stats().applied("sendConversationMessage"), 0);
+
+    let elsewhere = h.sandbox.inspect(|s| *s.listings.keys().find(|id| **id != listing).unwrap());
+    let clash = h.err("list_message_templates", json!({"reservation_id": booking, "listing_id": elsewhere})).await;
+    assert!(clash.contains("the booking sets them"), "{clash}");
+}
