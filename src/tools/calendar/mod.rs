@@ -2,24 +2,24 @@
 //! a listing's calendar looks like, and what one stay costs and whether it can be booked; blocking
 //! dates and setting rates are in `writes`.
 
-use std::{collections::HashMap, num::NonZeroU32, sync::Arc};
+use std::num::NonZeroU32;
 
 use chrono::{Duration, NaiveDate};
 use rmcp::{Json, handler::server::router::tool::ToolRouter, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use tokio::task::JoinSet;
 
 use super::days::{self, DayState};
 use super::{
     ToolContext, Toolset,
     args::{self, Detail, Money, Range},
     error::ToolError,
-    listings::{self, ListedListing},
     params::Parameters,
 };
-use crate::hostaway::{AvailabilityQuery, Fresh, GatewayError, types};
+use crate::hostaway::{Fresh, GatewayError, types};
 
+pub mod bookable;
+mod find_available;
 pub mod portfolio;
 pub mod writes;
 
@@ -31,7 +31,10 @@ pub const TOOLSET: Toolset = Toolset {
 };
 
 fn tools() -> ToolRouter<ToolContext> {
-    ToolContext::availability_tools() + ToolContext::portfolio_tools() + ToolContext::calendar_write_tools()
+    ToolContext::availability_tools()
+        + ToolContext::find_available_tool()
+        + ToolContext::portfolio_tools()
+        + ToolContext::calendar_write_tools()
 }
 
 /// Longest stay the stay tools price, in nights.
@@ -42,98 +45,6 @@ const MAX_CALENDAR_DAYS: i64 = 366;
 const SEARCH_PAGE: u32 = 100;
 /// Largest party the stay tools accept.
 const MAX_GUESTS: u32 = 50;
-
-/// Arguments of `find_available_listings`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FindAvailableArgs {
-    /// Arrival day, YYYY-MM-DD (account's time zone), not in the past.
-    pub check_in: String,
-    /// Departure day, YYYY-MM-DD, exclusive; at most 90 nights after check_in.
-    pub check_out: String,
-    /// Guests in the party, 1-50.
-    #[serde(deserialize_with = "args::int")]
-    #[schemars(range(min = 1, max = 50))]
-    pub guests: u32,
-    /// City (any case and accents).
-    #[serde(default)]
-    pub city: Option<String>,
-    /// Country name or 2-letter ISO code.
-    #[serde(default)]
-    pub country: Option<String>,
-    /// Minimum bedrooms (0 includes studios).
-    #[serde(default, deserialize_with = "args::opt_int")]
-    pub min_bedrooms: Option<u32>,
-    /// Highest quoted total, fees and taxes included.
-    #[serde(default)]
-    #[schemars(extend("exclusiveMinimum" = 0))]
-    pub max_total_price: Option<f64>,
-    /// Listings to quote and return, 1-20 (default 5).
-    #[serde(default, deserialize_with = "args::opt_int")]
-    #[schemars(range(min = 1, max = 20))]
-    pub limit: Option<u32>,
-    /// `full` adds listing details and quote lines.
-    #[serde(default)]
-    pub detail: Detail,
-}
-
-/// Free listings for a stay, cheapest first.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct AvailableListings {
-    /// Arrival day.
-    pub check_in: String,
-    /// Departure day.
-    pub check_out: String,
-    /// Nights of the stay.
-    pub nights: i64,
-    /// Guests the listings were checked for.
-    pub guests: u32,
-    /// Quoted listings within the budget, cheapest total first.
-    pub listings: Vec<AvailableListing>,
-    /// Listings Hostaway reports free on every night of the stay that sleep the party (city and country
-    /// applied, min_bedrooms and minimum nights not yet).
-    pub free_total: u64,
-    /// Of the free listings read, how many also have enough bedrooms and a minimum stay the stay meets.
-    pub eligible: u64,
-    /// How many eligible listings were priced (at most `limit`, those with the lowest list price).
-    pub quoted: u64,
-    /// Whether eligible listings exist beyond `limit` that were not priced: raise `limit` (up to 20) or narrow the search.
-    pub more: bool,
-    /// Why free listings were left out.
-    pub excluded: Excluded,
-    /// The same in one sentence.
-    pub note: String,
-}
-
-/// Counts of free listings left out, by reason.
-#[derive(Debug, Default, Serialize, JsonSchema)]
-pub struct Excluded {
-    /// Fewer bedrooms than `min_bedrooms`.
-    pub too_few_bedrooms: u64,
-    /// The listing's own minimum stay is longer than the stay.
-    pub minimum_stay_too_long: u64,
-    /// Quoted above `max_total_price`.
-    pub over_budget: u64,
-    /// Hostaway would not quote them (listing ids).
-    pub not_quoted: Vec<i64>,
-}
-
-/// One free listing with its quote.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct AvailableListing {
-    /// The listing (`detail: "full"` adds its details under `more`).
-    #[serde(flatten)]
-    pub listing: ListedListing,
-    /// Nights of the stay.
-    pub nights: i64,
-    /// What the guest pays in all: nightly rates, extra guests, fees and taxes.
-    pub total: Money,
-    /// `total` divided by the nights.
-    pub per_night: Money,
-    /// The quote line by line (`detail: "full"` only).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub components: Option<Vec<PriceLine>>,
-}
 
 /// One line of a quote.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
@@ -327,130 +238,6 @@ pub struct NightStatus {
 
 #[tool_router(router = availability_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Free listings for a stay and party, quoted and sorted by total (the `limit` lowest list prices get quoted).
-    /// Checks default minimum nights only: confirm with quote_stay.
-    #[tool(
-        name = "find_available_listings",
-        title = "Find available listings",
-        annotations(
-            title = "Find available listings",
-            read_only_hint = true,
-            destructive_hint = false,
-            idempotent_hint = true,
-            open_world_hint = true
-        )
-    )]
-    pub async fn find_available_listings(
-        &self,
-        Parameters(args): Parameters<FindAvailableArgs>,
-    ) -> Result<Json<AvailableListings>, ToolError> {
-        let stay = self.future_stay(None, &args.check_in, &args.check_out, MAX_STAY_NIGHTS).await?;
-        let guests = guests(args.guests)?;
-        let limit = args::limit(args.limit, 5, 20)? as usize;
-        if args.max_total_price.is_some_and(|p| p.is_nan() || p <= 0.0) {
-            return Err(ToolError::invalid("max_total_price", "must be a positive amount, e.g. 800"));
-        }
-        let (city, country) =
-            (args::search_text("city", args.city.as_deref())?, args::search_text("country", args.country.as_deref())?);
-        let (portfolio, amenities) =
-            tokio::join!(self.gateway.portfolio(), listings::amenity_names(&self.gateway, args.detail));
-        let (portfolio, amenities) = (portfolio?, amenities?);
-        // Hostaway's filters are exact: send the portfolio's own spelling, and refuse a place no listing is in.
-        let city = city.map(|c| listings::place("city", &c, &portfolio)).transpose()?;
-        let country = country.map(|c| listings::place("country", &c, &portfolio)).transpose()?;
-        let query = AvailabilityQuery {
-            check_in: stay.check_in,
-            check_out: stay.check_out,
-            guests: guests.get(),
-            city,
-            country,
-            limit: SEARCH_PAGE,
-        };
-        let page = self.gateway.available_listings(query).await?;
-        let free_total = page.count.map_or(page.result.len() as u64, |c| c.max(0) as u64);
-        let nights = stay.nights();
-        let mut excluded = Excluded::default();
-        let mut eligible: Vec<types::Listing> = Vec::new();
-        for listing in page.result {
-            if args.min_bedrooms.is_some_and(|min| i64::from(listing.bedrooms_number.unwrap_or(0)) < i64::from(min)) {
-                excluded.too_few_bedrooms += 1;
-            } else if listing.min_nights.is_some_and(|min| i64::from(min) > nights) {
-                excluded.minimum_stay_too_long += 1;
-            } else {
-                eligible.push(listing);
-            }
-        }
-        eligible.sort_by(|a, b| list_cost(a, nights).total_cmp(&list_cost(b, nights)).then(a.id.cmp(&b.id)));
-        // Listings beyond the one page read count as possibly eligible too.
-        let candidates = free_total.saturating_sub(excluded.too_few_bedrooms + excluded.minimum_stay_too_long);
-        let more = eligible.len() > limit || candidates > eligible.len() as u64;
-        let eligible_count = eligible.len() as u64;
-        eligible.truncate(limit);
-        let quoted = eligible.len() as u64;
-
-        let mut quotes = JoinSet::new();
-        for listing in &eligible {
-            let (gateway, id) = (Arc::clone(&self.gateway), listing.id);
-            quotes.spawn(async move { (id, gateway.price_details(id, stay.check_in, stay.check_out, guests).await) });
-        }
-        let mut prices: HashMap<i64, types::PriceDetails> = HashMap::new();
-        let mut first_error = None;
-        while let Some(joined) = quotes.join_next().await {
-            let (id, result) =
-                joined.map_err(|e| ToolError::Refused(format!("internal: a price quote stopped: {e}")))?;
-            match result {
-                Ok(details) => {
-                    prices.insert(id, details);
-                }
-                Err(error) => {
-                    excluded.not_quoted.push(id);
-                    first_error.get_or_insert(error);
-                }
-            }
-        }
-        if let Some(error) = first_error.filter(|_| prices.is_empty()) {
-            return Err(error.into());
-        }
-        excluded.not_quoted.sort_unstable();
-
-        let mut rows: Vec<AvailableListing> = eligible
-            .iter()
-            .filter_map(|listing| {
-                let details = prices.get(&listing.id)?;
-                let currency = currency(listing);
-                Some(AvailableListing {
-                    listing: ListedListing(listings::row(listing, args.detail, &amenities)),
-                    nights,
-                    total: Money::new(details.total_price, currency.clone()),
-                    per_night: Money::new(details.total_price / nights as f64, currency.clone()),
-                    components: (args.detail == Detail::Full).then(|| lines(details, &currency)),
-                })
-            })
-            .collect();
-        rows.sort_by(|a, b| {
-            a.total.amount.total_cmp(&b.total.amount).then(a.listing.0.listing_id.cmp(&b.listing.0.listing_id))
-        });
-        if let Some(max) = args.max_total_price {
-            let before = rows.len();
-            rows.retain(|r| r.total.amount <= max);
-            excluded.over_budget = (before - rows.len()) as u64;
-        }
-        let note = note(free_total, eligible_count, quoted, rows.len(), more, &excluded);
-        Ok(Json(AvailableListings {
-            check_in: stay.check_in.to_string(),
-            check_out: stay.check_out.to_string(),
-            nights,
-            guests: guests.get(),
-            listings: rows,
-            free_total,
-            eligible: eligible_count,
-            quoted,
-            more,
-            excluded,
-            note,
-        }))
-    }
-
     /// A listing's calendar as runs of days alike in status, price and min stay, with totals and gap nights (free runs
     /// too short for the min stay). One stay's price: quote_stay.
     #[tool(
@@ -520,47 +307,14 @@ impl ToolContext {
         let days = days?;
         let currency = currency(&listing);
         let nights = stay.nights();
-        let mut reasons = Vec::new();
-
-        let taken: Vec<&types::CalendarDay> =
-            days.iter().filter(|d| d.date < stay.check_out && days::state(d) != DayState::Open).collect();
-        let missing = nights - days.iter().filter(|d| d.date < stay.check_out).count() as i64;
-        if missing > 0 {
-            reasons.push(format!("Hostaway returned no calendar for {missing} of the nights"));
-        }
-        for (start, end, status) in spans(&taken) {
-            reasons.push(if start == end {
-                format!("the night of {start} is not available ({status})")
-            } else {
-                format!("the nights {start} to {end} are not available ({status})")
-            });
-        }
-        let arrival = days.iter().find(|d| d.date == stay.check_in);
-        let min_stay = arrival.and_then(|d| d.minimum_stay).or(listing.min_nights);
-        if let Some(min) = min_stay.filter(|min| i64::from(*min) > nights) {
-            reasons
-                .push(format!("an arrival on {} needs at least {min} nights; this stay has {nights}", stay.check_in));
-        }
-        let max_stay = arrival.and_then(|d| d.maximum_stay).or(listing.max_nights);
-        if let Some(max) = max_stay.filter(|max| i64::from(*max) < nights) {
-            reasons
-                .push(format!("an arrival on {} allows at most {max} nights; this stay has {nights}", stay.check_in));
-        }
-        if arrival.is_some_and(|d| d.closed_on_arrival == Some(1)) {
-            reasons.push(format!("{} is closed for arrivals", stay.check_in));
-        }
-        if days.iter().any(|d| d.date == stay.check_out && d.closed_on_departure == Some(1)) {
-            reasons.push(format!("{} is closed for departures", stay.check_out));
-        }
-        let over_capacity = listing.person_capacity.filter(|c| i64::from(guests.get()) > i64::from(*c));
-        if let Some(capacity) = over_capacity {
-            reasons.push(format!("{guests} guests exceed the listing's capacity of {capacity}"));
-        }
+        let verdict = bookable::judge(&listing, &days, stay, guests.get());
+        let over_capacity = verdict.obstacles.iter().any(|o| matches!(o, bookable::Obstacle::OverCapacity(..)));
+        let mut reasons: Vec<String> = verdict.obstacles.iter().map(ToString::to_string).collect();
         let quote = match quote {
             Ok(details) => Some(details),
             Err(GatewayError::Rejected { message, .. }) => {
                 // Hostaway refuses to price a party over capacity; that reason is already given.
-                if over_capacity.is_none() {
+                if !over_capacity {
                     reasons.push(format!("Hostaway gave no price: {message}"));
                 }
                 None
@@ -575,11 +329,12 @@ impl ToolContext {
             guests: guests.get(),
             bookable: reasons.is_empty(),
             reasons,
-            unavailable_nights: taken
+            unavailable_nights: verdict
+                .taken
                 .iter()
-                .map(|d| NightStatus { date: d.date.to_string(), status: status(d) })
+                .map(|d| NightStatus { date: d.date.to_string(), status: bookable::status(d) })
                 .collect(),
-            min_stay,
+            min_stay: verdict.min_stay,
             max_guests: listing.person_capacity,
             total: quote.as_ref().map(|q| Money::new(q.total_price, currency.clone())),
             per_night: quote.as_ref().map(|q| Money::new(q.total_price / nights as f64, currency.clone())),
@@ -601,11 +356,6 @@ fn currency(listing: &types::Listing) -> String {
     args::currency_or_fallback(listing.currency_code.as_deref())
 }
 
-/// What a stay would cost at the listing's list prices, to pick which listings to quote first.
-fn list_cost(listing: &types::Listing, nights: i64) -> f64 {
-    listing.price.map_or(f64::MAX, |p| p * nights as f64 + listing.cleaning_fee.unwrap_or(0.0))
-}
-
 /// A quote's lines, without deleted ones.
 fn lines(details: &types::PriceDetails, currency: &str) -> Vec<PriceLine> {
     details
@@ -622,39 +372,12 @@ fn lines(details: &types::PriceDetails, currency: &str) -> Vec<PriceLine> {
         .collect()
 }
 
-/// The one-sentence account of a search.
-fn note(free: u64, eligible: u64, quoted: u64, shown: usize, more: bool, excluded: &Excluded) -> String {
-    let mut text = format!("{free} listing(s) are free for these dates and this party; {eligible} fit the filters");
-    if excluded.minimum_stay_too_long > 0 {
-        text.push_str(&format!(" ({} need a longer stay)", excluded.minimum_stay_too_long));
-    }
-    text.push_str(&format!("; quoted {quoted}"));
-    if !excluded.not_quoted.is_empty() {
-        text.push_str(&format!(" ({} could not be priced)", excluded.not_quoted.len()));
-    }
-    if excluded.over_budget > 0 {
-        text.push_str(&format!("; {} over budget", excluded.over_budget));
-    }
-    text.push_str(&format!("; showing {shown}."));
-    if more {
-        text.push_str(" More listings are free beyond `limit`: raise it (up to 20) or narrow the search.");
-    }
-    text
-}
-
-/// The day's status as Hostaway names it (derived from availability when absent).
-fn status(day: &types::CalendarDay) -> String {
-    day.status
-        .clone()
-        .unwrap_or_else(|| if days::state(day) == DayState::Open { "available".into() } else { "unavailable".into() })
-}
-
 /// Folds consecutive days with the same status, price and minimum stay.
 fn runs(days: &[types::CalendarDay]) -> Vec<CalendarRun> {
     let mut runs: Vec<CalendarRun> = Vec::new();
     let mut last: Option<NaiveDate> = None;
     for day in days {
-        let status = status(day);
+        let status = bookable::status(day);
         let extends = runs.last().is_some_and(|run| {
             last.is_some_and(|l| l + Duration::days(1) == day.date)
                 && run.status == status
@@ -717,7 +440,7 @@ fn gaps(days: &[types::CalendarDay]) -> Vec<Gap> {
 fn day_row(day: &types::CalendarDay) -> CalendarDayRow {
     CalendarDayRow {
         date: day.date.to_string(),
-        status: status(day),
+        status: bookable::status(day),
         price: day.price,
         min_stay: day.minimum_stay,
         max_stay: day.maximum_stay,
@@ -725,17 +448,4 @@ fn day_row(day: &types::CalendarDay) -> CalendarDayRow {
         closed_on_departure: day.closed_on_departure == Some(1),
         note: day.note.clone(),
     }
-}
-
-/// Groups consecutive unavailable nights with the same status into (first, last, status).
-fn spans(nights: &[&types::CalendarDay]) -> Vec<(NaiveDate, NaiveDate, String)> {
-    let mut spans: Vec<(NaiveDate, NaiveDate, String)> = Vec::new();
-    for night in nights {
-        let status = status(night);
-        match spans.last_mut() {
-            Some(span) if span.1 + Duration::days(1) == night.date && span.2 == status => span.1 = night.date,
-            _ => spans.push((night.date, night.date, status)),
-        }
-    }
-    spans
 }

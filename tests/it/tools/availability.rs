@@ -98,9 +98,18 @@ async fn find_available_listings_applies_bedrooms_minimum_nights_and_budget() {
     let (arrival, departure) = (today(&h) + Duration::days(40), today(&h) + Duration::days(41));
     let base = json!({"check_in": arrival.to_string(), "check_out": departure.to_string(), "guests": 1, "limit": 20});
     let all = h.ok("find_available_listings", base.clone()).await;
-    let free = h.sandbox.inspect(|s| free_for(s, arrival, departure, 1));
-    let long = free.iter().filter(|l| l.min_nights.unwrap_or(1) > 1).count();
-    assert_eq!(all["excluded"]["minimum_stay_too_long"], json!(long), "one-night stays skip listings needing more");
+    // The arrival day's minimum stay (else the listing's) decides, as Hostaway's docs put it.
+    let long: Vec<i64> = h.sandbox.inspect(|s| {
+        let mut ids: Vec<i64> = free_for(s, arrival, departure, 1)
+            .iter()
+            .filter(|l| s.calendar(l, arrival, arrival, false)[0].minimum_stay.unwrap_or(1) > 1)
+            .map(|l| l.id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    });
+    assert!(!long.is_empty(), "some listing needs more than one night");
+    assert_eq!(all["excluded"]["not_bookable"], json!(long), "one-night stays skip listings needing more");
     assert!(all["listings"].as_array().unwrap().iter().all(|r| r["min_nights"].as_i64().unwrap() <= 1));
 
     let mut args = base.clone();
@@ -371,8 +380,8 @@ async fn upstream_call_budgets_hold() {
     let answer =
         h.ok("find_available_listings", json!({"check_in": d(50), "check_out": d(53), "guests": 2, "limit": 3})).await;
     assert_eq!(answer["quoted"], 3);
-    // The search, three quotes, and the listings that give the account's zone.
-    assert!(calls() - before <= 5, "find_available_listings made {} calls", calls() - before);
+    // The search, three calendars and three quotes, and the listings that give the account's zone.
+    assert!(calls() - before <= 8, "find_available_listings made {} calls", calls() - before);
 
     let before = calls();
     h.ok("get_calendar", json!({"listing_id": 40101, "start_date": d(0), "end_date": d(365)})).await;
@@ -468,4 +477,50 @@ async fn portfolio_calendar_narrows_to_a_city_or_listings_and_refuses_what_it_ca
     let too_long = json!({"start_date": start.to_string(), "end_date": (start + Duration::days(62)).to_string()});
     let message = h.err("portfolio_calendar", too_long).await;
     assert!(message.contains("end_date"), "{message}");
+}
+
+/// Issue 25, repro 5: availability and bookability are one rule. A listing whose nights ask for a
+/// longer stay is not offered, quote_stay agrees on every listing offered or refused, and a party
+/// no listing sleeps is told how many the largest sleeps.
+#[tokio::test]
+async fn find_available_listings_offers_only_what_quote_stay_would_book() {
+    let h = mcp::start().await;
+    let (arrival, departure) = (today(&h) + Duration::days(61), today(&h) + Duration::days(63));
+    let stay = json!({"check_in": arrival.to_string(), "check_out": departure.to_string(), "guests": 2});
+    let listing = h.sandbox.inspect(|s| {
+        let free = free_for(s, arrival, departure, 2);
+        free.iter().find(|l| s.calendar(l, arrival, arrival, false)[0].minimum_stay == Some(1)).unwrap().id
+    });
+    let mut search = stay.clone();
+    search["limit"] = json!(20);
+    let offered = ids(&h.ok("find_available_listings", search.clone()).await);
+    assert!(offered.contains(&listing), "free and bookable before the rule changes");
+
+    let rule = json!({"listing_id": listing, "start_date": arrival.to_string(), "end_date": departure.to_string(),
+        "min_stay": 3, "confirm": true});
+    assert_eq!(h.ok("set_rates", rule).await["status"], "done");
+    let answer = h.ok("find_available_listings", search).await;
+    assert!(!ids(&answer).contains(&listing), "a stay of 2 nights is not offered where 3 are needed: {answer}");
+    let refused: Vec<i64> =
+        answer["excluded"]["not_bookable"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+    assert!(refused.contains(&listing), "{answer}");
+    for id in ids(&answer) {
+        let mut quote = stay.clone();
+        quote["listing_id"] = json!(id);
+        let quoted = h.ok("quote_stay", quote).await;
+        assert_eq!(quoted["bookable"], true, "offered, but quote_stay refuses listing {id}: {quoted}");
+    }
+    for id in refused {
+        let mut quote = stay.clone();
+        quote["listing_id"] = json!(id);
+        assert_eq!(h.ok("quote_stay", quote).await["bookable"], false, "refused, but quote_stay books listing {id}");
+    }
+
+    let largest = h.sandbox.inspect(|s| s.listings.values().filter_map(|l| l.person_capacity).max().unwrap());
+    let mut party = stay;
+    party["guests"] = json!(largest + 1);
+    let none = h.ok("find_available_listings", party).await;
+    assert_eq!(none["listings"], json!([]));
+    assert_eq!(none["largest_sleeps"], json!(largest), "{none}");
+    assert!(none["note"].as_str().unwrap().contains(&format!("the largest here sleeps {largest}")), "{none}");
 }
