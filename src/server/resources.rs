@@ -31,7 +31,8 @@ use crate::{
 const LISTING: &str = "hostaway://listings/";
 /// The prefix of a reservation's URI.
 pub(crate) const RESERVATION: &str = "hostaway://reservations/";
-/// The unread conversations, longest waiting first (the first 50, as unread_conversations pages them).
+/// The unread conversations in reply order: in-house guests, then arrivals, each longest waiting first (the first
+/// 50, as unread_conversations pages them).
 pub(crate) const UNREAD: &str = "hostaway://conversations/unread";
 /// Conversations the unread resource holds at most.
 const UNREAD_ROWS: u32 = 50;
@@ -113,7 +114,7 @@ pub async fn list(
 ) -> Result<ListResourcesResult, ErrorData> {
     let unread = (cursor.is_none() && offers_unread(&offers)).then(|| {
         Resource::new(UNREAD, "unread conversations")
-            .with_description("Guests waiting for a reply, longest waiting first; subscribe to hear of new messages.")
+            .with_description("Guests waiting for a reply: in-house guests, then arrivals, each longest waiting first; subscribe to hear of new messages.")
             .with_mime_type("application/json")
     });
     if !offers(&name_of(ToolContext::get_listing_tool_attr)) {

@@ -119,8 +119,7 @@ pub struct AvailableListing {
 
 #[tool_router(router = find_available_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Bookable listings for a stay and party, checked and quoted as quote_stay does, sorted by total (lowest list
-    /// prices first).
+    /// Listings a stay and party can book (checked as quote_stay checks), quoted, cheapest total first.
     #[tool(
         name = "find_available_listings",
         title = "Find available listings",

@@ -1,7 +1,7 @@
 //! The messaging toolset. Here, the guest inbox: what is waiting for an answer, and one
 //! conversation's thread; answering a guest is in `send`.
 
-use std::{cmp::Reverse, collections::HashMap};
+use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rmcp::{Json, handler::server::router::tool::ToolRouter, tool, tool_router};
@@ -27,7 +27,7 @@ pub mod templates;
 /// The messaging toolset, as `--toolsets` names it and the instructions introduce it.
 pub const TOOLSET: Toolset = Toolset {
     name: "messaging",
-    guide: "Guests: unread_conversations (longest waiting first), get_conversation, saved replies with list_message_templates.",
+    guide: "Guests: unread_conversations (in-house guests, then arrivals, each longest waiting first), get_conversation, saved replies with list_message_templates.",
     tools,
 };
 
@@ -109,7 +109,7 @@ pub enum Urgency {
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct UnreadInbox {
     /// Unread conversations in the order they need a reply: guests in house, then arrivals
-    /// soonest first, then the rest newest message first (at most `limit`).
+    /// soonest first, then the rest; longest waiting first within each (at most `limit`).
     pub conversations: Vec<UnreadRow>,
     /// How many conversations are unread in all (may exceed the rows returned).
     pub unread_total: u64,
@@ -211,7 +211,8 @@ const PREVIEW_CHARS: usize = 280;
 
 #[tool_router(router = inbox_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Inbox triage: unread guest conversations, in-house guests first, then soonest arrivals. Scans the newest 1,000.
+    /// Inbox triage: unread guest conversations; in-house guests, then arrivals, each longest waiting first. Scans the
+    /// newest 1,000.
     /// Read: get_conversation; reply: send_guest_message.
     #[tool(
         name = "unread_conversations",
@@ -350,15 +351,16 @@ fn urgency(c: &types::Conversation, today: NaiveDate) -> Urgency {
     }
 }
 
-/// Sort key: in house first, then arrivals soonest first, then the rest newest message first; a
-/// conversation without a received time sorts last of its group.
+/// Sort key: in house first, then arrivals soonest first, then the rest; within each, the guest
+/// waiting longest first (an unknown wait last), so nobody's question ages at the bottom.
 fn reply_order(
     c: &types::Conversation,
     today: NaiveDate,
-) -> (Urgency, Option<NaiveDate>, Reverse<Option<NaiveDateTime>>, i64) {
+) -> (Urgency, Option<NaiveDate>, bool, Option<NaiveDateTime>, i64) {
     let urgency = urgency(c, today);
     let arrival = c.reservation.as_ref().map(|r| r.arrival_date).filter(|_| urgency == Urgency::Arriving);
-    (urgency, arrival, Reverse(received_at(c)), c.id)
+    let received = received_at(c);
+    (urgency, arrival, received.is_none(), received, c.id)
 }
 
 fn unread_row(

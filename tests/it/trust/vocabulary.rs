@@ -259,8 +259,9 @@ async fn an_unknown_place_is_named_as_unknown_not_as_fully_booked() {
     h.ok("find_available_listings", args).await;
 }
 
-/// An unread conversation's place in reply order: (group, arrival, newest first, id), and its listing name.
-type ReplyKey = (u8, Option<NaiveDate>, std::cmp::Reverse<String>, i64, Option<String>);
+/// An unread conversation's place in reply order: (group, arrival, no wait known, waiting since, id), and its
+/// listing name.
+type ReplyKey = (u8, Option<NaiveDate>, bool, String, i64, Option<String>);
 
 #[tokio::test]
 async fn unread_conversations_come_in_reply_order_and_page_through_all() {
@@ -269,7 +270,8 @@ async fn unread_conversations_come_in_reply_order_and_page_through_all() {
     let today = NaiveDate::parse_from_str(first["today"].as_str().unwrap(), "%Y-%m-%d").unwrap();
     let utc_today = h.sandbox.inspect(|s| s.today);
     assert!(today >= utc_today && today <= utc_today + Duration::days(1), "the account's today is UTC's or the next");
-    // (group, arrival for arriving, newest received first, id) as the tool should order them.
+    // (group, arrival for arriving, longest waiting first, id): the order the tool, the server's
+    // instructions and the answer_unread_guests prompt all state (issue 25).
     let expected: Vec<(i64, Option<String>)> = h.sandbox.inspect(|s| {
         let mut unread: Vec<ReplyKey> = s
             .conversations
@@ -288,13 +290,13 @@ async fn unread_conversations_come_in_reply_order_and_page_through_all() {
                     Some(r) if r.arrival_date > today => (1, Some(r.arrival_date)),
                     _ => (2, None),
                 };
-                let received = std::cmp::Reverse(c.message_received_on.clone().unwrap_or_default());
+                let received = c.message_received_on.clone();
                 let listing = c.listing_map_id.and_then(|id| s.listings.get(&id)).map(|l| l.name.clone());
-                (group, arrival, received, c.id, listing)
+                (group, arrival, received.is_none(), received.unwrap_or_default(), c.id, listing)
             })
             .collect();
         unread.sort();
-        unread.into_iter().map(|(_, _, _, id, listing)| (id, listing)).collect()
+        unread.into_iter().map(|(_, _, _, _, id, listing)| (id, listing)).collect()
     });
     assert!(expected.len() > 7, "enough unread conversations to page: {}", expected.len());
     let rows = all_pages(&h, "unread_conversations", json!({"limit": 7}), "conversations").await;
@@ -305,4 +307,21 @@ async fn unread_conversations_come_in_reply_order_and_page_through_all() {
     assert_eq!(got, expected);
     assert!(got.iter().all(|(_, name)| name.is_some()), "every row names its listing");
     assert_eq!(first["unread_total"], json!(expected.len()));
+}
+
+/// The inbox order is stated once and the same everywhere a model reads it: the tool's
+/// description, the server's instructions and the answer_unread_guests prompt (issue 25).
+#[tokio::test]
+async fn the_inbox_order_reads_the_same_in_the_tool_the_instructions_and_the_prompt() {
+    let h = mcp::start().await;
+    let order = "in-house guests, then arrivals, each longest waiting first";
+    let instructions = h.client.peer_info().unwrap().instructions.clone().unwrap_or_default();
+    assert!(instructions.contains(order), "{instructions}");
+    let tools = h.client.list_all_tools().await.unwrap();
+    let tool = tools.iter().find(|t| t.name == "unread_conversations").unwrap();
+    let described = tool.description.as_deref().unwrap_or_default().replace('\n', " ");
+    assert!(described.contains("longest waiting first"), "{described}");
+    let prompt = h.client.get_prompt(rmcp::model::GetPromptRequestParams::new("answer_unread_guests")).await.unwrap();
+    let text = serde_json::to_string(&prompt.messages).unwrap();
+    assert!(text.contains(order), "{text}");
 }
