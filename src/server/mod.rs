@@ -339,6 +339,7 @@ impl ServerHandler for HostawayServer {
                 None,
             ));
         }
+        resources::known(&self.ctx, &request.uri).await?;
         self.subscriptions
             .subscribe(self.session, request.uri, context.peer)
             .map_err(|too_many| ErrorData::invalid_params(too_many.to_string(), None))

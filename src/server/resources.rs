@@ -105,6 +105,20 @@ pub fn subscribable(uri: &str, offers: impl Fn(&str) -> bool) -> bool {
         || (uri == UNREAD && offers_unread(&offers))
 }
 
+/// Refuses a subscription to a reservation the account does not hold, which would otherwise be
+/// accepted and never heard of again.
+pub async fn known(ctx: &ToolContext, uri: &str) -> Result<(), ErrorData> {
+    let Some(id) = uri.strip_prefix(RESERVATION).and_then(|id| id.parse::<i64>().ok()) else { return Ok(()) };
+    match ctx.gateway.reservation(id, Fresh::No).await {
+        Ok(_) => Ok(()),
+        Err(GatewayError::NotFound { .. }) => Err(ErrorData::resource_not_found(
+            format!("no reservation {id} in this account; search_reservations or find_guest finds bookings"),
+            None,
+        )),
+        Err(other) => Err(upstream(other)),
+    }
+}
+
 /// The unread conversations first (when unread_conversations is offered), then the portfolio's
 /// listings, 50 per page (when get_listing is).
 pub async fn list(

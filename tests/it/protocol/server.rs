@@ -245,3 +245,24 @@ async fn access_codes_stay_hidden_unless_the_operator_exposes_them() {
     let search = h.ok("search_listings", json!({"detail": "full", "limit": 3})).await.to_string();
     assert!(!search.contains("wifi_password"), "searches never carry codes");
 }
+
+/// Issue 25 (smaller): a subscription to a reservation the account does not hold is refused,
+/// not accepted and then never heard of.
+#[tokio::test]
+async fn subscribing_to_an_unknown_reservation_is_refused() {
+    use rmcp::model::SubscribeRequestParams;
+    let h = mcp::start().await;
+    let known = h.sandbox.inspect(|s| *s.reservations.keys().next().unwrap());
+    let unknown = h.sandbox.inspect(|s| s.reservations.keys().max().unwrap() + 1000);
+    #[allow(deprecated)]
+    let accepted = h.client.subscribe(SubscribeRequestParams::new(format!("hostaway://reservations/{known}"))).await;
+    assert!(accepted.is_ok(), "{accepted:?}");
+    #[allow(deprecated)]
+    let refused = h
+        .client
+        .subscribe(SubscribeRequestParams::new(format!("hostaway://reservations/{unknown}")))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains(&format!("no reservation {unknown}")), "{refused}");
+}
