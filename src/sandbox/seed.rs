@@ -290,6 +290,7 @@ pub fn portfolio(seed: u64, today: NaiveDate) -> Result<Store, SeedError> {
     seed_expenses(&mut rng, &mut store)?;
     seed_reviews(&mut rng, &mut store)?;
     seed_owner_statements(&mut store)?;
+    seed_users(&mut store);
     seed_tasks(&mut store)?;
     store.templates = [
         ("Check-in instructions", "Sent two days before arrival", "Hi {{guest_first_name}}, your check-in is from {{checkin_time}}. The key box code will follow on the day of arrival."),
@@ -928,6 +929,27 @@ fn task_time(store: &Store, listing: i64, date: NaiveDate, hour: u32) -> (String
     let local = date.and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or(NaiveTime::MIN));
     let utc = local.and_local_timezone(zone).earliest().map_or(local, |at| at.naive_utc());
     (format_datetime(utc), format_datetime(local))
+}
+
+/// The staff: two cleaners the seeded cleanings are assigned to, and a former colleague the
+/// account has disabled.
+fn seed_users(store: &mut Store) {
+    let staff = [
+        (501, "Marta", "Kowalski", "Cleaning", false),
+        (502, "Jonas", "Weber", "Cleaning", false),
+        (510, "Rui", "Almeida", "Maintenance", true),
+    ];
+    for (id, first, last, group, disabled) in staff {
+        let user = types::User {
+            id,
+            first_name: Some(first.into()),
+            last_name: Some(last.into()),
+            email: Some(format!("{}@staff.example", first.to_lowercase())),
+            user_group_name: Some(group.into()),
+            is_disabled_by_account: Some(i32::from(disabled)),
+        };
+        store.users.insert(id, user);
+    }
 }
 
 /// A turnover cleaning for every stay departing within a week either side of today (done for the

@@ -14,7 +14,8 @@ use crate::hostaway::{
 };
 
 /// Staff change tasks in Hostaway's app at any moment: half a minute, like bookings.
-pub(super) const TTLS: &[(&str, std::time::Duration)] = &[(id::LIST_TASKS, secs(30)), (id::GET_TASK, secs(30))];
+pub(super) const TTLS: &[(&str, std::time::Duration)] =
+    &[(id::LIST_TASKS, secs(30)), (id::GET_TASK, secs(30)), (id::GET_USER, secs(600))];
 
 /// Tasks per page of a walk.
 const TASKS_PAGE: u32 = 100;
@@ -75,6 +76,15 @@ impl Gateway {
         let key = ReadKey { operation: id::GET_TASK, params: task.to_string(), scope: Scope::default() };
         let envelope =
             self.fetch(key, fresh, move |client| async move { client.get_task().task_id(task).send().await }).await?;
+        Ok(envelope.result)
+    }
+
+    /// One of the account's staff, to check an assignee before a task is written for them.
+    pub async fn user(&self, user: i64) -> Result<types::User, GatewayError> {
+        let key = ReadKey { operation: id::GET_USER, params: user.to_string(), scope: Scope::default() };
+        let envelope = self
+            .fetch(key, Fresh::No, move |client| async move { client.get_user().user_id(user).send().await })
+            .await?;
         Ok(envelope.result)
     }
 

@@ -70,6 +70,7 @@ pub const OPERATIONS: &[Operation] = &[
     op("POST", "/v1/tasks", "createTask"),
     op("GET", "/v1/tasks/{taskId}", "getTask"),
     op("PUT", "/v1/tasks/{taskId}", "updateTask"),
+    op("GET", "/v1/user/{userId}", "getUser"),
     op("GET", "/v1/amenities", "listAmenities"),
     op("GET", "/v1/webhooks/unifiedWebhooks", "listUnifiedWebhooks"),
     op("POST", "/v1/webhooks/unifiedWebhooks", "createUnifiedWebhook"),
@@ -114,6 +115,7 @@ pub fn api() -> Router<Arc<Shared>> {
         .route("/v1/ownerStatement/{ownerStatementId}", get(finance::statement))
         .route("/v1/tasks", get(tasks::list).post(tasks::create))
         .route("/v1/tasks/{taskId}", get(tasks::one).put(tasks::update))
+        .route("/v1/user/{userId}", get(tasks::user))
         .route("/v1/amenities", get(listings::amenities))
         .route("/v1/webhooks/unifiedWebhooks", get(webhooks::list).post(webhooks::create))
         .route(

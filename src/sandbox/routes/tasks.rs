@@ -85,6 +85,12 @@ pub async fn one(State(shared): State<Arc<Shared>>, Path(id): Path<i64>) -> Repl
     wire::success(find(&store, id)?)
 }
 
+/// `GET /user/{userId}`: one of the account's staff.
+pub async fn user(State(shared): State<Arc<Shared>>, Path(id): Path<i64>) -> Reply {
+    let store = lock(&shared.store);
+    wire::success(store.users.get(&id).cloned().ok_or_else(|| Failure::not_found("User", id))?)
+}
+
 /// Checks the references a task makes and fills what Hostaway derives: the listing from the
 /// reservation, the channel, and both times in the listing's zone.
 fn settle(store: &Store, task: &mut types::Task) -> Result<(), Failure> {

@@ -324,6 +324,7 @@ impl ToolContext {
         if args.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
             return Err(ToolError::invalid("title", "is blank; give the task's new title or leave it out"));
         }
+        self.known_assignee("assignee_user_id", args.assignee_user_id).await?;
         let sites = Sites::of(&self.gateway.portfolio().await?);
         if !args.confirm {
             let task = self.gateway.task(args.task_id, Fresh::No).await?;
@@ -358,6 +359,7 @@ impl ToolContext {
         untrusted::single_line("title", args.title.as_deref())?;
         let title = args::non_blank(args.title.as_deref());
         let description = args::non_blank(args.description.as_deref());
+        self.known_assignee("assignee_user_id", args.assignee_user_id).await?;
         let listings = self.gateway.portfolio().await?;
         let sites = Sites::of(&listings);
         if let Some(id) = args.listing_id.filter(|id| !sites.listings.contains_key(id)) {

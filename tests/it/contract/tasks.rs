@@ -127,3 +127,18 @@ async fn a_task_without_a_title_or_with_an_unknown_reference_is_refused() {
     assert_eq!(status, 404);
     assert_eq!(sandbox.stats().applied("createTask"), 0);
 }
+
+#[tokio::test]
+async fn a_user_is_read_by_id_and_an_unknown_one_is_not_found() {
+    let (sandbox, client) = api::connected().await;
+    let assigned: Vec<i64> = sandbox.inspect(|s| s.tasks.values().filter_map(|t| t.assignee_user_id).collect());
+    assert!(!assigned.is_empty(), "the seeded tasks are assigned");
+    for id in assigned {
+        let user = client.get_user().user_id(id).send().await.unwrap().into_inner();
+        assert_eq!(user.status, types::EnvelopeStatus::Success);
+        assert_eq!(user.result.id, id);
+        assert!(user.result.first_name.is_some() && user.result.is_disabled_by_account == Some(0));
+    }
+    let missing = client.get_user().user_id(999_999).send().await.unwrap_err();
+    assert_eq!(missing.status().map(|s| s.as_u16()), Some(404), "{missing}");
+}

@@ -300,3 +300,31 @@ async fn a_task_without_a_listing_keeps_the_account_zones_day() {
     let row = listed["tasks"].as_array().unwrap().iter().find(|t| t["task_id"] == json!(stored.id));
     assert_eq!(row.map(|r| r["start"].clone()), Some(json!(format!("{day} 00:00"))), "{listed}");
 }
+
+/// Issue 25 (smaller): an assignee who is not on the account's staff, or whom the account
+/// disabled, is refused by update_task and create_task, and nothing is written.
+#[tokio::test]
+async fn an_unknown_or_disabled_assignee_is_refused() {
+    let h = mcp::start().await;
+    let (task, disabled) = h.sandbox.inspect(|s| {
+        let task = s.tasks.values().find(|t| t.status.as_deref() == Some("pending")).unwrap().id;
+        let disabled = s.users.values().find(|u| u.is_disabled_by_account == Some(1)).unwrap().id;
+        (task, disabled)
+    });
+    let unknown = h.sandbox.inspect(|s| s.users.keys().max().unwrap() + 1000);
+    for confirm in [false, true] {
+        let error =
+            h.err("update_task", json!({"task_id": task, "assignee_user_id": unknown, "confirm": confirm})).await;
+        assert!(error.contains(&format!("no user {unknown}")), "{error}");
+    }
+    let error = h.err("update_task", json!({"task_id": task, "assignee_user_id": disabled, "confirm": true})).await;
+    assert!(error.contains("disabled"), "{error}");
+    let day = today(&h) + Duration::days(9);
+    let create = json!({"category": "maintenance", "title": "Fix the tap", "start": day.to_string(),
+        "assignee_user_id": unknown, "confirm": true});
+    assert!(h.err("create_task", create).await.contains(&format!("no user {unknown}")));
+    assert_eq!(h.sandbox.stats().applied("updateTask") + h.sandbox.stats().applied("createTask"), 0);
+    let active = h.sandbox.inspect(|s| s.users.values().find(|u| u.is_disabled_by_account == Some(0)).unwrap().id);
+    let moved = h.ok("update_task", json!({"task_id": task, "assignee_user_id": active, "confirm": true})).await;
+    assert!(matches!(moved["status"].as_str(), Some("done" | "unchanged")), "{moved}");
+}
