@@ -13,12 +13,13 @@ use rmcp::{
 
 use super::resources::{LISTING_TEMPLATE, RESERVATION_TEMPLATE};
 use crate::{
-    hostaway::{Fresh, GatewayError, ReservationQuery, types},
-    tools::{ToolContext, name_of, text_match},
+    hostaway::{GatewayError, types},
+    tools::{ToolContext, name_of, reservations::guests_named, text_match},
 };
 
-/// Reservations read at most to complete a guest's name.
-const RESERVATIONS_READ: u32 = 100;
+/// Pages of reservations (100 each) matched here at most when Hostaway's own name match, exact
+/// about accents, finds nobody: a completion must come back while the user types.
+const NAME_PAGES: u32 = 10;
 
 /// Suggestions for one argument.
 pub async fn complete(
@@ -28,24 +29,26 @@ pub async fn complete(
 ) -> Result<CompleteResult, ErrorData> {
     let typed = request.argument.value.trim();
     let listings_offered = offers(&name_of(ToolContext::get_listing_tool_attr));
-    let values = match (&request.r#ref, request.argument.name.as_str()) {
+    let all = |values: Vec<String>| (values, false);
+    let (values, capped) = match (&request.r#ref, request.argument.name.as_str()) {
         (Reference::Resource(template), "listing_id") if template.uri == LISTING_TEMPLATE && listings_offered => {
-            listing_ids(ctx, typed).await
+            listing_ids(ctx, typed).await.map(all)
         }
         (Reference::Resource(template), "reservation_id")
             if template.uri == RESERVATION_TEMPLATE && offers(&name_of(ToolContext::get_reservation_tool_attr)) =>
         {
             reservation_ids(ctx, typed).await
         }
-        (Reference::Prompt(_), "city") if listings_offered => cities(ctx, typed).await,
-        (Reference::Prompt(_), "date" | "check_in" | "check_out") => Ok(day_words(typed)),
-        _ => Ok(Vec::new()),
+        (Reference::Prompt(_), "city") if listings_offered => cities(ctx, typed).await.map(all),
+        (Reference::Prompt(_), "date" | "check_in" | "check_out") => Ok(all(day_words(typed))),
+        _ => Ok(all(Vec::new())),
     }
     .map_err(|error| ErrorData::internal_error(format!("cannot complete: {error}"), None))?;
     let total = values.len();
     let shown: Vec<String> = values.into_iter().take(CompletionInfo::MAX_VALUES).collect();
-    let has_more = total > shown.len();
-    let info = CompletionInfo::with_pagination(shown, Some(total as u32), has_more)
+    // A capped scan knows no total; it says there may be more.
+    let has_more = capped || total > shown.len();
+    let info = CompletionInfo::with_pagination(shown, (!capped).then_some(total as u32), has_more)
         .map_err(|error| ErrorData::internal_error(error, None))?;
     Ok(CompleteResult::new(info))
 }
@@ -77,22 +80,16 @@ async fn cities(ctx: &ToolContext, typed: &str) -> Result<Vec<String>, GatewayEr
     Ok(cities)
 }
 
-/// Reservation ids whose guest's name contains `typed` (Hostaway's own name match, then the
-/// same match without regard to case and accents), latest arrival first. Nothing for less than
-/// two letters: every booking would match.
-async fn reservation_ids(ctx: &ToolContext, typed: &str) -> Result<Vec<String>, GatewayError> {
+/// Reservation ids whose guest's name contains `typed` in any case and accents ("muller" finds
+/// "Müller"), as find_guest matches names, latest arrival first; and whether the scan stopped at
+/// its cap. Nothing for less than two letters: every booking would match.
+async fn reservation_ids(ctx: &ToolContext, typed: &str) -> Result<(Vec<String>, bool), GatewayError> {
     if typed.chars().count() < 2 {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), false));
     }
-    let query = ReservationQuery { name: Some(typed.to_string()), ..ReservationQuery::default() };
-    let page = ctx.gateway.reservations_page(&query, RESERVATIONS_READ, None, Fresh::No).await?;
-    let mut found: Vec<types::Reservation> = page
-        .result
-        .into_iter()
-        .filter(|r| r.guest_name.as_deref().is_some_and(|name| text_match::contains(name, typed)))
-        .collect();
+    let (mut found, capped) = guests_named(&ctx.gateway, Some(typed), None, NAME_PAGES).await?;
     found.sort_by(|a, b| b.arrival_date.cmp(&a.arrival_date).then(a.id.cmp(&b.id)));
-    Ok(found.into_iter().map(|r| r.id.to_string()).collect())
+    Ok((found.into_iter().map(|r| r.id.to_string()).collect(), capped))
 }
 
 /// The day words a date argument takes, those that start with `typed`.

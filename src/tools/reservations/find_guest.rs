@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{nights, occupies, walk};
-use crate::hostaway::{ReservationQuery, types};
+use crate::hostaway::{Gateway, GatewayError, ReservationQuery, types};
 use crate::tools::{
     ToolContext,
     args::{self, Cursor, Money},
@@ -131,22 +131,10 @@ impl ToolContext {
         if name.is_none() && email.is_none() {
             return Err(ToolError::invalid("name", "give `name` (part of the guest's name) or `email`"));
         }
-        let named = |r: &types::Reservation| {
-            name.as_deref().is_none_or(|n| r.guest_name.as_deref().is_some_and(|g| text_match::contains(g, n)))
-        };
-        // Hostaway's own match is tried first (one page, usually); it is exact about accents
-        // ("Muller" misses "Müller"), so when it finds nobody the whole (cached) list is matched
-        // here instead, at up to 30 pages of the account's request budget.
-        let gateway = &self.gateway;
-        let filter = ReservationQuery { email: email.clone(), name: name.clone(), ..ReservationQuery::default() };
-        let (mut reservations, mut capped) = walk(gateway, &filter, GUEST_PAGES).await?;
-        if name.is_some() && !reservations.iter().any(named) {
-            let pages = if email.is_some() { GUEST_PAGES } else { NAME_PAGES };
-            (reservations, capped) =
-                walk(gateway, &ReservationQuery { email, ..ReservationQuery::default() }, pages).await?;
-        }
+        let pages = if email.is_some() { GUEST_PAGES } else { NAME_PAGES };
+        let (reservations, capped) = guests_named(&self.gateway, name.as_deref(), email, pages).await?;
         let mut by_guest: BTreeMap<String, Vec<types::Reservation>> = BTreeMap::new();
-        for reservation in reservations.into_iter().filter(named) {
+        for reservation in reservations {
             let key = match (&reservation.guest_email, &reservation.guest_name) {
                 (Some(email), _) if !email.trim().is_empty() => format!("e:{}", email.trim().to_lowercase()),
                 (_, Some(name)) => format!("n:{}", name.trim().to_lowercase()),
@@ -184,6 +172,30 @@ const GUEST_PAGES: u32 = 3;
 const NAME_PAGES: u32 = 30;
 /// Guests listed at most by find_guest.
 const MAX_GUESTS: usize = 20;
+
+/// The reservations whose guest's name contains `name` (any case and accents) and, when given,
+/// whose email is `email`; and whether the scan stopped at its cap. Hostaway's own match is tried
+/// first (one page, usually); it is exact about accents ("Muller" misses "Müller"), so when it
+/// finds nobody the (cached) list is matched here instead, at most `pages` pages of it.
+pub(crate) async fn guests_named(
+    gateway: &Gateway,
+    name: Option<&str>,
+    email: Option<String>,
+    pages: u32,
+) -> Result<(Vec<types::Reservation>, bool), GatewayError> {
+    let named = |r: &types::Reservation| {
+        name.is_none_or(|n| r.guest_name.as_deref().is_some_and(|g| text_match::contains(g, n)))
+    };
+    let filter =
+        ReservationQuery { email: email.clone(), name: name.map(str::to_string), ..ReservationQuery::default() };
+    let (mut reservations, mut capped) = walk(gateway, &filter, GUEST_PAGES).await?;
+    if name.is_some() && !reservations.iter().any(named) {
+        (reservations, capped) =
+            walk(gateway, &ReservationQuery { email, ..ReservationQuery::default() }, pages).await?;
+    }
+    reservations.retain(named);
+    Ok((reservations, capped))
+}
 
 /// Sums up one guest's reservations.
 fn profile(mut reservations: Vec<types::Reservation>, today: NaiveDate) -> GuestProfile {

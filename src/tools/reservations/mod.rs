@@ -28,6 +28,8 @@ use crate::hostaway::{
 };
 
 mod find_guest;
+
+pub(crate) use find_guest::guests_named;
 pub mod writes;
 
 /// The reservations toolset, as `--toolsets` names it and the instructions introduce it.

@@ -74,6 +74,32 @@ async fn a_reservation_id_completes_from_the_guests_name() {
     assert!(resource(&h, RESERVATION, "reservation_id", "a").await.values.is_empty(), "one letter matches everyone");
 }
 
+/// Issue 25 (smaller): a name typed without its accents ("muller") completes to Müller's
+/// bookings too, like find_guest's match. Hostaway's own match is exact about accents, so the
+/// plain spelling is matched here over the newest 1,000 bookings, and says so when it stopped there.
+#[tokio::test]
+async fn a_guests_name_completes_without_its_accents() {
+    let h = mcp::start().await;
+    let want: std::collections::BTreeSet<String> = h.sandbox.inspect(|s| {
+        s.reservations
+            .values()
+            .filter(|r| r.guest_name.as_deref().is_some_and(|g| g.contains("Müller")))
+            .map(|r| r.id.to_string())
+            .collect()
+    });
+    assert!(!want.is_empty(), "the seed has Müllers");
+    let accented = resource(&h, RESERVATION, "reservation_id", "Müller").await;
+    assert_eq!(accented.total, Some(want.len() as u32));
+    let plain = resource(&h, RESERVATION, "reservation_id", "muller").await;
+    assert!(!plain.values.is_empty(), "muller finds nobody");
+    assert!(plain.values.iter().all(|id| want.contains(id)), "{:?}", plain.values);
+    let stored = h.sandbox.inspect(|s| s.reservations.len());
+    match plain.total {
+        Some(total) => assert_eq!(total as usize, want.len(), "a whole scan finds them all"),
+        None => assert!(stored > 1000 && plain.has_more == Some(true), "only a capped scan has no total"),
+    }
+}
+
 #[tokio::test]
 async fn day_words_complete_and_unknown_references_complete_to_nothing() {
     let h = mcp::start().await;
