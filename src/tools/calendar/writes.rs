@@ -240,8 +240,17 @@ impl ToolContext {
         let id = args.listing_id;
         let body = types::CalendarUpdate { price: args.price, minimum_stay: min_stay, ..update(range) };
         let (start_date, end_date, days) = (range.start.to_string(), range.end.to_string(), range.days() as u32);
+        let (listing, calendar) = tokio::join!(
+            self.gateway.listing(id, Fresh::No),
+            self.gateway.calendar_with_reservations(id, range.start, range.end, Fresh::No)
+        );
+        let (listing, calendar) = (listing?, calendar?);
+        let warning = args.price.and_then(|price| unusual_price(price, &listing, &rate_range(&calendar)));
+        let warned = |summary: String| match &warning {
+            Some(warning) => format!("{warning} {summary}"),
+            None => summary,
+        };
         if !args.confirm {
-            let calendar = self.gateway.calendar_with_reservations(id, range.start, range.end, Fresh::No).await?;
             let before = rate_range(&calendar);
             let after = RateRange {
                 price_min: args.price.or(before.price_min),
@@ -250,10 +259,10 @@ impl ToolContext {
                 min_stay_max: args.min_stay.map(|n| n as i32).or(before.min_stay_max),
             };
             let booked = calendar.iter().filter(|d| days::state(d) == DayState::Booked).count() as u32;
-            let summary = format!(
+            let summary = warned(format!(
                 "Would set {} on {days} days from {start_date} to {end_date}; {booked} of them are booked and keep their price.",
                 rates_text(args.price, args.min_stay)
-            );
+            ));
             return Ok(Json(RatesOutcome {
                 status: WriteStatus::Preview,
                 listing_id: id,
@@ -279,9 +288,10 @@ impl ToolContext {
                 "Nothing to change: the {days} days from {start_date} to {end_date} already have {}.",
                 rates_text(args.price, args.min_stay)
             ),
-            _ => {
-                format!("Set {} on {days} days from {start_date} to {end_date}.", rates_text(args.price, args.min_stay))
-            }
+            _ => warned(format!(
+                "Set {} on {days} days from {start_date} to {end_date}.",
+                rates_text(args.price, args.min_stay)
+            )),
         };
         Ok(Json(RatesOutcome {
             status,
@@ -488,6 +498,27 @@ fn rate_range(calendar: &[types::CalendarDay]) -> RateRange {
         price_max: prices().reduce(f64::max),
         min_stay_min: stays().min(),
         min_stay_max: stays().max(),
+    }
+}
+
+/// How far from what a listing usually asks a nightly price may be before it is called out.
+const UNUSUAL_FACTOR: f64 = 3.0;
+
+/// A warning when `price` is more than three times the most, or under a third of the least, that
+/// the listing asks (its base price and the range's current prices): a slip such as 1000000 or 1.5
+/// would otherwise go live without a word.
+fn unusual_price(price: f64, listing: &types::Listing, now: &RateRange) -> Option<String> {
+    let known = [listing.price, now.price_min, now.price_max];
+    let low = known.iter().flatten().copied().reduce(f64::min)?;
+    let high = known.iter().flatten().copied().reduce(f64::max)?;
+    let currency = args::currency_or_fallback(listing.currency_code.as_deref());
+    let usual = format!("this listing asks {low}–{high} {currency} a night now");
+    if price > high * UNUSUAL_FACTOR {
+        Some(format!("Warning: {price} {currency} is over {UNUSUAL_FACTOR} times the most {usual}; check it is meant."))
+    } else if price < low / UNUSUAL_FACTOR {
+        Some(format!("Warning: {price} {currency} is under a third of the least {usual}; check it is meant."))
+    } else {
+        None
     }
 }
 

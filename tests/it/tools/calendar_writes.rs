@@ -403,3 +403,32 @@ async fn blocking_again_after_an_unblock_is_a_new_write_not_a_repeat() {
     assert_eq!(h.sandbox.stats().applied("updateListing"), 3);
     assert_eq!(h.sandbox.inspect(|s| s.listings[&id].price), Some(price + 1.0));
 }
+
+/// Issue 25 (smaller): a nightly price far outside what the listing asks (a slip of the finger)
+/// is called out in the preview and in the answer, while a usual one is not.
+#[tokio::test]
+async fn set_rates_calls_out_a_price_far_from_the_listings_usual_range() {
+    let h = mcp::start().await;
+    let (listing, base) = h.sandbox.inspect(|s| {
+        let l = s.listings.values().next().unwrap();
+        (l.id, l.price.unwrap())
+    });
+    let day = h.sandbox.inspect(|s| s.today) + chrono::Duration::days(120);
+    let range = json!({"listing_id": listing, "start_date": day.to_string(), "end_date": day.to_string()});
+    let with = |price: f64| {
+        let mut args = range.clone();
+        args["price"] = json!(price);
+        args
+    };
+    for slip in [1_000_000.0, 1.5] {
+        let preview = h.ok("set_rates", with(slip)).await;
+        assert!(preview["summary"].as_str().unwrap().starts_with("Warning:"), "{slip}: {preview}");
+    }
+    let usual = h.ok("set_rates", with(base.round())).await;
+    assert!(!usual["summary"].as_str().unwrap().contains("Warning"), "{usual}");
+    let mut confirm = with(1_000_000.0);
+    confirm["confirm"] = json!(true);
+    let done = h.ok("set_rates", confirm).await;
+    assert_eq!(done["status"], "done");
+    assert!(done["summary"].as_str().unwrap().starts_with("Warning:"), "{done}");
+}
