@@ -16,6 +16,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{Category, Sites, TaskRow, TaskStatus, local_time, to_utc};
+use crate::tools::today::LocalToday;
 use crate::{
     hostaway::{Fresh, ReservationQuery, TaskQuery, types},
     tools::{
@@ -533,6 +534,7 @@ impl ToolContext {
     ) -> Result<(Vec<FieldChange>, types::TaskInput), ToolError> {
         let zone = sites.zone(task.listing_map_id);
         let today = self.clock.today_in(zone);
+        let local_today = LocalToday { date: today, zone };
         let shown = |at: NaiveDateTime| at.format("%Y-%m-%d %H:%M").to_string();
         let now_start = sites.local(
             task.listing_map_id,
@@ -543,6 +545,13 @@ impl ToolContext {
             sites.local(task.listing_map_id, task.should_end_by.as_deref(), task.should_end_by_listing_time.as_deref());
         let start = args.start.as_deref().map(|s| local_time("start", s, today, NaiveTime::MIN)).transpose()?;
         let due = args.due.as_deref().map(|d| local_time("due", d, today, end_of_day())).transpose()?;
+        // A task is never moved to start or be due before the listing's today.
+        if let Some(start) = start {
+            local_today.refuse_past("start", start.date())?;
+        }
+        if let Some(due) = due {
+            local_today.refuse_past("due", due.date())?;
+        }
         if let (Some(start), Some(due)) = (start.or(now_start), due.or(now_due))
             && due < start
         {

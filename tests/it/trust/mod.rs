@@ -3,4 +3,5 @@
 mod dates;
 mod oracle;
 mod vocabulary;
+mod write_properties;
 mod writes;
