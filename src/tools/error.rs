@@ -17,7 +17,7 @@ pub enum ToolError {
         problem: String,
     },
     /// Hostaway could not be reached or refused the request.
-    #[error("{0}")]
+    #[error("{}", hostaway_text(.0))]
     Hostaway(#[from] GatewayError),
     /// The request is valid but cannot be carried out as asked (e.g. the dates are taken).
     #[error("{0}")]
@@ -48,6 +48,18 @@ impl ToolError {
     /// and how to find out; otherwise the failure as it is.
     pub fn of_write(tool: &'static str, what: &'static str, error: GatewayError) -> Self {
         if error.maybe_applied() { Self::Unconfirmed { tool, what, source: error } } else { Self::Hostaway(error) }
+    }
+}
+
+/// Hostaway's failure in words; an id Hostaway does not hold also says where valid ids come from,
+/// so the model can correct the call instead of guessing.
+fn hostaway_text(error: &GatewayError) -> String {
+    match error {
+        GatewayError::NotFound { .. } => format!(
+            "{error}. Find valid ids with search_listings (listings), search_reservations or find_guest (bookings), \
+             unread_conversations (conversations), list_tasks (tasks) or list_owner_statements (statements)"
+        ),
+        other => other.to_string(),
     }
 }
 

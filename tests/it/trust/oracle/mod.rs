@@ -52,6 +52,12 @@ impl Oracle {
     async fn unknown(&mut self, tool: &'static str, args: Value) {
         let result = self.h.call(tool, args.clone()).await;
         assert_eq!(result.is_error, Some(true), "\n{tool} {args}: an unknown id must be an error: {result:?}");
+        let text = mcp::text(&result);
+        let finders = ["search_listings", "search_reservations", "find_guest", "unread_conversations", "list_"];
+        assert!(
+            finders.iter().any(|f| text.contains(f)),
+            "\n{tool} {args}: the error says how to find a valid id: {text}"
+        );
         *self.cases.entry(tool).or_default() += 1;
     }
 
