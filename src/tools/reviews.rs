@@ -114,8 +114,7 @@ pub struct ReviewRow {
 
 #[tool_router(router = review_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Reviews of stays that ended in a period (up to 366 days), with averages overall and per listing, and stays
-    /// awaiting a review.
+    /// Reviews of stays that ended in a period, with averages overall and per listing, and stays awaiting a review.
     #[tool(
         name = "list_reviews",
         title = "List reviews",

@@ -168,4 +168,22 @@ impl Gateway {
             .await?;
         Ok(cancelled.result)
     }
+
+    /// Reports that a Booking.com guest never came. Reporting again only refreshes the report, so
+    /// it is safe to repeat.
+    pub async fn report_no_show(
+        &self,
+        reservation: i64,
+        listing: i64,
+        waived_fees: bool,
+    ) -> Result<types::Reservation, GatewayError> {
+        let scope = Scope::reservation(reservation, Some(listing));
+        let reported = self
+            .write(id::REPORT_NO_SHOW, Idempotence::Safe, scope, move |client| async move {
+                let body = types::NoShowRequest { waived_fees };
+                client.report_no_show().reservation_id(reservation).body(body).send().await
+            })
+            .await?;
+        Ok(reported.result)
+    }
 }

@@ -54,6 +54,7 @@ pub const OPERATIONS: &[Operation] = &[
     op("GET", "/v1/reservations/{reservationId}", "getReservation"),
     op("PUT", "/v1/reservations/{reservationId}", "updateReservation"),
     op("PUT", "/v1/reservations/{reservationId}/statuses/cancelled", "cancelReservation"),
+    op("PUT", "/v1/reservations/{reservationId}/statuses/noShow", "reportNoShow"),
     op("GET", "/v1/conversations", "listConversations"),
     op("GET", "/v1/conversations/{conversationId}", "getConversation"),
     op("GET", "/v1/conversations/{conversationId}/messages", "listConversationMessages"),
@@ -102,6 +103,7 @@ pub fn api() -> Router<Arc<Shared>> {
         .route("/v1/reservations", get(reservations::list).post(reservations::create))
         .route("/v1/reservations/{reservationId}", get(reservations::one).put(reservations::update))
         .route("/v1/reservations/{reservationId}/statuses/cancelled", put(reservations::cancel))
+        .route("/v1/reservations/{reservationId}/statuses/noShow", put(reservations::no_show))
         .route("/v1/conversations", get(conversations::list))
         .route("/v1/conversations/{conversationId}", get(conversations::one))
         .route("/v1/conversations/{conversationId}/messages", get(conversations::messages).post(conversations::send))

@@ -361,3 +361,41 @@ pub async fn cancel(
     }
     wire::success(reservation)
 }
+
+/// Booking.com's channel id in Hostaway (the docs' channel list).
+const BOOKING_COM: i64 = 2005;
+
+/// `PUT /reservations/{reservationId}/statuses/noShow`: reports that the guest never came. As the
+/// docs say, only Booking.com reservations can be reported, not cancelled or pay-at-property ones;
+/// the sandbox also refuses a stay that has not begun, since nobody can miss an arrival ahead.
+/// Reporting again refreshes the report.
+pub async fn no_show(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<i64>,
+    Body(request): Body<types::NoShowRequest>,
+) -> Reply {
+    let mut store = lock(&shared.store);
+    let mut reservation = find(&store, id)?.clone();
+    if reservation.channel_id != Some(BOOKING_COM) {
+        return Err(Failure::invalid("a no-show can be reported only for Booking.com reservations"));
+    }
+    if !store::blocks_calendar(&reservation.status) {
+        return Err(Failure::invalid(format!("reservation {id} is {} and cannot be changed", reservation.status)));
+    }
+    if reservation.arrival_date > store.today {
+        return Err(Failure::invalid(format!(
+            "reservation {id} arrives on {}; it has not begun",
+            reservation.arrival_date
+        )));
+    }
+    let now = store.now_string();
+    reservation.bookingcom_no_show_reported_at = Some(now.clone());
+    reservation.bookingcom_no_show_fee_waived = Some(serde_json::Value::Bool(request.waived_fees));
+    reservation.updated_on = Some(now.clone());
+    reservation.latest_activity_on = Some(now);
+    store.reservations.insert(id, reservation.clone());
+    drop(store);
+    shared.applied("reportNoShow");
+    webhooks::emit(&shared, Event::reservation(shared.config.account_id, &reservation, false));
+    wire::success(reservation)
+}

@@ -238,8 +238,8 @@ pub struct NightStatus {
 
 #[tool_router(router = availability_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// A listing's calendar as runs of days alike in status, price and min stay, with totals and gap nights (free runs
-    /// too short for the min stay). One stay's price: quote_stay.
+    /// A listing's calendar as runs of days alike in status, price and min stay, with totals and gap nights. One
+    /// stay's price: quote_stay.
     #[tool(
         name = "get_calendar",
         title = "Get calendar",

@@ -117,8 +117,7 @@ pub enum NightState {
 
 #[tool_router(router = portfolio_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Calendars of many listings at once: free, gap, booked and blocked nights per listing, as counts and runs (free
-    /// ones with prices and min stay).
+    /// Many listings' calendars at once: free, gap, booked and blocked nights per listing, as counts and runs.
     #[tool(
         name = "portfolio_calendar",
         title = "Portfolio calendar",

@@ -37,7 +37,7 @@ pub struct AvailabilityArgs {
     /// Note shown on the days in Hostaway.
     #[serde(default)]
     pub note: Option<String>,
-    /// true applies it; default: preview only.
+    /// true applies it; else a preview.
     #[serde(default)]
     pub confirm: bool,
 }
@@ -62,7 +62,7 @@ pub struct SetRatesArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 365))]
     pub min_stay: Option<u32>,
-    /// true applies it; default: preview only.
+    /// true applies it; else a preview.
     #[serde(default)]
     pub confirm: bool,
 }

@@ -91,8 +91,7 @@ pub struct ExpensesRow {
 
 #[tool_router(router = expense_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Expenses and extras (spent, received, net) for a period, in total or by listing, category or month, in the
-    /// account's currency.
+    /// Expenses and extras (spent, received, net) for a period, total or by listing, category or month.
     #[tool(
         name = "expenses_report",
         title = "Expenses report",

@@ -194,8 +194,8 @@ const LISTINGS_PAGE: u32 = 100;
 
 #[tool_router(router = finance_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Revenue, nights sold, occupancy, ADR and RevPAR for a period, in total or by listing, channel or month;
-    /// confirmed bookings count by their nights in the period.
+    /// Revenue, nights sold, occupancy, ADR and RevPAR for a period, total or by listing, channel or month; stays count
+    /// by their nights in it.
     #[tool(
         name = "revenue_report",
         title = "Revenue report",

@@ -45,7 +45,7 @@ pub struct SearchListingsArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 100))]
     pub limit: Option<u32>,
-    /// `next_cursor` of the previous page.
+    /// From next_cursor (same arguments).
     #[serde(default)]
     pub cursor: Option<String>,
     /// `full` adds every field.
@@ -271,8 +271,8 @@ impl ToolContext {
         }))
     }
 
-    /// Everything about one listing: prices, fees, rules, check-in times, policies, amenities. Door codes and Wi-Fi
-    /// only with --expose-access-codes.
+    /// One listing in full: prices, fees, rules, times, policies, amenities (access codes only with
+    /// --expose-access-codes).
     #[tool(
         name = "get_listing",
         title = "Get listing",

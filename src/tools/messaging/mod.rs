@@ -43,7 +43,7 @@ pub struct UnreadConversationsArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 50))]
     pub limit: Option<u32>,
-    /// `next_cursor` of the previous page.
+    /// From next_cursor (same arguments).
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -211,9 +211,8 @@ const PREVIEW_CHARS: usize = 280;
 
 #[tool_router(router = inbox_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Inbox triage: unread guest conversations; in-house guests, then arrivals, each longest waiting first. Scans the
-    /// newest 1,000.
-    /// Read: get_conversation; reply: send_guest_message.
+    /// Inbox triage: unread conversations; in-house guests, then arrivals, each longest waiting first (newest 1,000
+    /// scanned). Reply: send_guest_message.
     #[tool(
         name = "unread_conversations",
         title = "Unread conversations",

@@ -54,7 +54,7 @@ pub struct SendGuestMessageArgs {
     /// Default: as the conversation came in (channel, else email).
     #[serde(default)]
     pub via: Option<Via>,
-    /// true applies it; default: preview only.
+    /// true applies it; else a preview.
     #[serde(default)]
     pub confirm: bool,
 }
@@ -90,8 +90,8 @@ pub struct SendGuestMessageOut {
 
 #[tool_router(router = send_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Message a conversation's guest. The preview shows recipient, booking, route and text. already_done if the same
-    /// text went the same way in the last 10 minutes, so retrying is safe.
+    /// Message a conversation's guest; the preview shows recipient, route and text. already_done if the same text
+    /// went the same way in the last 10 minutes.
     #[tool(
         name = "send_guest_message",
         title = "Send guest message",

@@ -65,8 +65,7 @@ pub struct Template {
 
 #[tool_router(router = template_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Saved message templates, placeholders filled when reservation_id is given (unfilled ones listed). Send one with
-    /// send_guest_message.
+    /// Saved message templates, filled for reservation_id (unfilled placeholders listed). Send with send_guest_message.
     #[tool(
         name = "list_message_templates",
         title = "List message templates",

@@ -208,8 +208,7 @@ pub struct TaskList {
 
 #[tool_router(router = task_read_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Cleaning, maintenance and other tasks starting on some days (default: the coming week), soonest first, with
-    /// times in each listing's zone.
+    /// Tasks starting on some days (default: the coming week), soonest first, in each listing's zone.
     #[tool(
         name = "list_tasks",
         title = "List tasks",

@@ -82,11 +82,10 @@ pub struct CreateTaskArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub assignee_user_id: Option<i64>,
-    /// Instead of start and due: one task per stay departing on these days, from its check-out to the next
-    /// check-in at that listing.
+    /// Instead of start and due: a task per stay departing on these days, check-out to the next check-in.
     #[serde(default)]
     pub after_departures: Option<Departures>,
-    /// true applies it; default: preview only.
+    /// true applies it; else a preview.
     #[serde(default)]
     pub confirm: bool,
 }
@@ -152,7 +151,7 @@ pub struct UpdateTaskArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub assignee_user_id: Option<i64>,
-    /// true applies it; default: preview only.
+    /// true applies it; else a preview.
     #[serde(default)]
     pub confirm: bool,
 }
@@ -249,9 +248,8 @@ struct Wanted {
 
 #[tool_router(router = task_write_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Create a cleaning, maintenance or other task, or with after_departures one per stay departing on some days
-    /// (from check-out to the next check-in). The preview lists each task; already_done if they exist, so retrying
-    /// is safe.
+    /// Create a task, or with after_departures one per stay departing on some days (check-out to next check-in).
+    /// already_done if they exist, so retrying is safe.
     #[tool(
         name = "create_task",
         title = "Create task",
@@ -310,8 +308,8 @@ impl ToolContext {
         Ok(Json(CreateTaskOut { status, ..out }))
     }
 
-    /// Change a task's status, title, details, times or assignee. The preview shows each change; confirmed, it sends
-    /// only what differs (unchanged if nothing).
+    /// Change a task's status, title, details, times or assignee; the preview shows each change, and only what differs
+    /// is sent.
     #[tool(
         name = "update_task",
         title = "Update task",

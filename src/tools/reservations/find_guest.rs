@@ -29,7 +29,7 @@ pub struct FindGuestArgs {
     /// The guest's exact email; or give `name`.
     #[serde(default)]
     pub email: Option<String>,
-    /// `next_cursor` of the previous page (same arguments).
+    /// From next_cursor (same arguments).
     #[serde(default)]
     pub cursor: Option<String>,
 }
@@ -102,8 +102,7 @@ pub struct UpcomingStay {
 
 #[tool_router(router = find_guest_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Find a guest by name or email, with contacts, stay history, total spent and reservation ids. Guests are told
-    /// apart by email; no phone search.
+    /// A guest by name or email: contacts, stays, spend and reservation ids (guests told apart by email).
     #[tool(
         name = "find_guest",
         title = "Find guest",

@@ -28,6 +28,7 @@ use crate::hostaway::{
 };
 
 mod find_guest;
+mod no_show;
 
 pub(crate) use find_guest::guests_named;
 pub mod writes;
@@ -40,7 +41,10 @@ pub const TOOLSET: Toolset = Toolset {
 };
 
 fn tools() -> ToolRouter<ToolContext> {
-    ToolContext::reservation_tools() + ToolContext::find_guest_tool() + ToolContext::booking_write_tools()
+    ToolContext::reservation_tools()
+        + ToolContext::find_guest_tool()
+        + ToolContext::booking_write_tools()
+        + ToolContext::no_show_tool()
 }
 
 /// Arguments of `search_reservations`.
@@ -81,7 +85,7 @@ pub struct SearchReservationsArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 100))]
     pub limit: Option<u32>,
-    /// `next_cursor` of the previous page (same arguments).
+    /// From next_cursor (same arguments).
     #[serde(default)]
     pub cursor: Option<String>,
     /// `full` adds contacts, notes and money.
@@ -346,8 +350,8 @@ pub struct Turnover {
 
 #[tool_router(router = reservation_tools, vis = "pub(crate)")]
 impl ToolContext {
-    /// Search bookings, newest change first (by arrival given an arrival range). Status and name filters scan at most
-    /// 500 bookings. Guest history: find_guest.
+    /// Search bookings, newest change first (by arrival for an arrival range); status and name filters scan 500
+    /// at most.
     #[tool(
         name = "search_reservations",
         title = "Search reservations",
@@ -502,8 +506,7 @@ impl ToolContext {
         Ok(Json(shaped))
     }
 
-    /// Check-ins, check-outs and same-day turnovers for one or more days; only bookings holding the calendar count.
-    /// Otherwise use search_reservations.
+    /// Check-ins, check-outs and same-day turnovers per day; only bookings holding the calendar count.
     #[tool(
         name = "arrivals_and_departures",
         title = "Arrivals and departures",

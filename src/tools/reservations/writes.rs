@@ -62,7 +62,7 @@ pub struct CreateReservationArgs {
     /// Private host note for the team.
     #[serde(default)]
     pub note: Option<String>,
-    /// true applies it; default: preview only.
+    /// true applies it; else a preview.
     #[serde(default)]
     pub confirm: bool,
 }
@@ -170,7 +170,7 @@ pub struct UpdateReservationArgs {
     /// Replaces the private note for the team.
     #[serde(default)]
     pub host_note: Option<String>,
-    /// true applies it; default: preview only.
+    /// true applies it; else a preview.
     #[serde(default)]
     pub confirm: bool,
 }
@@ -238,7 +238,7 @@ pub struct CancelReservationArgs {
     /// Who asked to cancel.
     #[serde(default)]
     pub cancelled_by: CancelledBy,
-    /// true applies it; default: preview only.
+    /// true applies it; else a preview.
     #[serde(default)]
     pub confirm: bool,
 }
@@ -362,10 +362,8 @@ impl ToolContext {
         Ok(Json(CreateReservationOut { status, ..out }))
     }
 
-    /// Change a booking's dates, party, contact or note. The preview shows each change and, for dates or party,
-    /// availability and the new total; closed bookings, oversized parties, taken dates and past dates are refused, and
-    /// an ended stay keeps its dates and party. Confirmed, it sends only what differs (unchanged if nothing). Channels
-    /// may overwrite changes to their bookings.
+    /// Change a booking's dates, party, contact or note. The preview shows each change and, for dates or party, the
+    /// new total; taken or past dates, oversized parties and closed bookings are refused. Sends only what differs.
     #[tool(
         name = "update_reservation",
         title = "Update reservation",
@@ -413,8 +411,8 @@ impl ToolContext {
         Ok(Json(UpdateReservationOut { status, ..out }))
     }
 
-    /// Cancel a booking that has not begun (on the listing's today), freeing its nights. The preview shows the booking;
-    /// confirmed, it answers unchanged if already cancelled. Channel bookings: cancel in the channel too.
+    /// Cancel a booking that has not begun, freeing its nights; unchanged if already cancelled. Channel bookings: cancel
+    /// in the channel too.
     #[tool(
         name = "cancel_reservation",
         title = "Cancel reservation",
@@ -567,11 +565,12 @@ impl ToolContext {
             StayPhase::Upcoming => return Ok(()),
             StayPhase::UnderWay => format!(
                 "reservation {id} began on {arrival} and runs until {departure}: a stay under way is not cancelled. \
-                 To end it early, set an earlier check_out with update_reservation"
+                 To end it early, set an earlier check_out with update_reservation; a Booking.com guest who never \
+                 came is reported with mark_no_show"
             ),
             StayPhase::Ended => format!(
-                "reservation {id} ended on {departure}: a stay that has ended is not cancelled. A guest who never \
-                 came is a no-show, recorded in the channel"
+                "reservation {id} ended on {departure}: a stay that has ended is not cancelled. A Booking.com guest \
+                 who never came is reported with mark_no_show"
             ),
         };
         Err(ToolError::Refused(format!("{why} (today is {} in {}); nothing was changed", today.date, today.zone)))

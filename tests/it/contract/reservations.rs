@@ -343,3 +343,37 @@ async fn cancelling_frees_the_nights_and_is_idempotent() {
     assert_eq!(sandbox.stats().applied("cancelReservation"), 1, "a second cancel changes nothing");
     assert_eq!(api::failure(client.get_reservation().reservation_id(1).send().await).0, 404);
 }
+
+#[tokio::test]
+async fn a_no_show_is_reported_for_a_begun_booking_com_stay_only() {
+    let (sandbox, client) = api::connected().await;
+    let (begun, ahead, direct) = sandbox.inspect(|s| {
+        let holding = |r: &&types::Reservation| blocks_calendar(&r.status);
+        let on = |channel: i64| s.reservations.values().filter(holding).filter(move |r| r.channel_id == Some(channel));
+        let begun = on(2005).find(|r| r.arrival_date <= s.today).unwrap().id;
+        let ahead = on(2005).find(|r| r.arrival_date > s.today).unwrap().id;
+        let direct = on(2000).find(|r| r.arrival_date <= s.today).unwrap().id;
+        (begun, ahead, direct)
+    });
+    let report = |id: i64, waived: bool| {
+        client.report_no_show().reservation_id(id).body(types::NoShowRequest { waived_fees: waived })
+    };
+    let reported = report(begun, false).send().await.unwrap().into_inner().result;
+    assert!(reported.bookingcom_no_show_reported_at.is_some());
+    assert_eq!(reported.bookingcom_no_show_fee_waived, Some(serde_json::Value::Bool(false)));
+    let read = client.get_reservation().reservation_id(begun).send().await.unwrap().into_inner().result;
+    assert_eq!(read.bookingcom_no_show_reported_at, reported.bookingcom_no_show_reported_at);
+    let again = report(begun, true).send().await.unwrap().into_inner().result;
+    assert_eq!(
+        again.bookingcom_no_show_fee_waived,
+        Some(serde_json::Value::Bool(true)),
+        "a new report can waive the fee"
+    );
+
+    let (status, message) = api::failure(report(direct, false).send().await);
+    assert!(status == 400 && message.contains("Booking.com"), "{status} {message}");
+    let (status, message) = api::failure(report(ahead, false).send().await);
+    assert!(status == 400 && message.contains("not begun"), "{status} {message}");
+    assert_eq!(api::failure(report(1, false).send().await).0, 404);
+    assert_eq!(sandbox.stats().applied("reportNoShow"), 2);
+}

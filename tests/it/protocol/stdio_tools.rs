@@ -116,6 +116,7 @@ fn every_call(
     conversation: i64,
     statement: i64,
     task: i64,
+    begun: i64,
 ) -> Vec<(&'static str, Value)> {
     let today = mcp::clock().today_utc();
     let day = |n: i64| (today + Duration::days(n)).to_string();
@@ -150,6 +151,7 @@ fn every_call(
         ),
         ("update_reservation", json!({"reservation_id": reservation, "host_note": "VIP"})),
         ("cancel_reservation", json!({"reservation_id": reservation})),
+        ("mark_no_show", json!({"reservation_id": begun})),
         ("list_tasks", json!({"start_date": day(0), "end_date": day(14)})),
         (
             "create_task",
@@ -182,7 +184,18 @@ async fn call_every_tool(client: &RunningService<RoleClient, ()>, listing: i64, 
         .await
         .unwrap();
     let task = tasks.structured_content.unwrap()["tasks"][0]["task_id"].as_i64().unwrap();
-    let calls = every_call(listing, reservation, conversation, statement, task);
+    // And a Booking.com stay that has begun, the kind mark_no_show reports.
+    let yesterday = (mcp::clock().today_utc() - Duration::days(1)).to_string();
+    let begun =
+        json!({"channel": "booking.com", "arrival_end_date": yesterday, "status": ["new", "modified"], "limit": 1});
+    let begun = client
+        .call_tool(
+            CallToolRequestParams::new("search_reservations").with_arguments(begun.as_object().cloned().unwrap()),
+        )
+        .await
+        .unwrap();
+    let begun = begun.structured_content.unwrap()["reservations"][0]["reservation_id"].as_i64().unwrap();
+    let calls = every_call(listing, reservation, conversation, statement, task, begun);
     let called: BTreeSet<String> = calls.iter().map(|(name, _)| name.to_string()).collect();
     assert_eq!(listed, called, "every listed tool is exercised here");
     for (tool, arguments) in calls {

@@ -6,6 +6,7 @@ mod calendar_writes;
 mod direct;
 mod expenses;
 mod inbox_finance;
+mod no_show;
 mod reservations;
 mod reviews;
 mod statements;

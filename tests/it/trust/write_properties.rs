@@ -2,7 +2,8 @@
 //! some weeks or months ahead and a length drawn from a seeded generator, several cases a tool.
 //!
 //! - Nothing lands before the listing's today: the same call moved into the past is a tool error
-//!   and Hostaway applies nothing (update_listing and send_guest_message take no date).
+//!   and Hostaway applies nothing (update_listing and send_guest_message take no date; mark_no_show,
+//!   about a stay that has begun, refuses one still ahead).
 //! - A preview applies nothing.
 //! - The previewed effect is the applied effect, read back from what Hostaway (the sandbox's
 //!   store) holds afterwards.
@@ -20,7 +21,8 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
 /// Every operation that changes the account.
-const WRITES: [&str; 8] = [
+const WRITES: [&str; 9] = [
+    "reportNoShow",
     "updateListing",
     "updateCalendar",
     "updateCalendarIntervals",
@@ -200,6 +202,23 @@ async fn booking_writes_keep_the_write_properties() {
             .id
     });
     refused_in_the_past(&h, "cancel_reservation", json!({"reservation_id": ended})).await;
+
+    // mark_no_show is the one write about a stay that has begun: a Booking.com stay whose arrival day
+    // has come is reported once, as previewed; one still ahead is refused like a past date elsewhere.
+    let (begun, ahead) = h.sandbox.inspect(|s| {
+        let booking_com = |r: &&types::Reservation| r.channel_id == Some(2005) && blocks_calendar(&r.status);
+        let begun = s.reservations.values().filter(booking_com).find(|r| r.arrival_date < s.today).unwrap().id;
+        let later = s.today + Duration::days(1);
+        let ahead = s.reservations.values().filter(booking_com).find(|r| r.arrival_date > later).unwrap().id;
+        (begun, ahead)
+    });
+    refused_in_the_past(&h, "mark_no_show", json!({"reservation_id": ahead})).await;
+    let report = json!({"reservation_id": begun, "waive_fee": true});
+    let (preview, done) = preview_then_twice(&h, "mark_no_show", &report).await;
+    let held = h.sandbox.inspect(|s| s.reservations[&begun].clone());
+    assert_eq!(preview["fee_waived"], json!(true));
+    assert_eq!(held.bookingcom_no_show_fee_waived, Some(json!(true)), "mark_no_show {report}: previewed vs held");
+    assert_eq!(done["reported_at"], json!(held.bookingcom_no_show_reported_at));
 }
 
 #[tokio::test]
