@@ -263,8 +263,21 @@ impl rmcp::ClientHandler for Heard {
 /// Registers `url` as the sandbox's unified webhook, through its API, delivering with `login`
 /// and `password`.
 pub async fn register_webhook(sandbox: &Sandbox, url: &str, login: &str, password: &str) {
-    let http = reqwest::Client::new();
-    let minted: Value = http
+    let token = raw_token(sandbox).await;
+    let made = reqwest::Client::new()
+        .post(format!("{}/webhooks/unifiedWebhooks", sandbox.base_url()))
+        .bearer_auth(token)
+        .json(&json!({"isEnabled": 1, "url": url, "login": login, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    assert!(made.status().is_success());
+}
+
+/// A token minted the way Hostaway's docs describe (`POST /accessTokens`, form-encoded), with plain
+/// HTTP and no generated types, for tests that read the wire as a person would.
+pub async fn raw_token(sandbox: &Sandbox) -> String {
+    let minted: Value = reqwest::Client::new()
         .post(format!("{}/accessTokens", sandbox.base_url()))
         .form(&[
             ("grant_type", "client_credentials"),
@@ -278,13 +291,5 @@ pub async fn register_webhook(sandbox: &Sandbox, url: &str, login: &str, passwor
         .json()
         .await
         .unwrap();
-    let token = minted["access_token"].as_str().unwrap();
-    let made = http
-        .post(format!("{}/webhooks/unifiedWebhooks", sandbox.base_url()))
-        .bearer_auth(token)
-        .json(&json!({"isEnabled": 1, "url": url, "login": login, "password": password}))
-        .send()
-        .await
-        .unwrap();
-    assert!(made.status().is_success());
+    minted["access_token"].as_str().expect("a token").to_string()
 }

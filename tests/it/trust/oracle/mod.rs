@@ -81,6 +81,12 @@ impl Oracle {
         panic!("{tool} {args}: the cursor never ended");
     }
 
+    /// A listing's calendar days from `first` to `last`, as the wire gives them.
+    async fn calendar(&self, id: i64, first: NaiveDate, last: NaiveDate) -> Vec<Value> {
+        let query = [("startDate", first.to_string()), ("endDate", last.to_string())];
+        self.wire.get(&format!("/listings/{id}/calendar"), &query).await.as_array().unwrap().clone()
+    }
+
     fn listing(&self, id: i64) -> &Value {
         self.listings.iter().find(|l| l["id"] == id).unwrap()
     }
@@ -329,16 +335,13 @@ async fn calendars(o: &mut Oracle) {
     let listing_ids: Vec<i64> = o.listings.iter().map(|l| l["id"].as_i64().unwrap()).collect();
     let (start, end) = (o.today + Duration::days(5), o.today + Duration::days(40));
     for id in Oracle::spread(&listing_ids, 3) {
-        let days = o
-            .wire
-            .get(&format!("/listings/{id}/calendar"), &[("startDate", start.to_string()), ("endDate", end.to_string())])
-            .await;
-        let available = days.as_array().unwrap().iter().filter(|d| reference::open(d)).count();
+        let days = o.calendar(id, start, end).await;
+        let available = days.iter().filter(|d| reference::open(d)).count();
         o.same(
             "get_calendar",
             json!({"listing_id": id, "start_date": start.to_string(), "end_date": end.to_string()}),
             |a| json!([a["totals"]["days"], a["totals"]["available"]]),
-            json!([days.as_array().unwrap().len(), available]),
+            json!([days.len(), available]),
         )
         .await;
     }
@@ -348,15 +351,9 @@ async fn calendars(o: &mut Oracle) {
     for (ahead, nights) in [(12, 1), (30, 2), (75, 4)] {
         let (check_in, check_out) = (o.today + Duration::days(ahead), o.today + Duration::days(ahead + nights));
         for id in Oracle::spread(&listing_ids, 4) {
-            let days = o
-                .wire
-                .get(
-                    &format!("/listings/{id}/calendar"),
-                    &[("startDate", check_in.to_string()), ("endDate", check_out.to_string())],
-                )
-                .await;
+            let days = o.calendar(id, check_in, check_out).await;
             let listing = o.listing(id).clone();
-            let can = bookable(&listing, days.as_array().unwrap(), check_in, check_out, 2);
+            let can = bookable(&listing, &days, check_in, check_out, 2);
             o.same(
                 "quote_stay",
                 json!({"listing_id": id, "check_in": check_in.to_string(), "check_out": check_out.to_string(), "guests": 2}),
@@ -370,17 +367,11 @@ async fn calendars(o: &mut Oracle) {
         let answer = o.h.ok("find_available_listings", search.clone()).await;
         for row in answer["listings"].as_array().unwrap() {
             let id = row["listing_id"].as_i64().unwrap();
-            let days = o
-                .wire
-                .get(
-                    &format!("/listings/{id}/calendar"),
-                    &[("startDate", check_in.to_string()), ("endDate", check_out.to_string())],
-                )
-                .await;
+            let days = o.calendar(id, check_in, check_out).await;
             let quote = json!({"startingDate": check_in, "endingDate": check_out, "numberOfGuests": 2, "version": 2});
             let price = o.wire.post(&format!("/listings/{id}/calendar/priceDetails"), quote).await;
             let listing = o.listing(id).clone();
-            let can = bookable(&listing, days.as_array().unwrap(), check_in, check_out, 2);
+            let can = bookable(&listing, &days, check_in, check_out, 2);
             let want = json!([true, cents(price["totalPrice"].as_f64().unwrap())]);
             let got = json!([can, amount(&row["total"])]);
             assert_eq!(
@@ -393,14 +384,8 @@ async fn calendars(o: &mut Oracle) {
             let mut n = 0;
             for listing in o.listings.clone() {
                 let id = listing["id"].as_i64().unwrap();
-                let days = o
-                    .wire
-                    .get(
-                        &format!("/listings/{id}/calendar"),
-                        &[("startDate", check_in.to_string()), ("endDate", check_out.to_string())],
-                    )
-                    .await;
-                n += usize::from(bookable(&listing, days.as_array().unwrap(), check_in, check_out, 2));
+                let days = o.calendar(id, check_in, check_out).await;
+                n += usize::from(bookable(&listing, &days, check_in, check_out, 2));
             }
             n
         };
@@ -416,18 +401,12 @@ async fn calendars(o: &mut Oracle) {
     for (first, last) in [(o.today, o.today), (o.today + Duration::days(2), o.today + Duration::days(16))] {
         let mut want = Vec::new();
         for id in &listing_ids {
-            let days = o
-                .wire
-                .get(
-                    &format!("/listings/{id}/calendar"),
-                    &[("startDate", first.to_string()), ("endDate", last.to_string())],
-                )
-                .await;
+            let days = o.calendar(*id, first, last).await;
             let taken = |d: &&Value| {
                 !d["reservations"].as_array().is_none_or(Vec::is_empty)
                     || matches!(d["status"].as_str(), Some("reserved" | "pending"))
             };
-            want.push(json!([id, days.as_array().unwrap().iter().filter(taken).count()]));
+            want.push(json!([id, days.iter().filter(taken).count()]));
         }
         o.same(
             "portfolio_calendar",

@@ -2,6 +2,8 @@
 //! nothing from the server. A token is minted with the client-credentials form, lists are read
 //! page by page with `limit` and `offset` until a short page.
 
+use crate::support::mcp;
+
 use hostaway_mcp::sandbox::Sandbox;
 use serde_json::Value;
 
@@ -18,57 +20,25 @@ const PAGE: usize = 100;
 impl Wire {
     /// Mints a token the way the docs describe (`POST /accessTokens`, form-encoded).
     pub async fn new(sandbox: &Sandbox) -> Self {
-        let http = reqwest::Client::new();
-        let base = sandbox.base_url();
-        let minted: Value = http
-            .post(format!("{base}/accessTokens"))
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", &sandbox.account_id().to_string()),
-                ("client_secret", sandbox.secret_key()),
-                ("scope", "general"),
-            ])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = minted["access_token"].as_str().expect("a token").to_string();
-        Self { http, base, token }
+        Self { http: reqwest::Client::new(), base: sandbox.base_url(), token: mcp::raw_token(sandbox).await }
     }
 
     /// `GET path?query`, the `result` of its envelope.
     pub async fn get(&self, path: &str, query: &[(&str, String)]) -> Value {
-        let answer: Value = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .query(query)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(answer["status"], "success", "GET {path} {query:?}: {answer}");
-        answer["result"].clone()
+        let request = self.http.get(format!("{}{path}", self.base)).query(query);
+        self.result(request, || format!("GET {path} {query:?}")).await
     }
 
     /// `POST path` with a JSON body, the `result` of its envelope (reads such as price quotes).
     pub async fn post(&self, path: &str, body: Value) -> Value {
-        let answer: Value = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(answer["status"], "success", "POST {path} {body}: {answer}");
+        let request = self.http.post(format!("{}{path}", self.base)).json(&body);
+        self.result(request, || format!("POST {path} {body}")).await
+    }
+
+    /// Sends `request` with the token and unwraps Hostaway's `{status, result}` envelope.
+    async fn result(&self, request: reqwest::RequestBuilder, what: impl Fn() -> String) -> Value {
+        let answer: Value = request.bearer_auth(&self.token).send().await.unwrap().json().await.unwrap();
+        assert_eq!(answer["status"], "success", "{}: {answer}", what());
         answer["result"].clone()
     }
 
