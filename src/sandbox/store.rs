@@ -79,9 +79,10 @@ pub struct TemplateScope {
     pub channel: Option<i64>,
 }
 
-/// Statuses whose reservations occupy the calendar.
+/// Whether a reservation in `status` occupies the calendar: the domain's one rule of which
+/// statuses hold nights, so the sandbox and the tools cannot drift apart on it.
 pub fn blocks_calendar(status: &str) -> bool {
-    matches!(status, "new" | "modified" | "awaitingPayment" | "awaitingGuestVerification" | "pending" | "ownerStay")
+    crate::domain::BookingStatus::from_hostaway(status).holds_nights()
 }
 
 /// Hostaway's datetime format, "YYYY-MM-DD HH:MM:SS" in UTC.
