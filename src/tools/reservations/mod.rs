@@ -1,6 +1,6 @@
-//! The reservations toolset. Here, bookings and guests: searching reservations, reading one,
-//! looking a guest up, and the day's check-ins, check-outs and turnovers; creating, changing and
-//! cancelling bookings are in `writes`.
+//! The reservations toolset. Here, bookings: searching reservations, reading one, and the day's
+//! check-ins, check-outs and turnovers. A guest across bookings is `find_guest`; creating and
+//! changing bookings are in `writes`, cancelling in `cancel`, a no-show in `no_show`.
 //!
 //! Hostaway lists reservations newest change first and pages them with `afterId`; it has no status
 //! filter, so a status search walks pages within hard caps and filters them here.
@@ -27,6 +27,7 @@ use crate::hostaway::{
     types,
 };
 
+mod cancel;
 mod find_guest;
 mod no_show;
 
@@ -44,6 +45,7 @@ fn tools() -> ToolRouter<ToolContext> {
     ToolContext::reservation_tools()
         + ToolContext::find_guest_tool()
         + ToolContext::booking_write_tools()
+        + ToolContext::cancel_tool()
         + ToolContext::no_show_tool()
 }
 

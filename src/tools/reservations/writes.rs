@@ -1,4 +1,4 @@
-//! Changing bookings: create, update and cancel reservations.
+//! Changing bookings: create and update reservations.
 //!
 //! Every tool here previews by default and writes only with `confirm: true`. Before a confirmed
 //! write it asks Hostaway whether the write is still needed: a message or booking that already
@@ -216,51 +216,6 @@ pub struct UpdateReservationOut {
     pub note: Option<String>,
 }
 
-/// Who cancelled a reservation.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum CancelledBy {
-    /// The host or property manager (default).
-    #[default]
-    Host,
-    /// The guest asked to cancel.
-    Guest,
-}
-
-/// Arguments of `cancel_reservation`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CancelReservationArgs {
-    /// From search_reservations or get_reservation.
-    #[serde(deserialize_with = "args::int")]
-    #[schemars(range(min = 1))]
-    pub reservation_id: i64,
-    /// Who asked to cancel.
-    #[serde(default)]
-    pub cancelled_by: CancelledBy,
-    /// true applies it; else a preview.
-    #[serde(default)]
-    pub confirm: bool,
-}
-
-/// What `cancel_reservation` would cancel, or cancelled.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct CancelReservationOut {
-    /// preview (nothing changed), done (cancelled now) or unchanged (already cancelled; nothing sent).
-    pub status: WriteStatus,
-    /// Who, where, when, total and status: as it is (preview) or after cancelling.
-    pub reservation: ReservationRow,
-    /// Things to know before confirming, e.g. that the booking belongs to a channel.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
-    /// Who is recorded as cancelling.
-    pub cancelled_by: CancelledBy,
-    /// True when it was already cancelled, so nothing was (or would be) sent.
-    pub already_cancelled: bool,
-    /// Anything else to know, e.g. that its nights become free.
-    pub note: String,
-}
-
 #[tool_router(router = booking_write_tools, vis = "pub(crate)")]
 impl ToolContext {
     /// Book a direct stay. The preview checks free nights and capacity and shows the quote. already_done if this guest
@@ -410,59 +365,6 @@ impl ToolContext {
             .await?;
         Ok(Json(UpdateReservationOut { status, ..out }))
     }
-
-    /// Cancel a booking that has not begun, freeing its nights; unchanged if already cancelled. Channel bookings: cancel
-    /// in the channel too.
-    #[tool(
-        name = "cancel_reservation",
-        title = "Cancel reservation",
-        annotations(
-            title = "Cancel reservation",
-            read_only_hint = false,
-            destructive_hint = true,
-            idempotent_hint = true,
-            open_world_hint = true
-        )
-    )]
-    pub async fn cancel_reservation(
-        &self,
-        Parameters(args): Parameters<CancelReservationArgs>,
-    ) -> Result<Json<CancelReservationOut>, ToolError> {
-        let id = args.reservation_id;
-        let by = args.cancelled_by;
-        if !args.confirm {
-            let reservation = self.gateway.reservation(id, Fresh::No).await?;
-            if !is_cancelled(&reservation) {
-                self.refuse_cancelling_a_started_stay(&reservation).await?;
-            }
-            return Ok(Json(cancel_out(&reservation, by, WriteStatus::Preview)));
-        }
-        let summary = format!("reservation {id} cancelled by {}", cancelled_by(by));
-        let (out, status) = self
-            .guard
-            .run("cancel_reservation", &(id, by), &summary, async {
-                let reservation = self.gateway.reservation(id, Fresh::Yes).await?;
-                if is_cancelled(&reservation) {
-                    return Ok((cancel_out(&reservation, by, WriteStatus::Unchanged), WriteStatus::Unchanged));
-                }
-                self.refuse_cancelling_a_started_stay(&reservation).await?;
-                let body = types::CancelReservationRequest { cancelled_by: cancelled_by(by) };
-                let cancelled = self
-                    .gateway
-                    .cancel_reservation(id, reservation.listing_map_id, body)
-                    .await
-                    .map_err(|e| ToolError::of_write("cancel_reservation", "the booking was cancelled", e))?;
-                let mut out = cancel_out(&cancelled, by, WriteStatus::Done);
-                out.already_cancelled = false;
-                out.note = format!(
-                    "cancelled; nights {} to {} of listing {} are free again",
-                    cancelled.arrival_date, cancelled.departure_date, cancelled.listing_map_id
-                );
-                Ok((out, WriteStatus::Done))
-            })
-            .await?;
-        Ok(Json(CancelReservationOut { status, ..out }))
-    }
 }
 
 /// The changes `update_reservation` was asked for, validated.
@@ -551,31 +453,6 @@ struct UpdatePlan {
 const SAME_ARRIVAL_PAGE: u32 = 100;
 
 impl ToolContext {
-    /// Refuses to cancel a stay whose first night is over (on the listing's today): its past
-    /// nights cannot be given back, and a guest who never came is a no-show, not a cancellation.
-    async fn refuse_cancelling_a_started_stay(&self, reservation: &types::Reservation) -> Result<(), ToolError> {
-        // Every zone's today is within a day of UTC's, so a stay arriving after UTC's today has not
-        // begun anywhere, and the listing need not be read.
-        if reservation.arrival_date > self.clock.today_utc() {
-            return Ok(());
-        }
-        let today = self.listing_today(reservation.listing_map_id).await?;
-        let (id, arrival, departure) = (reservation.id, reservation.arrival_date, reservation.departure_date);
-        let why = match StayPhase::of(arrival, departure, today.date) {
-            StayPhase::Upcoming => return Ok(()),
-            StayPhase::UnderWay => format!(
-                "reservation {id} began on {arrival} and runs until {departure}: a stay under way is not cancelled. \
-                 To end it early, set an earlier check_out with update_reservation; a Booking.com guest who never \
-                 came is reported with mark_no_show"
-            ),
-            StayPhase::Ended => format!(
-                "reservation {id} ended on {departure}: a stay that has ended is not cancelled. A Booking.com guest \
-                 who never came is reported with mark_no_show"
-            ),
-        };
-        Err(ToolError::Refused(format!("{why} (today is {} in {}); nothing was changed", today.date, today.zone)))
-    }
-
     /// An active booking of the same listing, dates and guest, as Hostaway holds it now.
     async fn booked_already(&self, wanted: &Booking) -> Result<Option<types::Reservation>, ToolError> {
         let (listing_id, stay) = (wanted.listing_id, wanted.stay);
@@ -796,37 +673,6 @@ fn already_booked(
     }
 }
 
-fn cancelled_by(by: CancelledBy) -> types::CancelReservationRequestCancelledBy {
-    match by {
-        CancelledBy::Host => types::CancelReservationRequestCancelledBy::Host,
-        CancelledBy::Guest => types::CancelReservationRequestCancelledBy::Guest,
-    }
-}
-
-fn cancel_out(reservation: &types::Reservation, by: CancelledBy, status: WriteStatus) -> CancelReservationOut {
-    let already = is_cancelled(reservation);
-    let note = if already {
-        format!(
-            "already cancelled{}{}; nothing is sent",
-            reservation.cancelled_by.as_deref().map(|by| format!(" by {by}")).unwrap_or_default(),
-            reservation.cancellation_date.as_deref().map(|on| format!(" on {on}")).unwrap_or_default()
-        )
-    } else {
-        format!(
-            "confirm: true cancels it and frees nights {} to {} of listing {}",
-            reservation.arrival_date, reservation.departure_date, reservation.listing_map_id
-        )
-    };
-    CancelReservationOut {
-        status,
-        reservation: reservations::row(reservation),
-        warnings: channel_warning(reservation).into_iter().collect(),
-        cancelled_by: by,
-        already_cancelled: already,
-        note,
-    }
-}
-
 /// Refuses a change of dates or party that would write before the listing's today: an ended stay
 /// keeps its dates and price, a stay under way keeps its arrival, and neither end moves into the
 /// past. Shortening a stay under way to end today is allowed.
@@ -851,7 +697,8 @@ fn refuse_rewriting_the_past(
     }
 }
 
-fn is_cancelled(reservation: &types::Reservation) -> bool {
+/// Whether Hostaway holds the booking as cancelled.
+pub(super) fn is_cancelled(reservation: &types::Reservation) -> bool {
     status_of(reservation) == BookingStatus::Cancelled
 }
 
@@ -903,7 +750,7 @@ fn over_capacity(listing: &types::Listing, guests: NonZeroU32) -> Option<String>
 const HOSTAWAY_OWNED_CHANNELS: &[i64] = &[DIRECT_CHANNEL, 2013];
 
 /// The warning a change to a channel's booking carries: the channel keeps its own copy.
-fn channel_warning(reservation: &types::Reservation) -> Option<String> {
+pub(super) fn channel_warning(reservation: &types::Reservation) -> Option<String> {
     let channel = reservation.channel_id.filter(|id| !HOSTAWAY_OWNED_CHANNELS.contains(id))?;
     let name = crate::tools::channels::name(Some(channel), reservation.channel_name.as_deref());
     Some(format!(
