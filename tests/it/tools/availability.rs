@@ -95,7 +95,21 @@ async fn a_free_listing_left_out_is_explained_only_by_the_limit() {
 #[tokio::test]
 async fn find_available_listings_applies_bedrooms_minimum_nights_and_budget() {
     let h = mcp::start().await;
-    let (arrival, departure) = (today(&h) + Duration::days(40), today(&h) + Duration::days(41));
+    // A night some free listings take alone and others only as part of a longer stay (in peak
+    // summer every listing asks for three), found in the store rather than assumed of a date.
+    let arrival = h.sandbox.inspect(|s| {
+        (40..300)
+            .map(|n| s.today + Duration::days(n))
+            .find(|day| {
+                let mins: Vec<i32> = free_for(s, *day, *day + Duration::days(1), 1)
+                    .iter()
+                    .map(|l| s.calendar(l, *day, *day, false)[0].minimum_stay.unwrap_or(1))
+                    .collect();
+                mins.iter().filter(|m| **m == 1).count() > 1 && mins.iter().any(|m| *m > 1)
+            })
+            .expect("a night some listings take alone and others do not")
+    });
+    let departure = arrival + Duration::days(1);
     let base = json!({"check_in": arrival.to_string(), "check_out": departure.to_string(), "guests": 1, "limit": 20});
     let all = h.ok("find_available_listings", base.clone()).await;
     // The arrival day's minimum stay (else the listing's) decides, as Hostaway's docs put it.
