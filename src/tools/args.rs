@@ -251,11 +251,12 @@ impl Cursor {
                 "not a cursor from this tool; pass next_cursor exactly as returned, or omit it",
             )
         };
-        let (kind, number) = text.split_at(1);
-        match kind {
-            "o" => number.parse().map(|n| Some(Self::Offset(n))).map_err(|_| bad()),
-            "a" => number.parse().map(|n| Some(Self::After(n))).map_err(|_| bad()),
-            _ => Err(bad()),
+        if let Some(number) = text.strip_prefix('o') {
+            number.parse().map(|n| Some(Self::Offset(n))).map_err(|_| bad())
+        } else if let Some(number) = text.strip_prefix('a') {
+            number.parse().map(|n| Some(Self::After(n))).map_err(|_| bad())
+        } else {
+            Err(bad())
         }
     }
 }
@@ -307,8 +308,10 @@ mod tests {
             assert_eq!(Cursor::decode(Some(&cursor.encode())).unwrap(), Some(cursor));
         }
         assert_eq!(Cursor::decode(None).unwrap(), None);
-        let error = Cursor::decode(Some("zz")).unwrap_err();
-        assert!(error.to_string().contains("`cursor`"));
+        for junk in ["zz", "ℌo1", "o", "é", "a\u{1F3E0}"] {
+            let error = Cursor::decode(Some(junk)).unwrap_err();
+            assert!(error.to_string().contains("`cursor`"), "{junk}: {error}");
+        }
     }
 
     #[test]
