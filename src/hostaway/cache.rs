@@ -519,6 +519,7 @@ impl ReadCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Channel;
 
     #[test]
     fn a_write_drops_its_own_reads_and_account_wide_lists_but_not_other_listings() {
@@ -643,7 +644,7 @@ mod tests {
     }
 
     fn stay(arrival: &str, departure: &str) -> Option<Stay> {
-        Some(Stay { arrival: day(arrival), departure: day(departure), channel: Some(2018) })
+        Some(Stay { arrival: day(arrival), departure: day(departure), channel: Some(Channel::Airbnb.id()) })
     }
 
     /// A list of bookings arriving in the first week of December 2026.
@@ -663,7 +664,8 @@ mod tests {
         assert_eq!(list.touch(&Scope::reservation(7, Some(1))), Touch::Yes, "a write");
         let other_listing = Scope { shows: Some(Bookings { listing: Some(2), ..Bookings::default() }), ..list };
         assert_eq!(other_listing.touch(&changed(stay("2026-12-05", "2026-12-08"))), Touch::IfListed(7));
-        let other_channel = Scope { shows: Some(Bookings { channel: Some(2000), ..Bookings::default() }), ..list };
+        let other_channel =
+            Scope { shows: Some(Bookings { channel: Some(Channel::Direct.id()), ..Bookings::default() }), ..list };
         assert_eq!(other_channel.touch(&changed(stay("2026-12-05", "2026-12-08"))), Touch::IfListed(7));
         let after_it = Scope { shows: list.shows.map(|b| Bookings { after: Some(7), ..b }), ..list };
         assert_eq!(after_it.touch(&changed(stay("2026-12-20", "2026-12-23"))), Touch::Yes, "its page starts there");

@@ -3,6 +3,8 @@
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
+use crate::domain::Channel;
+
 /// Nightly price of a listing with base price `base` on `date`: seasons and weekends move it.
 pub fn nightly(base: f64, date: NaiveDate) -> f64 {
     let season = match date.month() {
@@ -34,10 +36,10 @@ pub fn tax_rate(country_code: &str) -> f64 {
 
 /// Commission a channel keeps, as a share of accommodation plus cleaning.
 pub fn channel_commission(channel_id: i64) -> f64 {
-    match channel_id {
-        2018 => 0.03,
-        2005 => 0.15,
-        2002 => 0.08,
+    match Channel::from_id(channel_id) {
+        Some(Channel::Airbnb) => 0.03,
+        Some(Channel::BookingCom) => 0.15,
+        Some(Channel::Vrbo) => 0.08,
         _ => 0.0,
     }
 }
@@ -129,7 +131,7 @@ mod tests {
     fn a_quote_adds_up() {
         let rates =
             Rates { base: 100.0, cleaning_fee: 50.0, guests_included: 2, extra_person: 10.0, country_code: "DE" };
-        let b = quote(&rates, &[100.0, 120.0], 3, 2005);
+        let b = quote(&rates, &[100.0, 120.0], 3, Channel::BookingCom.id());
         assert_eq!(b.base_rate, 220.0);
         assert_eq!(b.extra_person, 20.0);
         assert_eq!(b.tax, 12.0);

@@ -230,9 +230,10 @@ mod tests {
         assert_ne!(change(&changed_again).unwrap().2, hash, "another change in the same second is not a repeat");
         changed_again["data"]["arrivalDate"] = json!("2026-12-03");
         changed_again["data"]["departureDate"] = json!("2026-12-06");
-        changed_again["data"]["channelId"] = json!(2018);
+        let airbnb = crate::domain::Channel::Airbnb.id();
+        changed_again["data"]["channelId"] = json!(airbnb);
         let day = |text: &str| text.parse().unwrap();
-        let now = Stay { arrival: day("2026-12-03"), departure: day("2026-12-06"), channel: Some(2018) };
+        let now = Stay { arrival: day("2026-12-03"), departure: day("2026-12-06"), channel: Some(airbnb) };
         assert_eq!(
             change(&changed_again).unwrap().0,
             Change::Reservation { id: 7, listing: Some(40100), now: Some(now) }

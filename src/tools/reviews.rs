@@ -130,7 +130,7 @@ impl ToolContext {
         let limit = args::limit(args.limit, 20, 50)? as usize;
         self.known_listings("listing_ids", args.listing_ids.as_deref().unwrap_or_default()).await?;
         let channel = args.channel.as_deref().map(|c| channels::id("channel", c)).transpose()?;
-        // Compared by name: several Hostaway ids are one channel (airbnb is 2018 and the older 2001).
+        // Compared by name: several Hostaway ids are one channel (airbnb has its official id and an older one).
         let channel = channel.map(|id| channels::name(Some(id), None));
         let (found, capped) = self.gateway.guest_reviews(range.start, range.end).await?;
         let chosen: Vec<&types::Review> = found

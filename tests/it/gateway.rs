@@ -331,7 +331,7 @@ async fn a_slow_hostaway_ends_in_a_timeout_at_the_deadline() {
     config.deadline = Duration::from_millis(400);
     let gateway = Gateway::new(config).unwrap();
     amenities(&gateway).await.unwrap();
-    sandbox.set_faults(FaultPlan { latency_ms: 2000, ..FaultPlan::default() });
+    sandbox.set_faults(FaultPlan { latency_ms: 2_000, ..FaultPlan::default() });
     let started = Instant::now();
     let error = amenities(&gateway).await.unwrap_err();
     assert_eq!(error, GatewayError::Timeout { deadline: Duration::from_millis(400) });

@@ -6,6 +6,7 @@
 //! body that is not JSON, 413 beyond its limit, 200 for events of other kinds.
 
 use crate::support::mcp;
+use hostaway_mcp::domain::Channel;
 
 use std::time::{Duration, Instant};
 
@@ -147,7 +148,7 @@ async fn a_channel_booking_shows_in_search_reservations_within_a_second_though_t
 
     let booked = reqwest::Client::new()
         .post(control(&sandbox, "/_sandbox/channel/reservations"))
-        .json(&json!({"channelId": 2018, "listingMapId": listing, "arrivalDate": arrival,
+        .json(&json!({"channelId": Channel::Airbnb.id(), "listingMapId": listing, "arrivalDate": arrival,
             "departureDate": departure, "guestFirstName": "Adaeze", "guestLastName": "Okonkwo"}))
         .send()
         .await
@@ -197,7 +198,7 @@ async fn a_booking_event_drops_the_searches_that_held_it_or_can_show_it_and_keep
     let elsewhere = later + chrono::Duration::days(20);
     let booked: Value = reqwest::Client::new()
         .post(control(&sandbox, "/_sandbox/channel/reservations"))
-        .json(&json!({"channelId": 2018, "listingMapId": listing, "arrivalDate": arrival, "departureDate": departure,
+        .json(&json!({"channelId": Channel::Airbnb.id(), "listingMapId": listing, "arrivalDate": arrival, "departureDate": departure,
             "numberOfGuests": 1, "guestFirstName": "Ines", "guestLastName": "Duarte"}))
         .send()
         .await

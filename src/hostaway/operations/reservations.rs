@@ -6,6 +6,7 @@ use super::{Fresh, id, secs};
 use crate::hostaway::{
     Gateway, GatewayError, Idempotence,
     cache::{Bookings, ReadKey, Scope, Topics},
+    paging::{Caps, Page, Pager},
     types,
 };
 
@@ -187,3 +188,36 @@ impl Gateway {
         Ok(reported.result)
     }
 }
+
+impl Gateway {
+    /// Every reservation matching `query`, at most `max_pages` pages of 100, newest change first
+    /// (by arrival when the query sorts so); stops at the first short page so a small result costs
+    /// one call. Says whether the walk stopped at its cap with more left unread.
+    pub async fn reservations_walk(
+        &self,
+        query: &ReservationQuery,
+        max_pages: u32,
+    ) -> Result<(Vec<types::Reservation>, bool), GatewayError> {
+        let caps = Caps { max_pages, max_items: (WALK_PAGE * max_pages) as usize };
+        let mut pager = Pager::after_id(WALK_PAGE, caps, |r: &types::Reservation| r.id);
+        let mut all = Vec::new();
+        while let Some(page) = pager
+            .next_page(|request| async move {
+                self.reservations_page(query, request.limit, request.after_id, Fresh::No)
+                    .await
+                    .map(|list| Page { items: list.result, total: None })
+            })
+            .await?
+        {
+            let short = page.len() < WALK_PAGE as usize;
+            all.extend(page);
+            if short {
+                return Ok((all, false));
+            }
+        }
+        Ok((all, pager.capped()))
+    }
+}
+
+/// Rows per page of a full walk (Hostaway's largest page).
+const WALK_PAGE: u32 = 100;

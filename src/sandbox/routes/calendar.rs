@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::listings::find;
 use crate::{
+    domain::Channel,
     hostaway::types,
     sandbox::{
         app::{Shared, lock},
@@ -128,7 +129,7 @@ pub async fn price_details(
         return Err(Failure::invalid(format!("numberOfGuests exceeds the listing's capacity of {capacity}")));
     }
     let nights = (request.ending_date - request.starting_date).num_days();
-    let money = store.quote(listing, request.starting_date, request.ending_date, guests, 2000);
+    let money = store.quote(listing, request.starting_date, request.ending_date, guests, Channel::Direct.id());
     let markup = request.markup.filter(|m| *m > 1.0).unwrap_or(1.0);
     let component = |kind: &str, name: &str, title: &str, total: f64, quantity: Option<i64>| {
         json!({"id": null, "listingFeeSettingId": null, "type": kind, "name": name, "title": title, "alias": null,

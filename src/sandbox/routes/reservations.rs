@@ -9,6 +9,7 @@ use serde_json::json;
 
 use super::listings::find as find_listing;
 use crate::{
+    domain::Channel,
     hostaway::types,
     sandbox::{
         app::{Shared, lock},
@@ -209,15 +210,9 @@ pub struct WriteQuery {
     force_overbooking: Option<i32>,
 }
 
+/// The `channelName` Hostaway writes for a channel id; an id it does not predefine is a partner's.
 fn channel_name(channel_id: i64) -> &'static str {
-    match channel_id {
-        2000 => "direct",
-        2002 => "homeaway",
-        2005 => "bookingcom",
-        2013 => "bookingengine",
-        2018 => "airbnbOfficial",
-        _ => "partner",
-    }
+    Channel::from_id(channel_id).unwrap_or(Channel::Partner).hostaway_name()
 }
 
 /// Re-prices and checks a stay whose listing, dates or party changed.
@@ -248,7 +243,7 @@ fn settle(
         reservation.arrival_date,
         reservation.departure_date,
         guests,
-        reservation.channel_id.unwrap_or(2000),
+        reservation.channel_id.unwrap_or(Channel::Direct.id()),
     );
     let given = reservation.total_price;
     store::apply_money(reservation, &money);
@@ -279,7 +274,7 @@ pub async fn create(
     let mut store = lock(&shared.store);
     let id = Store::next_id(&store.reservations, FIRST_RESERVATION_ID);
     let now = store.now_string();
-    let channel_id = input.channel_id.unwrap_or(2000);
+    let channel_id = input.channel_id.unwrap_or(Channel::Direct.id());
     let blank = json!({
         "id": id, "listingMapId": input.listing_map_id, "arrivalDate": input.arrival_date, "departureDate": input.departure_date,
         "status": "new", "channelId": channel_id, "channelName": channel_name(channel_id), "source": channel_name(channel_id),
@@ -362,9 +357,6 @@ pub async fn cancel(
     wire::success(reservation)
 }
 
-/// Booking.com's channel id in Hostaway (the docs' channel list).
-const BOOKING_COM: i64 = 2005;
-
 /// `PUT /reservations/{reservationId}/statuses/noShow`: reports that the guest never came. As the
 /// docs say, only Booking.com reservations can be reported, not cancelled or pay-at-property ones;
 /// the sandbox also refuses a stay that has not begun, since nobody can miss an arrival ahead.
@@ -376,7 +368,7 @@ pub async fn no_show(
 ) -> Reply {
     let mut store = lock(&shared.store);
     let mut reservation = find(&store, id)?.clone();
-    if reservation.channel_id != Some(BOOKING_COM) {
+    if reservation.channel_id != Some(Channel::BookingCom.id()) {
         return Err(Failure::invalid("a no-show can be reported only for Booking.com reservations"));
     }
     if !store::blocks_calendar(&reservation.status) {

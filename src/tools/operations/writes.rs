@@ -24,7 +24,7 @@ use crate::{
         args::{self, Range},
         error::ToolError,
         params::Parameters,
-        reservations::{occupies, walk, writes::FieldChange},
+        reservations::{occupies, writes::FieldChange},
         untrusted,
     },
 };
@@ -452,8 +452,10 @@ impl ToolContext {
             by_arrival: true,
             ..ReservationQuery::default()
         };
-        let (leaving, arriving) =
-            tokio::join!(walk(&self.gateway, &leaving, STAY_PAGES), walk(&self.gateway, &arriving, STAY_PAGES));
+        let (leaving, arriving) = tokio::join!(
+            self.gateway.reservations_walk(&leaving, STAY_PAGES),
+            self.gateway.reservations_walk(&arriving, STAY_PAGES)
+        );
         let ((leaving, capped_out), (arriving, capped_in)) = (leaving?, arriving?);
         if capped_out || capped_in {
             return Err(ToolError::Refused(format!(

@@ -9,7 +9,7 @@ use rmcp::{Json, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{nights, occupies, walk};
+use super::rows::{nights, occupies};
 use crate::hostaway::{Gateway, GatewayError, ReservationQuery, types};
 use crate::tools::{
     ToolContext,
@@ -187,10 +187,10 @@ pub(crate) async fn guests_named(
     };
     let filter =
         ReservationQuery { email: email.clone(), name: name.map(str::to_string), ..ReservationQuery::default() };
-    let (mut reservations, mut capped) = walk(gateway, &filter, GUEST_PAGES).await?;
+    let (mut reservations, mut capped) = gateway.reservations_walk(&filter, GUEST_PAGES).await?;
     if name.is_some() && !reservations.iter().any(named) {
         (reservations, capped) =
-            walk(gateway, &ReservationQuery { email, ..ReservationQuery::default() }, pages).await?;
+            gateway.reservations_walk(&ReservationQuery { email, ..ReservationQuery::default() }, pages).await?;
     }
     reservations.retain(named);
     Ok((reservations, capped))

@@ -2,6 +2,7 @@
 //! generated client against the sandbox over a real socket.
 
 use crate::support::api;
+use hostaway_mcp::domain::Channel;
 
 use std::collections::BTreeSet;
 
@@ -358,7 +359,8 @@ async fn a_listing_or_channel_filter_keeps_its_own_templates_and_those_for_all()
     assert!(!other.contains(&listing_template) && other.contains(&channel_template));
     let for_channel = ids(client.list_message_templates().channel_id(channel).send().await.unwrap().into_inner());
     assert!(for_channel.contains(&channel_template) && for_channel.contains(&listing_template));
-    let direct = ids(client.list_message_templates().channel_id(2000).send().await.unwrap().into_inner());
+    let direct =
+        ids(client.list_message_templates().channel_id(Channel::Direct.id()).send().await.unwrap().into_inner());
     assert!(!direct.contains(&channel_template));
 }
 

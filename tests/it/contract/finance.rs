@@ -2,6 +2,7 @@
 //! generated client against the sandbox over a real socket.
 
 use crate::support::api;
+use hostaway_mcp::domain::Channel;
 
 use std::collections::BTreeSet;
 
@@ -204,7 +205,13 @@ async fn report_filters_select_exactly_the_reservations_the_store_matches() {
     };
     let cases = [
         ("listings", FinanceReportRequest { listing_map_ids: listings[3..6].to_vec(), ..Default::default() }),
-        ("channels", FinanceReportRequest { channel_ids: vec![2005, 2002], ..Default::default() }),
+        (
+            "channels",
+            FinanceReportRequest {
+                channel_ids: vec![Channel::BookingCom.id(), Channel::Vrbo.id()],
+                ..Default::default()
+            },
+        ),
         (
             "statuses",
             FinanceReportRequest { statuses: vec!["cancelled".into(), "ownerStay".into()], ..Default::default() },
@@ -214,7 +221,7 @@ async fn report_filters_select_exactly_the_reservations_the_store_matches() {
             "everything",
             FinanceReportRequest {
                 listing_map_ids: listings[..12].to_vec(),
-                channel_ids: vec![2018, 2000],
+                channel_ids: vec![Channel::Airbnb.id(), Channel::Direct.id()],
                 statuses: vec!["new".into(), "modified".into()],
                 ..range(today - Duration::days(120), today + Duration::days(30))
             },

@@ -1,6 +1,7 @@
 //! Contract: reservations — filters, orders, afterId paging, and writes visible to reads.
 
 use crate::support::api;
+use hostaway_mcp::domain::Channel;
 
 use std::collections::BTreeSet;
 
@@ -42,7 +43,7 @@ fn free_stay(sandbox: &Sandbox, days_ahead: i64) -> (i64, chrono::NaiveDate, chr
 
 fn booking(listing: i64, arrival: chrono::NaiveDate, departure: chrono::NaiveDate) -> types::ReservationInput {
     types::ReservationInput {
-        channel_id: Some(2000),
+        channel_id: Some(Channel::Direct.id()),
         listing_map_id: Some(listing),
         arrival_date: Some(arrival),
         departure_date: Some(departure),
@@ -224,7 +225,8 @@ async fn a_created_booking_is_priced_blocks_its_nights_and_comes_first_in_the_de
         (created.status.as_str(), created.guest_name.as_deref(), created.nights),
         ("new", Some("Ada Lovelace"), Some(2))
     );
-    let expected = sandbox.inspect(|s| s.quote(&s.listings[&listing], arrival, departure, 2, 2000).total());
+    let expected =
+        sandbox.inspect(|s| s.quote(&s.listings[&listing], arrival, departure, 2, Channel::Direct.id()).total());
     assert_eq!(created.total_price, Some(expected));
 
     let newest = client
@@ -350,9 +352,9 @@ async fn a_no_show_is_reported_for_a_begun_booking_com_stay_only() {
     let (begun, ahead, direct) = sandbox.inspect(|s| {
         let holding = |r: &&types::Reservation| blocks_calendar(&r.status);
         let on = |channel: i64| s.reservations.values().filter(holding).filter(move |r| r.channel_id == Some(channel));
-        let begun = on(2005).find(|r| r.arrival_date <= s.today).unwrap().id;
-        let ahead = on(2005).find(|r| r.arrival_date > s.today).unwrap().id;
-        let direct = on(2000).find(|r| r.arrival_date <= s.today).unwrap().id;
+        let begun = on(Channel::BookingCom.id()).find(|r| r.arrival_date <= s.today).unwrap().id;
+        let ahead = on(Channel::BookingCom.id()).find(|r| r.arrival_date > s.today).unwrap().id;
+        let direct = on(Channel::Direct.id()).find(|r| r.arrival_date <= s.today).unwrap().id;
         (begun, ahead, direct)
     });
     let report = |id: i64, waived: bool| {

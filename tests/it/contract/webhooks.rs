@@ -4,6 +4,7 @@
 //! fault plan's failed, doubled and delayed deliveries.
 
 use crate::support::api;
+use hostaway_mcp::domain::Channel;
 
 use std::{
     collections::VecDeque,
@@ -90,7 +91,7 @@ async fn book(sandbox: &Sandbox, client: &Client) -> types::Reservation {
             .unwrap();
         (listing, arrival, arrival + chrono::Duration::days(2))
     });
-    let input = json!({"channelId": 2000, "listingMapId": listing, "arrivalDate": arrival, "departureDate": departure,
+    let input = json!({"channelId": Channel::Direct.id(), "listingMapId": listing, "arrivalDate": arrival, "departureDate": departure,
         "guestFirstName": "Ines", "guestLastName": "Vidal"});
     client
         .create_reservation()

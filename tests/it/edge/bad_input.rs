@@ -3,6 +3,7 @@
 //! the server keeps serving.
 
 use crate::support::mcp;
+use hostaway_mcp::domain::Channel;
 
 use std::{process::Stdio, time::Duration};
 
@@ -235,7 +236,7 @@ async fn a_fraction_or_a_word_where_an_id_belongs_is_named_as_such_never_as_serd
         ("get_listing", json!({"listing_id": "40111.5"})),
         ("get_listing", json!({"listing_id": 40111.5})),
         ("get_reservation", json!({"reservation_id": [1]})),
-        ("search_reservations", json!({"channel": 2018.5})),
+        ("search_reservations", json!({"channel": Channel::Airbnb.id() as f64 + 0.5})),
         ("revenue_report", json!({"start_date": "today", "end_date": "today", "listing_ids": [40111.5]})),
     ];
     for (tool, arguments) in cases {

@@ -6,6 +6,7 @@
 
 use crate::support::api;
 use crate::support::mcp;
+use hostaway_mcp::domain::Channel;
 
 use hostaway_mcp::{hostaway::types, tools::untrusted::LABEL};
 use rmcp::model::{ReadResourceRequestParams, ResourceContents};
@@ -65,7 +66,7 @@ async fn hostile_text_planted_through_hostaway_comes_back_cleaned_with_its_words
     let booked = client
         .create_reservation()
         .body(types::ReservationInput {
-            channel_id: Some(2000),
+            channel_id: Some(Channel::Direct.id()),
             listing_map_id: Some(listing),
             arrival_date: Some(check_in),
             departure_date: Some(check_out),

@@ -2,6 +2,7 @@
 //! against the sandbox's own calendar, reservations and price rules.
 
 use crate::support::mcp;
+use hostaway_mcp::domain::Channel;
 
 use chrono::{Duration, NaiveDate};
 use hostaway_mcp::{hostaway::types, sandbox::store::Store};
@@ -51,7 +52,11 @@ async fn find_available_listings_returns_only_free_listings_priced_like_the_sand
         let id = row["listing_id"].as_i64().unwrap();
         let (free, quote, listing) = h.sandbox.inspect(|s| {
             let listing = s.listings[&id].clone();
-            (s.is_free(&listing, arrival, departure, None), s.quote(&listing, arrival, departure, 2, 2000), listing)
+            (
+                s.is_free(&listing, arrival, departure, None),
+                s.quote(&listing, arrival, departure, 2, Channel::Direct.id()),
+                listing,
+            )
         });
         assert!(free, "listing {id} has a reservation or block on a night of the stay");
         assert!(listing.person_capacity.unwrap() >= 2);
@@ -272,7 +277,7 @@ async fn quote_stay_prices_a_free_stay_like_the_sandbox() {
     let departure = arrival + Duration::days(3);
     let args = json!({"listing_id": listing.id, "check_in": arrival.to_string(), "check_out": departure.to_string(), "guests": 2});
     let answer = h.ok("quote_stay", args).await;
-    let quote = h.sandbox.inspect(|s| s.quote(&listing, arrival, departure, 2, 2000));
+    let quote = h.sandbox.inspect(|s| s.quote(&listing, arrival, departure, 2, Channel::Direct.id()));
     assert_eq!(answer["bookable"], true, "{answer}");
     assert_eq!(answer["reasons"], json!([]));
     assert_eq!(money(&answer["total"]), quote.total());

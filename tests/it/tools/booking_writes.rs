@@ -2,6 +2,7 @@
 //! answered from the first result, and every answer is checked against the sandbox's own data.
 
 use crate::support::mcp;
+use hostaway_mcp::domain::Channel;
 
 use chrono::{Duration, NaiveDate};
 use hostaway_mcp::{
@@ -129,7 +130,8 @@ async fn default_via_follows_the_conversation_type() {
 async fn create_reservation_books_free_nights_at_the_quote_and_blocks_them() {
     let h = mcp::start().await;
     let (listing_id, check_in, check_out) = h.sandbox.inspect(mcp::free_stay);
-    let expected = h.sandbox.inspect(|s| s.quote(&s.listings[&listing_id], check_in, check_out, 2, 2000).total());
+    let expected =
+        h.sandbox.inspect(|s| s.quote(&s.listings[&listing_id], check_in, check_out, 2, Channel::Direct.id()).total());
     let count = h.sandbox.inspect(|s| s.reservations.len());
     warm_up(&h).await;
     let args = json!({
@@ -165,7 +167,7 @@ async fn create_reservation_books_free_nights_at_the_quote_and_blocks_them() {
     let created = h.sandbox.inspect(|s| s.reservations[&id].clone());
     assert_eq!(created.listing_map_id, listing_id);
     assert_eq!((created.arrival_date, created.departure_date), (check_in, check_out));
-    assert_eq!(created.channel_id, Some(2000));
+    assert_eq!(created.channel_id, Some(Channel::Direct.id()));
     assert_eq!(created.total_price, Some(expected));
     assert_eq!(created.number_of_guests, Some(2));
     assert_eq!(created.guest_name.as_deref(), Some("Ana Maria Silva"));
@@ -284,8 +286,14 @@ async fn update_reservation_checks_new_nights_counting_its_own_as_free() {
     assert_eq!(preview["changes"][0]["field"], "check_out");
     let requote = h.sandbox.inspect(|s| {
         let guests = original.number_of_guests.unwrap();
-        s.quote(&s.listings[&original.listing_map_id], original.arrival_date, date(&json!(longer)), guests, 2000)
-            .total()
+        s.quote(
+            &s.listings[&original.listing_map_id],
+            original.arrival_date,
+            date(&json!(longer)),
+            guests,
+            Channel::Direct.id(),
+        )
+        .total()
     });
     assert_eq!(preview["price"]["before"]["amount"], json!(original.total_price.unwrap()));
     assert_eq!(preview["price"]["after"]["amount"], json!(requote), "the preview shows the re-quoted total");

@@ -1,6 +1,7 @@
 //! The inbox and money tools end to end, checked against the sandbox's own data.
 
 use crate::support::{api, mcp};
+use hostaway_mcp::domain::Channel;
 
 use std::collections::HashMap;
 
@@ -336,7 +337,9 @@ async fn payments_for_reservation_match_the_store_charges_and_breakdown() {
     let airbnb = h.sandbox.inspect(|s| {
         s.reservations
             .values()
-            .find(|r| r.channel_id == Some(2018) && !s.charges.iter().any(|c| c.reservation_id == Some(r.id)))
+            .find(|r| {
+                r.channel_id == Some(Channel::Airbnb.id()) && !s.charges.iter().any(|c| c.reservation_id == Some(r.id))
+            })
             .unwrap()
             .id
     });

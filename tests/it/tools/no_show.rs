@@ -2,6 +2,7 @@
 //! charged or waived, and nothing else can be reported (issue 25, repro 2).
 
 use crate::support::mcp;
+use hostaway_mcp::domain::Channel;
 
 use hostaway_mcp::{domain::BookingStatus, hostaway::types, sandbox::store::Store};
 use serde_json::json;
@@ -20,7 +21,7 @@ fn booking(s: &Store, channel: i64, begun: bool) -> types::Reservation {
 #[tokio::test]
 async fn a_booking_com_guest_who_never_came_is_reported_once() {
     let h = mcp::start().await;
-    let id = h.sandbox.inspect(|s| booking(s, 2005, true)).id;
+    let id = h.sandbox.inspect(|s| booking(s, Channel::BookingCom.id(), true)).id;
     let preview = h.ok("mark_no_show", json!({"reservation_id": id})).await;
     assert_eq!(preview["status"], "preview");
     assert_eq!(preview["reservation_id"], id);
@@ -45,7 +46,9 @@ async fn a_booking_com_guest_who_never_came_is_reported_once() {
 #[tokio::test]
 async fn other_channels_stays_ahead_and_unknown_bookings_are_refused() {
     let h = mcp::start().await;
-    let (direct, ahead) = h.sandbox.inspect(|s| (booking(s, 2000, true).id, booking(s, 2005, false).id));
+    let (direct, ahead) = h
+        .sandbox
+        .inspect(|s| (booking(s, Channel::Direct.id(), true).id, booking(s, Channel::BookingCom.id(), false).id));
     let refused = h.err("mark_no_show", json!({"reservation_id": direct, "confirm": true})).await;
     assert!(refused.contains("Booking.com bookings only"), "{refused}");
     let refused = h.err("mark_no_show", json!({"reservation_id": ahead, "confirm": true})).await;

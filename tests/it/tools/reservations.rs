@@ -2,6 +2,7 @@
 //! through the MCP client, checked against the sandbox's store.
 
 use crate::support::mcp;
+use hostaway_mcp::domain::Channel;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -76,7 +77,7 @@ fn booking(
     email: &str,
 ) -> types::ReservationInput {
     types::ReservationInput {
-        channel_id: Some(2000),
+        channel_id: Some(Channel::Direct.id()),
         listing_map_id: Some(listing),
         arrival_date: Some(arrival),
         departure_date: Some(arrival + Duration::days(nights)),
@@ -109,7 +110,9 @@ async fn search_filters_return_exactly_the_matching_reservations() {
         json!({"arrival_start_date": start.to_string(), "arrival_end_date": end.to_string(), "channel": "airbnb", "limit": 50}),
     )
     .await;
-    let want = expected(&h, |r| r.arrival_date >= start && r.arrival_date <= end && r.channel_id == Some(2018));
+    let want = expected(&h, |r| {
+        r.arrival_date >= start && r.arrival_date <= end && r.channel_id == Some(Channel::Airbnb.id())
+    });
     assert!(!want.is_empty());
     assert_eq!(set(ids(&rows)), want);
     assert!(rows.iter().all(|r| r["channel"] == "airbnb"));
@@ -121,14 +124,14 @@ async fn search_filters_return_exactly_the_matching_reservations() {
     let rows = search_all(
         &h,
         json!({"listing_id": listing.to_string(), "departure_start_date": (today - Duration::days(90)).to_string(),
-               "departure_end_date": today.to_string(), "channel": 2005}),
+               "departure_end_date": today.to_string(), "channel": Channel::BookingCom.id()}),
     )
     .await;
     let want = expected(&h, |r| {
         r.listing_map_id == listing
             && r.departure_date >= today - Duration::days(90)
             && r.departure_date <= today
-            && r.channel_id == Some(2005)
+            && r.channel_id == Some(Channel::BookingCom.id())
     });
     assert_eq!(set(ids(&rows)), want);
 

@@ -1,6 +1,7 @@
 //! list_reviews end to end: counts, averages and order recomputed from the sandbox's reviews.
 
 use crate::support::mcp;
+use hostaway_mcp::domain::Channel;
 
 use chrono::{Duration, NaiveDate};
 use hostaway_mcp::hostaway::types;
@@ -87,7 +88,7 @@ async fn listing_and_channel_filters_narrow_the_reviews() {
     let mut booking = args.clone();
     booking["channel"] = json!("booking.com");
     let answer = h.ok("list_reviews", booking).await;
-    assert_eq!(answer["count"], json!(rated.iter().filter(|r| r.channel_id == Some(2005)).count()));
+    assert_eq!(answer["count"], json!(rated.iter().filter(|r| r.channel_id == Some(Channel::BookingCom.id())).count()));
     assert!(answer["reviews"].as_array().unwrap().iter().all(|r| r["channel"] == "booking.com"));
 
     let long = json!({"start_date": start.to_string(), "end_date": (start + Duration::days(366)).to_string()});

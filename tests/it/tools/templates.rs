@@ -3,6 +3,7 @@
 //! left and sends a template once however often it is confirmed.
 
 use crate::support::mcp;
+use hostaway_mcp::domain::Channel;
 
 use serde_json::{Value, json};
 
@@ -42,7 +43,7 @@ async fn templates_are_listed_whole_or_for_a_listing_or_channel() {
     assert!(mine.contains(&scoped) && !other.contains(&scoped));
     assert_eq!(mine.len(), other.len() + 1, "templates for every listing are in both");
 
-    let (&airbnb_only, _) = scopes.iter().find(|(_, s)| s.channel == Some(2018)).unwrap();
+    let (&airbnb_only, _) = scopes.iter().find(|(_, s)| s.channel == Some(Channel::Airbnb.id())).unwrap();
     assert!(template_ids(&h.ok("list_message_templates", json!({"channel": "airbnb"})).await).contains(&airbnb_only));
     assert!(!template_ids(&h.ok("list_message_templates", json!({"channel": "direct"})).await).contains(&airbnb_only));
 }
@@ -128,7 +129,9 @@ async fn a_booking_sees_only_the_templates_of_its_listing_and_channel() {
             .conversations
             .values()
             .filter_map(|c| Some((c, s.reservations.get(&c.reservation_id?)?)))
-            .find(|(_, r)| r.channel_id == Some(2005) && Some(r.listing_map_id) != parking_scope.listing)
+            .find(|(_, r)| {
+                r.channel_id == Some(Channel::BookingCom.id()) && Some(r.listing_map_id) != parking_scope.listing
+            })
             .expect("a Booking.com conversation at a listing without its own templates");
         let fits = |own: Option<i64>, of_booking: Option<i64>| own.is_none() || own == of_booking;
         let expected: Vec<i64> = s
@@ -145,7 +148,7 @@ async fn a_booking_sees_only_the_templates_of_its_listing_and_channel() {
     let answer = h.ok("list_message_templates", json!({"reservation_id": booking})).await;
     assert_eq!(template_ids(&answer), expected, "listing {listing}, channel {channel:?}");
     assert!(!expected.contains(&parking));
-    let airbnb_only = scopes.iter().find(|(_, s)| s.channel == Some(2018)).map(|(id, _)| *id).unwrap();
+    let airbnb_only = scopes.iter().find(|(_, s)| s.channel == Some(Channel::Airbnb.id())).map(|(id, _)| *id).unwrap();
     assert!(!expected.contains(&airbnb_only));
 
     let refused = h

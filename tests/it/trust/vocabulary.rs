@@ -4,6 +4,7 @@
 //! derived from the sandbox's store, never from the date.
 
 use crate::support::mcp;
+use hostaway_mcp::domain::Channel;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -47,7 +48,7 @@ async fn one_reservation_has_one_channel_name_in_every_tool() {
     let stay: types::Reservation = h.sandbox.inspect(|s| {
         s.reservations
             .values()
-            .filter(|r| r.channel_id == Some(2018) && matches!(r.status.as_str(), "new" | "modified"))
+            .filter(|r| r.channel_id == Some(Channel::Airbnb.id()) && matches!(r.status.as_str(), "new" | "modified"))
             .min_by_key(|r| ((r.arrival_date - s.today).num_days().abs(), r.id))
             .cloned()
             .expect("the sandbox has confirmed Airbnb stays")

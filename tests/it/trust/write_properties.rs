@@ -10,6 +10,7 @@
 //! - The same confirmed call twice applies once: the second answers already_done or unchanged.
 
 use crate::support::mcp;
+use hostaway_mcp::domain::Channel;
 
 use chrono::{Duration, NaiveDate};
 use hostaway_mcp::{
@@ -206,7 +207,8 @@ async fn booking_writes_keep_the_write_properties() {
     // mark_no_show is the one write about a stay that has begun: a Booking.com stay whose arrival day
     // has come is reported once, as previewed; one still ahead is refused like a past date elsewhere.
     let (begun, ahead) = h.sandbox.inspect(|s| {
-        let booking_com = |r: &&types::Reservation| r.channel_id == Some(2005) && blocks_calendar(&r.status);
+        let booking_com =
+            |r: &&types::Reservation| r.channel_id == Some(Channel::BookingCom.id()) && blocks_calendar(&r.status);
         let begun = s.reservations.values().filter(booking_com).find(|r| r.arrival_date < s.today).unwrap().id;
         let later = s.today + Duration::days(1);
         let ahead = s.reservations.values().filter(booking_com).find(|r| r.arrival_date > later).unwrap().id;

@@ -3,6 +3,7 @@
 
 use crate::support::api;
 use crate::support::mcp;
+use hostaway_mcp::domain::Channel;
 
 use chrono::{Duration, NaiveDate};
 use hostaway_mcp::{
@@ -199,7 +200,7 @@ async fn a_party_larger_than_the_listing_sleeps_is_refused() {
         assert!(refused.contains(&format!("sleeps {capacity}")) && refused.contains("nothing was booked"), "{refused}");
     }
 
-    let booked = h.sandbox.inspect(|s| upcoming_on(s, 2000));
+    let booked = h.sandbox.inspect(|s| upcoming_on(s, Channel::Direct.id()));
     let sleeps = h.sandbox.inspect(|s| s.listings[&booked.listing_map_id].person_capacity.unwrap());
     for confirm in [false, true] {
         let too_many = json!({"reservation_id": booked.id, "guests": sleeps + 7, "confirm": confirm});
@@ -233,7 +234,7 @@ async fn cancelled_bookings_cannot_be_edited() {
 #[tokio::test]
 async fn channel_bookings_carry_a_warning_and_direct_ones_do_not() {
     let h = mcp::start().await;
-    for (channel, name) in [(2018, "airbnb"), (2005, "booking.com")] {
+    for (channel, name) in [(Channel::Airbnb.id(), "airbnb"), (Channel::BookingCom.id(), "booking.com")] {
         let booked = h.sandbox.inspect(|s| upcoming_on(s, channel));
         let update = h.ok("update_reservation", json!({"reservation_id": booked.id, "host_note": "Check ID"})).await;
         let text = update["warnings"].to_string();
@@ -246,7 +247,7 @@ async fn channel_bookings_carry_a_warning_and_direct_ones_do_not() {
             .await;
         assert!(done["warnings"].to_string().contains("may refuse or overwrite"), "the result carries it too");
     }
-    let direct = h.sandbox.inspect(|s| upcoming_on(s, 2000));
+    let direct = h.sandbox.inspect(|s| upcoming_on(s, Channel::Direct.id()));
     let update = h.ok("update_reservation", json!({"reservation_id": direct.id, "host_note": "Check ID"})).await;
     assert!(update.get("warnings").is_none(), "direct bookings are Hostaway's own: {update}");
 }

@@ -1,0 +1,363 @@
+//! `update_reservation`: a booking's dates, party, contact or note. The preview lists each field
+//! that changes and, for dates or party, the new nights, capacity and total; only what differs is
+//! sent, and a booking already as asked answers `unchanged`. Nothing before the listing's today
+//! is rewritten.
+
+use std::num::NonZeroU32;
+
+use chrono::{Duration, NaiveDate};
+use rmcp::{Json, tool, tool_router};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::writes::{
+    FieldChange, MAX_STAY_NIGHTS, channel_warning, is_active, looks_like_email, over_capacity, status_of, taken_dates,
+};
+use crate::{
+    domain::StayPhase,
+    hostaway::{Fresh, types},
+    tools::{
+        ToolContext, WriteStatus,
+        args::{self, Money, Stay},
+        error::ToolError,
+        params::Parameters,
+        reservations::{self, ReservationRow},
+        today::LocalToday,
+    },
+};
+
+/// A booking's total before and after a change of dates or party.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct PriceChange {
+    /// What the guest pays now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<Money>,
+    /// Hostaway's quote for the changed stay: what the total becomes.
+    pub after: Money,
+    /// after minus before.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub difference: Option<Money>,
+}
+
+/// Arguments of `update_reservation`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateReservationArgs {
+    /// From search_reservations or get_reservation.
+    #[serde(deserialize_with = "args::int")]
+    #[schemars(range(min = 1))]
+    pub reservation_id: i64,
+    /// New arrival day, YYYY-MM-DD.
+    #[serde(default)]
+    pub check_in: Option<String>,
+    /// New departure day, YYYY-MM-DD (exclusive).
+    #[serde(default)]
+    pub check_out: Option<String>,
+    /// New party size, at least 1.
+    #[serde(default, deserialize_with = "args::opt_int")]
+    #[schemars(range(min = 1))]
+    pub guests: Option<u32>,
+    /// New guest email address.
+    #[serde(default)]
+    pub guest_email: Option<String>,
+    /// New guest phone, with country code.
+    #[serde(default)]
+    pub guest_phone: Option<String>,
+    /// Replaces the private note for the team.
+    #[serde(default)]
+    pub host_note: Option<String>,
+    /// true applies it; else a preview.
+    #[serde(default)]
+    pub confirm: bool,
+}
+
+/// What `update_reservation` would change, or changed.
+#[derive(Clone, Debug, Serialize, JsonSchema)]
+pub struct UpdateReservationOut {
+    /// preview (nothing changed), done (changed now) or unchanged (Hostaway already holds these
+    /// values; nothing was sent).
+    pub status: WriteStatus,
+    /// The reservation: as it is (preview) or as Hostaway stored it after the change.
+    pub reservation: ReservationRow,
+    /// Field by field, what changes (empty when it already matches).
+    pub changes: Vec<FieldChange>,
+    /// When the dates or the party change: the total before, the re-quoted total and the difference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub price: Option<PriceChange>,
+    /// Things to know before confirming, e.g. that the booking belongs to a channel.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    /// When the dates change: whether the new nights are free (its own current nights count as free).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nights_free: Option<bool>,
+    /// New nights already reserved or blocked by something else.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub taken_dates: Vec<String>,
+    /// Anything else to know, e.g. that nothing needed changing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[tool_router(router = update_tool, vis = "pub(crate)")]
+impl ToolContext {
+    /// Change a booking's dates, party, contact or note. The preview shows each change and, for dates or party, the
+    /// new total; taken or past dates, oversized parties and closed bookings are refused. Sends only what differs.
+    #[tool(
+        name = "update_reservation",
+        title = "Update reservation",
+        annotations(
+            title = "Update reservation",
+            read_only_hint = false,
+            destructive_hint = true,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    pub async fn update_reservation(
+        &self,
+        Parameters(args): Parameters<UpdateReservationArgs>,
+    ) -> Result<Json<UpdateReservationOut>, ToolError> {
+        let words = [args.check_in.as_deref(), args.check_out.as_deref()];
+        let wanted = Wanted::parse(&args, self.today_for_words(None, &words).await?)?;
+        let id = args.reservation_id;
+        if !args.confirm {
+            return Ok(Json(self.update_plan(id, &wanted, Fresh::No).await?.out));
+        }
+        let summary = format!("reservation {id}: {}", wanted.fields().join(", "));
+        let (out, status) = self
+            .guard
+            .run("update_reservation", &(id, &wanted), &summary, async {
+                let plan = self.update_plan(id, &wanted, Fresh::Yes).await?;
+                if let Some(refusal) = plan.refusal {
+                    return Err(ToolError::Refused(format!("{refusal}; nothing was changed")));
+                }
+                if plan.out.changes.is_empty() {
+                    return Ok((plan.out, WriteStatus::Unchanged));
+                }
+                let listing = plan.out.reservation.listing_id;
+                let updated = self
+                    .gateway
+                    .update_reservation(id, listing, plan.body.clone())
+                    .await
+                    .map_err(|e| ToolError::of_write("update_reservation", "the booking was changed", e))?;
+                Ok((
+                    UpdateReservationOut { reservation: reservations::row(&updated), note: None, ..plan.out },
+                    WriteStatus::Done,
+                ))
+            })
+            .await?;
+        Ok(Json(UpdateReservationOut { status, ..out }))
+    }
+}
+
+/// The changes `update_reservation` was asked for, validated.
+#[derive(Debug, Hash)]
+struct Wanted {
+    check_in: Option<NaiveDate>,
+    check_out: Option<NaiveDate>,
+    guests: Option<NonZeroU32>,
+    guest_email: Option<String>,
+    guest_phone: Option<String>,
+    host_note: Option<String>,
+}
+
+impl Wanted {
+    /// Validates `args`; day words count from `today` (the account's).
+    fn parse(args: &UpdateReservationArgs, today: NaiveDate) -> Result<Self, ToolError> {
+        crate::tools::untrusted::single_line("guest_email", args.guest_email.as_deref())?;
+        crate::tools::untrusted::single_line("guest_phone", args.guest_phone.as_deref())?;
+        let guests = match args.guests {
+            None => None,
+            Some(n) => Some(NonZeroU32::new(n).ok_or_else(|| ToolError::invalid("guests", "must be at least 1"))?),
+        };
+        let guest_email = args.guest_email.as_deref().map(str::trim).map(str::to_string);
+        if guest_email.as_deref().is_some_and(|e| !looks_like_email(e)) {
+            return Err(ToolError::invalid("guest_email", "is not an email address, e.g. ana@example.com"));
+        }
+        let guest_phone = args.guest_phone.as_deref().map(str::trim).map(str::to_string);
+        if guest_phone.as_deref().is_some_and(str::is_empty) {
+            return Err(ToolError::invalid("guest_phone", "is blank; give a phone number with country code"));
+        }
+        let wanted = Self {
+            check_in: args::opt_date("check_in", args.check_in.as_deref(), today)?,
+            check_out: args::opt_date("check_out", args.check_out.as_deref(), today)?,
+            guests,
+            guest_email,
+            guest_phone,
+            host_note: args.host_note.clone(),
+        };
+        if let (Some(check_in), Some(check_out)) = (wanted.check_in, wanted.check_out) {
+            Stay::new(check_in, check_out, MAX_STAY_NIGHTS)?;
+        }
+        if wanted.fields().is_empty() {
+            return Err(ToolError::Refused(
+                "nothing to change: give at least one of check_in, check_out, guests, guest_email, guest_phone, \
+                 host_note"
+                    .into(),
+            ));
+        }
+        Ok(wanted)
+    }
+
+    /// Names of the fields asked for (no values: this goes to the audit log).
+    fn fields(&self) -> Vec<&'static str> {
+        [
+            ("check_in", self.check_in.is_some()),
+            ("check_out", self.check_out.is_some()),
+            ("guests", self.guests.is_some()),
+            ("guest_email", self.guest_email.is_some()),
+            ("guest_phone", self.guest_phone.is_some()),
+            ("host_note", self.host_note.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, given)| given.then_some(name))
+        .collect()
+    }
+}
+
+/// A previewed update, the body that would carry it out, and why confirming it would be refused.
+struct UpdatePlan {
+    out: UpdateReservationOut,
+    body: types::ReservationInput,
+    refusal: Option<String>,
+}
+
+impl ToolContext {
+    /// Reads the reservation, compares it field by field with `wanted` and, when the dates or the
+    /// party change, checks the new nights, the listing's capacity and the new total: the preview
+    /// of `update_reservation`.
+    async fn update_plan(&self, id: i64, wanted: &Wanted, fresh: Fresh) -> Result<UpdatePlan, ToolError> {
+        let current = self.gateway.reservation(id, fresh).await?;
+        let mut changes = Vec::new();
+        let mut body = types::ReservationInput::default();
+        let mut change = |field: &str, before: Option<String>, after: String| -> bool {
+            let differs = before.as_deref() != Some(after.as_str());
+            if differs {
+                changes.push(FieldChange { field: field.to_string(), before, after });
+            }
+            differs
+        };
+        let check_in = wanted.check_in.unwrap_or(current.arrival_date);
+        let check_out = wanted.check_out.unwrap_or(current.departure_date);
+        let moves_in = change("check_in", Some(current.arrival_date.to_string()), check_in.to_string());
+        let moves_out = change("check_out", Some(current.departure_date.to_string()), check_out.to_string());
+        let mut regroups = false;
+        if let Some(guests) = wanted.guests
+            && change("guests", current.number_of_guests.map(|n| n.to_string()), guests.to_string())
+        {
+            regroups = true;
+            body.number_of_guests = Some(guests);
+            body.adults = i32::try_from(guests.get()).ok();
+        }
+        if let Some(email) = &wanted.guest_email
+            && change("guest_email", current.guest_email.clone(), email.clone())
+        {
+            body.guest_email = Some(email.clone());
+        }
+        if let Some(phone) = &wanted.guest_phone
+            && change("guest_phone", current.phone.clone(), phone.clone())
+        {
+            body.phone = Some(phone.clone());
+        }
+        if let Some(note) = &wanted.host_note
+            && change("host_note", current.host_note.clone(), note.clone())
+        {
+            body.host_note = Some(note.clone());
+        }
+        if moves_in || moves_out || regroups {
+            let today = self.listing_today(current.listing_map_id).await?;
+            refuse_rewriting_the_past(&current, (moves_in, moves_out), (check_in, check_out), today)?;
+        }
+        let mut refusal = status_of(&current).is_over().then(|| {
+            format!(
+                "reservation {id} is {}: it cannot be changed. Book the stay anew with create_reservation",
+                current.status.as_str()
+            )
+        });
+        let (mut nights_free, mut taken, mut price) = (None, Vec::new(), None);
+        if moves_in || moves_out || regroups {
+            let field = if wanted.check_out.is_some() { "check_out" } else { "check_in" };
+            if check_out <= check_in {
+                return Err(ToolError::invalid(
+                    field,
+                    format!("the stay would end on {check_out}, not after its check-in on {check_in}"),
+                ));
+            }
+            let stay = Stay::new(check_in, check_out, MAX_STAY_NIGHTS)?;
+            let listing_id = current.listing_map_id;
+            let guests = wanted
+                .guests
+                .or_else(|| current.number_of_guests.and_then(|n| NonZeroU32::new(n.try_into().unwrap_or(0))))
+                .unwrap_or(NonZeroU32::MIN);
+            let (listing, quote) = tokio::join!(
+                self.gateway.listing(listing_id, Fresh::No),
+                self.gateway.price_details(listing_id, stay.check_in, stay.check_out, guests)
+            );
+            let listing = listing?;
+            if let Some(refusal) = over_capacity(&listing, guests).filter(|_| regroups) {
+                return Err(ToolError::Refused(format!("{refusal}; nothing was changed")));
+            }
+            let quote = quote?;
+            let currency = args::currency_or_fallback(current.currency.as_deref().or(listing.currency_code.as_deref()));
+            let before = current.total_price.map(|t| Money::new(t, currency.clone()));
+            price = Some(PriceChange {
+                difference: before.as_ref().map(|b| Money::new(quote.total_price - b.amount, currency.clone())),
+                before,
+                after: Money::new(quote.total_price, currency),
+            });
+            if moves_in || moves_out {
+                body.arrival_date = Some(check_in);
+                body.departure_date = Some(check_out);
+                let own = (current.arrival_date, current.departure_date);
+                let days =
+                    self.gateway.calendar(listing_id, stay.check_in, stay.check_out - Duration::days(1), fresh).await?;
+                taken = taken_dates(&days, |date| is_active(&current) && own.0 <= date && date < own.1);
+                nights_free = Some(taken.is_empty());
+                if !taken.is_empty() && refusal.is_none() {
+                    refusal =
+                        Some(format!("reservation {id} cannot move: taken {}. Pick other dates", taken.join(", ")));
+                }
+            }
+        }
+        let mut warnings: Vec<String> = channel_warning(&current).into_iter().collect();
+        if let Some(refusal) = &refusal {
+            warnings.push(format!("{refusal}: confirm will be refused"));
+        }
+        let note = changes.is_empty().then(|| "the reservation already has these values; nothing to change".into());
+        let out = UpdateReservationOut {
+            status: WriteStatus::Preview,
+            reservation: reservations::row(&current),
+            changes,
+            price,
+            warnings,
+            nights_free,
+            taken_dates: taken,
+            note,
+        };
+        Ok(UpdatePlan { out, body, refusal })
+    }
+}
+
+/// Refuses a change of dates or party that would write before the listing's today: an ended stay
+/// keeps its dates and price, a stay under way keeps its arrival, and neither end moves into the
+/// past. Shortening a stay under way to end today is allowed.
+fn refuse_rewriting_the_past(
+    current: &types::Reservation,
+    (moves_in, moves_out): (bool, bool),
+    (check_in, check_out): (NaiveDate, NaiveDate),
+    today: LocalToday,
+) -> Result<(), ToolError> {
+    let (id, arrival, departure) = (current.id, current.arrival_date, current.departure_date);
+    let on = format!("today is {} in {}; nothing was changed", today.date, today.zone);
+    match StayPhase::of(arrival, departure, today.date) {
+        StayPhase::Ended => Err(ToolError::Refused(format!(
+            "reservation {id} ended on {departure}: a stay that has ended is neither moved nor re-priced ({on})"
+        ))),
+        StayPhase::UnderWay if moves_in => Err(ToolError::Refused(format!(
+            "reservation {id} began on {arrival}: a stay under way keeps its arrival; change only check_out ({on})"
+        ))),
+        _ if moves_in && check_in < today.date => today.refuse_past("check_in", check_in),
+        _ if moves_out && check_out < today.date => today.refuse_past("check_out", check_out),
+        _ => Ok(()),
+    }
+}
