@@ -11,7 +11,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 
-use super::gaps;
+use super::rows::gaps;
 use crate::{
     hostaway::{Fresh, GatewayError, deadline, types},
     tools::{
@@ -115,7 +115,7 @@ pub enum NightState {
     Blocked,
 }
 
-#[tool_router(router = portfolio_tools, vis = "pub(crate)")]
+#[tool_router(router = portfolio_calendar_tool, vis = "pub(crate)")]
 impl ToolContext {
     /// Many listings' calendars at once: free, gap, booked and blocked nights per listing, as counts and runs.
     #[tool(

@@ -9,7 +9,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use tokio::task::JoinSet;
 
-use super::{MAX_STAY_NIGHTS, PriceLine, SEARCH_PAGE, bookable, currency, guests, lines};
+use super::{
+    bookable,
+    rows::{MAX_STAY_NIGHTS, PriceLine, currency, guests, lines},
+};
 use crate::hostaway::{AvailabilityQuery, Fresh, types};
 use crate::tools::{
     ToolContext,
@@ -19,6 +22,8 @@ use crate::tools::{
     params::Parameters,
 };
 
+/// Free listings read by one availability search: one page of Hostaway's listing search.
+const SEARCH_PAGE: u32 = 100;
 /// Rounds of checking at most: a round replaces the listings the previous one found unbookable.
 const CHECK_ROUNDS: usize = 3;
 
@@ -117,7 +122,7 @@ pub struct AvailableListing {
     pub components: Option<Vec<PriceLine>>,
 }
 
-#[tool_router(router = find_available_tool, vis = "pub(crate)")]
+#[tool_router(router = find_available_listings_tool, vis = "pub(crate)")]
 impl ToolContext {
     /// Listings a stay and party can book (checked as quote_stay checks), quoted, cheapest total first.
     #[tool(
