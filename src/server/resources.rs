@@ -20,8 +20,8 @@ use crate::{
     tools::{
         Declaration, ToolContext,
         args::{Cursor, Detail},
-        listings,
-        messaging::UnreadConversationsArgs,
+        listings::rows,
+        messaging::unread_conversations::UnreadConversationsArgs,
         name_of,
         params::Parameters,
         reservations, untrusted,
@@ -181,8 +181,8 @@ pub async fn read(
     };
     let json = if let Some(listing) = id(LISTING) {
         let (found, amenities) =
-            tokio::join!(ctx.gateway.listing(listing, Fresh::No), listings::amenity_names(&ctx.gateway, Detail::Full));
-        serde_json::to_string(&listings::row(&found.map_err(upstream)?, Detail::Full, &amenities.map_err(upstream)?))
+            tokio::join!(ctx.gateway.listing(listing, Fresh::No), rows::amenity_names(&ctx.gateway, Detail::Full));
+        serde_json::to_string(&rows::row(&found.map_err(upstream)?, Detail::Full, &amenities.map_err(upstream)?))
     } else if let Some(reservation) = id(RESERVATION) {
         let found = ctx.gateway.reservation(reservation, Fresh::No).await.map_err(upstream)?;
         serde_json::to_string(&reservations::detailed(&found, Detail::Full))

@@ -18,7 +18,10 @@ use crate::tools::{
     ToolContext,
     args::{self, Detail, Money},
     error::ToolError,
-    listings::{self, ListedListing},
+    listings::{
+        self,
+        rows::{self, ListedListing},
+    },
     params::Parameters,
 };
 
@@ -149,7 +152,7 @@ impl ToolContext {
         let (city, country) =
             (args::search_text("city", args.city.as_deref())?, args::search_text("country", args.country.as_deref())?);
         let (portfolio, amenities) =
-            tokio::join!(self.gateway.portfolio(), listings::amenity_names(&self.gateway, args.detail));
+            tokio::join!(self.gateway.portfolio(), rows::amenity_names(&self.gateway, args.detail));
         let (portfolio, amenities) = (portfolio?, amenities?);
         // Hostaway's filters are exact: send the portfolio's own spelling, and refuse a place no listing is in.
         let city = city.map(|c| listings::place("city", &c, &portfolio)).transpose()?;
@@ -231,7 +234,7 @@ impl ToolContext {
                 let details = prices.get(&listing.id)?;
                 let currency = currency(listing);
                 Some(AvailableListing {
-                    listing: ListedListing(listings::row(listing, args.detail, &amenities)),
+                    listing: ListedListing(rows::row(listing, args.detail, &amenities)),
                     nights,
                     total: Money::new(details.total_price, currency.clone()),
                     per_night: Money::new(details.total_price / nights as f64, currency.clone()),

@@ -12,7 +12,7 @@ use hostaway_mcp::{
     tools::{
         ToolContext, ToolError,
         args::Detail,
-        listings::{GetListingArgs, SearchListingsArgs},
+        listings::{get_listing::GetListingArgs, search_listings::SearchListingsArgs},
         params::Parameters,
     },
 };

@@ -1,15 +1,14 @@
-//! The account's saved message templates, and filling one for a conversation.
-//!
-//! Hostaway fills a template's placeholders (`{{guest_first_name}}`, `{{listing_name}}`, …) when it
-//! is read for a reservation; whatever it cannot answer stays a placeholder, which must never reach
-//! a guest, so [`ToolContext::filled_template`] refuses a text that still holds one, naming it.
+//! `list_message_templates`: the account's saved message templates, filled for a booking when one
+//! is given, with the placeholders Hostaway could not fill named. Filling one to send is in
+//! `template_fill`.
 
 use rmcp::{Json, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::template_fill::placeholders;
 use crate::{
-    hostaway::{Fresh, TemplateQuery, types},
+    hostaway::{TemplateQuery, types},
     tools::{ToolContext, args, channels, error::ToolError, params::Parameters},
 };
 
@@ -63,7 +62,7 @@ pub struct Template {
     pub placeholders: Vec<String>,
 }
 
-#[tool_router(router = template_tools, vis = "pub(crate)")]
+#[tool_router(router = list_message_templates_tool, vis = "pub(crate)")]
 impl ToolContext {
     /// Saved message templates, filled for reservation_id (unfilled placeholders listed). Send with send_guest_message.
     #[tool(
@@ -103,76 +102,8 @@ impl ToolContext {
     }
 }
 
-impl ToolContext {
-    /// Template `template_id`'s text filled for `conversation`'s booking; refused when the
-    /// template is saved for another listing or channel than the booking's, and while any
-    /// placeholder is left, naming them.
-    pub(super) async fn filled_template(
-        &self,
-        template_id: i64,
-        conversation: &types::Conversation,
-    ) -> Result<String, ToolError> {
-        let query = match conversation.reservation_id {
-            Some(id) => TemplateQuery::for_booking(&self.gateway.reservation(id, Fresh::No).await?),
-            None => TemplateQuery::default(),
-        };
-        let found = self.gateway.message_templates(query).await?;
-        let Some(chosen) = found.into_iter().find(|t| t.id == template_id) else {
-            let anywhere = self.gateway.message_templates(TemplateQuery::default()).await?;
-            let problem = match anywhere.iter().any(|t| t.id == template_id) {
-                true => format!(
-                    "template {template_id} is saved for another listing or channel than this booking's, so Hostaway \
-                     does not offer it here; list_message_templates with the reservation_id lists the ones that fit"
-                ),
-                false => format!("there is no template {template_id}; see list_message_templates"),
-            };
-            return Err(ToolError::invalid("template_id", problem));
-        };
-        let text = chosen.message.unwrap_or_default();
-        let left = placeholders(&text);
-        if !left.is_empty() {
-            let booking =
-                if conversation.reservation_id.is_some() { "its booking" } else { "a conversation without a booking" };
-            return Err(ToolError::Refused(format!(
-                "template {template_id} leaves {} unfilled for {booking}; write the message yourself instead",
-                left.iter().map(|p| format!("{{{{{p}}}}}")).collect::<Vec<_>>().join(", ")
-            )));
-        }
-        Ok(text)
-    }
-}
-
 /// Shapes a template.
 fn template(t: types::MessageTemplate) -> Template {
     let placeholders = t.message.as_deref().map(placeholders).unwrap_or_default();
     Template { template_id: t.id, name: t.name, description: t.description, text: t.message, placeholders }
-}
-
-/// The names of the `{{placeholders}}` in `text`, in order, without repeats.
-fn placeholders(text: &str) -> Vec<String> {
-    let mut found: Vec<String> = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("{{") {
-        let Some(end) = rest[start + 2..].find("}}") else { break };
-        let name = rest[start + 2..start + 2 + end].trim().to_string();
-        if !name.is_empty() && !found.contains(&name) {
-            found.push(name);
-        }
-        rest = &rest[start + 2 + end + 2..];
-    }
-    found
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_are_named_once_each_in_order() {
-        assert_eq!(
-            placeholders("Hi {{guest_first_name}}, code {{ door_code }} {{guest_first_name}}"),
-            ["guest_first_name", "door_code"]
-        );
-        assert!(placeholders("Hi Ana, see you {at} noon {{").is_empty());
-    }
 }

@@ -1,5 +1,5 @@
-//! What the properties cost and what guests paid on top: Hostaway's expenses (negative amounts)
-//! and extras (positive), over a period, by listing, category or month.
+//! `expenses_report`: what the properties cost and what guests paid on top: Hostaway's expenses
+//! (negative amounts) and extras (positive), over a period, by listing, category or month.
 //!
 //! Hostaway lists expenses only page by page, with no date or listing filter, so the account's
 //! expenses are read once (cached for five minutes) and grouped here. Deleted ones are left out,
@@ -89,7 +89,7 @@ pub struct ExpensesRow {
     pub items: u32,
 }
 
-#[tool_router(router = expense_tools, vis = "pub(crate)")]
+#[tool_router(router = expenses_report_tool, vis = "pub(crate)")]
 impl ToolContext {
     /// Expenses and extras (spent, received, net) for a period, total or by listing, category or month.
     #[tool(

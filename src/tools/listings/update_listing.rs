@@ -1,5 +1,5 @@
-//! Changing a listing's static data (name, texts, base prices and fees, default stay rules,
-//! capacity, check-in hours). Previews unless called with `confirm: true`.
+//! `update_listing`: changing a listing's static data (name, texts, base prices and fees, default
+//! stay rules, capacity, check-in hours). Previews unless called with `confirm: true`.
 
 use rmcp::{Json, tool, tool_router};
 use schemars::JsonSchema;
@@ -97,7 +97,7 @@ pub struct ListingUpdateOutcome {
     pub summary: String,
 }
 
-#[tool_router(router = update_tools, vis = "pub(crate)")]
+#[tool_router(router = update_listing_tool, vis = "pub(crate)")]
 impl ToolContext {
     /// Change a listing's static data; only the fields given change. Per-date prices: set_rates.
     #[tool(

@@ -1,5 +1,5 @@
-//! Answering guests: one message to the guest of a conversation, previewed unless called with
-//! `confirm: true`, and never sent twice.
+//! `send_guest_message`: answering guests, one message to the guest of a conversation, previewed
+//! unless called with `confirm: true`, and never sent twice.
 
 use rmcp::{Json, tool, tool_router};
 use schemars::JsonSchema;
@@ -88,7 +88,7 @@ pub struct SendGuestMessageOut {
     pub sent_at: Option<String>,
 }
 
-#[tool_router(router = send_tools, vis = "pub(crate)")]
+#[tool_router(router = send_guest_message_tool, vis = "pub(crate)")]
 impl ToolContext {
     /// Message a conversation's guest; the preview shows recipient, route and text. already_done if the same text
     /// went the same way in the last 10 minutes.

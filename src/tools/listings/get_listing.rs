@@ -1,0 +1,71 @@
+//! `get_listing`: one property in full, its access codes only when the operator started the
+//! server with --expose-access-codes.
+
+use rmcp::{Json, tool, tool_router};
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::rows::{AccessCodes, ListingRow, amenity_names, row};
+use crate::{
+    hostaway::{Fresh, types},
+    tools::{
+        ToolContext,
+        args::{self, Detail},
+        error::ToolError,
+        params::Parameters,
+    },
+};
+
+/// Arguments of `get_listing`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GetListingArgs {
+    /// From search_listings.
+    #[serde(deserialize_with = "args::int")]
+    #[schemars(range(min = 1))]
+    pub listing_id: i64,
+    /// Default: full.
+    #[serde(default)]
+    pub detail: Option<Detail>,
+}
+
+#[tool_router(router = get_listing_tool, vis = "pub(crate)")]
+impl ToolContext {
+    /// One listing in full: prices, fees, rules, times, policies, amenities (access codes only with
+    /// --expose-access-codes).
+    #[tool(
+        name = "get_listing",
+        title = "Get listing",
+        annotations(
+            title = "Get listing",
+            read_only_hint = true,
+            destructive_hint = false,
+            idempotent_hint = true,
+            open_world_hint = true
+        )
+    )]
+    pub async fn get_listing(
+        &self,
+        Parameters(args): Parameters<GetListingArgs>,
+    ) -> Result<Json<ListingRow>, ToolError> {
+        let id = args.listing_id;
+        let gateway = &self.gateway;
+        let detail = args.detail.unwrap_or(Detail::Full);
+        let (listing, amenities) = tokio::join!(gateway.listing(id, Fresh::No), amenity_names(gateway, detail));
+        let (listing, amenities) = (listing?, amenities?);
+        let shaped = row(&listing, detail, &amenities);
+        Ok(Json(if self.expose_access_codes { with_access(shaped, &listing) } else { shaped }))
+    }
+}
+
+/// Adds the listing's access codes to a full row (only call when the operator allows it).
+fn with_access(mut row: ListingRow, l: &types::Listing) -> ListingRow {
+    if let Some(more) = row.more.as_mut() {
+        more.access = Some(AccessCodes {
+            door_code: l.door_security_code.clone(),
+            wifi_username: l.wifi_username.clone(),
+            wifi_password: l.wifi_password.clone(),
+        });
+    }
+    row
+}
