@@ -8,11 +8,11 @@ use rmcp::handler::server::router::tool::ToolRouter;
 use super::{ToolContext, Toolset};
 
 mod arrivals_and_departures;
-mod cancel;
+mod cancel_reservation;
 mod create_reservation;
 mod find_guest;
 mod get_reservation;
-mod no_show;
+mod mark_no_show;
 mod rows;
 mod search_reservations;
 mod update_reservation;

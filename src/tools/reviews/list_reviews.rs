@@ -1,28 +1,23 @@
-//! The reviews toolset: what guests said about their stays, rated and written, by listing, period
-//! and channel, with averages, and the low ones first when asked.
+//! `list_reviews`: reviews of stays that ended in a period, rated and written, by listing and
+//! channel, with averages overall and per listing, the low ones first when asked, and the stays
+//! still awaiting a review.
 
 use std::collections::BTreeMap;
 
-use rmcp::{Json, handler::server::router::tool::ToolRouter, tool, tool_router};
+use rmcp::{Json, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    ToolContext, Toolset,
-    args::{self, Range},
-    channels,
-    error::ToolError,
-    params::Parameters,
+use crate::{
+    hostaway::types,
+    tools::{
+        ToolContext,
+        args::{self, Range},
+        channels,
+        error::ToolError,
+        params::Parameters,
+    },
 };
-use crate::hostaway::types;
-
-/// The reviews toolset, as `--toolsets` names it and the instructions introduce it.
-pub const TOOLSET: Toolset =
-    Toolset { name: "reviews", guide: "Guests' reviews and average ratings: list_reviews.", tools };
-
-fn tools() -> ToolRouter<ToolContext> {
-    ToolContext::review_tools()
-}
 
 /// Days of departures one call covers at most.
 const MAX_DAYS: i64 = 366;
@@ -112,7 +107,7 @@ pub struct ReviewRow {
     pub reply: Option<String>,
 }
 
-#[tool_router(router = review_tools, vis = "pub(crate)")]
+#[tool_router(router = list_reviews_tool, vis = "pub(crate)")]
 impl ToolContext {
     /// Reviews of stays that ended in a period, with averages overall and per listing, and stays awaiting a review.
     #[tool(
