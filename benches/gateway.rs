@@ -11,7 +11,7 @@ use std::{
 
 use hostaway_mcp::{
     hostaway::{
-        Bearer, Client, Gateway, GatewayConfig, Idempotence, budget::Limits, cache::CacheTtls, token::Credentials,
+        Bearer, Client, Gateway, GatewayConfig, Idempotence, budget::Limits, cache::CacheTtls, id, token::Credentials,
     },
     sandbox::{RateLimits, Sandbox, SandboxConfig},
     secret::Secret,
@@ -47,19 +47,18 @@ async fn burst(calls: usize) {
     let sandbox = sandbox(RateLimits::default()).await;
     let gateway = Arc::new(gateway(&sandbox, Limits::default()));
     let started = Instant::now();
-    let tasks: Vec<_> =
-        (0..calls)
-            .map(|_| {
-                let gateway = gateway.clone();
-                tokio::spawn(async move {
-                    gateway
-                        .call("listAmenities", Idempotence::Safe, |client| async move {
-                            client.list_amenities().send().await
-                        })
-                        .await
-                })
+    let tasks: Vec<_> = (0..calls)
+        .map(|_| {
+            let gateway = gateway.clone();
+            tokio::spawn(async move {
+                gateway
+                    .call(id::LIST_AMENITIES, Idempotence::Safe, |client| async move {
+                        client.list_amenities().send().await
+                    })
+                    .await
             })
-            .collect();
+        })
+        .collect();
     let mut failed = 0;
     for task in tasks {
         if !matches!(task.await, Ok(Ok(_))) {
@@ -86,7 +85,8 @@ async fn overhead(calls: usize) {
     let sandbox = sandbox(RateLimits { per_ip: 0, per_account: 0, window: WINDOW }).await;
     let off = Limits { per_ip: 0, per_account: 0, window: WINDOW, margin: Duration::ZERO };
     let gateway = gateway(&sandbox, off);
-    let call = || gateway.call("listAmenities", Idempotence::Safe, |c| async move { c.list_amenities().send().await });
+    let call =
+        || gateway.call(id::LIST_AMENITIES, Idempotence::Safe, |c| async move { c.list_amenities().send().await });
     call().await.expect("warm-up through the gateway");
     tokio::time::sleep(Duration::from_millis(1100)).await;
 

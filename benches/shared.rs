@@ -18,6 +18,7 @@ use hostaway_mcp::{
         Gateway, GatewayConfig, Idempotence,
         budget::{Limits, LocalRateBudget, RateBudget},
         cache::CacheTtls,
+        id,
         token::Credentials,
     },
     sandbox::{Sandbox, SandboxConfig},
@@ -85,19 +86,18 @@ async fn burst(url: &str) {
         })
         .collect();
     let started = Instant::now();
-    let tasks: Vec<_> =
-        (0..calls)
-            .map(|i| {
-                let gateway = replicas[i % REPLICAS].clone();
-                tokio::spawn(async move {
-                    gateway
-                        .call("listAmenities", Idempotence::Safe, |client| async move {
-                            client.list_amenities().send().await
-                        })
-                        .await
-                })
+    let tasks: Vec<_> = (0..calls)
+        .map(|i| {
+            let gateway = replicas[i % REPLICAS].clone();
+            tokio::spawn(async move {
+                gateway
+                    .call(id::LIST_AMENITIES, Idempotence::Safe, |client| async move {
+                        client.list_amenities().send().await
+                    })
+                    .await
             })
-            .collect();
+        })
+        .collect();
     let mut failed = 0;
     for task in tasks {
         if !matches!(task.await, Ok(Ok(_))) {

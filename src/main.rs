@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use hostaway_mcp::{
     clock::Clock,
     config::HostawayArgs,
-    hostaway::{Gateway, GatewayConfig, Idempotence, token::Credentials},
+    hostaway::{Gateway, GatewayConfig, Idempotence, id, token::Credentials},
     sandbox::{FaultPlan, RateLimits, Sandbox, SandboxConfig},
     secret::Secret,
     server::{HostawayServer, ServerOptions, http},
@@ -484,7 +484,7 @@ async fn check(args: CheckArgs, clock: Clock) -> anyhow::Result<()> {
     let (base_url, account_id) = (config.base_url.clone(), config.credentials.account_id);
     let gateway = Gateway::new(config)?;
     let listings = gateway
-        .call("listListings", Idempotence::Safe, |client| async move {
+        .call(id::LIST_LISTINGS, Idempotence::Safe, |client| async move {
             client.list_listings().limit(std::num::NonZeroU32::MIN).send().await
         })
         .await

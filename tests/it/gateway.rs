@@ -12,6 +12,7 @@ use hostaway_mcp::{
         Fresh, Gateway, GatewayConfig, GatewayError, Idempotence,
         budget::Limits,
         cache::CacheTtls,
+        id,
         paging::{Caps, Page, PageRequest, Pager},
         token::{Credentials, FileTokenStore},
         types,
@@ -38,7 +39,9 @@ fn gateway_config(sandbox: &Sandbox) -> GatewayConfig {
 }
 
 async fn amenities(gateway: &Gateway) -> Result<types::AmenityList, GatewayError> {
-    gateway.call("listAmenities", Idempotence::Safe, |client| async move { client.list_amenities().send().await }).await
+    gateway
+        .call(id::LIST_AMENITIES, Idempotence::Safe, |client| async move { client.list_amenities().send().await })
+        .await
 }
 
 /// `n` amenity reads started at once; their answers in order.
@@ -65,7 +68,7 @@ async fn send_message(
     conversation: i64,
 ) -> Result<types::ConversationMessageEnvelope, GatewayError> {
     gateway
-        .call("sendConversationMessage", Idempotence::Unsafe, move |client| async move {
+        .call(id::SEND_CONVERSATION_MESSAGE, Idempotence::Unsafe, move |client| async move {
             client
                 .send_conversation_message()
                 .conversation_id(conversation)
@@ -342,13 +345,16 @@ async fn a_slow_hostaway_ends_in_a_timeout_at_the_deadline() {
 async fn not_found_and_validation_failures_carry_hostaways_message_and_are_not_retried() {
     let sandbox = api::start(api::config()).await;
     let gateway = Gateway::new(gateway_config(&sandbox)).unwrap();
-    let missing = gateway
-        .call("getListing", Idempotence::Safe, |client| async move { client.get_listing().listing_id(7).send().await })
-        .await
-        .unwrap_err();
+    let missing =
+        gateway
+            .call(id::GET_LISTING, Idempotence::Safe, |client| async move {
+                client.get_listing().listing_id(7).send().await
+            })
+            .await
+            .unwrap_err();
     assert!(matches!(&missing, GatewayError::NotFound { message } if message.contains("7")), "{missing:?}");
     let invalid = gateway
-        .call("listExpenses", Idempotence::Safe, |client| async move {
+        .call(id::LIST_EXPENSES, Idempotence::Safe, |client| async move {
             client.list_expenses().limit(std::num::NonZeroU32::new(501).unwrap()).send().await
         })
         .await
@@ -537,7 +543,7 @@ async fn an_offset_walk_stops_when_the_count_is_reached() {
     let all = pager
         .collect(|request| async move {
             let page = gateway
-                .call("listListings", Idempotence::Safe, move |client| async move {
+                .call(id::LIST_LISTINGS, Idempotence::Safe, move |client| async move {
                     client
                         .list_listings()
                         .limit(std::num::NonZeroU32::new(request.limit).unwrap())
@@ -556,7 +562,7 @@ async fn an_offset_walk_stops_when_the_count_is_reached() {
 
 async fn reservations_page(gateway: &Gateway, request: PageRequest) -> Result<Page<types::Reservation>, GatewayError> {
     let page = gateway
-        .call("listReservations", Idempotence::Safe, move |client| async move {
+        .call(id::LIST_RESERVATIONS, Idempotence::Safe, move |client| async move {
             let mut call = client.list_reservations().limit(std::num::NonZeroU32::new(request.limit).unwrap());
             if let Some(after) = request.after_id {
                 call = call.after_id(after);

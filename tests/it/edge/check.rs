@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use hostaway_mcp::{
     hostaway::{
-        Gateway, GatewayError, Idempotence,
+        Gateway, GatewayError, Idempotence, id,
         token::{FileTokenStore, TokenStore},
     },
     sandbox::Sandbox,
@@ -21,7 +21,7 @@ async fn read_with(sandbox: &Sandbox, path: &std::path::Path, secret: &str) -> (
     config.token_store = Some(Arc::new(FileTokenStore::new(path)) as Arc<dyn TokenStore>);
     let gateway = Gateway::new(config).unwrap();
     let answer = gateway
-        .call("listListings", Idempotence::Safe, |client| async move {
+        .call(id::LIST_LISTINGS, Idempotence::Safe, |client| async move {
             client.list_listings().limit(std::num::NonZeroU32::MIN).send().await
         })
         .await

@@ -7,7 +7,7 @@ use hostaway_mcp::domain::Channel;
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{Duration, NaiveDate};
-use hostaway_mcp::hostaway::{Gateway, Idempotence, types};
+use hostaway_mcp::hostaway::{Gateway, Idempotence, id, types};
 use serde_json::{Value, json};
 
 /// Statuses that hold the calendar (the rule the tools use for stays and operations).
@@ -59,7 +59,7 @@ async fn search_all(h: &mcp::Harness, args: Value) -> Vec<Value> {
 async fn create(h: &mcp::Harness, input: types::ReservationInput) -> types::Reservation {
     let gateway = Gateway::new(mcp::gateway_config(&h.sandbox)).unwrap();
     let created: types::ReservationEnvelope = gateway
-        .call("createReservation", Idempotence::Unsafe, |client| {
+        .call(id::CREATE_RESERVATION, Idempotence::Unsafe, |client| {
             let input = input.clone();
             async move { client.create_reservation().force_overbooking(1).body(input).send().await }
         })
