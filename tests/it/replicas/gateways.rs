@@ -122,12 +122,13 @@ async fn a_refused_token_is_minted_again_once_for_all_replicas() {
 
 #[tokio::test]
 async fn a_mint_given_up_midway_leaves_no_claim_behind_for_the_other_replicas() {
-    let Some(redis) = redis::Redis::start() else { return };
     let sandbox = sandbox().await;
     let ids = listings(&sandbox);
-    let pair = replicas(&sandbox, Some(&redis.url()), 2);
     // A Redis that just started holds every slot back for a window, so the first replica's mint
-    // is still waiting there when its caller gives up (as `initialize` does after 3 s).
+    // is still waiting there when its caller gives up (as `initialize` does after 3 s). Redis
+    // starts after the sandbox, whose seeding on a busy machine can outlast that window.
+    let Some(redis) = redis::Redis::start() else { return };
+    let pair = replicas(&sandbox, Some(&redis.url()), 2);
     let gave_up = tokio::time::timeout(Duration::from_millis(200), pair[0].listing(ids[0], Fresh::No)).await;
     assert!(gave_up.is_err(), "the call was still waiting for its token");
     pair[1].listing(ids[1], Fresh::No).await.expect("the other replica mints rather than wait out a dead claim");
