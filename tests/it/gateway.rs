@@ -99,7 +99,7 @@ async fn burst_of_100_reads_never_sees_429_and_takes_about_the_minimum_the_limit
 
     let stats = sandbox.stats();
     assert_eq!(stats.status("429"), 0, "{stats:?}");
-    assert_eq!(stats.received("listAmenities"), 100);
+    assert_eq!(stats.received(id::LIST_AMENITIES), 100);
     // 101 requests (the mint included) at 15 per window need 6 full windows before the last batch.
     let minimum = WINDOW * 6;
     assert!(elapsed >= minimum, "{elapsed:?} is faster than the limits allow");
@@ -164,7 +164,7 @@ async fn server_errors_on_reads_are_retried() {
     amenities(&gateway).await.unwrap();
     sandbox.set_faults(FaultPlan { server_error_next: 2, ..FaultPlan::default() });
     assert!(!amenities(&gateway).await.unwrap().result.is_empty());
-    assert_eq!(sandbox.stats().received("listAmenities"), 4);
+    assert_eq!(sandbox.stats().received(id::LIST_AMENITIES), 4);
 }
 
 #[tokio::test]
@@ -174,7 +174,7 @@ async fn a_mint_that_hits_a_server_error_is_retried() {
     sandbox.set_faults(FaultPlan { server_error_next: 1, ..FaultPlan::default() });
     amenities(&gateway).await.unwrap();
     let stats = sandbox.stats();
-    assert_eq!((stats.received("createAccessToken"), stats.tokens_minted), (2, 1));
+    assert_eq!((stats.received(id::CREATE_ACCESS_TOKEN), stats.tokens_minted), (2, 1));
 }
 
 #[tokio::test]
@@ -186,7 +186,7 @@ async fn a_server_error_on_a_post_is_sent_exactly_once_and_says_it_may_have_land
     let error = send_message(&gateway, some_conversation(&sandbox)).await.unwrap_err();
     assert_eq!(error, GatewayError::Upstream { status: 500, maybe_applied: true });
     assert!(error.to_string().contains("check before repeating"), "{error}");
-    assert_eq!(sandbox.stats().received("sendConversationMessage"), 1);
+    assert_eq!(sandbox.stats().received(id::SEND_CONVERSATION_MESSAGE), 1);
 }
 
 #[tokio::test]
@@ -202,7 +202,7 @@ async fn dropped_connections_are_retried_for_reads_but_not_for_posts() {
     let error = send_message(&gateway, some_conversation(&sandbox)).await.unwrap_err();
     assert!(matches!(error, GatewayError::Network { maybe_applied: true, .. }), "{error:?}");
     let stats = sandbox.stats();
-    assert_eq!((stats.received("sendConversationMessage"), stats.applied("sendConversationMessage")), (1, 1));
+    assert_eq!((stats.received(id::SEND_CONVERSATION_MESSAGE), stats.applied(id::SEND_CONVERSATION_MESSAGE)), (1, 1));
 }
 
 #[tokio::test]
@@ -229,12 +229,12 @@ async fn malformed_bodies_are_retried_for_reads_and_reported_for_writes() {
     amenities(&gateway).await.unwrap();
     sandbox.set_faults(FaultPlan { malformed_next: 1, ..FaultPlan::default() });
     amenities(&gateway).await.unwrap();
-    assert_eq!(sandbox.stats().received("listAmenities"), 3);
+    assert_eq!(sandbox.stats().received(id::LIST_AMENITIES), 3);
 
     sandbox.set_faults(FaultPlan { malformed_next: 1, ..FaultPlan::default() });
     let error = send_message(&gateway, some_conversation(&sandbox)).await.unwrap_err();
     assert!(matches!(error, GatewayError::UnexpectedBody { maybe_applied: true, .. }), "{error:?}");
-    assert_eq!(sandbox.stats().applied("sendConversationMessage"), 1);
+    assert_eq!(sandbox.stats().applied(id::SEND_CONVERSATION_MESSAGE), 1);
 }
 
 #[tokio::test]
@@ -272,7 +272,7 @@ async fn wrong_credentials_cause_one_mint_attempt_and_a_clear_error() {
         assert!(error.to_string().contains("HOSTAWAY_SECRET_KEY"));
     }
     let stats = sandbox.stats();
-    assert_eq!((stats.received("createAccessToken"), stats.received("listAmenities")), (1, 0));
+    assert_eq!((stats.received(id::CREATE_ACCESS_TOKEN), stats.received(id::LIST_AMENITIES)), (1, 0));
 }
 
 #[tokio::test]
@@ -363,7 +363,7 @@ async fn not_found_and_validation_failures_carry_hostaways_message_and_are_not_r
         matches!(&invalid, GatewayError::Rejected { status: 400, message } if message.contains("500")),
         "{invalid:?}"
     );
-    assert_eq!(sandbox.stats().received("listExpenses"), 1);
+    assert_eq!(sandbox.stats().received(id::LIST_EXPENSES), 1);
 }
 
 /// A log sink shared with the test.
@@ -440,7 +440,7 @@ async fn identical_concurrent_reads_share_one_upstream_call() {
         answers.push(read.await.unwrap().unwrap().len());
     }
     assert!(answers.iter().all(|n| *n == answers[0] && *n > 300));
-    assert_eq!(sandbox.stats().received("getCalendar"), 1);
+    assert_eq!(sandbox.stats().received(id::GET_CALENDAR), 1);
     let metrics = gateway.metrics();
     assert_eq!((metrics.cache_misses, metrics.cache_hits), (1, 19));
 }
@@ -473,7 +473,7 @@ async fn a_write_drops_the_cached_reads_it_touches_and_keeps_the_others() {
     let fresh = calendar(&gateway, a).await.unwrap();
     assert!(fresh.iter().any(|d| d.date == day && d.is_available == Some(0)), "the write is visible at once");
     calendar(&gateway, b).await.unwrap();
-    assert_eq!(sandbox.stats().received("getCalendar"), 3, "listing b stayed cached, listing a was read again");
+    assert_eq!(sandbox.stats().received(id::GET_CALENDAR), 3, "listing b stayed cached, listing a was read again");
 }
 
 #[tokio::test]
@@ -491,9 +491,9 @@ async fn calendar_questions_within_the_same_months_share_one_read_and_get_exactl
         let asked: Vec<_> = first.iter_days().take_while(|d| *d <= last).collect();
         assert_eq!(dates, asked, "exactly the days asked for");
     }
-    assert_eq!(sandbox.stats().received("getCalendar"), 1, "one read of the whole month answered all three");
+    assert_eq!(sandbox.stats().received(id::GET_CALENDAR), 1, "one read of the whole month answered all three");
     gateway.calendar(listing, day(20), day(5) + chrono::Months::new(1), Fresh::No).await.unwrap();
-    assert_eq!(sandbox.stats().received("getCalendar"), 2, "a question reaching into the next month reads again");
+    assert_eq!(sandbox.stats().received(id::GET_CALENDAR), 2, "a question reaching into the next month reads again");
 }
 
 #[tokio::test]
@@ -504,7 +504,7 @@ async fn with_caching_disabled_every_read_goes_upstream() {
     for _ in 0..3 {
         calendar(&gateway, listing).await.unwrap();
     }
-    assert_eq!(sandbox.stats().received("getCalendar"), 3);
+    assert_eq!(sandbox.stats().received(id::GET_CALENDAR), 3);
 }
 
 #[tokio::test]
@@ -517,7 +517,7 @@ async fn an_after_id_walk_visits_every_reservation_once_and_ends_on_an_empty_pag
     let ids: std::collections::BTreeSet<i64> = all.iter().map(|r| r.id).collect();
     assert_eq!((all.len(), ids.len()), (total, total));
     assert!(!pager.capped());
-    assert_eq!(sandbox.stats().received("listReservations") as usize, total.div_ceil(400) + 1);
+    assert_eq!(sandbox.stats().received(id::LIST_RESERVATIONS) as usize, total.div_ceil(400) + 1);
 }
 
 #[tokio::test]
@@ -530,7 +530,7 @@ async fn a_walk_stops_at_its_caps_and_says_so() {
     let mut by_items = Pager::after_id(100, Caps { max_pages: 50, max_items: 150 }, |r: &types::Reservation| r.id);
     assert_eq!(by_items.collect(|request| reservations_page(&gateway, request)).await.unwrap().len(), 150);
     assert!(by_items.capped());
-    assert_eq!(sandbox.stats().received("listReservations"), 4);
+    assert_eq!(sandbox.stats().received(id::LIST_RESERVATIONS), 4);
 }
 
 #[tokio::test]
@@ -557,7 +557,11 @@ async fn an_offset_walk_stops_when_the_count_is_reached() {
         .await
         .unwrap();
     assert_eq!(all.len(), total);
-    assert_eq!(sandbox.stats().received("listListings") as usize, total.div_ceil(10), "no extra call past the count");
+    assert_eq!(
+        sandbox.stats().received(id::LIST_LISTINGS) as usize,
+        total.div_ceil(10),
+        "no extra call past the count"
+    );
 }
 
 async fn reservations_page(gateway: &Gateway, request: PageRequest) -> Result<Page<types::Reservation>, GatewayError> {

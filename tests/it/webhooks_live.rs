@@ -7,6 +7,7 @@
 
 use crate::support::mcp;
 use hostaway_mcp::domain::Channel;
+use hostaway_mcp::hostaway::id;
 
 use std::time::{Duration, Instant};
 
@@ -122,7 +123,7 @@ async fn a_channel_change_shows_in_get_reservation_within_a_second_though_it_was
     let before = call(&session, "get_reservation", args.clone()).await;
     assert_ne!(before["guests"], guests);
     call(&session, "get_reservation", args.clone()).await;
-    let received = sandbox.stats().received("getReservation");
+    let received = sandbox.stats().received(id::GET_RESERVATION);
     assert_eq!(received, 1, "the second read came from the cache");
 
     let changed = reqwest::Client::new()
@@ -210,7 +211,7 @@ async fn a_booking_event_drops_the_searches_that_held_it_or_can_show_it_and_keep
     arrivals_until(&session, arrival, id, |row| row.is_some()).await;
     assert!(arrivals(&session, later).await.iter().all(|r| r["reservation_id"] != id));
     let untouched = arrivals(&session, elsewhere).await;
-    let reads = || sandbox.stats().received("listReservations");
+    let reads = || sandbox.stats().received(id::LIST_RESERVATIONS);
 
     change_guests(&sandbox, id, 3).await;
     arrivals_until(&session, arrival, id, |row| row.is_some_and(|r| r["guests"] == 3)).await;
@@ -502,7 +503,7 @@ async fn two_hundred_random_changes_through_faulty_deliveries_end_with_every_ans
         outcome = answers_match_the_sandbox(&sandbox, &session, &ids).await;
     }
     outcome.unwrap();
-    let cached = sandbox.stats().received("getReservation");
+    let cached = sandbox.stats().received(id::GET_RESERVATION);
     assert!(cached < 200, "the reads were mostly answered from the cache ({cached} reached the sandbox)");
 }
 

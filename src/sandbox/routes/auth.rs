@@ -1,5 +1,6 @@
 //! `POST /accessTokens` and `DELETE /accessTokens`.
 
+use crate::hostaway::id;
 use std::{
     sync::Arc,
     time::{Duration, Instant},
@@ -48,7 +49,7 @@ pub async fn create(
     );
     lock(&shared.stats).tokens_minted += 1;
     lock(&shared.issued).push(token.clone());
-    shared.applied("createAccessToken");
+    shared.applied(id::CREATE_ACCESS_TOKEN);
     // The token endpoint answers without the envelope.
     Ok(axum::Json(types::AccessToken {
         access_token: token,
@@ -70,6 +71,6 @@ pub async fn revoke(State(shared): State<Arc<Shared>>, Params(query): Params<Rev
         .filter(|t| !t.is_empty())
         .ok_or_else(|| Failure::invalid("The token query parameter is required"))?;
     lock(&shared.tokens).remove(&token);
-    shared.applied("revokeAccessToken");
+    shared.applied(id::REVOKE_ACCESS_TOKEN);
     wire::empty()
 }

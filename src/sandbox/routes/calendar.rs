@@ -1,5 +1,6 @@
 //! A listing's calendar: read, update one range, update many ranges, and price quotes.
 
+use crate::hostaway::id;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
@@ -87,7 +88,7 @@ pub async fn update(
     let mut store = lock(&shared.store);
     find(&store, id)?;
     apply(&mut store, id, &update)?;
-    shared.applied("updateCalendar");
+    shared.applied(id::UPDATE_CALENDAR);
     let listing = find(&store, id)?;
     wire::success(store.calendar(listing, update.start_date, update.end_date, false))
 }
@@ -109,7 +110,7 @@ pub async fn intervals(
     for update in &updates {
         apply(&mut store, id, update)?;
     }
-    shared.applied("updateCalendarIntervals");
+    shared.applied(id::UPDATE_CALENDAR_INTERVALS);
     wire::empty()
 }
 

@@ -1,5 +1,6 @@
 //! Conversations, their messages, sending a message, and message templates.
 
+use crate::hostaway::id;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
@@ -103,7 +104,7 @@ pub async fn send(
     Body(request): Body<types::SendMessageRequest>,
 ) -> Reply {
     let message = add_message(&shared, id, &request, false)?;
-    shared.applied("sendConversationMessage");
+    shared.applied(id::SEND_CONVERSATION_MESSAGE);
     wire::success(message)
 }
 

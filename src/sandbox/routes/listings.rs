@@ -1,5 +1,6 @@
 //! Listings and the amenity catalogue.
 
+use crate::hostaway::id;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
@@ -125,7 +126,7 @@ pub async fn create(State(shared): State<Arc<Shared>>, Body(input): Body<types::
         .map_err(|e: types::error::ConversionError| Failure::Internal(e.to_string()))?;
     let listing: types::Listing = wire::merge(&blank, &input)?;
     store.listings.insert(id, listing.clone());
-    shared.applied("createListing");
+    shared.applied(id::CREATE_LISTING);
     wire::success(listing)
 }
 
@@ -141,7 +142,7 @@ pub async fn update(
     let mut store = lock(&shared.store);
     let updated: types::Listing = wire::merge(find(&store, id)?, &input)?;
     store.listings.insert(id, updated.clone());
-    shared.applied("updateListing");
+    shared.applied(id::UPDATE_LISTING);
     wire::success(updated)
 }
 
@@ -151,7 +152,7 @@ pub async fn remove(State(shared): State<Arc<Shared>>, Path(id): Path<i64>) -> R
     find(&store, id)?;
     store.listings.remove(&id);
     store.days.retain(|(listing, _), _| *listing != id);
-    shared.applied("deleteListing");
+    shared.applied(id::DELETE_LISTING);
     wire::empty()
 }
 

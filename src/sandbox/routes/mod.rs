@@ -1,5 +1,5 @@
-//! The sandbox's API routes, one module per Hostaway domain, and the table that maps each route
-//! to the spec's operationId (for call counting and the coverage test).
+//! The sandbox's API routes, one module per Hostaway domain, and the spec's table of operations
+//! (method, path, operationId) that call counting and the coverage test read.
 
 use std::sync::Arc;
 
@@ -10,6 +10,7 @@ use axum::{
 };
 
 use super::app::Shared;
+use crate::hostaway::id;
 
 mod auth;
 mod calendar;
@@ -32,54 +33,8 @@ pub struct Operation {
     pub id: &'static str,
 }
 
-const fn op(method: &'static str, path: &'static str, id: &'static str) -> Operation {
-    Operation { method, path, id }
-}
-
-/// Every operation the sandbox serves.
-pub const OPERATIONS: &[Operation] = &[
-    op("POST", "/v1/accessTokens", "createAccessToken"),
-    op("DELETE", "/v1/accessTokens", "revokeAccessToken"),
-    op("GET", "/v1/listings", "listListings"),
-    op("POST", "/v1/listings", "createListing"),
-    op("GET", "/v1/listings/{listingId}", "getListing"),
-    op("PUT", "/v1/listings/{listingId}", "updateListing"),
-    op("DELETE", "/v1/listings/{listingId}", "deleteListing"),
-    op("GET", "/v1/listings/{listingId}/calendar", "getCalendar"),
-    op("PUT", "/v1/listings/{listingId}/calendar", "updateCalendar"),
-    op("PUT", "/v1/listings/{listingId}/calendarIntervals", "updateCalendarIntervals"),
-    op("POST", "/v1/listings/{listingId}/calendar/priceDetails", "getPriceDetails"),
-    op("GET", "/v1/reservations", "listReservations"),
-    op("POST", "/v1/reservations", "createReservation"),
-    op("GET", "/v1/reservations/{reservationId}", "getReservation"),
-    op("PUT", "/v1/reservations/{reservationId}", "updateReservation"),
-    op("PUT", "/v1/reservations/{reservationId}/statuses/cancelled", "cancelReservation"),
-    op("PUT", "/v1/reservations/{reservationId}/statuses/noShow", "reportNoShow"),
-    op("GET", "/v1/conversations", "listConversations"),
-    op("GET", "/v1/conversations/{conversationId}", "getConversation"),
-    op("GET", "/v1/conversations/{conversationId}/messages", "listConversationMessages"),
-    op("POST", "/v1/conversations/{conversationId}/messages", "sendConversationMessage"),
-    op("GET", "/v1/messageTemplates", "listMessageTemplates"),
-    op("GET", "/v1/guestPayments/charges", "listGuestCharges"),
-    op("GET", "/v1/financeField/{reservationId}", "listFinanceFields"),
-    op("POST", "/v1/finance/report/consolidated", "getConsolidatedReport"),
-    op("GET", "/v1/expenses", "listExpenses"),
-    op("GET", "/v1/reviews", "listReviews"),
-    op("GET", "/v1/ownerStatements", "listOwnerStatements"),
-    op("GET", "/v1/ownerStatement/{ownerStatementId}", "getOwnerStatement"),
-    op("GET", "/v1/tasks", "listTasks"),
-    op("POST", "/v1/tasks", "createTask"),
-    op("GET", "/v1/tasks/{taskId}", "getTask"),
-    op("PUT", "/v1/tasks/{taskId}", "updateTask"),
-    op("GET", "/v1/user/{userId}", "getUser"),
-    op("GET", "/v1/amenities", "listAmenities"),
-    op("GET", "/v1/webhooks/unifiedWebhooks", "listUnifiedWebhooks"),
-    op("POST", "/v1/webhooks/unifiedWebhooks", "createUnifiedWebhook"),
-    op("GET", "/v1/webhooks/unifiedWebhooks/{webhookId}", "getUnifiedWebhook"),
-    op("PUT", "/v1/webhooks/unifiedWebhooks/{webhookId}", "updateUnifiedWebhook"),
-    op("DELETE", "/v1/webhooks/unifiedWebhooks/{webhookId}", "deleteUnifiedWebhook"),
-    op("GET", "/v1/unifiedWebhookLogs", "listUnifiedWebhookLogs"),
-];
+/// Every operation the sandbox serves: each one the spec holds, read from it by build.rs.
+pub const OPERATIONS: &[Operation] = include!(concat!(env!("OUT_DIR"), "/operation_table.rs"));
 
 /// The operationId served at `method` + matched `path`.
 pub fn operation_id(method: &Method, path: &str) -> Option<&'static str> {
@@ -88,7 +43,7 @@ pub fn operation_id(method: &Method, path: &str) -> Option<&'static str> {
 
 /// Operations that need no access token.
 pub fn is_public(operation: &str) -> bool {
-    matches!(operation, "createAccessToken" | "revokeAccessToken")
+    matches!(operation, id::CREATE_ACCESS_TOKEN | id::REVOKE_ACCESS_TOKEN)
 }
 
 /// The `/v1` API router.

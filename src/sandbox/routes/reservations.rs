@@ -1,5 +1,6 @@
 //! Reservations: list with Hostaway's filters, orders and `afterId` paging, read, create, update, cancel.
 
+use crate::hostaway::id;
 use std::{cmp::Ordering, sync::Arc};
 
 use axum::extract::{Path, State};
@@ -298,7 +299,7 @@ pub async fn create(
     store.money.insert(id, money);
     store.reservations.insert(id, reservation.clone());
     drop(store);
-    shared.applied("createReservation");
+    shared.applied(id::CREATE_RESERVATION);
     webhooks::emit(&shared, Event::reservation(shared.config.account_id, &reservation, true));
     wire::success(reservation)
 }
@@ -329,7 +330,7 @@ pub async fn update(
     updated.latest_activity_on = Some(now);
     store.reservations.insert(id, updated.clone());
     drop(store);
-    shared.applied("updateReservation");
+    shared.applied(id::UPDATE_RESERVATION);
     webhooks::emit(&shared, Event::reservation(shared.config.account_id, &updated, false));
     wire::success(updated)
 }
@@ -351,7 +352,7 @@ pub async fn cancel(
         reservation.latest_activity_on = Some(now);
         store.reservations.insert(id, reservation.clone());
         drop(store);
-        shared.applied("cancelReservation");
+        shared.applied(id::CANCEL_RESERVATION);
         webhooks::emit(&shared, Event::reservation(shared.config.account_id, &reservation, false));
     }
     wire::success(reservation)
@@ -387,7 +388,7 @@ pub async fn no_show(
     reservation.latest_activity_on = Some(now);
     store.reservations.insert(id, reservation.clone());
     drop(store);
-    shared.applied("reportNoShow");
+    shared.applied(id::REPORT_NO_SHOW);
     webhooks::emit(&shared, Event::reservation(shared.config.account_id, &reservation, false));
     wire::success(reservation)
 }

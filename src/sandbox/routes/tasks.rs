@@ -1,6 +1,7 @@
 //! Tasks: cleaning, maintenance and other jobs at a listing, with their times in UTC and in the
 //! listing's own zone.
 
+use crate::hostaway::id;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
@@ -140,7 +141,7 @@ pub async fn create(State(shared): State<Arc<Shared>>, wire::Body(input): wire::
         task.completed_at = Some(store.now_string());
     }
     store.tasks.insert(id, task.clone());
-    shared.applied("createTask");
+    shared.applied(id::CREATE_TASK);
     wire::success(task)
 }
 
@@ -158,7 +159,7 @@ pub async fn update(
         task.completed_at = Some(store.now_string());
     }
     store.tasks.insert(id, task.clone());
-    shared.applied("updateTask");
+    shared.applied(id::UPDATE_TASK);
     wire::success(task)
 }
 

@@ -1,5 +1,6 @@
 //! Unified webhooks (where the sandbox delivers its events) and their delivery log.
 
+use crate::hostaway::id;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
@@ -56,7 +57,7 @@ pub async fn create(State(shared): State<Arc<Shared>>, Body(input): Body<types::
     let id = Store::next_id(&store.webhooks, FIRST_WEBHOOK_ID);
     let hook = webhook(id, input)?;
     store.webhooks.insert(id, hook.clone());
-    shared.applied("createUnifiedWebhook");
+    shared.applied(id::CREATE_UNIFIED_WEBHOOK);
     wire::success(hook)
 }
 
@@ -70,7 +71,7 @@ pub async fn update(
     find(&store, id)?;
     let hook = webhook(id, input)?;
     store.webhooks.insert(id, hook.clone());
-    shared.applied("updateUnifiedWebhook");
+    shared.applied(id::UPDATE_UNIFIED_WEBHOOK);
     wire::success(hook)
 }
 
@@ -79,7 +80,7 @@ pub async fn remove(State(shared): State<Arc<Shared>>, Path(id): Path<i64>) -> R
     let mut store = lock(&shared.store);
     find(&store, id)?;
     store.webhooks.remove(&id);
-    shared.applied("deleteUnifiedWebhook");
+    shared.applied(id::DELETE_UNIFIED_WEBHOOK);
     wire::empty()
 }
 

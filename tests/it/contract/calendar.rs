@@ -1,6 +1,7 @@
 //! Contract: calendar reads and writes and price quotes.
 
 use crate::support::api;
+use hostaway_mcp::hostaway::id;
 
 use std::num::NonZeroU32;
 
@@ -129,7 +130,7 @@ async fn blocking_a_free_range_makes_it_unavailable_to_calendar_and_availability
         .await
         .unwrap();
     assert!(days(&client, listing, start, end).await.iter().all(|d| d.is_available == Some(1)));
-    assert_eq!(sandbox.stats().applied("updateCalendar"), 2);
+    assert_eq!(sandbox.stats().applied(id::UPDATE_CALENDAR), 2);
 }
 
 #[tokio::test]
@@ -202,7 +203,7 @@ async fn bad_ranges_and_unknown_listings_are_refused() {
     let write = client.update_calendar().listing_id(listing).body(update(day, day - Duration::days(3))).send().await;
     assert_eq!(api::failure(write).0, 400);
     assert_eq!(api::failure(client.get_calendar().listing_id(99).send().await).0, 404);
-    assert_eq!(sandbox.stats().applied("updateCalendar"), 0);
+    assert_eq!(sandbox.stats().applied(id::UPDATE_CALENDAR), 0);
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 
 use crate::support::api;
 use hostaway_mcp::domain::Channel;
+use hostaway_mcp::hostaway::id;
 
 use std::collections::BTreeSet;
 
@@ -11,7 +12,7 @@ use hostaway_mcp::{
     sandbox::{Sandbox, SandboxConfig},
 };
 
-const SEND: &str = "sendConversationMessage";
+const SEND: &str = id::SEND_CONVERSATION_MESSAGE;
 
 fn message(text: &str) -> types::SendMessageRequest {
     types::SendMessageRequest { body: text.parse().unwrap(), communication_type: None }

@@ -2,6 +2,7 @@
 //! them over a real socket.
 
 use crate::support::api;
+use hostaway_mcp::hostaway::id;
 
 use std::time::{Duration, Instant};
 
@@ -11,7 +12,7 @@ use hostaway_mcp::{
 };
 use reqwest::header::RETRY_AFTER;
 
-const SEND: &str = "sendConversationMessage";
+const SEND: &str = id::SEND_CONVERSATION_MESSAGE;
 
 /// Any cheap authenticated read.
 async fn read(client: &Client) -> Result<ResponseValue<types::MessageTemplateList>, Error<types::Failure>> {
@@ -73,7 +74,7 @@ async fn an_injected_server_error_fails_one_call_with_500_then_calls_succeed() {
     read(&client).await.unwrap();
     let stats = sandbox.stats();
     assert_eq!(stats.status("500"), 1);
-    assert_eq!(stats.received("listMessageTemplates"), 2);
+    assert_eq!(stats.received(id::LIST_MESSAGE_TEMPLATES), 2);
 }
 
 #[tokio::test]
@@ -131,7 +132,7 @@ async fn a_dropped_connection_is_a_communication_error_and_the_next_call_succeed
     read(&client).await.unwrap();
     let stats = sandbox.stats();
     assert_eq!(stats.status("dropped"), 1);
-    assert_eq!(stats.received("listMessageTemplates"), 2, "the client did not silently retry");
+    assert_eq!(stats.received(id::LIST_MESSAGE_TEMPLATES), 2, "the client did not silently retry");
 }
 
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! Contract: listings and amenities through the generated client against the sandbox.
 
 use crate::support::api;
+use hostaway_mcp::hostaway::id;
 
 use std::collections::BTreeSet;
 
@@ -196,7 +197,7 @@ async fn creating_a_listing_without_a_name_fails_with_a_message() {
     let (status, message) = api::failure(result);
     assert_eq!(status, 400);
     assert!(message.contains("name"), "{message}");
-    assert_eq!(sandbox.stats().applied("createListing"), 0);
+    assert_eq!(sandbox.stats().applied(id::CREATE_LISTING), 0);
 }
 
 #[tokio::test]

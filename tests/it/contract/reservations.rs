@@ -2,6 +2,7 @@
 
 use crate::support::api;
 use hostaway_mcp::domain::Channel;
+use hostaway_mcp::hostaway::id;
 
 use std::collections::BTreeSet;
 
@@ -260,7 +261,7 @@ async fn a_created_booking_is_priced_blocks_its_nights_and_comes_first_in_the_de
     let forced =
         client.create_reservation().force_overbooking(1).body(booking(listing, arrival, departure)).send().await;
     assert!(forced.is_ok());
-    assert_eq!(sandbox.stats().applied("createReservation"), 2);
+    assert_eq!(sandbox.stats().applied(id::CREATE_RESERVATION), 2);
 }
 
 #[tokio::test]
@@ -276,7 +277,7 @@ async fn creating_without_required_fields_names_them() {
     for field in ["channelId", "listingMapId", "arrivalDate", "departureDate"] {
         assert!(message.contains(field), "{message}");
     }
-    assert_eq!(sandbox.stats().applied("createReservation"), 0);
+    assert_eq!(sandbox.stats().applied(id::CREATE_RESERVATION), 0);
 }
 
 #[tokio::test]
@@ -342,7 +343,7 @@ async fn cancelling_frees_the_nights_and_is_idempotent() {
     assert_eq!(read.status.as_str(), "cancelled");
     assert!(sandbox.inspect(|s| s.is_free(&s.listings[&listing], arrival, departure, None)));
     cancel().send().await.unwrap();
-    assert_eq!(sandbox.stats().applied("cancelReservation"), 1, "a second cancel changes nothing");
+    assert_eq!(sandbox.stats().applied(id::CANCEL_RESERVATION), 1, "a second cancel changes nothing");
     assert_eq!(api::failure(client.get_reservation().reservation_id(1).send().await).0, 404);
 }
 
@@ -377,5 +378,5 @@ async fn a_no_show_is_reported_for_a_begun_booking_com_stay_only() {
     let (status, message) = api::failure(report(ahead, false).send().await);
     assert!(status == 400 && message.contains("not begun"), "{status} {message}");
     assert_eq!(api::failure(report(1, false).send().await).0, 404);
-    assert_eq!(sandbox.stats().applied("reportNoShow"), 2);
+    assert_eq!(sandbox.stats().applied(id::REPORT_NO_SHOW), 2);
 }

@@ -3,6 +3,7 @@
 //! get, and update of the fields sent.
 
 use crate::support::api;
+use hostaway_mcp::hostaway::id;
 
 use chrono::NaiveDate;
 use hostaway_mcp::hostaway::types;
@@ -91,7 +92,7 @@ async fn a_created_task_takes_its_listing_from_the_reservation_and_local_times_f
         .format("%Y-%m-%d %H:%M:%S")
         .to_string();
     assert_eq!(created.can_start_from_listing_time.as_deref(), Some(local.as_str()));
-    assert_eq!(sandbox.stats().applied("createTask"), 1);
+    assert_eq!(sandbox.stats().applied(id::CREATE_TASK), 1);
 
     let read = client.get_task().task_id(created.id).send().await.unwrap().into_inner().result;
     assert_eq!(
@@ -125,7 +126,7 @@ async fn a_task_without_a_title_or_with_an_unknown_reference_is_refused() {
     assert_eq!(status, 400, "{message}");
     let (status, _) = api::failure(client.get_task().task_id(1).send().await);
     assert_eq!(status, 404);
-    assert_eq!(sandbox.stats().applied("createTask"), 0);
+    assert_eq!(sandbox.stats().applied(id::CREATE_TASK), 0);
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 //! session began, so only the tool calls are slowed.
 
 use crate::support::mcp;
+use hostaway_mcp::hostaway::id;
 
 use std::time::{Duration, Instant};
 
@@ -30,7 +31,7 @@ async fn a_status_scan_stops_at_the_tool_deadline_and_answers_what_it_found() {
     assert_eq!(answer["complete"], false, "{answer}");
     assert!(answer["incomplete_reason"].as_str().unwrap().contains("deadline"), "{answer}");
     assert!(answer["next_cursor"].is_string(), "the scan can go on from where it stopped");
-    let pages = h.sandbox.stats().received("listReservations");
+    let pages = h.sandbox.stats().received(id::LIST_RESERVATIONS);
     assert!((1..5).contains(&pages), "it read some pages, not all five: {pages}");
     for row in answer["reservations"].as_array().unwrap() {
         assert_eq!(row["status"], "inquiry");
@@ -69,7 +70,7 @@ async fn a_portfolio_calendar_past_the_deadline_answers_the_listings_it_read_and
     // longer than the whole deadline, so of the full portfolio only that city can be answered.
     let city = h.sandbox.inspect(|s| s.listings.values().find_map(|l| l.city.clone()).unwrap());
     let cached = h.ok("portfolio_calendar", range(json!({"city": city}))).await["listings"].as_array().unwrap().len();
-    h.sandbox.set_faults(FaultPlan { latency_ms: 3000, only: vec!["getCalendar".into()], ..FaultPlan::default() });
+    h.sandbox.set_faults(FaultPlan { latency_ms: 3000, only: vec![id::GET_CALENDAR.into()], ..FaultPlan::default() });
     let started = Instant::now();
     let answer = h.ok("portfolio_calendar", range(json!({}))).await;
     let elapsed = started.elapsed();

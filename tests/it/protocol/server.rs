@@ -2,7 +2,7 @@
 
 use crate::support::mcp;
 
-use hostaway_mcp::server::ServerOptions;
+use hostaway_mcp::{hostaway::id, server::ServerOptions};
 use rmcp::model::CallToolRequestParams;
 use serde_json::json;
 
@@ -137,17 +137,20 @@ async fn metrics_move_when_tools_are_called() {
     h.ok("search_listings", json!({"limit": 2})).await;
     h.err("get_listing", json!({"listing_id": 1})).await;
     let text = reqwest::get(h.url.replace("/mcp", "/metrics")).await.unwrap().text().await.unwrap();
+    let upstream = |operation: &str, outcome: &str| {
+        format!(r#"hostaway_mcp_upstream_calls_total{{operation="{operation}",outcome="{outcome}"}} 1"#)
+    };
     for expected in [
-        r#"hostaway_mcp_tool_calls_total{tool="search_listings",outcome="ok"} 1"#,
-        r#"hostaway_mcp_tool_calls_total{tool="get_listing",outcome="tool_error"} 1"#,
+        r#"hostaway_mcp_tool_calls_total{tool="search_listings",outcome="ok"} 1"#.to_string(),
+        r#"hostaway_mcp_tool_calls_total{tool="get_listing",outcome="tool_error"} 1"#.to_string(),
         // Once, when the session began (the catalogue, for the account's time zone); the search
         // is answered from that same cached catalogue.
-        r#"hostaway_mcp_upstream_calls_total{operation="listListings",outcome="200"} 1"#,
-        r#"hostaway_mcp_upstream_calls_total{operation="getListing",outcome="not_found"} 1"#,
-        "hostaway_mcp_token_mints_total 1",
-        "hostaway_mcp_tool_duration_seconds_count{tool=\"search_listings\"} 1",
+        upstream(id::LIST_LISTINGS, "200"),
+        upstream(id::GET_LISTING, "not_found"),
+        "hostaway_mcp_token_mints_total 1".to_string(),
+        "hostaway_mcp_tool_duration_seconds_count{tool=\"search_listings\"} 1".to_string(),
     ] {
-        assert!(text.contains(expected), "missing {expected} in:\n{text}");
+        assert!(text.contains(&expected), "missing {expected} in:\n{text}");
     }
 }
 

@@ -3,6 +3,7 @@
 //! rate limits. Reads answer, writes preview, and a confirmed write lands.
 
 use crate::support::mcp;
+use hostaway_mcp::hostaway::id;
 
 use std::collections::BTreeSet;
 
@@ -41,12 +42,12 @@ async fn every_tool_answers_over_stdio_against_a_hostaway_at_a_configured_url() 
     call_every_tool(&client, listing, reservation, conversation).await;
     let stats = sandbox.stats();
     for write in [
-        "updateCalendar",
-        "updateListing",
-        "sendConversationMessage",
-        "createReservation",
-        "updateReservation",
-        "cancelReservation",
+        id::UPDATE_CALENDAR,
+        id::UPDATE_LISTING,
+        id::SEND_CONVERSATION_MESSAGE,
+        id::CREATE_RESERVATION,
+        id::UPDATE_RESERVATION,
+        id::CANCEL_RESERVATION,
     ] {
         assert_eq!(stats.applied(write), 0, "a preview sent {write}");
     }

@@ -4,6 +4,7 @@
 //! `redis-server` (see `support/redis.rs`).
 
 use crate::support::redis;
+use hostaway_mcp::hostaway::id;
 
 use std::{
     sync::Arc,
@@ -77,7 +78,7 @@ async fn replicas_on_one_redis_share_one_budget_and_one_token_where_separate_one
     let outcomes = burst(&shared, &ids, 14).await;
     assert!(outcomes.iter().all(Result::is_ok), "every call answered: {outcomes:?}");
     let stats = sandbox.stats();
-    assert_eq!(stats.received("getListing"), 42, "42 distinct reads went upstream");
+    assert_eq!(stats.received(id::GET_LISTING), 42, "42 distinct reads went upstream");
     assert_eq!(stats.status("429"), 0, "one shared budget never passes the limit");
     assert_eq!(stats.tokens_minted, 1, "one token for the three replicas");
 
@@ -200,10 +201,10 @@ async fn a_write_through_one_replica_is_never_followed_by_a_stale_cached_read_th
     let pair = replicas(&sandbox, Some(&redis.url()), 2);
     let before = price(&pair[1], listing, day).await;
     assert_eq!(price(&pair[1], listing, day).await, before, "the second read is a cache hit");
-    assert_eq!(sandbox.stats().received("getCalendar"), 1);
+    assert_eq!(sandbox.stats().received(id::GET_CALENDAR), 1);
     set_price(&pair[0], listing, day, 321.0).await;
     assert_eq!(price(&pair[1], listing, day).await, serde_json::json!(321.0), "the other replica reads afresh");
-    assert_eq!(sandbox.stats().received("getCalendar"), 2);
+    assert_eq!(sandbox.stats().received(id::GET_CALENDAR), 2);
 
     // The control: replicas without Redis keep answering from their own caches.
     let alone = replicas(&sandbox, None, 2);

@@ -5,6 +5,7 @@
 
 use crate::support::mcp;
 use crate::support::redis;
+use hostaway_mcp::hostaway::id;
 
 use std::time::Duration;
 
@@ -101,7 +102,7 @@ async fn three_replicas_burst_within_the_real_limits_with_one_token() {
         assert_ne!(answer.is_error, Some(true), "{}", mcp::text(answer));
     }
     let stats = sandbox.stats();
-    assert_eq!(stats.received("getCalendar"), 36, "every call went upstream once");
+    assert_eq!(stats.received(id::GET_CALENDAR), 36, "every call went upstream once");
     assert_eq!(stats.status("429"), 0, "the replicas kept within Hostaway's limits together");
     assert_eq!(stats.tokens_minted, 1, "one token for the three");
 }
@@ -162,7 +163,7 @@ async fn while_redis_is_stopped_calls_fail_clearly_and_work_again_once_it_is_bac
     }
     assert!(back, "calls work again without a restart");
     assert_eq!(sandbox.stats().status("429"), 0);
-    assert_eq!(sandbox.stats().received("getCalendar"), 2, "the failed call never reached Hostaway");
+    assert_eq!(sandbox.stats().received(id::GET_CALENDAR), 2, "the failed call never reached Hostaway");
 }
 
 /// Sets one of Redis's settings, as its operator would.
@@ -313,7 +314,7 @@ async fn the_same_message_confirmed_through_two_replicas_at_once_is_sent_once() 
         .collect();
     statuses.sort();
     assert_eq!(statuses, ["already_done", "done"], "one sent it, the other found it sent");
-    assert_eq!(sandbox.stats().applied("sendConversationMessage"), 1, "the guest gets one copy");
+    assert_eq!(sandbox.stats().applied(id::SEND_CONVERSATION_MESSAGE), 1, "the guest gets one copy");
 }
 
 /// A 2025-06-18 session (the protocol with `Mcp-Session-Id`) opened on `url`, handshake done.

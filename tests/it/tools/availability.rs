@@ -3,6 +3,7 @@
 
 use crate::support::mcp;
 use hostaway_mcp::domain::Channel;
+use hostaway_mcp::hostaway::id;
 
 use chrono::{Duration, NaiveDate};
 use hostaway_mcp::{hostaway::types, sandbox::store::Store};
@@ -425,7 +426,7 @@ async fn portfolio_calendar_gives_every_listing_the_sandbox_calendars_nights_in_
     let listings: Vec<i64> = h.sandbox.inspect(|s| s.listings.keys().copied().collect());
     assert_eq!(ids(&answer), listings, "every listing, by id");
     assert_eq!(answer["complete"], true);
-    assert_eq!(h.sandbox.stats().received("getCalendar"), listings.len() as u64, "one calendar read per listing");
+    assert_eq!(h.sandbox.stats().received(id::GET_CALENDAR), listings.len() as u64, "one calendar read per listing");
     assert!(calls <= listings.len() as u64 + 2, "and little else: {calls}");
 
     for row in answer["listings"].as_array().unwrap() {

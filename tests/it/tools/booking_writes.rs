@@ -3,6 +3,7 @@
 
 use crate::support::mcp;
 use hostaway_mcp::domain::Channel;
+use hostaway_mcp::hostaway::id;
 
 use chrono::{Duration, NaiveDate};
 use hostaway_mcp::{
@@ -64,7 +65,7 @@ async fn send_guest_message_previews_then_sends_once_and_never_twice() {
     assert_eq!(preview["recipient"], json!(conversation.recipient_name));
     assert_eq!(preview["reservation"]["reservation_id"], json!(conversation.reservation_id));
     assert!(preview.get("message_id").is_none());
-    assert_eq!(h.sandbox.stats().applied("sendConversationMessage"), 0);
+    assert_eq!(h.sandbox.stats().applied(id::SEND_CONVERSATION_MESSAGE), 0);
     assert_eq!(h.sandbox.inspect(|s| messages_in(s, id)), before);
 
     let confirm = json!({"conversation_id": id, "message": text, "confirm": true});
@@ -85,14 +86,14 @@ async fn send_guest_message_previews_then_sends_once_and_never_twice() {
     assert_eq!(n, 2, "a repeat re-reads the conversation (the send dropped it) and finds the message in Hostaway");
     assert_eq!(again["status"], "already_done");
     assert_eq!(again["message_id"], json!(message_id));
-    assert_eq!(h.sandbox.stats().applied("sendConversationMessage"), 1);
+    assert_eq!(h.sandbox.stats().applied(id::SEND_CONVERSATION_MESSAGE), 1);
     assert_eq!(h.sandbox.inspect(|s| messages_in(s, id)), before + 1);
 
     let other =
         h.ok("send_guest_message", json!({"conversation_id": id, "message": "See you soon!", "confirm": true})).await;
     assert_eq!(other["status"], "done");
     assert_ne!(other["message_id"], json!(message_id));
-    assert_eq!(h.sandbox.stats().applied("sendConversationMessage"), 2);
+    assert_eq!(h.sandbox.stats().applied(id::SEND_CONVERSATION_MESSAGE), 2);
     assert_eq!(h.sandbox.inspect(|s| messages_in(s, id)), before + 2);
 }
 
@@ -154,7 +155,7 @@ async fn create_reservation_books_free_nights_at_the_quote_and_blocks_them() {
     assert_eq!(preview["guest_name"], "Ana Maria Silva", "and the guest");
     assert_eq!(preview["total_to_book"]["currency"], json!(currency), "and the total's currency");
     assert!(preview.get("reservation_id").is_none());
-    assert_eq!(h.sandbox.stats().applied("createReservation"), 0);
+    assert_eq!(h.sandbox.stats().applied(id::CREATE_RESERVATION), 0);
     assert_eq!(h.sandbox.inspect(|s| s.reservations.len()), count);
 
     let mut confirm = args.clone();
@@ -181,7 +182,7 @@ async fn create_reservation_books_free_nights_at_the_quote_and_blocks_them() {
     assert_eq!(n, 2, "a repeat finds the booking in Hostaway and names its listing (re-read: the write dropped it)");
     assert_eq!(again["status"], "already_done");
     assert_eq!(again["reservation_id"], json!(id));
-    assert_eq!(h.sandbox.stats().applied("createReservation"), 1);
+    assert_eq!(h.sandbox.stats().applied(id::CREATE_RESERVATION), 1);
     assert_eq!(h.sandbox.inspect(|s| s.reservations.len()), count + 1);
 
     let preview = h.ok("create_reservation", args).await;
@@ -221,7 +222,7 @@ async fn create_reservation_on_taken_nights_is_flagged_and_refused() {
     let message = h.err("create_reservation", confirm).await;
     assert!(message.contains("not free") && message.contains(&taken.arrival_date.to_string()), "{message}");
     assert!(message.contains("nothing was booked"), "{message}");
-    assert_eq!(h.sandbox.stats().received("createReservation"), 0);
+    assert_eq!(h.sandbox.stats().received(id::CREATE_RESERVATION), 0);
     assert_eq!(h.sandbox.inspect(|s| s.reservations.len()), count);
 }
 
@@ -242,7 +243,7 @@ async fn update_reservation_changes_only_the_given_fields() {
     assert_eq!(changes[1]["field"], "host_note");
     assert_eq!(changes[1]["before"], json!(original.host_note));
     assert!(preview.get("nights_free").is_none());
-    assert_eq!(h.sandbox.stats().applied("updateReservation"), 0);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_RESERVATION), 0);
     assert_eq!(h.sandbox.inspect(|s| s.reservations[&id].phone.clone()), original.phone);
 
     let mut confirm = args;
@@ -260,7 +261,7 @@ async fn update_reservation_changes_only_the_given_fields() {
 
     let (again, n) = calls(&h, h.ok("update_reservation", confirm)).await;
     assert_eq!((n, again["status"].as_str()), (1, Some("unchanged")));
-    assert_eq!(h.sandbox.stats().applied("updateReservation"), 1);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_RESERVATION), 1);
 
     let same = h.ok("update_reservation", json!({"reservation_id": id, "host_note": "VIP: bring flowers"})).await;
     assert_eq!(same["changes"], json!([]));
@@ -330,7 +331,7 @@ async fn update_reservation_checks_new_nights_counting_its_own_as_free() {
     confirm["confirm"] = json!(true);
     let message = h.err("update_reservation", confirm).await;
     assert!(message.contains("taken") && message.contains("nothing was changed"), "{message}");
-    assert_eq!(h.sandbox.stats().applied("updateReservation"), 1);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_RESERVATION), 1);
     assert_eq!(h.sandbox.inspect(|s| s.reservations[&id].departure_date.to_string()), longer);
 }
 
@@ -351,7 +352,7 @@ async fn cancel_reservation_frees_the_nights_and_a_repeat_does_not_write_again()
     assert_eq!(preview["reservation"]["guest_name"], json!(booked.guest_name));
     assert_eq!(preview["reservation"]["check_in"], json!(booked.arrival_date.to_string()));
     assert_eq!(preview["reservation"]["total"]["amount"], json!(booked.total_price));
-    assert_eq!(h.sandbox.stats().applied("cancelReservation"), 0);
+    assert_eq!(h.sandbox.stats().applied(id::CANCEL_RESERVATION), 0);
     assert_eq!(h.sandbox.inspect(|s| s.reservations[&id].status.clone()), booked.status);
 
     let confirm = json!({"reservation_id": id, "cancelled_by": "guest", "confirm": true});
@@ -375,8 +376,8 @@ async fn cancel_reservation_frees_the_nights_and_a_repeat_does_not_write_again()
     assert_eq!(n, 1, "only the reservation is read");
     assert_eq!(noop["status"], "unchanged");
     assert_eq!(noop["already_cancelled"], true);
-    assert_eq!(h.sandbox.stats().received("cancelReservation"), 1);
-    assert_eq!(h.sandbox.stats().applied("cancelReservation"), 1);
+    assert_eq!(h.sandbox.stats().received(id::CANCEL_RESERVATION), 1);
+    assert_eq!(h.sandbox.stats().applied(id::CANCEL_RESERVATION), 1);
 }
 
 #[tokio::test]
@@ -388,7 +389,7 @@ async fn an_already_cancelled_reservation_is_reported_and_left_alone() {
     assert!(preview["note"].as_str().unwrap().contains("already cancelled"));
     let done = h.ok("cancel_reservation", json!({"reservation_id": id, "confirm": true})).await;
     assert_eq!(done["already_cancelled"], true);
-    assert_eq!(h.sandbox.stats().received("cancelReservation"), 0);
+    assert_eq!(h.sandbox.stats().received(id::CANCEL_RESERVATION), 0);
 }
 
 #[tokio::test]
@@ -442,7 +443,7 @@ async fn invalid_arguments_are_tool_errors_naming_the_field_or_the_missing_objec
         assert!(message.contains(needle), "{tool} {args}: {message}");
     }
     let stats = h.sandbox.stats();
-    for op in ["sendConversationMessage", "createReservation", "updateReservation", "cancelReservation"] {
+    for op in [id::SEND_CONVERSATION_MESSAGE, id::CREATE_RESERVATION, id::UPDATE_RESERVATION, id::CANCEL_RESERVATION] {
         assert_eq!(stats.received(op), 0, "{op} was called");
     }
 }

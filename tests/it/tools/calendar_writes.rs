@@ -1,6 +1,7 @@
 //! End to end: block_dates, unblock_dates, set_rates and update_listing against the sandbox.
 
 use crate::support::mcp;
+use hostaway_mcp::hostaway::id;
 
 use chrono::{Duration, NaiveDate};
 use hostaway_mcp::{
@@ -90,7 +91,7 @@ async fn a_block_preview_reads_once_writes_nothing_and_names_the_booked_nights()
     let preview = h.ok("block_dates", b.with(json!({"note": "Maintenance"}))).await;
     assert_eq!(calls(&h) - start, 2, "a preview is one getCalendar and the listing's zone");
     assert_eq!(preview["status"], "preview");
-    assert_eq!(h.sandbox.stats().applied("updateCalendar"), 0);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_CALENDAR), 0);
     assert_eq!(sandbox_states(&h, &b), before, "a preview changes nothing");
     assert_eq!(h.sandbox.inspect(|s| s.days.clone()), overrides);
 
@@ -124,7 +125,7 @@ async fn a_confirmed_block_closes_the_free_days_keeps_bookings_and_is_sent_once(
     let done = h.ok("block_dates", b.with(json!({"note": "Maintenance", "confirm": true}))).await;
     assert_eq!(calls(&h) - start, 2, "a confirmed block reads the calendar fresh, then sends one updateCalendar");
     assert_eq!(done["status"], "done");
-    assert_eq!(h.sandbox.stats().applied("updateCalendar"), 1);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_CALENDAR), 1);
 
     let after = sandbox_states(&h, &b);
     for ((date, was), (_, now)) in before.iter().zip(&after) {
@@ -147,7 +148,7 @@ async fn a_confirmed_block_closes_the_free_days_keeps_bookings_and_is_sent_once(
     let again = h.ok("block_dates", b.with(json!({"note": "Maintenance", "confirm": true}))).await;
     assert_eq!(again["status"], "unchanged", "Hostaway already holds the block");
     assert_eq!(again["now"], done["now"]);
-    assert_eq!(h.sandbox.stats().applied("updateCalendar"), 1);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_CALENDAR), 1);
 
     let fresh = h.ok("block_dates", b.args()).await;
     assert_eq!(fresh["will_change"]["count"], 0, "the write dropped the cached calendar");
@@ -167,14 +168,14 @@ async fn unblock_reopens_only_the_blocked_days() {
     assert_eq!(preview["will_change"]["count"], json!(free));
     assert_eq!(preview["already"]["count"], 0);
     assert_eq!(conflict_nights(&preview), count(&before, "reserved") + count(&before, "pending"));
-    assert_eq!(h.sandbox.stats().applied("updateCalendar"), 1);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_CALENDAR), 1);
 
     let start = calls(&h);
     let done = h.ok("unblock_dates", b.with(json!({"confirm": true}))).await;
     assert_eq!(calls(&h) - start, 2, "a fresh read, then the write");
     assert_eq!(done["status"], "done");
     assert_eq!(done["now"]["count"], json!(free));
-    assert_eq!(h.sandbox.stats().applied("updateCalendar"), 2);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_CALENDAR), 2);
     let after = sandbox_states(&h, &b);
     for ((date, was), (_, now)) in before.iter().zip(&after) {
         match was.as_str() {
@@ -184,7 +185,7 @@ async fn unblock_reopens_only_the_blocked_days() {
     }
     let again = h.ok("unblock_dates", b.with(json!({"confirm": true}))).await;
     assert_eq!(again["status"], "unchanged");
-    assert_eq!(h.sandbox.stats().applied("updateCalendar"), 2);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_CALENDAR), 2);
 }
 
 #[tokio::test]
@@ -210,7 +211,7 @@ async fn set_rates_previews_then_changes_exactly_the_range() {
     assert_eq!(preview["before"]["min_stay_min"], json!(inside.iter().map(|d| d.minimum_stay.unwrap()).min()));
     assert_eq!(preview["after"], json!({"price_min": 321.5, "price_max": 321.5, "min_stay_min": 4, "min_stay_max": 4}));
     assert_eq!(preview["days"], json!(inside.len()));
-    assert_eq!(h.sandbox.stats().applied("updateCalendar"), 0);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_CALENDAR), 0);
     assert!(h.sandbox.inspect(wide).iter().zip(&before).all(|(a, b)| a.price == b.price));
 
     let start = calls(&h);
@@ -228,7 +229,7 @@ async fn set_rates_previews_then_changes_exactly_the_range() {
     }
     let again = h.ok("set_rates", b.with(json!({"price": 321.5, "min_stay": 4, "confirm": true}))).await;
     assert_eq!(again["status"], "unchanged");
-    assert_eq!(h.sandbox.stats().applied("updateCalendar"), 1);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_CALENDAR), 1);
 
     let fresh = h.ok("set_rates", b.with(json!({"min_stay": 2}))).await;
     assert_eq!(fresh["before"]["price_max"], 321.5, "the write dropped the cached calendar");
@@ -257,7 +258,7 @@ async fn update_listing_changes_only_the_given_fields() {
     assert!(fields.contains(&"base_price") && fields.contains(&"house_rules"));
     let price = changes.iter().find(|c| c["field"] == "base_price").unwrap();
     assert_eq!((&price["before"], &price["after"]), (&json!(original.price.unwrap()), &json!(new_price)));
-    assert_eq!(h.sandbox.stats().applied("updateListing"), 0);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_LISTING), 0);
     assert_eq!(h.sandbox.inspect(|s| s.listings[&id].clone()).price, original.price);
 
     let mut confirmed = args.clone();
@@ -267,7 +268,7 @@ async fn update_listing_changes_only_the_given_fields() {
     assert_eq!(calls(&h) - start, 2, "confirming reads the listing fresh, then sends one updateListing");
     assert_eq!(done["status"], "done");
     assert_eq!(done["changes"], preview["changes"]);
-    assert_eq!(h.sandbox.stats().applied("updateListing"), 1);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_LISTING), 1);
 
     let updated = h.sandbox.inspect(|s| s.listings[&id].clone());
     let mut expected = serde_json::to_value(&original).unwrap();
@@ -278,7 +279,7 @@ async fn update_listing_changes_only_the_given_fields() {
 
     let again = h.ok("update_listing", confirmed).await;
     assert_eq!(again["status"], "unchanged");
-    assert_eq!(h.sandbox.stats().applied("updateListing"), 1);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_LISTING), 1);
 
     let reread = h.ok("get_listing", json!({"listing_id": id})).await;
     assert_ne!(reread["base_price"], read["base_price"]);
@@ -310,7 +311,7 @@ async fn a_check_in_window_that_ends_before_it_starts_is_refused_against_what_th
             );
         }
     }
-    assert_eq!(h.sandbox.stats().applied("updateListing"), 0);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_LISTING), 0);
     assert_eq!(h.sandbox.inspect(|s| s.listings[&listing.id].check_in_time_start), Some(from));
 }
 
@@ -348,7 +349,7 @@ async fn bad_arguments_are_tool_errors_naming_the_field() {
     let message = h.err("set_rates", b.args()).await;
     assert!(message.contains("price") && message.contains("min_stay"), "{message}");
     let stats = h.sandbox.stats();
-    assert_eq!(stats.applied("updateCalendar") + stats.applied("updateListing"), 0);
+    assert_eq!(stats.applied(id::UPDATE_CALENDAR) + stats.applied(id::UPDATE_LISTING), 0);
 }
 
 #[tokio::test]
@@ -387,12 +388,12 @@ async fn blocking_again_after_an_unblock_is_a_new_write_not_a_repeat() {
     assert_eq!(h.ok("unblock_dates", confirm.clone()).await["status"], "done");
     let again = h.ok("block_dates", confirm.clone()).await;
     assert_eq!(again["status"], "done", "the state changed in between, so this is sent");
-    assert_eq!(h.sandbox.stats().applied("updateCalendar"), 3);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_CALENDAR), 3);
     let states = sandbox_states(&h, &b);
     assert_eq!(again["now"]["count"], json!(count(&states, "blocked")));
     assert!(count(&states, "blocked") >= 2 && count(&states, "available") == 0);
     assert_eq!(h.ok("block_dates", confirm).await["status"], "unchanged");
-    assert_eq!(h.sandbox.stats().applied("updateCalendar"), 3);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_CALENDAR), 3);
 
     let id = b.listing;
     let price = h.sandbox.inspect(|s| s.listings[&id].price.unwrap());
@@ -400,7 +401,7 @@ async fn blocking_again_after_an_unblock_is_a_new_write_not_a_repeat() {
         let answer = h.ok("update_listing", json!({"listing_id": id, "base_price": value, "confirm": true})).await;
         assert_eq!(answer["status"], status, "base_price {value}");
     }
-    assert_eq!(h.sandbox.stats().applied("updateListing"), 3);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_LISTING), 3);
     assert_eq!(h.sandbox.inspect(|s| s.listings[&id].price), Some(price + 1.0));
 }
 

@@ -3,6 +3,7 @@
 
 use crate::support::mcp;
 use hostaway_mcp::domain::Channel;
+use hostaway_mcp::hostaway::id;
 
 use hostaway_mcp::{domain::BookingStatus, hostaway::types, sandbox::store::Store};
 use serde_json::json;
@@ -25,7 +26,7 @@ async fn a_booking_com_guest_who_never_came_is_reported_once() {
     let preview = h.ok("mark_no_show", json!({"reservation_id": id})).await;
     assert_eq!(preview["status"], "preview");
     assert_eq!(preview["reservation_id"], id);
-    assert_eq!(h.sandbox.stats().applied("reportNoShow"), 0, "a preview reports nothing");
+    assert_eq!(h.sandbox.stats().applied(id::REPORT_NO_SHOW), 0, "a preview reports nothing");
 
     let confirm = json!({"reservation_id": id, "confirm": true});
     let done = h.ok("mark_no_show", confirm.clone()).await;
@@ -35,12 +36,12 @@ async fn a_booking_com_guest_who_never_came_is_reported_once() {
     assert_eq!(held.bookingcom_no_show_fee_waived, Some(json!(false)));
     let again = h.ok("mark_no_show", confirm).await;
     assert!(matches!(again["status"].as_str(), Some("already_done" | "unchanged")), "{again}");
-    assert_eq!(h.sandbox.stats().applied("reportNoShow"), 1, "the same report twice is sent once");
+    assert_eq!(h.sandbox.stats().applied(id::REPORT_NO_SHOW), 1, "the same report twice is sent once");
 
     let waived = h.ok("mark_no_show", json!({"reservation_id": id, "waive_fee": true, "confirm": true})).await;
     assert_eq!(waived["status"], "done", "waiving the fee is a new report: {waived}");
     assert_eq!(h.sandbox.inspect(|s| s.reservations[&id].bookingcom_no_show_fee_waived.clone()), Some(json!(true)));
-    assert_eq!(h.sandbox.stats().applied("reportNoShow"), 2);
+    assert_eq!(h.sandbox.stats().applied(id::REPORT_NO_SHOW), 2);
 }
 
 #[tokio::test]
@@ -56,5 +57,5 @@ async fn other_channels_stays_ahead_and_unknown_bookings_are_refused() {
     let unknown = h.sandbox.inspect(|s| s.reservations.keys().max().unwrap() + 1000);
     let refused = h.err("mark_no_show", json!({"reservation_id": unknown})).await;
     assert!(refused.contains("search_reservations"), "{refused}");
-    assert_eq!(h.sandbox.stats().applied("reportNoShow"), 0);
+    assert_eq!(h.sandbox.stats().applied(id::REPORT_NO_SHOW), 0);
 }

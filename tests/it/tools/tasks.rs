@@ -3,6 +3,7 @@
 //! checked against what the sandbox holds. Expectations come from the sandbox's store.
 
 use crate::support::mcp;
+use hostaway_mcp::hostaway::id;
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use hostaway_mcp::{
@@ -136,14 +137,14 @@ async fn cleanings_after_departures_are_previewed_then_created_once_each() {
             );
         }
     }
-    assert_eq!(h.sandbox.stats().applied("createTask"), 0, "a preview creates nothing");
+    assert_eq!(h.sandbox.stats().applied(id::CREATE_TASK), 0, "a preview creates nothing");
 
     let mut confirm = args.clone();
     confirm["confirm"] = json!(true);
     let done = h.ok("create_task", confirm.clone()).await;
     assert_eq!(done["status"], "done");
     let new = had.iter().filter(|h| !**h).count();
-    assert_eq!(h.sandbox.stats().applied("createTask"), new as u64);
+    assert_eq!(h.sandbox.stats().applied(id::CREATE_TASK), new as u64);
     let created = done["tasks"].as_array().unwrap().iter().filter(|t| t["outcome"] == "created").count();
     assert_eq!(created, new);
     h.sandbox.inspect(|s| {
@@ -154,7 +155,7 @@ async fn cleanings_after_departures_are_previewed_then_created_once_each() {
 
     let again = h.ok("create_task", confirm).await;
     assert_eq!(again["status"], "already_done");
-    assert_eq!(h.sandbox.stats().applied("createTask"), new as u64, "nothing created twice");
+    assert_eq!(h.sandbox.stats().applied(id::CREATE_TASK), new as u64, "nothing created twice");
 }
 
 #[tokio::test]
@@ -172,12 +173,12 @@ async fn one_task_is_created_in_the_listings_time_and_a_lost_answer_does_not_mak
     h.sandbox.set_faults(FaultPlan {
         drop_next: 1,
         drop_after_handling: true,
-        only: vec!["createTask".into()],
+        only: vec![id::CREATE_TASK.into()],
         ..FaultPlan::default()
     });
     let lost = h.err("create_task", args.clone()).await;
     assert!(lost.contains("not known whether the task was created"), "{lost}");
-    assert_eq!(h.sandbox.stats().applied("createTask"), 1, "Hostaway did create it");
+    assert_eq!(h.sandbox.stats().applied(id::CREATE_TASK), 1, "Hostaway did create it");
 
     let again = h.ok("create_task", args).await;
     assert_eq!(again["status"], "already_done");
@@ -193,7 +194,7 @@ async fn one_task_is_created_in_the_listings_time_and_a_lost_answer_does_not_mak
     let due = (day + Duration::days(1)).and_hms_opt(23, 59, 0).unwrap().and_local_timezone(zone).unwrap().naive_utc();
     assert_eq!(local(&stored[0].should_end_by), due, "a bare day is due by its end");
     assert_eq!(stored[0].categories_map, Some(vec![2]));
-    assert_eq!(h.sandbox.stats().applied("createTask"), 1);
+    assert_eq!(h.sandbox.stats().applied(id::CREATE_TASK), 1);
 }
 
 #[tokio::test]
@@ -210,7 +211,7 @@ async fn update_task_previews_sends_only_what_differs_and_then_is_unchanged() {
         preview["changes"].as_array().unwrap().iter().map(|c| c["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["status", "due"], "the title is already so");
     assert_eq!(preview["changes"][0]["after"], "in_progress");
-    assert_eq!(h.sandbox.stats().applied("updateTask"), 0);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_TASK), 0);
 
     let mut confirm = args;
     confirm["confirm"] = json!(true);
@@ -230,7 +231,7 @@ async fn update_task_previews_sends_only_what_differs_and_then_is_unchanged() {
     let again = h.ok("update_task", confirm).await;
     assert_eq!(again["status"], "unchanged");
     assert!(again["changes"].as_array().unwrap().is_empty());
-    assert_eq!(h.sandbox.stats().applied("updateTask"), 1);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_TASK), 1);
 }
 
 #[tokio::test]
@@ -261,7 +262,7 @@ async fn bad_task_arguments_are_named_and_nothing_is_written() {
     }
     let error = h.err("update_task", json!({"task_id": 1, "status": "completed"})).await;
     assert!(error.contains('1'), "{error}");
-    assert_eq!(h.sandbox.stats().applied("createTask") + h.sandbox.stats().applied("updateTask"), 0);
+    assert_eq!(h.sandbox.stats().applied(id::CREATE_TASK) + h.sandbox.stats().applied(id::UPDATE_TASK), 0);
 }
 
 /// Issue 25, repro 8: a task without a listing is read, stored and shown in the account's zone
@@ -323,7 +324,7 @@ async fn an_unknown_or_disabled_assignee_is_refused() {
     let create = json!({"category": "maintenance", "title": "Fix the tap", "start": day.to_string(),
         "assignee_user_id": unknown, "confirm": true});
     assert!(h.err("create_task", create).await.contains(&format!("no user {unknown}")));
-    assert_eq!(h.sandbox.stats().applied("updateTask") + h.sandbox.stats().applied("createTask"), 0);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_TASK) + h.sandbox.stats().applied(id::CREATE_TASK), 0);
     let active = h.sandbox.inspect(|s| s.users.values().find(|u| u.is_disabled_by_account == Some(0)).unwrap().id);
     let moved = h.ok("update_task", json!({"task_id": task, "assignee_user_id": active, "confirm": true})).await;
     assert!(matches!(moved["status"].as_str(), Some("done" | "unchanged")), "{moved}");

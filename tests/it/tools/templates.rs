@@ -4,6 +4,7 @@
 
 use crate::support::mcp;
 use hostaway_mcp::domain::Channel;
+use hostaway_mcp::hostaway::id;
 
 use serde_json::{Value, json};
 
@@ -78,7 +79,7 @@ async fn send_guest_message_sends_a_filled_template_once() {
     let preview = h.ok("send_guest_message", args.clone()).await;
     let text = preview["message"].as_str().unwrap().to_string();
     assert!(text.contains(&first_name) && text.contains(&listing_name) && !text.contains("{{"), "{text}");
-    assert_eq!(h.sandbox.stats().applied("sendConversationMessage"), 0, "a preview sends nothing");
+    assert_eq!(h.sandbox.stats().applied(id::SEND_CONVERSATION_MESSAGE), 0, "a preview sends nothing");
 
     let mut confirm = args.clone();
     confirm["confirm"] = json!(true);
@@ -94,7 +95,7 @@ async fn send_guest_message_sends_a_filled_template_once() {
     assert!(stored.contains(&text), "the filled text was sent");
     let again = h.ok("send_guest_message", confirm).await;
     assert_eq!(again["status"], "already_done");
-    assert_eq!(h.sandbox.stats().applied("sendConversationMessage"), 1);
+    assert_eq!(h.sandbox.stats().applied(id::SEND_CONVERSATION_MESSAGE), 1);
 }
 
 #[tokio::test]
@@ -108,7 +109,7 @@ async fn a_template_with_a_placeholder_left_is_refused_naming_it_and_nothing_is_
         .err("send_guest_message", json!({"conversation_id": conversation, "template_id": door, "confirm": true}))
         .await;
     assert!(message.contains("{{door_code}}"), "{message}");
-    assert_eq!(h.sandbox.stats().applied("sendConversationMessage"), 0);
+    assert_eq!(h.sandbox.stats().applied(id::SEND_CONVERSATION_MESSAGE), 0);
 
     let both = json!({"conversation_id": conversation, "template_id": door, "message": "hi"});
     assert!(h.err("send_guest_message", both).await.contains("either"));
@@ -155,7 +156,7 @@ async fn a_booking_sees_only_the_templates_of_its_listing_and_channel() {
         .err("send_guest_message", json!({"conversation_id": conversation, "template_id": parking, "confirm": true}))
         .await;
     assert!(refused.contains("another listing or channel"), "{refused}");
-    assert_eq!(h.sandbox.stats().applied("sendConversationMessage"), 0);
+    assert_eq!(h.sandbox.stats().applied(id::SEND_CONVERSATION_MESSAGE), 0);
 
     let elsewhere = h.sandbox.inspect(|s| *s.listings.keys().find(|id| **id != listing).unwrap());
     let clash = h.err("list_message_templates", json!({"reservation_id": booking, "listing_id": elsewhere})).await;

@@ -11,6 +11,7 @@
 
 use crate::support::mcp;
 use hostaway_mcp::domain::Channel;
+use hostaway_mcp::hostaway::id;
 
 use chrono::{Duration, NaiveDate};
 use hostaway_mcp::{
@@ -23,15 +24,15 @@ use serde_json::{Value, json};
 
 /// Every operation that changes the account.
 const WRITES: [&str; 9] = [
-    "reportNoShow",
-    "updateListing",
-    "updateCalendar",
-    "updateCalendarIntervals",
-    "createReservation",
-    "updateReservation",
-    "cancelReservation",
-    "sendConversationMessage",
-    "createTask",
+    id::REPORT_NO_SHOW,
+    id::UPDATE_LISTING,
+    id::UPDATE_CALENDAR,
+    id::UPDATE_CALENDAR_INTERVALS,
+    id::CREATE_RESERVATION,
+    id::UPDATE_RESERVATION,
+    id::CANCEL_RESERVATION,
+    id::SEND_CONVERSATION_MESSAGE,
+    id::CREATE_TASK,
 ];
 
 /// Cases generated per tool.
@@ -39,7 +40,7 @@ const CASES: u64 = 3;
 
 fn applied(h: &mcp::Harness) -> u64 {
     let stats = h.sandbox.stats();
-    WRITES.iter().map(|op| stats.applied(op)).sum::<u64>() + stats.applied("updateTask")
+    WRITES.iter().map(|op| stats.applied(op)).sum::<u64>() + stats.applied(id::UPDATE_TASK)
 }
 
 /// The listing's today, in its own zone.

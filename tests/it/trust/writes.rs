@@ -4,6 +4,7 @@
 use crate::support::api;
 use crate::support::mcp;
 use hostaway_mcp::domain::Channel;
+use hostaway_mcp::hostaway::id;
 
 use chrono::{Duration, NaiveDate};
 use hostaway_mcp::{
@@ -60,7 +61,7 @@ async fn rebooking_after_a_cancel_books_again() {
     assert_eq!(again["status"], "done", "a cancelled booking never stands in for a new one");
     let new_id = again["reservation_id"].as_i64().unwrap();
     assert_ne!(new_id, id);
-    assert_eq!(h.sandbox.stats().applied("createReservation"), 2);
+    assert_eq!(h.sandbox.stats().applied(id::CREATE_RESERVATION), 2);
     assert_eq!(h.sandbox.inspect(|s| s.reservations[&new_id].status.to_string()), "new");
     assert!(
         !h.sandbox.inspect(|s| s.is_free(&s.listings[&listing], check_in, check_out, None)),
@@ -99,7 +100,7 @@ async fn a_change_made_outside_is_seen_before_an_update_is_called_a_repeat() {
     assert_eq!(again["status"], "done", "Hostaway holds 3, so asking for 4 is a real change");
     assert_eq!(h.sandbox.inspect(|s| s.reservations[&id].number_of_guests), Some(4));
     assert_eq!(h.ok("update_reservation", four).await["status"], "unchanged", "now it already holds 4");
-    assert_eq!(h.sandbox.stats().applied("updateReservation"), 3, "two tool writes and the outside one");
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_RESERVATION), 3, "two tool writes and the outside one");
 }
 
 #[tokio::test]
@@ -111,20 +112,20 @@ async fn a_lost_answer_then_the_same_message_sends_it_exactly_once() {
     h.sandbox.set_faults(FaultPlan {
         drop_next: 1,
         drop_after_handling: true,
-        only: vec!["sendConversationMessage".into()],
+        only: vec![id::SEND_CONVERSATION_MESSAGE.into()],
         ..FaultPlan::default()
     });
     let lost = h.err("send_guest_message", confirm.clone()).await;
     assert!(lost.contains("not known whether the message was sent"), "{lost}");
     assert!(lost.contains("send_guest_message again with the same arguments"), "{lost}");
-    assert_eq!(h.sandbox.stats().applied("sendConversationMessage"), 1, "Hostaway did apply it");
+    assert_eq!(h.sandbox.stats().applied(id::SEND_CONVERSATION_MESSAGE), 1, "Hostaway did apply it");
 
     let again = h.ok("send_guest_message", confirm).await;
     assert_eq!(again["status"], "already_done");
     let stored = h.sandbox.inspect(|s| sent_with(s, id, text));
     assert_eq!(stored.len(), 1, "the guest gets one copy");
     assert_eq!(again["message_id"], json!(stored[0].id));
-    assert_eq!(h.sandbox.stats().applied("sendConversationMessage"), 1);
+    assert_eq!(h.sandbox.stats().applied(id::SEND_CONVERSATION_MESSAGE), 1);
 }
 
 #[tokio::test]
@@ -134,13 +135,13 @@ async fn a_lost_answer_then_the_same_booking_books_it_exactly_once() {
     h.sandbox.set_faults(FaultPlan {
         drop_next: 1,
         drop_after_handling: true,
-        only: vec!["createReservation".into()],
+        only: vec![id::CREATE_RESERVATION.into()],
         ..FaultPlan::default()
     });
     let lost = h.err("create_reservation", booking(listing, check_in, check_out, true)).await;
     assert!(lost.contains("not known whether the booking was made"), "{lost}");
     assert!(!lost.contains("nothing was booked"), "it must not claim nothing was booked: {lost}");
-    assert_eq!(h.sandbox.stats().applied("createReservation"), 1);
+    assert_eq!(h.sandbox.stats().applied(id::CREATE_RESERVATION), 1);
 
     let again = h.ok("create_reservation", booking(listing, check_in, check_out, true)).await;
     assert_eq!(again["status"], "already_done");
@@ -153,7 +154,7 @@ async fn a_lost_answer_then_the_same_booking_books_it_exactly_once() {
     });
     assert_eq!(made.len(), 1, "exactly one booking exists");
     assert_eq!(again["reservation_id"], json!(made[0]));
-    assert_eq!(h.sandbox.stats().applied("createReservation"), 1);
+    assert_eq!(h.sandbox.stats().applied(id::CREATE_RESERVATION), 1);
 }
 
 #[tokio::test]
@@ -184,7 +185,7 @@ async fn identical_messages_confirmed_at_the_same_moment_are_sent_once() {
     let args = json!({"conversation_id": id, "message": "Parking is in the yard.", "confirm": true});
     let (a, b) = tokio::join!(h.ok("send_guest_message", args.clone()), h.ok("send_guest_message", args));
     assert_eq!(a["message_id"], b["message_id"]);
-    assert_eq!(h.sandbox.stats().applied("sendConversationMessage"), 1);
+    assert_eq!(h.sandbox.stats().applied(id::SEND_CONVERSATION_MESSAGE), 1);
 }
 
 #[tokio::test]
@@ -207,8 +208,8 @@ async fn a_party_larger_than_the_listing_sleeps_is_refused() {
         let refused = h.err("update_reservation", too_many).await;
         assert!(refused.contains(&format!("sleeps {sleeps}")) && refused.contains("nothing was changed"), "{refused}");
     }
-    assert_eq!(h.sandbox.stats().applied("updateReservation"), 0);
-    assert_eq!(h.sandbox.stats().applied("createReservation"), 0);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_RESERVATION), 0);
+    assert_eq!(h.sandbox.stats().applied(id::CREATE_RESERVATION), 0);
 }
 
 #[tokio::test]
@@ -226,7 +227,7 @@ async fn cancelled_bookings_cannot_be_edited() {
                       "check_out": next_day(cancelled.departure_date), "confirm": true});
     let refused = h.err("update_reservation", args).await;
     assert!(refused.contains("is cancelled") && refused.contains("create_reservation"), "{refused}");
-    assert_eq!(h.sandbox.stats().applied("updateReservation"), 0);
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_RESERVATION), 0);
     let kept = h.sandbox.inspect(|s| s.reservations[&cancelled.id].clone());
     assert_eq!((kept.arrival_date, kept.total_price), (cancelled.arrival_date, cancelled.total_price));
 }
@@ -275,7 +276,7 @@ async fn a_kill_9_restart_between_two_identical_confirmed_writes_applies_once() 
         child.kill().await.unwrap(); // SIGKILL: no shutdown, no chance to save anything
     }
     assert_eq!(statuses, vec![json!("done"), json!("done"), json!("already_done"), json!("already_done")]);
-    assert_eq!(sandbox.stats().applied("sendConversationMessage"), 1);
+    assert_eq!(sandbox.stats().applied(id::SEND_CONVERSATION_MESSAGE), 1);
     assert_eq!(sandbox.inspect(|s| sent_with(s, id, text)).len(), 1);
-    assert_eq!(sandbox.stats().applied("createReservation"), 1);
+    assert_eq!(sandbox.stats().applied(id::CREATE_RESERVATION), 1);
 }
