@@ -8,6 +8,7 @@ use std::{
 };
 
 use backon::BackoffBuilder;
+use serde::de::DeserializeOwned;
 use tokio::sync::Semaphore;
 
 use crate::clock::Clock;
@@ -160,7 +161,7 @@ impl Gateway {
     /// A read, answered from the cache while fresh; concurrent identical reads share one call.
     pub(super) async fn read<T, F, Fut>(&self, key: ReadKey, send: F) -> Result<T, GatewayError>
     where
-        T: Clone + Send + Sync + 'static,
+        T: DeserializeOwned + Clone + Send + Sync + 'static,
         F: Fn(Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, ClientError>>,
     {
@@ -178,7 +179,7 @@ impl Gateway {
     /// one: what a write compares against before deciding whether it is still needed.
     pub(super) async fn read_fresh<T, F, Fut>(&self, key: ReadKey, send: F) -> Result<T, GatewayError>
     where
-        T: Clone + Send + Sync + 'static,
+        T: DeserializeOwned + Clone + Send + Sync + 'static,
         F: Fn(Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, ClientError>>,
     {
@@ -200,6 +201,7 @@ impl Gateway {
         send: F,
     ) -> Result<T, GatewayError>
     where
+        T: DeserializeOwned,
         F: Fn(Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, ClientError>>,
     {
@@ -276,6 +278,7 @@ impl Gateway {
         send: F,
     ) -> Result<T, GatewayError>
     where
+        T: DeserializeOwned,
         F: Fn(Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, ClientError>>,
     {
@@ -305,6 +308,7 @@ impl Gateway {
         send: F,
     ) -> Result<T, GatewayError>
     where
+        T: DeserializeOwned,
         F: Fn(Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, ClientError>>,
     {
@@ -323,7 +327,7 @@ impl Gateway {
             let waited = self.pace(deadline).await?;
             let started = Instant::now();
             let client = Client::new_with_client(&self.base_url, self.http.clone(), Bearer::new(token.clone()));
-            let result = send(client).await;
+            let result = send(client).await.or_else(super::surrogates::salvage);
             drop(_permit);
             let outcome = match result {
                 Ok(value) => {

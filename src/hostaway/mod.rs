@@ -17,6 +17,7 @@ mod generated;
 mod metrics;
 mod operations;
 pub mod paging;
+mod surrogates;
 pub mod token;
 
 pub use bearer::Bearer;

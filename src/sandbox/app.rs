@@ -147,9 +147,9 @@ pub async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Nex
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
     let kill = request.extensions().get::<ConnectionKill>().cloned();
 
-    let (fault, latency) = {
+    let (fault, latency, lone_surrogates) = {
         let mut faults = lock(&shared.faults);
-        (faults.draw(operation), faults.plan.latency_ms)
+        (faults.draw(operation), faults.plan.latency_ms, faults.plan.lone_surrogates)
     };
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
@@ -172,6 +172,10 @@ pub async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Nex
             )
                 .into_response()
         }
+        _ if lone_surrogates && response.status().is_success() => {
+            shared.count_status(response.status().as_str());
+            with_lone_surrogates(response).await
+        }
         _ => {
             shared.count_status(response.status().as_str());
             if let Some(size) = axum::body::HttpBody::size_hint(response.body()).exact() {
@@ -180,6 +184,17 @@ pub async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Nex
             response
         }
     }
+}
+
+/// `response` with every U+FFFD of its body sent as the lone surrogate escape `\ud800`.
+async fn with_lone_surrogates(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let text = String::from_utf8_lossy(&bytes).replace('\u{FFFD}', r"\ud800");
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(text))
 }
 
 fn admit(

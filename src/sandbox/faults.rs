@@ -33,9 +33,12 @@ pub struct FaultPlan {
     pub malformed_rate: f64,
     /// The next N requests get a broken body in place of a success answer (a failure answer is sent as it is).
     pub malformed_next: u32,
+    /// While true, every U+FFFD in a success answer goes out as the lone UTF-16 surrogate escape
+    /// `\ud800`, as Hostaway passes on a channel's text cut in the middle of an emoji.
+    pub lone_surrogates: bool,
     /// How unified webhook deliveries misbehave.
     pub deliveries: DeliveryFaults,
-    /// Fault only requests of these operationIds (e.g. `["sendConversationMessage"]`), so a test can
+    /// Fault only requests of these operationIds (e.g. `[id::SEND_CONVERSATION_MESSAGE]`), so a test can
     /// lose the answer of a write while the reads around it go through; empty means every request.
     pub only: Vec<String>,
 }

@@ -63,8 +63,23 @@ fn hostaway_text(error: &GatewayError) -> String {
     }
 }
 
+/// A tool error reaches the model cleaned like untrusted text: an error can echo what an account
+/// or a guest wrote (a city, a name, Hostaway's own message), and nothing hidden may ride along.
 impl IntoContents for ToolError {
     fn into_contents(self) -> Vec<ContentBlock> {
-        vec![ContentBlock::text(self.to_string())]
+        vec![ContentBlock::text(super::untrusted::clean(&self.to_string()))]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_echoing_account_text_reaches_the_model_cleaned() {
+        let error = ToolError::invalid("city", "closest known: Sevi\u{202e}lla\u{E0041}, Ber\u{200b}lin");
+        let text =
+            error.into_contents().into_iter().filter_map(|c| c.as_text().map(|t| t.text.clone())).collect::<String>();
+        assert!(text.contains("closest known: Sevilla, Berlin"), "{text}");
     }
 }

@@ -140,7 +140,9 @@ fn add_message(
         listing_map_id: conversation.listing_map_id,
         body: Some(request.body.to_string()),
         communication_type: Some(kind),
-        status: Some(if incoming { "received" } else { "sent" }.into()),
+        // The docs' message statuses (awaiting, cancelled_by_user, cancelled_by_system, sent,
+        // paused, failed) have no "received": a guest's message is sent, and `isIncoming` says whose.
+        status: Some("sent".into()),
         is_incoming: Some(i32::from(incoming)),
         is_seen: Some(i32::from(!incoming)),
         sent_using_hostaway: Some(i32::from(!incoming)),

@@ -22,6 +22,7 @@ pub struct ListingRow {
     #[serde(serialize_with = "crate::tools::untrusted::text")]
     pub name: String,
     /// City.
+    #[serde(serialize_with = "crate::tools::untrusted::opt")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// ISO country code.

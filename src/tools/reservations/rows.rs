@@ -76,12 +76,15 @@ impl JsonSchema for ListedReservation {
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ReservationDetails {
     /// Guest's email.
+    #[serde(serialize_with = "crate::tools::untrusted::opt")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Guest's phone number.
+    #[serde(serialize_with = "crate::tools::untrusted::opt")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Guest's country (ISO code).
+    #[serde(serialize_with = "crate::tools::untrusted::opt")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub guest_country: Option<String>,
     /// Adults in the party.
