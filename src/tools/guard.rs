@@ -88,10 +88,13 @@ impl WriteGuard {
         Self { shared: Some(lock), ..Self::default() }
     }
 
-    /// Runs `write` for `tool` + `request`; identical requests arriving while it runs get its result
-    /// instead of running again, and through other replicas wait for it to finish. The key is a
-    /// hash of both with fixed keys, the same in every replica of one build. A failed write is not shared with later callers. `summary` goes to
-    /// the audit log and must carry no secrets, personal data or message text.
+    /// Runs `write` for `tool` + `request`, where `request` is what makes the write the same one
+    /// (a tool may pass less than its arguments, such as a task's identity). Requests arriving
+    /// while it runs get its result, marked `already_done` since they wrote nothing, instead of
+    /// running again, and through other replicas wait for it to finish. The key is a hash of both
+    /// with fixed keys, the same in every replica of one build. A failed write is not shared with
+    /// later callers. `summary` goes to the audit log and must carry no secrets, personal data or
+    /// message text.
     pub async fn run<T, F>(
         &self,
         tool: &'static str,
@@ -130,8 +133,10 @@ impl WriteGuard {
                     self.in_flight.invalidate(&key).await;
                 }
                 let value = entry.into_value().downcast_ref::<(T, WriteStatus)>().cloned();
-                let (value, status) =
+                let (value, first) =
                     value.ok_or_else(|| ToolError::Refused("internal: a joined write of another kind".into()))?;
+                // A confirm that joined another already under way did not write: the first did.
+                let status = if joined && first == WriteStatus::Done { WriteStatus::AlreadyDone } else { first };
                 tracing::info!(target: "audit", tool, summary, outcome = status.as_str(), joined, "write");
                 Ok((value, status))
             }
@@ -160,7 +165,11 @@ mod tests {
         };
         let (a, b) =
             tokio::join!(guard.run("t", &"hello", "audit", write()), guard.run("t", &"hello", "audit", write()));
-        assert_eq!(a.unwrap(), b.unwrap());
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(a.0, b.0, "both show the one write's effect");
+        let mut statuses = [a.1, b.1];
+        statuses.sort_by_key(|s| s.as_str());
+        assert_eq!(statuses, [WriteStatus::AlreadyDone, WriteStatus::Done], "the one that joined wrote nothing");
         assert_eq!(sent.load(Ordering::SeqCst), 1, "two identical writes under way together share one");
         guard.run("t", &"hello", "audit", write()).await.unwrap();
         assert_eq!(sent.load(Ordering::SeqCst), 2, "a finished write is not remembered: Hostaway decides");

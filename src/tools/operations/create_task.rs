@@ -1,8 +1,10 @@
 //! `create_task`: one task, or a cleaning after each departure between two dates. It previews by
-//! default and writes only with `confirm: true`. Before a confirmed write it asks Hostaway whether
-//! each task is still needed: a task already there (the same booking and kind, or the same
-//! listing, title, kind and start) answers `already_done` and is not created again, so a lost
-//! answer, a restart or a second replica never makes the same task twice.
+//! default and writes only with `confirm: true`. A task is the same job as another when it has the
+//! same identity (the booking and kind, or the listing, kind and start day; see
+//! [`TaskIdentity`](super::plan::TaskIdentity)), whatever its title or details say. Confirms of the
+//! same identity take turns, and each first asks Hostaway whether the task is still needed: one
+//! already there answers `already_done`, saying how it differs from what was asked, so a lost
+//! answer, a second confirm with other words, a restart or a second replica never makes it twice.
 
 use chrono::{Duration, NaiveTime};
 use rmcp::{Json, tool, tool_router};
@@ -32,7 +34,7 @@ const MAX_NEW_TASKS: usize = 100;
 const TURNOVER_TITLE: &str = "Turnover cleaning";
 
 /// Departure days to schedule a task after, inclusive.
-#[derive(Debug, Hash, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Departures {
     /// First departure day, YYYY-MM-DD; not in the past.
@@ -42,7 +44,7 @@ pub struct Departures {
 }
 
 /// Arguments of `create_task`.
-#[derive(Debug, Hash, Deserialize, JsonSchema)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTaskArgs {
     /// What to do; default with after_departures: "Turnover cleaning".
@@ -147,14 +149,21 @@ impl ToolContext {
             return Ok(Json(CreateTaskOut { status: WriteStatus::Preview, tasks, note: wanted.note }));
         }
         let summary = format!("{} {:?} task(s)", wanted.plans.len(), args.category);
+        let mut identities: Vec<_> = wanted.plans.iter().map(Plan::identity).collect();
+        identities.sort_unstable();
         let (out, status) = self
             .guard
-            .run("create_task", &args, &summary, async {
+            .run("create_task", &identities, &summary, async {
                 let existing = self.existing_tasks(&wanted.plans, Fresh::Yes).await?;
                 let mut tasks = Vec::with_capacity(wanted.plans.len());
                 let mut created: Vec<i64> = Vec::new();
+                let mut differences = Vec::new();
                 for plan in &wanted.plans {
                     if let Some(task) = existing.iter().find(|t| plan.done_by(t, &wanted.sites)) {
+                        let differ = plan.differences(task, &wanted.sites);
+                        if !differ.is_empty() {
+                            differences.push(format!("task {} already does this job: {}", task.id, differ.join("; ")));
+                        }
                         tasks.push(PlannedTask { outcome: Outcome::Exists, task: wanted.sites.row(task) });
                         continue;
                     }
@@ -176,7 +185,19 @@ impl ToolContext {
                     }
                 }
                 let status = if created.is_empty() { WriteStatus::AlreadyDone } else { WriteStatus::Done };
-                Ok((CreateTaskOut { status, tasks, note: wanted.note.clone() }, status))
+                let note = if differences.is_empty() {
+                    wanted.note.clone()
+                } else {
+                    let mut lines: Vec<String> = wanted.note.iter().cloned().collect();
+                    lines.extend(differences);
+                    lines.push(
+                        "a task of the same kind for the same booking, or listing and day, is one job; change it \
+                         with update_task"
+                            .into(),
+                    );
+                    Some(lines.join(". "))
+                };
+                Ok((CreateTaskOut { status, tasks, note }, status))
             })
             .await?;
         Ok(Json(CreateTaskOut { status, ..out }))

@@ -81,8 +81,17 @@ impl Plan {
         }
     }
 
-    /// Whether `task` already does this job: the same booking and kind, or (for a task of no
-    /// booking) the same listing, kind, title and start. A cancelled task does not.
+    /// What makes this task the same job in Hostaway, whatever its title, details or times say:
+    /// the booking and kind for a booking's task, else the listing (or none), kind and start day.
+    pub(super) fn identity(&self) -> TaskIdentity {
+        let day = match self.reservation {
+            Some(_) => None,
+            None => Some(self.start.date()),
+        };
+        TaskIdentity { listing: self.listing, reservation: self.reservation, category: self.category, day }
+    }
+
+    /// Whether `task` already does this job: it has this plan's identity and is not cancelled.
     pub(super) fn done_by(&self, task: &types::Task, sites: &Sites) -> bool {
         let alike = task.listing_map_id == self.listing
             && task.status.as_deref() != Some("cancelled")
@@ -95,15 +104,44 @@ impl Plan {
                     task.can_start_from.as_deref(),
                     task.can_start_from_listing_time.as_deref(),
                 );
-                alike && same_text(&task.title) == same_text(&self.title) && start == Some(self.start)
+                alike && task.reservation_id.is_none() && start.map(|s| s.date()) == Some(self.start.date())
             }
         }
     }
+
+    /// How `task`, which does this job already, differs from what this plan asked for.
+    pub(super) fn differences(&self, task: &types::Task, sites: &Sites) -> Vec<String> {
+        let asked = self.row(sites);
+        let there = sites.row(task);
+        let mut differ = Vec::new();
+        let mut compare = |field: &str, there: Option<String>, asked: Option<String>| {
+            if asked.is_some() && there != asked {
+                let shown = |v: Option<String>| v.map_or_else(|| "none".to_string(), |v| format!("{v:?}"));
+                differ.push(format!("{field} {} there, {} asked", shown(there), shown(asked)));
+            }
+        };
+        compare("title", Some(there.title.clone()), Some(asked.title.clone()));
+        compare("start", there.start.clone(), asked.start.clone());
+        compare("due", there.due.clone(), asked.due.clone());
+        compare("description", there.description.clone(), asked.description.clone());
+        compare(
+            "assignee",
+            there.assignee_user_id.map(|a| a.to_string()),
+            asked.assignee_user_id.map(|a| a.to_string()),
+        );
+        differ
+    }
 }
 
-/// A title as compared when looking for an existing task: case and spacing do not count.
-fn same_text(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+/// What makes two tasks the same job in Hostaway: the guard's key for concurrent confirms and the
+/// rule the look-up for an existing task follows, so both agree on what "the same task" is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(super) struct TaskIdentity {
+    listing: Option<i64>,
+    reservation: Option<i64>,
+    category: Category,
+    /// The start day, local to the listing; none for a booking's task (one per booking and kind).
+    day: Option<NaiveDate>,
 }
 
 impl ToolContext {

@@ -13,7 +13,7 @@ use crate::hostaway::types;
 use crate::tools::{args, error::ToolError, today::zone_named};
 
 /// What a task is for, as Hostaway's `categoriesMap` numbers them (1 to 6).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// Cleaning.

@@ -329,3 +329,39 @@ async fn an_unknown_or_disabled_assignee_is_refused() {
     let moved = h.ok("update_task", json!({"task_id": task, "assignee_user_id": active, "confirm": true})).await;
     assert!(matches!(moved["status"].as_str(), Some("done" | "unchanged")), "{moved}");
 }
+
+/// Issue 29: a task is one job whatever its words say. Confirms that differ only in description
+/// or title, at once or one after the other, with a listing or without, make one task; the later
+/// ones answer already_done and say how the task there differs from what they asked.
+#[tokio::test]
+async fn confirms_of_one_task_in_other_words_make_it_once() {
+    let h = mcp::start().await;
+    let listing = h.sandbox.inspect(|s| *s.listings.keys().next().unwrap());
+    let day = today(&h) + Duration::days(12);
+    let task = |title: &str, description: &str| {
+        json!({"title": title, "description": description, "category": "maintenance", "listing_id": listing,
+               "start": format!("{day} 10:00"), "confirm": true})
+    };
+    let (a, b) = tokio::join!(
+        h.ok("create_task", task("Fix the tap", "kitchen")),
+        h.ok("create_task", task("Fix the tap", "kitchen, leaking since Monday"))
+    );
+    let mut statuses = [a["status"].clone(), b["status"].clone()];
+    statuses.sort_by_key(|s| s.to_string());
+    assert_eq!(statuses, [json!("already_done"), json!("done")], "{a}\n{b}");
+    assert_eq!(h.sandbox.stats().applied(id::CREATE_TASK), 1, "concurrent confirms in other words");
+
+    let later = h.ok("create_task", task("Repair the kitchen tap", "kitchen")).await;
+    assert_eq!(later["status"], "already_done", "{later}");
+    assert_eq!(later["tasks"][0]["outcome"], "exists");
+    let note = later["note"].as_str().unwrap_or_default();
+    assert!(note.contains("title \"Fix the tap\" there, \"Repair the kitchen tap\" asked"), "{note}");
+    assert_eq!(h.sandbox.stats().applied(id::CREATE_TASK), 1, "a later confirm in other words");
+
+    let loose = json!({"title": "Restock the office", "category": "other", "start": day.to_string(), "confirm": true});
+    assert_eq!(h.ok("create_task", loose.clone()).await["status"], "done");
+    assert_eq!(h.ok("create_task", loose).await["status"], "already_done", "a task of no listing, twice");
+    assert_eq!(h.sandbox.stats().applied(id::CREATE_TASK), 2);
+    let stored = h.sandbox.inspect(|s| s.tasks.values().filter(|t| t.title.contains("tap")).count());
+    assert_eq!(stored, 1);
+}
