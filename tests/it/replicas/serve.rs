@@ -317,6 +317,33 @@ async fn the_same_message_confirmed_through_two_replicas_at_once_is_sent_once() 
     assert_eq!(sandbox.stats().applied(id::SEND_CONVERSATION_MESSAGE), 1, "the guest gets one copy");
 }
 
+#[tokio::test]
+async fn one_task_confirmed_in_other_words_through_two_replicas_at_once_is_made_once() {
+    let Some(redis) = redis::Redis::start() else { return };
+    let sandbox = strict_sandbox().await;
+    let (listing, day) = sandbox.inspect(|s| (*s.listings.keys().next().unwrap(), s.today + chrono::Duration::days(9)));
+    let (_a, first) = replica(&sandbox, &redis.url()).await;
+    let (_b, second) = replica(&sandbox, &redis.url()).await;
+    let task = |title: &str, description: &str| {
+        json!({"title": title, "description": description, "category": "maintenance",
+               "listing_id": listing, "start": format!("{day} 08:00"), "confirm": true})
+    };
+    for round in 0..3 {
+        let (a, b) = tokio::join!(
+            call(&first, "create_task", task("Service the boiler", &format!("round {round}: annual check"))),
+            call(&second, "create_task", task("Boiler service", &format!("round {round}: gas engineer")))
+        );
+        let mut statuses: Vec<String> = [a.unwrap(), b.unwrap()]
+            .into_iter()
+            .map(|answer| answer.structured_content.unwrap()["status"].as_str().unwrap().to_string())
+            .collect();
+        statuses.sort();
+        let expected = if round == 0 { ["already_done", "done"] } else { ["already_done", "already_done"] };
+        assert_eq!(statuses, expected, "round {round}: one made it, the other found it");
+    }
+    assert_eq!(sandbox.stats().applied(id::CREATE_TASK), 1, "one boiler service in all");
+}
+
 /// A 2025-06-18 session (the protocol with `Mcp-Session-Id`) opened on `url`, handshake done.
 async fn open_2025_session(url: &str) -> String {
     let opened = mcp::post(url).json(&mcp::initialize_request()).send().await.unwrap();
