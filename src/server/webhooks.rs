@@ -3,8 +3,10 @@
 //! tells, on this replica and, through Redis, on every other.
 //!
 //! Off unless a login and a password are configured; Hostaway then sends them as basic auth,
-//! compared here in constant time. The endpoint sits beside `/mcp` but not behind its bearer
-//! token, has its own body limit and rate limit, and answers at once: the work happens after the
+//! compared here in constant time before anything else. The endpoint sits beside `/mcp` but not
+//! behind its bearer token, has its own body limit and two rate budgets, one for authentic
+//! deliveries and one for the rest, so a flood without credentials never turns Hostaway's real
+//! deliveries away; it answers at once: the work happens after the
 //! answer (Hostaway wants one within 20 s and retries on 5xx and 429). An event only drops cached
 //! reads, which the next call reads afresh from Hostaway, so a repeated or late event can never
 //! put an older state in place of a newer one. Repeats are recognised and dropped; events of other
@@ -18,9 +20,8 @@ use std::{
 
 use axum::{
     Router,
-    body::Bytes,
-    extract::{DefaultBodyLimit, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    extract::{Request, State},
+    http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing::post,
 };
@@ -39,9 +40,15 @@ use crate::{
 pub const PATH: &str = "/webhooks/hostaway";
 /// The largest event accepted (a reservation with every field is a few kilobytes).
 const MAX_BODY: usize = 256 * 1024;
-/// Events accepted per second, with bursts of [`BURST`]; more get 429, which Hostaway retries.
+/// Authentic events accepted per second, with bursts of [`BURST`]; more get 429, which Hostaway
+/// retries.
 const PER_SECOND: u32 = 50;
 const BURST: u32 = 200;
+/// Deliveries without the right credentials answered 401 per second, with bursts of
+/// [`STRANGERS_BURST`]; more get 429. They have their own budget, so a flood of them never turns
+/// away Hostaway's real deliveries.
+const STRANGERS_PER_SECOND: u32 = 5;
+const STRANGERS_BURST: u32 = 20;
 /// How long a delivered event is remembered, to drop its repeats.
 const REMEMBERED: Duration = Duration::from_secs(3600);
 
@@ -86,23 +93,29 @@ struct Receiver {
     listeners: Listeners,
     /// The body hash of the latest event applied, per object ("reservation.updated/7").
     latest: moka::future::Cache<String, u64>,
+    /// The budget of authentic deliveries.
     limiter: Arc<DefaultDirectRateLimiter>,
+    /// The budget of deliveries that fail authentication.
+    strangers: Arc<DefaultDirectRateLimiter>,
 }
 
 /// The receiver's route, answering for `gateway`.
 pub fn route(options: &WebhookOptions, gateway: Arc<Gateway>, listeners: Listeners) -> Router {
     let pair = format!("{}:{}", options.login.expose(), options.password.expose());
     let expected = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair));
-    let quota = Quota::per_second(NonZeroU32::new(PER_SECOND).unwrap_or(NonZeroU32::MIN))
-        .allow_burst(NonZeroU32::new(BURST).unwrap_or(NonZeroU32::MIN));
+    let quota = |per_second: u32, burst: u32| {
+        Quota::per_second(NonZeroU32::new(per_second).unwrap_or(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN))
+    };
     let receiver = Receiver {
         expected: expected.into(),
         gateway,
         listeners,
         latest: moka::future::Cache::builder().max_capacity(100_000).time_to_live(REMEMBERED).build(),
-        limiter: Arc::new(RateLimiter::direct(quota)),
+        limiter: Arc::new(RateLimiter::direct(quota(PER_SECOND, BURST))),
+        strangers: Arc::new(RateLimiter::direct(quota(STRANGERS_PER_SECOND, STRANGERS_BURST))),
     };
-    Router::new().route(PATH, post(receive)).layer(DefaultBodyLimit::max(MAX_BODY)).with_state(receiver)
+    Router::new().route(PATH, post(receive)).with_state(receiver)
 }
 
 /// One event, as far as freshness needs it.
@@ -175,19 +188,30 @@ fn stay_of(reservation: &Value) -> Option<Stay> {
     })
 }
 
-async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Bytes) -> Response {
+/// One delivery. The credentials are checked first, in constant time and before the body is read,
+/// so a caller without them costs a header comparison and draws on its own budget, never on the
+/// one Hostaway's deliveries use.
+async fn receive(State(receiver): State<Receiver>, request: Request) -> Response {
     let arrived = Instant::now();
     let count = |outcome| receiver.listeners.metrics.webhook_event(outcome);
-    if receiver.limiter.check().is_err() {
-        count("rate_limited");
-        return (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, HeaderValue::from_static("1"))]).into_response();
-    }
-    let given = headers.get(header::AUTHORIZATION).map(HeaderValue::as_bytes).unwrap_or_default();
+    let given = request.headers().get(header::AUTHORIZATION).map(HeaderValue::as_bytes).unwrap_or_default();
     if !bool::from(given.ct_eq(receiver.expected.as_bytes())) {
+        if receiver.strangers.check().is_err() {
+            count("rate_limited_unauthorized");
+            return too_many();
+        }
         count("unauthorized");
         let challenge = HeaderValue::from_static("Basic realm=\"hostaway-mcp webhooks\"");
         return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, challenge)]).into_response();
     }
+    if receiver.limiter.check().is_err() {
+        count("rate_limited");
+        return too_many();
+    }
+    let Ok(body) = axum::body::to_bytes(request.into_body(), MAX_BODY).await else {
+        count("bad_request");
+        return (StatusCode::PAYLOAD_TOO_LARGE, "an event is at most 256 KiB").into_response();
+    };
     let Ok(event) = serde_json::from_slice::<Value>(&body) else {
         count("bad_request");
         return (StatusCode::BAD_REQUEST, "the body is not a JSON event").into_response();
@@ -208,6 +232,11 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
         receiver.listeners.metrics.webhook_invalidation(arrived.elapsed());
     });
     StatusCode::OK.into_response()
+}
+
+/// The answer to a delivery over its budget: Hostaway retries a 429.
+fn too_many() -> Response {
+    (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, HeaderValue::from_static("1"))]).into_response()
 }
 
 #[cfg(test)]

@@ -9,7 +9,10 @@ use crate::support::mcp;
 use hostaway_mcp::domain::Channel;
 use hostaway_mcp::hostaway::id;
 
-use std::time::{Duration, Instant};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use hostaway_mcp::sandbox::{RateLimits, Sandbox, SandboxConfig};
 use rmcp::{
@@ -277,6 +280,49 @@ async fn deliveries_the_receiver_cannot_authenticate_change_nothing() {
     assert!(!fresh, "without webhooks the cached answer stays until its lifetime ends");
     let refused = sandbox.inspect(|s| s.webhook_logs.iter().map(|l| l.response_status).collect::<Vec<_>>());
     assert_eq!(refused, [401], "a 401 is final: Hostaway does not retry it");
+}
+
+/// Issue 27: four flooders posting without credentials as fast as they can do not turn away one of
+/// Hostaway's authentic deliveries; they get 401 and, past their own budget, 429.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_flood_without_credentials_never_turns_away_an_authentic_delivery() {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let sandbox = sandbox().await;
+    let (_child, url, _session) = server(&sandbox).await;
+    let receiver = receiver_url(&url);
+    let stop = Arc::new(AtomicBool::new(false));
+    let (refused, throttled) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+    let mut flooders = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let (receiver, stop, refused, throttled) = (receiver.clone(), stop.clone(), refused.clone(), throttled.clone());
+        flooders.spawn(async move {
+            let http = reqwest::Client::new();
+            while !stop.load(Ordering::Relaxed) {
+                match http.post(&receiver).json(&json!({})).send().await.map(|r| r.status().as_u16()) {
+                    Ok(401) => refused.fetch_add(1, Ordering::Relaxed),
+                    Ok(429) => throttled.fetch_add(1, Ordering::Relaxed),
+                    other => panic!("a delivery without credentials got {other:?}"),
+                };
+            }
+        });
+    }
+    let until = Instant::now() + Duration::from_secs(10);
+    while throttled.load(Ordering::Relaxed) == 0 && Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(throttled.load(Ordering::Relaxed) > 0, "the flood went past its budget");
+    let http = reqwest::Client::new();
+    for id in 1..=20 {
+        let event = json!({"object": "reservation", "event": "reservation.updated", "data": {"id": id}});
+        let answer = http.post(&receiver).basic_auth(LOGIN, Some(PASSWORD)).json(&event).send().await.unwrap();
+        assert_eq!(answer.status().as_u16(), 200, "authentic delivery {id} during the flood");
+    }
+    stop.store(true, Ordering::Relaxed);
+    while let Some(done) = flooders.join_next().await {
+        done.unwrap();
+    }
+    let (refused, throttled) = (refused.load(Ordering::Relaxed), throttled.load(Ordering::Relaxed));
+    assert!(refused > 0 && throttled > refused, "{refused} × 401 and {throttled} × 429");
 }
 
 #[tokio::test]
