@@ -40,7 +40,14 @@ pub use super::{
 const LOOPBACK_HOSTS: &[&str] = &["localhost", "127.0.0.1", "::1", "[::1]"];
 
 /// Browser origins a local server accepts (MCP Inspector's web UI and the like).
-const LOOPBACK_ORIGINS: &[&str] = &["http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*"];
+const LOOPBACK_ORIGINS: &[&str] = &[
+    "http://localhost:*",
+    "http://127.0.0.1:*",
+    "http://[::1]:*",
+    "https://localhost:*",
+    "https://127.0.0.1:*",
+    "https://[::1]:*",
+];
 
 /// Time given to the last answers to reach their clients after the last call finished.
 const ANSWER_FLUSH: Duration = Duration::from_millis(500);
@@ -279,8 +286,13 @@ impl Authority {
     }
 }
 
+/// Reads a host and optional port. An authority with userinfo (`evil@localhost`) is refused: a
+/// `Host` header never carries it (RFC 9110 section 7.2), and reading past it would admit any name.
 fn parse_authority(text: &str) -> Option<Authority> {
     let text = text.trim();
+    if text.contains('@') {
+        return None;
+    }
     let (host, port) = match text.parse::<axum::http::uri::Authority>() {
         Ok(authority) => (authority.host().to_string(), authority.port_u16()),
         Err(_) => (text.to_string(), None),

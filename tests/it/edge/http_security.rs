@@ -116,6 +116,15 @@ async fn foreign_origins_and_hosts_are_refused_and_allowed_ones_pass() {
     assert_eq!(local.status(), 200);
     let rebinding = authed().header(HOST, "attacker.example").json(&mcp::initialize_request()).send().await.unwrap();
     assert!(rebinding.status().is_client_error(), "{}", rebinding.status());
+    // Issue 27: a Host is an authority without userinfo, and loopback origins count on both schemes.
+    for host in ["evil@localhost", "evil@127.0.0.1:80", "localhost@attacker.example"] {
+        let answer = authed().header(HOST, host).json(&mcp::initialize_request()).send().await.unwrap();
+        assert_eq!(answer.status(), 403, "Host: {host}");
+    }
+    for origin in ["https://127.0.0.1:6274", "https://localhost", "https://[::1]:8443", "http://127.0.0.1:6274"] {
+        let answer = authed().header(ORIGIN, origin).json(&mcp::initialize_request()).send().await.unwrap();
+        assert_eq!(answer.status(), 200, "Origin: {origin}");
+    }
 }
 
 #[tokio::test]
