@@ -134,6 +134,7 @@ fn router(
     let cap = SessionCap { sessions: sessions.clone(), max: options.max_sessions, refusals };
     Router::new()
         .nest_service("/mcp", mcp)
+        .layer(middleware::from_fn_with_state(options.max_body_bytes, json_rpc_body))
         .layer(middleware::from_fn(delete_answers_200))
         .layer(middleware::from_fn_with_state(sessions_store, keep_session_alive))
         .layer(middleware::from_fn_with_state(cap, limit_sessions))
@@ -177,6 +178,31 @@ async fn keep_session_alive(State(store): State<Option<RedisSessionStore>>, requ
         tokio::spawn(async move { store.touch(&id).await });
     }
     next.run(request).await
+}
+
+/// A POST body that is not one JSON-RPC message gets the JSON-RPC answer for it, with 400: a parse
+/// error (-32700) for what is not JSON, an invalid request (-32600) for a batch, which the MCP
+/// versions served here do not take. rmcp would answer both with a bare 415, which tells a client
+/// that its content type is wrong. The body read here is bounded like rmcp's own (413 past it).
+async fn json_rpc_body(State(max_bytes): State<usize>, request: Request, next: Next) -> Response {
+    if request.method() != Method::POST {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, max_bytes).await else {
+        return refusal(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "the request body is too large");
+    };
+    let error = |code: i32, message: String| {
+        let body = serde_json::json!({"jsonrpc": "2.0", "id": null, "error": {"code": code, "message": message}});
+        (StatusCode::BAD_REQUEST, Json(body)).into_response()
+    };
+    match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Err(parse) => error(-32700, format!("Parse error: the body is not JSON ({parse})")),
+        Ok(serde_json::Value::Array(_)) => {
+            error(-32600, "Invalid Request: JSON-RPC batches are not supported; send one message per request".into())
+        }
+        Ok(_) => next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await,
+    }
 }
 
 /// rmcp answers a successful `DELETE /mcp` (session ended) with 202, but the Python MCP SDK checks

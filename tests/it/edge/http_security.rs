@@ -139,7 +139,13 @@ async fn oversized_malformed_and_mistyped_requests_get_clear_errors_and_the_serv
         .unwrap();
     assert_eq!(too_big.status(), 413);
     let garbage = authed().body("{not json").send().await.unwrap();
-    assert!(garbage.status().is_client_error(), "{}", garbage.status());
+    assert_eq!(garbage.status(), 400, "a JSON-RPC parse error, not a content-type complaint");
+    let answer: serde_json::Value = garbage.json().await.unwrap();
+    assert_eq!((answer["error"]["code"].clone(), answer["id"].clone()), (json!(-32700), json!(null)), "{answer}");
+    let batch = authed().json(&json!([mcp::initialize_request(), mcp::initialize_request()])).send().await.unwrap();
+    assert_eq!(batch.status(), 400);
+    let answer: serde_json::Value = batch.json().await.unwrap();
+    assert_eq!(answer["error"]["code"], -32600, "{answer}");
     let truncated = authed()
         .body(r#"{"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion""#)
         .send()
