@@ -57,6 +57,17 @@ pub struct HostawayArgs {
     /// Turn the read cache off (every read goes to Hostaway).
     #[arg(long, env = "NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_cache: bool,
+    /// Hostaway failures in a row (5xx, no connection, no answer) that open the circuit: calls then
+    /// answer at once, from the last good copy or with an error, until a probe succeeds. 0: never.
+    #[arg(long, env = "HOSTAWAY_CIRCUIT_FAILURES", default_value_t = 5)]
+    pub circuit_failures: u32,
+    /// How long an open circuit sends nothing before one probe, in seconds.
+    #[arg(long, env = "HOSTAWAY_CIRCUIT_COOL_DOWN_SECS", default_value_t = 15)]
+    pub circuit_cool_down_secs: u64,
+    /// How long the last good answer of each read is kept to answer from (marked stale) while
+    /// Hostaway fails, in seconds. 0: keep none.
+    #[arg(long, env = "KEEP_LAST_GOOD_SECS", default_value_t = 86_400)]
+    pub keep_last_good_secs: u64,
     /// Redis shared by several replicas of this server (redis://[:password@]host[:port][/db]): one
     /// rate budget and one token for all of them. Without it the process keeps both to itself.
     #[arg(long, env = "REDIS_URL", hide_env_values = true)]
@@ -107,10 +118,18 @@ impl HostawayArgs {
         config.request_timeout = Duration::from_secs(self.request_timeout_secs);
         config.deadline = Duration::from_secs(self.deadline_secs);
         config.token_store = self.token_store();
+        self.resilience(&mut config);
         if self.no_cache {
             config.cache_ttls = CacheTtls::disabled();
         }
         Ok(config)
+    }
+
+    /// Applies the circuit and last-good settings, which hold against the sandbox as well.
+    pub fn resilience(&self, config: &mut GatewayConfig) {
+        config.circuit.failures = self.circuit_failures;
+        config.circuit.cool_down = Duration::from_secs(self.circuit_cool_down_secs.max(1));
+        config.keep.keep_for = Duration::from_secs(self.keep_last_good_secs);
     }
 
     fn token_store(&self) -> Option<Arc<dyn TokenStore>> {

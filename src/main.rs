@@ -357,7 +357,9 @@ async fn connect(args: &RunArgs, clock: Clock) -> anyhow::Result<(Arc<Gateway>, 
         let sandbox =
             Sandbox::start(SandboxConfig { clock, ..SandboxConfig::default() }, "127.0.0.1:0".parse()?).await?;
         let credentials = Credentials { account_id: sandbox.account_id(), secret: Secret::new(sandbox.secret_key()) };
-        (GatewayConfig::new(sandbox.base_url(), credentials), Some(sandbox))
+        let mut config = GatewayConfig::new(sandbox.base_url(), credentials);
+        args.hostaway.resilience(&mut config);
+        (config, Some(sandbox))
     } else {
         (args.hostaway.gateway_config()?, None)
     };
@@ -457,6 +459,7 @@ async fn stdio(args: RunArgs, clock: Clock) -> anyhow::Result<()> {
     let (gateway, sandbox, shared) = connect(&args, clock).await?;
     let server = HostawayServer::with_guard(gateway, args.server_options(clock)?, write_guard(shared.as_ref()));
     tracing::info!("MCP server on stdio, {}", describe(&args, sandbox.as_ref(), shared.as_ref()));
+    tokio::spawn(server.learn_account_zone());
     let running = rmcp::ServiceExt::serve(server, rmcp::transport::stdio())
         .await
         .context("MCP initialisation over stdio failed")?;

@@ -34,6 +34,12 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// Whether the attempt failed the way an outage does (5xx, no connection, no answer), as
+    /// opposed to Hostaway answering: only these count towards opening the circuit.
+    pub fn is_outage(&self) -> bool {
+        matches!(self, Self::ServerError(_) | Self::NotSent(_) | Self::MaybeSent { .. })
+    }
+
     /// A short label for metrics.
     pub fn label(&self) -> String {
         match self {

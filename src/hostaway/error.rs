@@ -83,6 +83,20 @@ pub enum GatewayError {
         /// Whether a write may have taken effect.
         maybe_applied: bool,
     },
+    /// Hostaway failed several times in a row and the circuit is open: nothing was sent, and no
+    /// answer held from before was there to give instead.
+    #[error(
+        "Hostaway is failing (server errors or no connection, for {} s now), so nothing was sent to it; the next \
+         try goes out in {} s. Try again then, and check Hostaway's status page if it lasts",
+        secs(*open_for),
+        secs(*probe_in)
+    )]
+    Down {
+        /// How long the circuit has been open.
+        open_for: Duration,
+        /// How long until the next probe.
+        probe_in: Duration,
+    },
     /// The store replicas share (Redis) cannot be reached, so this replica cannot know the shared
     /// rate budget or token: nothing was sent to Hostaway.
     #[error("{detail}; nothing was sent to Hostaway. Try again once Redis is back")]
@@ -105,6 +119,20 @@ impl GatewayError {
         matches!(
             self,
             Self::RateLimited { .. } | Self::Upstream { .. } | Self::Network { .. } | Self::UnexpectedBody { .. }
+        )
+    }
+
+    /// Whether the failure is Hostaway's being down or refusing to keep up (5xx, no connection,
+    /// no answer in time, 429s past the deadline, an open circuit) rather than an answer about
+    /// the request: then a read may be answered from its last good copy.
+    pub fn is_outage(&self) -> bool {
+        matches!(
+            self,
+            Self::RateLimited { .. }
+                | Self::Upstream { .. }
+                | Self::Network { .. }
+                | Self::Timeout { .. }
+                | Self::Down { .. }
         )
     }
 
@@ -132,6 +160,7 @@ impl GatewayError {
             Self::Upstream { .. } => "upstream",
             Self::Network { .. } => "network",
             Self::Timeout { .. } => "timeout",
+            Self::Down { .. } => "hostaway_down",
             Self::UnexpectedBody { .. } => "unexpected_body",
             Self::SharedStateUnavailable { .. } => "shared_state_unavailable",
             Self::InvalidRequest(_) => "invalid_request",

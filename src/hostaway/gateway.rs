@@ -8,7 +8,7 @@ use std::{
 };
 
 use backon::BackoffBuilder;
-use serde::de::DeserializeOwned;
+use serde::{Serialize, de::DeserializeOwned};
 use tokio::sync::Semaphore;
 
 use crate::clock::Clock;
@@ -17,10 +17,13 @@ use super::{
     bearer::Bearer,
     budget::{self, Limits, LocalRateBudget, RateBudget},
     cache::{CacheCoherence, CacheTtls, Missed, ReadCache, ReadKey, Scope, Stay, Topics},
+    circuit::{Admission, CircuitSettings, CircuitStore, LocalCircuit, Outage},
     classify::{self, ClientError, Outcome},
     error::GatewayError,
     generated::{Client, ResponseValue},
+    last_good::{KeepSettings, LastGood},
     metrics::{Metrics, MetricsSnapshot},
+    stale::{self, StaleRead},
     token::{Credentials, TokenManager, TokenStore},
 };
 
@@ -64,6 +67,10 @@ pub struct GatewayConfig {
     pub cache_ttls: CacheTtls,
     /// Reads kept at most.
     pub cache_capacity: u64,
+    /// When the circuit opens and how long it stays open.
+    pub circuit: CircuitSettings,
+    /// How long, and how much of, the last good answers are kept for outages.
+    pub keep: KeepSettings,
     /// The current time, for token expiry.
     pub clock: Clock,
 }
@@ -86,6 +93,8 @@ impl GatewayConfig {
             max_backoff: Duration::from_secs(8),
             cache_ttls: CacheTtls::default(),
             cache_capacity: 2_000,
+            circuit: CircuitSettings::default(),
+            keep: KeepSettings::default(),
             clock: Clock::system(),
         }
     }
@@ -100,7 +109,9 @@ pub struct Gateway {
     budget: Arc<dyn RateBudget>,
     permits: Semaphore,
     cache: ReadCache,
+    last_good: LastGood,
     coherence: Option<Arc<dyn CacheCoherence>>,
+    circuit: Arc<dyn CircuitStore>,
     config: GatewayConfig,
     metrics: Arc<Metrics>,
 }
@@ -138,11 +149,13 @@ impl Gateway {
         Ok(Self {
             permits: Semaphore::new(config.max_concurrency.max(1)),
             cache: ReadCache::new(config.cache_ttls.clone(), config.cache_capacity),
+            last_good: LastGood::new(config.keep, config.clock),
             base_url,
             http,
             tokens,
             budget,
             coherence: None,
+            circuit: Arc::new(LocalCircuit::new(config.circuit)),
             config,
             metrics,
         })
@@ -153,15 +166,27 @@ impl Gateway {
         Self { coherence: Some(coherence), ..self }
     }
 
+    /// The same gateway opening and closing a circuit kept elsewhere (one shared by replicas).
+    pub fn with_circuit(self, circuit: Arc<dyn CircuitStore>) -> Self {
+        Self { circuit, ..self }
+    }
+
+    /// The operations whose circuits are open now (Hostaway failing them), by name.
+    pub async fn open_circuits(&self) -> Result<Vec<(String, Outage)>, super::budget::Unavailable> {
+        self.circuit.open().await
+    }
+
     /// The counters so far.
     pub fn metrics(&self) -> MetricsSnapshot {
         self.metrics.snapshot()
     }
 
     /// A read, answered from the cache while fresh; concurrent identical reads share one call.
+    /// When Hostaway fails, the last good answer is given instead, noted as stale for the tool
+    /// call ([`stale::noting`]).
     pub(super) async fn read<T, F, Fut>(&self, key: ReadKey, send: F) -> Result<T, GatewayError>
     where
-        T: DeserializeOwned + Clone + Send + Sync + 'static,
+        T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
         F: Fn(Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, ClientError>>,
     {
@@ -170,22 +195,38 @@ impl Gateway {
             return self.call(operation, Idempotence::Safe, send).await;
         }
         self.catch_up().await?;
-        let (value, hit) = self.cache.get_or_load(key, || self.call(operation, Idempotence::Safe, &send)).await?;
-        self.metrics.cache(hit);
-        Ok(value)
+        match self.cache.get_or_load(key.clone(), || self.call(operation, Idempotence::Safe, &send)).await {
+            Ok((value, hit)) => {
+                self.metrics.cache(hit);
+                if !hit {
+                    self.last_good.keep(&key, &value).await;
+                }
+                Ok(value)
+            }
+            Err(error) if error.is_outage() => match self.last_good.get::<T>(&key).await {
+                Some((value, fetched)) => {
+                    self.metrics.stale_answer();
+                    stale::note(StaleRead { operation, fetched, why: error.to_string() });
+                    Ok(value)
+                }
+                None => Err(error),
+            },
+            Err(error) => Err(error),
+        }
     }
 
     /// A read straight from Hostaway, never from the cache, whose answer then replaces the cached
     /// one: what a write compares against before deciding whether it is still needed.
     pub(super) async fn read_fresh<T, F, Fut>(&self, key: ReadKey, send: F) -> Result<T, GatewayError>
     where
-        T: DeserializeOwned + Clone + Send + Sync + 'static,
+        T: Serialize + DeserializeOwned + Clone + Send + Sync + 'static,
         F: Fn(Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, ClientError>>,
     {
         let began = self.cache.begin();
         let value = self.call(key.operation, Idempotence::Safe, send).await?;
         if self.cache.caches(key.operation) {
+            self.last_good.keep(&key, &value).await;
             self.cache.put(key, value.clone(), began).await;
         }
         Ok(value)
@@ -319,9 +360,13 @@ impl Gateway {
             .with_jitter()
             .build();
         let mut refreshed = false;
-        let mut token = self.token(deadline, &mut backoff).await?;
+        self.admit(operation).await?;
+        let mut token = self.token(operation, deadline, &mut backoff).await?;
         let write = idempotence == Idempotence::Unsafe;
         for attempt in 1.. {
+            if attempt > 1 {
+                self.admit(operation).await?;
+            }
             let _permit =
                 self.permits.acquire().await.map_err(|_| GatewayError::InvalidRequest("gateway closed".into()))?;
             let waited = self.pace(deadline).await?;
@@ -331,6 +376,7 @@ impl Gateway {
             drop(_permit);
             let outcome = match result {
                 Ok(value) => {
+                    self.record(operation, true).await;
                     self.metrics.call(operation, value.status().as_str().to_string());
                     tracing::debug!(
                         attempt,
@@ -344,6 +390,7 @@ impl Gateway {
                 Err(error) => classify::outcome(error),
             };
             self.metrics.call(operation, outcome.label());
+            let opened = self.record(operation, !outcome.is_outage()).await;
             tracing::debug!(
                 attempt,
                 outcome = %outcome.label(),
@@ -362,6 +409,8 @@ impl Gateway {
                 Outcome::NotSent(_) => backoff.next(),
                 _ => None,
             };
+            // Once the circuit is open, waiting to try again only delays the answer from the last good copy.
+            let wait = wait.filter(|_| !opened);
             let Some(wait) = wait else { return Err(classify::final_error(outcome, write)) };
             if Instant::now() + wait >= deadline {
                 return Err(match outcome {
@@ -375,15 +424,56 @@ impl Gateway {
         unreachable!("the attempt loop only ends by returning")
     }
 
+    /// Whether the circuit lets a request go now; an open one fails the call at once. When the
+    /// circuit's shared store cannot be reached, the request goes: the rate budget, shared the same
+    /// way, then says why nothing can be sent.
+    async fn admit(&self, operation: &'static str) -> Result<(), GatewayError> {
+        match self.circuit.admit(operation).await {
+            Ok(Admission::Refuse(outage)) => {
+                self.metrics.circuit_refusal(operation);
+                Err(GatewayError::Down { open_for: outage.open_for, probe_in: outage.probe_in })
+            }
+            Ok(Admission::Send | Admission::Probe) | Err(_) => Ok(()),
+        }
+    }
+
+    /// Records whether Hostaway answered `operation` (`healthy`); returns whether its circuit is
+    /// now open.
+    async fn record(&self, operation: &'static str, healthy: bool) -> bool {
+        match self.circuit.record(operation, healthy).await {
+            Ok(circuit) => {
+                if circuit.is_open() && !healthy {
+                    tracing::warn!(
+                        operation,
+                        "Hostaway is failing; the circuit is open and calls answer without it until a probe succeeds"
+                    );
+                }
+                self.metrics.circuit(operation, circuit.is_open());
+                circuit.is_open()
+            }
+            Err(down) => {
+                tracing::debug!(error = %down.0, "the circuit's state could not be recorded");
+                false
+            }
+        }
+    }
+
     /// The current token; a mint that hits a passing fault is tried again (minting twice is harmless).
+    /// A mint that fails as in an outage counts against `operation`'s circuit, which it holds up.
     async fn token(
         &self,
+        operation: &'static str,
         deadline: Instant,
         backoff: &mut impl Iterator<Item = Duration>,
     ) -> Result<Arc<str>, GatewayError> {
         loop {
             match self.tokens.token().await {
                 Err(error) if error.is_transient() => {
+                    if matches!(error, GatewayError::Upstream { .. } | GatewayError::Network { .. })
+                        && self.record(operation, false).await
+                    {
+                        return Err(error);
+                    }
                     let told = match &error {
                         GatewayError::RateLimited { retry_after } => Some(*retry_after),
                         _ => None,

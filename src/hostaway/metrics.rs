@@ -1,7 +1,7 @@
 //! Counters of the gateway's work, for logs, benchmarks and the metrics endpoint.
 
 use std::{
-    collections::BTreeMap,
+    collections::{BTreeMap, BTreeSet},
     sync::{
         Mutex,
         atomic::{AtomicU64, Ordering::Relaxed},
@@ -21,6 +21,9 @@ pub struct Metrics {
     token_mints: AtomicU64,
     cache_hits: AtomicU64,
     cache_misses: AtomicU64,
+    circuits_open: Mutex<BTreeSet<&'static str>>,
+    circuit_refusals: AtomicU64,
+    stale_answers: AtomicU64,
 }
 
 /// A copy of the counters at one moment.
@@ -40,6 +43,12 @@ pub struct MetricsSnapshot {
     pub cache_hits: u64,
     /// Reads that went upstream because the cache had nothing.
     pub cache_misses: u64,
+    /// Operations whose circuits were open when this process last saw them.
+    pub circuits_open: u64,
+    /// Requests not sent because the circuit was open.
+    pub circuit_refusals: u64,
+    /// Reads answered from their last good copy because Hostaway failed.
+    pub stale_answers: u64,
 }
 
 impl MetricsSnapshot {
@@ -85,6 +94,27 @@ impl Metrics {
         if hit { &self.cache_hits } else { &self.cache_misses }.fetch_add(1, Relaxed);
     }
 
+    /// Notes `operation`'s circuit as last seen.
+    pub fn circuit(&self, operation: &'static str, open: bool) {
+        let mut circuits = self.circuits_open.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if open {
+            circuits.insert(operation);
+        } else {
+            circuits.remove(operation);
+        }
+    }
+
+    /// Counts a request an open circuit kept back.
+    pub fn circuit_refusal(&self, operation: &'static str) {
+        self.circuit(operation, true);
+        self.circuit_refusals.fetch_add(1, Relaxed);
+    }
+
+    /// Counts a read answered from its last good copy.
+    pub fn stale_answer(&self) {
+        self.stale_answers.fetch_add(1, Relaxed);
+    }
+
     /// The counters now.
     pub fn snapshot(&self) -> MetricsSnapshot {
         let mut calls: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
@@ -100,6 +130,9 @@ impl Metrics {
             token_mints: self.token_mints.load(Relaxed),
             cache_hits: self.cache_hits.load(Relaxed),
             cache_misses: self.cache_misses.load(Relaxed),
+            circuits_open: self.circuits_open.lock().unwrap_or_else(std::sync::PoisonError::into_inner).len() as u64,
+            circuit_refusals: self.circuit_refusals.load(Relaxed),
+            stale_answers: self.stale_answers.load(Relaxed),
         }
     }
 }

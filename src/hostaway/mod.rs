@@ -8,15 +8,18 @@
 mod bearer;
 pub mod budget;
 pub mod cache;
+pub mod circuit;
 mod classify;
 pub mod deadline;
 mod error;
 pub mod finance_form;
 mod gateway;
 mod generated;
+pub mod last_good;
 mod metrics;
 mod operations;
 pub mod paging;
+pub mod stale;
 mod surrogates;
 pub mod token;
 

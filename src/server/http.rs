@@ -127,6 +127,7 @@ fn router(
         webhooks::route(webhook, server.gateway(), listeners)
     });
     let shared = options.shared.clone();
+    let gateway = server.gateway();
     let mut sessions = LocalSessionManager::default();
     sessions.session_config.keep_alive = Some(options.session_idle);
     let sessions = Arc::new(sessions);
@@ -146,26 +147,35 @@ fn router(
             }),
         )
         .layer(middleware::from_fn_with_state(guard, check_the_edge))
-        .route("/health", get(move || report_health(shared.clone(), health.clone())))
+        .route("/health", get(move || report_health(shared.clone(), health.clone(), gateway.clone())))
         .merge(webhooks.unwrap_or_default())
 }
 
-/// `/health`: "ok", or "degraded: …" naming what is down or what Redis may drop, then with
-/// webhooks on a second line on how fresh answers are kept. It stays 200 while Redis is away, so a
-/// load balancer keeps sending calls, which then fail fast with an error that says why.
-async fn report_health(shared: Option<SharedStore>, webhooks: Option<Arc<WebhookHealth>>) -> String {
-    let status = match shared {
-        Some(shared) => match shared.check().await {
-            Ok(None) => "ok".into(),
-            Ok(Some(risk)) => format!("degraded: {risk}"),
-            Err(down) => format!("degraded: {down}"),
-        },
-        None => "ok".into(),
-    };
-    match webhooks {
-        Some(webhooks) => format!("{status}\n{}", webhooks.describe()),
-        None => status,
+/// `/health`: "ok", or "degraded: …" naming what is down (Redis, Hostaway) or what Redis may
+/// drop; then with webhooks a line on how fresh answers are kept, and last a line on Hostaway
+/// (`upstream::report`). It stays 200 while Redis or Hostaway is away, so a load balancer keeps
+/// every replica in rotation (each would fail the same way), and calls fail fast, or answer from
+/// last good copies, saying why.
+async fn report_health(
+    shared: Option<SharedStore>,
+    webhooks: Option<Arc<WebhookHealth>>,
+    gateway: Arc<crate::hostaway::Gateway>,
+) -> String {
+    let mut problems = Vec::new();
+    if let Some(shared) = shared {
+        match shared.check().await {
+            Ok(None) => {}
+            Ok(Some(risk)) => problems.push(risk),
+            Err(down) => problems.push(down.to_string()),
+        }
     }
+    let (hostaway, down) = super::upstream::report(&gateway).await;
+    problems.extend(down);
+    let mut lines =
+        vec![if problems.is_empty() { "ok".to_string() } else { format!("degraded: {}", problems.join("; ")) }];
+    lines.extend(webhooks.map(|webhooks| webhooks.describe()));
+    lines.push(hostaway);
+    lines.join("\n")
 }
 
 /// Starts a shared session's idle time again on each of its requests, whichever replica takes it,
@@ -409,6 +419,9 @@ pub async fn serve(
     if let Some(shared) = &options.shared {
         server.subscriptions().share_through(Arc::new(RedisNotices::new(shared.clone())), stop_accepting.clone());
     }
+    let learning = server.learn_account_zone();
+    let stop_learning = stop_accepting.clone();
+    tokio::spawn(async move { stop_learning.run_until_cancelled(learning).await });
     let health = options.webhook.as_ref().map(|webhook| {
         let login = webhook.login.expose().to_string();
         let health = Arc::new(WebhookHealth::new(

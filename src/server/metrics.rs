@@ -9,7 +9,7 @@ use prometheus_client::{
     metrics::{
         counter::{ConstCounter, Counter},
         family::Family,
-        gauge::Gauge,
+        gauge::{ConstGauge, Gauge},
         histogram::{Histogram, exponential_buckets},
     },
     registry::Registry,
@@ -178,6 +178,25 @@ impl Collector for GatewayCollector {
         )?;
         counter(&mut encoder, "token_mints", "Hostaway access tokens minted", snapshot.token_mints)?;
         counter(&mut encoder, "cache_hits", "Reads answered from the cache", snapshot.cache_hits)?;
-        counter(&mut encoder, "cache_misses", "Reads that went to Hostaway", snapshot.cache_misses)
+        counter(&mut encoder, "cache_misses", "Reads that went to Hostaway", snapshot.cache_misses)?;
+        counter(
+            &mut encoder,
+            "stale_answers",
+            "Reads answered from their last good copy because Hostaway failed",
+            snapshot.stale_answers,
+        )?;
+        counter(
+            &mut encoder,
+            "circuit_refusals",
+            "Hostaway requests not sent because the circuit was open",
+            snapshot.circuit_refusals,
+        )?;
+        let open = ConstGauge::new(i64::try_from(snapshot.circuits_open).unwrap_or(i64::MAX));
+        open.encode(encoder.encode_descriptor(
+            "hostaway_circuits_open",
+            "Hostaway operations whose circuit is open (failing, nothing sent), as this replica last saw them",
+            None,
+            open.metric_type(),
+        )?)
     }
 }

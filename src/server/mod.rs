@@ -9,7 +9,9 @@ pub mod metrics;
 mod prompts;
 pub mod refusals;
 mod resources;
+mod staleness;
 pub mod subscriptions;
+mod upstream;
 pub mod webhook_health;
 pub mod webhooks;
 
@@ -108,8 +110,8 @@ impl std::fmt::Debug for HostawayServer {
 /// Time after a tool's deadline for a tool that stopped paging to shape its partial answer.
 const DEADLINE_GRACE: Duration = Duration::from_millis(500);
 
-/// How long `initialize` waits to learn the account's time zone for the instructions.
-const ZONE_LOOKUP: Duration = Duration::from_secs(3);
+/// The longest wait between tries to learn the account's time zone while Hostaway fails.
+const ZONE_RETRY_MAX: Duration = Duration::from_secs(60);
 
 /// What the instructions open with, whichever tools are offered.
 const PURPOSE: &str = "Tools for a short-term-rental business on Hostaway.";
@@ -201,6 +203,21 @@ impl HostawayServer {
         Self { session: self.sessions.fetch_add(1, Ordering::Relaxed) + 1, ..self.clone() }
     }
 
+    /// Learns the account's time zone (one listings read) for the instructions, trying again
+    /// with growing waits while Hostaway fails; run it beside the server from its start, so that
+    /// no session waits on Hostaway to begin.
+    pub fn learn_account_zone(&self) -> impl Future<Output = ()> + Send + 'static {
+        let ctx = self.ctx.clone();
+        async move {
+            let mut wait = Duration::from_secs(1);
+            while let Err(error) = Box::pin(ctx.account_today()).await {
+                tracing::info!(%error, retry_secs = wait.as_secs(), "the account's time zone is not known yet");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(ZONE_RETRY_MAX);
+            }
+        }
+    }
+
     /// The subscriptions of every session, which webhook events notify.
     pub fn subscriptions(&self) -> Arc<subscriptions::Subscriptions> {
         self.subscriptions.clone()
@@ -274,12 +291,17 @@ impl ServerHandler for HostawayServer {
         // there and answers what it has. The outer limit (a little later, so those answers can be
         // shaped) catches a tool that cannot stop by itself.
         let deadline = started + self.tool_deadline;
-        let call = hostaway::deadline::within(
+        let call = hostaway::stale::noting(hostaway::deadline::within(
             deadline,
             self.tool_router.call(ToolCallContext::new(&*self.ctx, request, context)),
-        );
+        ));
         let mut result = match tokio::time::timeout_at((deadline + DEADLINE_GRACE).into(), call).await {
-            Ok(result) => result,
+            Ok((mut result, stale)) => {
+                if let Ok(CallToolResponse::Complete(answer)) = &mut result {
+                    staleness::mark(answer, &stale, self.ctx.clock.now());
+                }
+                result
+            }
             Err(_) => Ok(CallToolResponse::Complete(CallToolResult::error(vec![ContentBlock::text(format!(
                 "{tool} did not finish within {} s (the tool deadline); Hostaway is slow or busy. Try again, or \
                  narrow the request (fewer dates, listings or pages)",
@@ -374,14 +396,8 @@ impl ServerHandler for HostawayServer {
         context: RequestContext<RoleServer>,
     ) -> Result<InitializeResult, ErrorData> {
         context.peer.set_peer_info(request.clone());
-        // The instructions tell the model today's date in the account's zone: learn the zone (one
-        // cached listings read) before answering, but never hold a session back for long on it.
-        if !self.ctx.instructions_today().1 {
-            let learnt = tokio::time::timeout(ZONE_LOOKUP, Box::pin(self.ctx.account_today())).await;
-            if let Ok(Err(error)) = learnt {
-                tracing::warn!(%error, "could not learn the account's time zone; the instructions say UTC");
-            }
-        }
+        // Never waits on Hostaway: the instructions say today in the account's zone once
+        // `learn_account_zone` (started with the server) or any tool call has learnt it, else in UTC.
         self.negotiate_initialize(&request)
     }
 

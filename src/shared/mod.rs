@@ -1,6 +1,7 @@
 //! What replicas share, in Redis: the rate budget, the token, the record of writes that keeps
 //! their read caches coherent, the lock identical writes take turns on, MCP sessions, and the
-//! changes webhook events report (for subscribed clients on every replica). With
+//! changes webhook events report (for subscribed clients on every replica), and the circuit breaker
+//! that stops every replica sending while Hostaway fails. With
 //! `--redis-url` every replica of one account paces by the same exact sliding window, uses one
 //! token, never answers from a cache a write through another replica made stale, never sends a
 //! write another replica is sending and continues a session another replica opened; without it
@@ -12,6 +13,7 @@
 //! reconnects by itself once Redis is back, so nothing needs a restart.
 
 mod budget;
+mod circuit;
 mod coherence;
 mod notices;
 mod sessions;
@@ -23,6 +25,7 @@ use std::{future::Future, sync::Arc, time::Duration};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 pub use budget::RedisRateBudget;
+pub use circuit::RedisCircuit;
 pub use coherence::RedisCacheCoherence;
 pub use notices::RedisNotices;
 pub use sessions::RedisSessionStore;
@@ -172,7 +175,8 @@ pub fn gateway(mut config: GatewayConfig, shared: Option<&SharedStore>) -> Resul
     config.token_store = Some(Arc::new(RedisTokenStore::new(shared.clone())));
     let budget = Arc::new(RedisRateBudget::new(shared.clone(), config.limits));
     let coherence = Arc::new(RedisCacheCoherence::new(shared.clone()));
-    Ok(Gateway::with_budget(config, budget)?.with_coherence(coherence))
+    let circuit = Arc::new(RedisCircuit::new(shared.clone(), config.circuit));
+    Ok(Gateway::with_budget(config, budget)?.with_coherence(coherence).with_circuit(circuit))
 }
 
 /// The memory cap and policy from `INFO memory` when Redis may evict keys that have not expired:

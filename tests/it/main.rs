@@ -19,6 +19,7 @@ mod contract;
 mod edge;
 mod gateway;
 mod house;
+mod outage;
 mod protocol;
 mod replicas;
 mod support;

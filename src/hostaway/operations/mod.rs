@@ -70,7 +70,7 @@ impl Gateway {
     /// A cached read, or a fresh one whose answer then replaces the cached one.
     async fn fetch<T, F, Fut>(&self, key: ReadKey, fresh: Fresh, send: F) -> Result<T, GatewayError>
     where
-        T: serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+        T: serde::Serialize + serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
         F: Fn(Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, ClientError>>,
     {

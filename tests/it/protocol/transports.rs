@@ -63,7 +63,7 @@ async fn the_binary_serves_streamable_http_with_health_on_the_embedded_sandbox()
     .await
     .expect("the server printed its endpoint in time");
     let health = reqwest::get(url.replace("/mcp", "/health")).await.unwrap();
-    assert_eq!((health.status().as_u16(), health.text().await.unwrap()), (200, "ok".to_string()));
+    assert_eq!((health.status().as_u16(), health.text().await.unwrap()), (200, "ok\nhostaway: up".to_string()));
 
     let client = mcp::connect(&url).await;
     let result = client

@@ -13,7 +13,7 @@ use std::{
 
 use hostaway_mcp::{
     hostaway::{Fresh, Gateway, GatewayConfig, GatewayError, budget::Limits, token::Credentials, types},
-    sandbox::{RateLimits, Sandbox, SandboxConfig},
+    sandbox::{FaultPlan, RateLimits, Sandbox, SandboxConfig},
     secret::Secret,
     shared::{self, SharedStore},
 };
@@ -211,4 +211,51 @@ async fn a_write_through_one_replica_is_never_followed_by_a_stale_cached_read_th
     assert_eq!(price(&alone[1], listing, day).await, serde_json::json!(321.0));
     set_price(&alone[0], listing, day, 123.0).await;
     assert_eq!(price(&alone[1], listing, day).await, serde_json::json!(321.0), "stale until its read expires");
+}
+
+#[tokio::test]
+async fn replicas_on_one_redis_share_the_circuit_and_one_probe_reopens_hostaway_for_all() {
+    let Some(redis) = redis::Redis::start() else { return };
+    let sandbox = sandbox().await;
+    let ids = listings(&sandbox);
+    let cool_down = Duration::from_secs(1);
+    let pair: Vec<Gateway> = (0..2)
+        .map(|_| {
+            let store = SharedStore::open(&redis.url(), sandbox.account_id()).unwrap();
+            let mut config = config(&sandbox);
+            config.circuit.failures = 3;
+            config.circuit.cool_down = cool_down;
+            shared::gateway(config, Some(&store)).unwrap()
+        })
+        .collect();
+    pair[0].listing(ids[0], Fresh::Yes).await.unwrap();
+
+    sandbox.set_faults(FaultPlan { server_error_rate: 1.0, ..FaultPlan::default() });
+    let failed = pair[0].listing(ids[0], Fresh::Yes).await.unwrap_err();
+    assert!(matches!(failed, GatewayError::Upstream { status: 500, .. }), "{failed:?}");
+    let sent = sandbox.stats().received(id::GET_LISTING);
+
+    let started = Instant::now();
+    let refused = pair[1].listing(ids[1], Fresh::Yes).await.unwrap_err();
+    assert!(matches!(refused, GatewayError::Down { .. }), "the other replica does not send: {refused:?}");
+    assert!(started.elapsed() < Duration::from_millis(500), "refused at once: {:?}", started.elapsed());
+    assert_eq!(sandbox.stats().received(id::GET_LISTING), sent, "nothing reached Hostaway");
+    let open = pair[1].open_circuits().await.unwrap();
+    assert_eq!(open.iter().map(|(operation, _)| operation.as_str()).collect::<Vec<_>>(), [id::GET_LISTING]);
+
+    sandbox.set_faults(FaultPlan::default());
+    let back = Instant::now();
+    let probed = tokio::time::timeout(cool_down * 3, async {
+        loop {
+            match pair[1].listing(ids[1], Fresh::Yes).await {
+                Ok(_) => return,
+                Err(GatewayError::Down { probe_in, .. }) => tokio::time::sleep(probe_in).await,
+                Err(other) => panic!("{other:?}"),
+            }
+        }
+    })
+    .await;
+    assert!(probed.is_ok() && back.elapsed() <= cool_down + Duration::from_millis(500), "{:?}", back.elapsed());
+    pair[0].listing(ids[2], Fresh::Yes).await.expect("the probe through one replica closed it for the other");
+    assert!(pair[0].open_circuits().await.unwrap().is_empty());
 }

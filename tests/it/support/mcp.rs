@@ -92,9 +92,21 @@ pub async fn start_at(at: chrono::DateTime<chrono::Utc>) -> Harness {
 }
 
 async fn start_on(clock: Clock, config: SandboxConfig, options: ServerOptions) -> Harness {
+    start_tuned(clock, config, options, |_| {}).await
+}
+
+/// Starts everything as [`start_with`] does, with the gateway's settings changed by `tune`.
+pub async fn start_tuned(
+    clock: Clock,
+    config: SandboxConfig,
+    options: ServerOptions,
+    tune: impl FnOnce(&mut GatewayConfig),
+) -> Harness {
     let options = ServerOptions { clock, ..options };
     let sandbox = Sandbox::start(config, "127.0.0.1:0".parse().unwrap()).await.unwrap();
-    let gateway = Arc::new(Gateway::new(GatewayConfig { clock, ..gateway_config(&sandbox) }).unwrap());
+    let mut gateway = GatewayConfig { clock, ..gateway_config(&sandbox) };
+    tune(&mut gateway);
+    let gateway = Arc::new(Gateway::new(gateway).unwrap());
     let server = HostawayServer::new(gateway, options);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/mcp", listener.local_addr().unwrap());
