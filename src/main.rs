@@ -276,6 +276,9 @@ struct SandboxArgs {
     /// Date the data is anchored on (YYYY-MM-DD); today when absent.
     #[arg(long, env = "SANDBOX_TODAY")]
     today: Option<NaiveDate>,
+    /// Listings in the account (at least the 24 seeded ones), to try a large portfolio.
+    #[arg(long, env = "SANDBOX_LISTINGS", default_value_t = hostaway_mcp::sandbox::seed::SEEDED_LISTINGS)]
+    listings: usize,
     /// Requests per window allowed from one IP (0 = no limit).
     #[arg(long, env = "SANDBOX_RATE_LIMIT_IP", default_value_t = 15)]
     rate_limit_ip: u32,
@@ -507,6 +510,7 @@ async fn run_sandbox(args: SandboxArgs, clock: Clock) -> anyhow::Result<()> {
     let config = SandboxConfig {
         seed: args.seed,
         today: args.today,
+        listings: args.listings,
         clock,
         limits: RateLimits {
             per_ip: args.rate_limit_ip,

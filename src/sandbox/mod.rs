@@ -46,6 +46,9 @@ pub struct SandboxConfig {
     pub seed: u64,
     /// The date the data is anchored on; the clock's today (UTC) when absent.
     pub today: Option<NaiveDate>,
+    /// How many listings the account has, at least (and by default) [`seed::SEEDED_LISTINGS`]; a
+    /// large portfolio, with bookings, messages and money to match, tests how answers scale.
+    pub listings: usize,
     /// The current time: it anchors the data and stamps writes.
     pub clock: Clock,
     /// The account id that may mint tokens.
@@ -70,6 +73,7 @@ impl Default for SandboxConfig {
         Self {
             seed: 42,
             today: None,
+            listings: seed::SEEDED_LISTINGS,
             clock: Clock::system(),
             account_id: SANDBOX_ACCOUNT_ID,
             secret_key: SANDBOX_SECRET_KEY.to_string(),
@@ -110,7 +114,7 @@ impl Sandbox {
     /// Seeds the account and starts serving on `addr` (port 0 picks a free port).
     pub async fn start(config: SandboxConfig, addr: SocketAddr) -> Result<Self, SandboxError> {
         let today = config.today.unwrap_or_else(|| config.clock.today_utc());
-        let mut store: Store = seed::portfolio(config.seed, today)?;
+        let mut store: Store = seed::portfolio(config.seed, today, config.listings)?;
         store.clock = config.clock;
         let listener = TcpListener::bind(addr).await.map_err(|source| SandboxError::Bind { addr, source })?;
         let addr = listener.local_addr().map_err(|source| SandboxError::Bind { addr, source })?;

@@ -274,8 +274,21 @@ const GUEST_FOLLOW_UPS: &[&str] = &[
     "Could we extend our stay by one night?",
 ];
 
-/// Builds the seeded account for `seed`, anchored on `today`.
-pub fn portfolio(seed: u64, today: NaiveDate) -> Result<Store, SeedError> {
+/// How many listings the seeded account has by default: each city's `count`, once round.
+pub const SEEDED_LISTINGS: usize = {
+    let (mut i, mut n) = (0, 0);
+    while i < CITIES.len() {
+        n += CITIES[i].count;
+        i += 1;
+    }
+    n
+};
+
+/// Builds the seeded account for `seed`, anchored on `today`, with `listings` listings (at least
+/// [`SEEDED_LISTINGS`], which the quiet listings and the fixed tasks need). The first
+/// [`SEEDED_LISTINGS`] are the same whatever `listings` says; more go round the cities again, so
+/// a large portfolio is as deterministic as the default one.
+pub fn portfolio(seed: u64, today: NaiveDate, listings: usize) -> Result<Store, SeedError> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut store = Store { today, ..Store::default() };
     store.amenities = AMENITIES
@@ -283,7 +296,7 @@ pub fn portfolio(seed: u64, today: NaiveDate) -> Result<Store, SeedError> {
         .enumerate()
         .map(|(i, name)| typed("amenity", json!({"id": i + 1, "name": name})))
         .collect::<Result<_, _>>()?;
-    seed_listings(&mut rng, &mut store)?;
+    seed_listings(&mut rng, &mut store, listings.max(SEEDED_LISTINGS))?;
     seed_reservations(&mut rng, &mut store)?;
     seed_conversations(&mut rng, &mut store)?;
     seed_charges(&mut store)?;
@@ -317,76 +330,82 @@ fn pick<'a, T>(rng: &mut impl Rng, items: &'a [T]) -> &'a T {
     &items[rng.random_range(0..items.len())]
 }
 
-fn seed_listings(rng: &mut ChaCha8Rng, store: &mut Store) -> Result<(), SeedError> {
-    let mut id = FIRST_LISTING_ID;
-    for city in CITIES {
-        for n in 0..city.count {
-            let (kind, bedrooms, capacity, bathrooms) = *pick(rng, STYLES);
-            let street = city.streets[n % city.streets.len()];
-            let number = rng.random_range(2..120);
-            let zip = format!("{}{:03}", city.zip, rng.random_range(1..99) * 5);
-            let name = format!("{} {} {}", pick(rng, ADJECTIVES), kind, street);
-            let size = 1.0 + 0.25 * f64::from(bedrooms);
-            let price = (city.base * size * rng.random_range(0.85..1.2_f64)).round();
-            let mut amenities: Vec<usize> = (1..=AMENITIES.len()).filter(|_| rng.random_bool(0.45)).collect();
-            amenities.extend([1, 2, 4, 5]);
-            amenities.sort_unstable();
-            amenities.dedup();
-            let listing = json!({
-                "id": id,
-                "propertyTypeId": if kind == "Townhouse" { 2 } else { 1 },
-                "name": name,
-                "externalListingName": name,
-                "internalListingName": format!("{} {} #{}", city.name.to_uppercase(), street, n + 1),
-                "description": format!("{kind} with {bedrooms} bedroom(s) on {street}, {}, close to cafés and public transport.", city.name),
-                "houseRules": "No parties. Quiet hours 22:00-08:00. No smoking inside.",
-                "specialStatus": null,
-                "country": city.country,
-                "countryCode": city.code,
-                "state": city.state,
-                "city": city.name,
-                "street": format!("{street} {number}"),
-                "address": format!("{street} {number}, {zip} {}, {}", city.name, city.country),
-                "publicAddress": format!("{street}, {}, {}", city.name, city.country),
-                "zipcode": zip,
-                "lat": city.lat + rng.random_range(-0.03..0.03_f64),
-                "lng": city.lng + rng.random_range(-0.03..0.03_f64),
-                "timeZoneName": city.zone,
-                "personCapacity": capacity,
-                "guestsIncluded": (capacity / 2).max(1),
-                "bedroomsNumber": bedrooms,
-                "bedsNumber": bedrooms.max(1) + i32::from(capacity > 4),
-                "bathroomsNumber": bathrooms,
-                "squareMeters": 28 + bedrooms * 22 + rng.random_range(0..15),
-                "roomType": "entire_home",
-                "price": price,
-                "currencyCode": "EUR",
-                "cleaningFee": (25.0 + 15.0 * f64::from(bedrooms)).round(),
-                "priceForExtraPerson": 15.0,
-                "weeklyDiscount": null,
-                "monthlyDiscount": null,
-                "minNights": quiet_minimum(id).unwrap_or(*pick(rng, &[1, 2, 2, 3])),
-                "maxNights": 30,
-                "checkInTimeStart": 15,
-                "checkInTimeEnd": 22,
-                "checkOutTime": 11,
-                "instantBookable": i32::from(rng.random_bool(0.7)),
-                "cancellationPolicy": pick(rng, &["flexible", "moderate", "strict"]),
-                "averageReviewRating": (rng.random_range(8.4..9.9_f64) * 10.0).round() / 10.0,
-                "contactName": "Hostaway Sandbox Properties",
-                "contactEmail": "team@sandbox-properties.example",
-                "contactPhone1": "+49 30 1234 5678",
-                "doorSecurityCode": format!("{:04}", rng.random_range(1000..9999)),
-                "wifiUsername": format!("guest-{}", id % 1000),
-                "wifiPassword": format!("stay-{:06}", rng.random_range(100_000..999_999)),
-                "listingAmenities": amenities.iter().enumerate().map(|(i, a)| json!({"id": id * 100 + i as i64, "amenityId": a})).collect::<Vec<_>>(),
-                "listingImages": (0..3).map(|i| json!({"id": id * 10 + i, "caption": CAPTIONS[i as usize], "url": format!("https://images.sandbox.example/{id}/{i}.jpg"), "sortOrder": i})).collect::<Vec<_>>(),
-            });
-            store.listings.insert(id, typed("listing", listing)?);
-            id += 1;
+/// `wanted` listings, city by city, going round the cities as often as it takes.
+fn seed_listings(rng: &mut ChaCha8Rng, store: &mut Store, wanted: usize) -> Result<(), SeedError> {
+    let (mut id, mut round) = (FIRST_LISTING_ID, 0);
+    loop {
+        for city in CITIES {
+            for n in round * city.count..(round + 1) * city.count {
+                if store.listings.len() == wanted {
+                    return Ok(());
+                }
+                let (kind, bedrooms, capacity, bathrooms) = *pick(rng, STYLES);
+                let street = city.streets[n % city.streets.len()];
+                let number = rng.random_range(2..120);
+                let zip = format!("{}{:03}", city.zip, rng.random_range(1..99) * 5);
+                let name = format!("{} {} {}", pick(rng, ADJECTIVES), kind, street);
+                let size = 1.0 + 0.25 * f64::from(bedrooms);
+                let price = (city.base * size * rng.random_range(0.85..1.2_f64)).round();
+                let mut amenities: Vec<usize> = (1..=AMENITIES.len()).filter(|_| rng.random_bool(0.45)).collect();
+                amenities.extend([1, 2, 4, 5]);
+                amenities.sort_unstable();
+                amenities.dedup();
+                let listing = json!({
+                    "id": id,
+                    "propertyTypeId": if kind == "Townhouse" { 2 } else { 1 },
+                    "name": name,
+                    "externalListingName": name,
+                    "internalListingName": format!("{} {} #{}", city.name.to_uppercase(), street, n + 1),
+                    "description": format!("{kind} with {bedrooms} bedroom(s) on {street}, {}, close to cafés and public transport.", city.name),
+                    "houseRules": "No parties. Quiet hours 22:00-08:00. No smoking inside.",
+                    "specialStatus": null,
+                    "country": city.country,
+                    "countryCode": city.code,
+                    "state": city.state,
+                    "city": city.name,
+                    "street": format!("{street} {number}"),
+                    "address": format!("{street} {number}, {zip} {}, {}", city.name, city.country),
+                    "publicAddress": format!("{street}, {}, {}", city.name, city.country),
+                    "zipcode": zip,
+                    "lat": city.lat + rng.random_range(-0.03..0.03_f64),
+                    "lng": city.lng + rng.random_range(-0.03..0.03_f64),
+                    "timeZoneName": city.zone,
+                    "personCapacity": capacity,
+                    "guestsIncluded": (capacity / 2).max(1),
+                    "bedroomsNumber": bedrooms,
+                    "bedsNumber": bedrooms.max(1) + i32::from(capacity > 4),
+                    "bathroomsNumber": bathrooms,
+                    "squareMeters": 28 + bedrooms * 22 + rng.random_range(0..15),
+                    "roomType": "entire_home",
+                    "price": price,
+                    "currencyCode": "EUR",
+                    "cleaningFee": (25.0 + 15.0 * f64::from(bedrooms)).round(),
+                    "priceForExtraPerson": 15.0,
+                    "weeklyDiscount": null,
+                    "monthlyDiscount": null,
+                    "minNights": quiet_minimum(id).unwrap_or(*pick(rng, &[1, 2, 2, 3])),
+                    "maxNights": 30,
+                    "checkInTimeStart": 15,
+                    "checkInTimeEnd": 22,
+                    "checkOutTime": 11,
+                    "instantBookable": i32::from(rng.random_bool(0.7)),
+                    "cancellationPolicy": pick(rng, &["flexible", "moderate", "strict"]),
+                    "averageReviewRating": (rng.random_range(8.4..9.9_f64) * 10.0).round() / 10.0,
+                    "contactName": "Hostaway Sandbox Properties",
+                    "contactEmail": "team@sandbox-properties.example",
+                    "contactPhone1": "+49 30 1234 5678",
+                    "doorSecurityCode": format!("{:04}", rng.random_range(1000..9999)),
+                    "wifiUsername": format!("guest-{}", id % 1000),
+                    "wifiPassword": format!("stay-{:06}", rng.random_range(100_000..999_999)),
+                    "listingAmenities": amenities.iter().enumerate().map(|(i, a)| json!({"id": id * 100 + i as i64, "amenityId": a})).collect::<Vec<_>>(),
+                    "listingImages": (0..3).map(|i| json!({"id": id * 10 + i, "caption": CAPTIONS[i as usize], "url": format!("https://images.sandbox.example/{id}/{i}.jpg"), "sortOrder": i})).collect::<Vec<_>>(),
+                });
+                store.listings.insert(id, typed("listing", listing)?);
+                id += 1;
+            }
         }
+        round += 1;
     }
-    Ok(())
 }
 
 /// The minimum stay of a quiet listing, or `None` for the others.
@@ -1028,7 +1047,7 @@ mod tests {
     use super::*;
 
     fn account() -> Store {
-        portfolio(7, NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()).unwrap()
+        portfolio(7, NaiveDate::from_ymd_opt(2026, 11, 25).unwrap(), SEEDED_LISTINGS).unwrap()
     }
 
     #[test]
