@@ -8,6 +8,7 @@
 //! scopes, and nothing here knows about the MCP server that serves them.
 
 pub mod args;
+pub mod bound;
 pub mod error;
 pub mod guard;
 mod known;
@@ -33,6 +34,7 @@ use rmcp::handler::server::router::tool::ToolRouter;
 
 use crate::{clock::Clock, hostaway::Gateway};
 
+pub use bound::MAX_ANSWER_CHARS;
 pub use error::ToolError;
 pub use guard::{WriteGuard, WriteStatus};
 

@@ -1,9 +1,11 @@
-//! The portfolio's calendar at a glance: every listing (or a city's, or some) over up to 62 days in
-//! one answer, instead of one get_calendar per listing.
+//! The portfolio's calendar at a glance: many listings' nights over up to 62 days in one answer,
+//! instead of one get_calendar per listing, a page of listings at a time.
 //!
-//! One calendar read per listing, all started at once: the gateway paces them within Hostaway's
-//! limits and caches them, so asking again, or get_calendar for one of them, costs nothing. When
-//! the tool's deadline comes first, the answer holds the listings read so far and says so.
+//! One calendar read per listing of the page, all started at once: the gateway paces them within
+//! Hostaway's limits and caches them, so asking again, or get_calendar for one of them, costs
+//! nothing. Pages follow listing ids, so every listing comes once. A page ends early, and says so,
+//! at the tool's deadline (after the listings read in order so far) or where the next listing
+//! would pass the answer's size bound; `next_cursor` goes on from there.
 
 use chrono::{Duration, NaiveDate};
 use rmcp::{Json, tool, tool_router};
@@ -16,7 +18,8 @@ use crate::{
     hostaway::{Fresh, GatewayError, deadline, types},
     tools::{
         ToolContext,
-        args::{self, Range},
+        args::{self, Cursor, Range},
+        bound,
         days::{self, DayState},
         error::ToolError,
         listings,
@@ -26,6 +29,9 @@ use crate::{
 
 /// Days one portfolio calendar covers at most.
 const MAX_DAYS: i64 = 62;
+/// Listings one page reads at most: a fan-out Hostaway's rate limits get through in about a
+/// minute, and about as many as the size bound lets through over the longest range.
+const PAGE: usize = 100;
 
 /// Arguments of `portfolio_calendar`.
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -33,15 +39,18 @@ const MAX_DAYS: i64 = 62;
 pub struct PortfolioCalendarArgs {
     /// First day, YYYY-MM-DD.
     pub start_date: String,
-    /// Last day, YYYY-MM-DD, inclusive; at most 62 days in all.
+    /// Last day, inclusive; at most 62 days.
     pub end_date: String,
-    /// Only this city (any case and accents).
+    /// Only this city.
     #[serde(default)]
     pub city: Option<String>,
     /// Only these listings.
     #[serde(default, deserialize_with = "args::opt_ids")]
     #[schemars(inner(range(min = 1)))]
     pub listing_ids: Option<Vec<i64>>,
+    /// From next_cursor.
+    #[serde(default)]
+    pub cursor: Option<String>,
 }
 
 /// Every listing's nights over a range.
@@ -51,11 +60,14 @@ pub struct PortfolioCalendar {
     pub start_date: String,
     /// Last day (inclusive).
     pub end_date: String,
-    /// One entry per listing read, by listing id.
+    /// One entry per listing of the page, by listing id.
     pub listings: Vec<ListingNights>,
-    /// Whether every listing asked for is here.
+    /// Pass as `cursor` (same arguments) for the next listings; absent on the last page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_cursor: Option<String>,
+    /// False when the page stopped early: at the tool's deadline, or at the answer's size bound.
     pub complete: bool,
-    /// Why not, when not.
+    /// Why the page stopped early, when it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub incomplete_reason: Option<String>,
 }
@@ -117,7 +129,7 @@ pub enum NightState {
 
 #[tool_router(router = portfolio_calendar_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Many listings' calendars at once: free, gap, booked and blocked nights per listing, as counts and runs.
+    /// Many listings' free, gap, booked and blocked nights at once, as counts and runs.
     #[tool(
         name = "portfolio_calendar",
         title = "Portfolio calendar",
@@ -127,6 +139,11 @@ impl ToolContext {
         &self,
         Parameters(args): Parameters<PortfolioCalendarArgs>,
     ) -> Result<Json<PortfolioCalendar>, ToolError> {
+        let offset = match Cursor::decode(args.cursor.as_deref())? {
+            Some(Cursor::Offset(n)) => n as usize,
+            None => 0,
+            Some(Cursor::After(_)) => return Err(ToolError::invalid("cursor", "this cursor belongs to another tool")),
+        };
         let words = [Some(args.start_date.as_str()), Some(args.end_date.as_str())];
         let today = self.today_for_words(None, &words).await?;
         let range = Range::parse(&args.start_date, &args.end_date, MAX_DAYS, today)?;
@@ -134,47 +151,73 @@ impl ToolContext {
         let portfolio = self.gateway.portfolio().await?;
         let city = city.map(|c| listings::place("city", &c, &portfolio)).transpose()?;
         self.known_listings("listing_ids", args.listing_ids.as_deref().unwrap_or_default()).await?;
-        let chosen: Vec<types::Listing> = portfolio
+        let mut chosen: Vec<types::Listing> = portfolio
             .into_iter()
             .filter(|l| city.as_deref().is_none_or(|c| l.city.as_deref() == Some(c)))
             .filter(|l| args.listing_ids.as_ref().is_none_or(|ids| ids.contains(&l.id)))
             .collect();
-        let asked = chosen.len();
+        chosen.sort_by_key(|l| l.id);
+        let total = chosen.len();
+        if offset > total || (offset == total && offset > 0) {
+            return Err(ToolError::invalid(
+                "cursor",
+                format!("this cursor points past the end: {total} listings match now; call again without a cursor"),
+            ));
+        }
+        let page: Vec<types::Listing> = chosen.into_iter().skip(offset).take(PAGE).collect();
+        let asked = page.len();
         let mut reads = JoinSet::new();
-        for listing in chosen {
+        for (at, listing) in page.into_iter().enumerate() {
             let gateway = self.gateway.clone();
             // Spawned reads keep the tool's deadline, so the whole fan-out ends by it.
             let read = async move {
                 let days = gateway.calendar(listing.id, range.start, range.end, Fresh::No).await;
-                (listing, days)
+                (at, listing, days)
             };
             match deadline::current() {
                 Some(by) => reads.spawn(deadline::within(by, read)),
                 None => reads.spawn(read),
             };
         }
-        let mut answered = Vec::new();
+        let mut answered: Vec<Option<ListingNights>> = (0..asked).map(|_| None).collect();
         let mut stopped: Option<GatewayError> = None;
         while let Some(done) = reads.join_next().await {
-            let (listing, days) = done.map_err(|e| ToolError::Refused(format!("a calendar read failed: {e}")))?;
+            let (at, listing, days) = done.map_err(|e| ToolError::Refused(format!("a calendar read failed: {e}")))?;
             match days {
-                Ok(days) => answered.push(nights(&listing, &days)),
+                Ok(days) => answered[at] = Some(nights(&listing, &days)),
                 Err(error) if deadline::ran_out(&error) => stopped = Some(error),
                 Err(error) => return Err(error.into()),
             }
         }
-        answered.sort_by_key(|l| l.listing_id);
-        let complete = answered.len() == asked;
-        Ok(Json(PortfolioCalendar {
+        // The listings read in order up to the first one the deadline cut off: the next page
+        // starts there, so none is skipped (those read after it are cached for that page).
+        let read: Vec<ListingNights> = answered.into_iter().map_while(|nights| nights).collect();
+        let mut answer = PortfolioCalendar {
             start_date: range.start.to_string(),
             end_date: range.end.to_string(),
-            incomplete_reason: (!complete).then(|| {
-                let why = stopped.map_or_else(String::new, |e| format!(" ({e})"));
-                format!("{} of {asked} listings read before the tool's deadline{why}; ask again for the rest, or fewer listings", answered.len())
-            }),
-            listings: answered,
-            complete,
-        }))
+            listings: Vec::new(),
+            next_cursor: None,
+            complete: true,
+            incomplete_reason: None,
+        };
+        let fit = bound::fitting(&read, bound::chars(&answer));
+        let shown = read.len().min(fit);
+        let next = offset + shown;
+        answer.next_cursor = (next < total).then(|| Cursor::Offset(next as u32).encode());
+        answer.incomplete_reason = if read.len() < asked {
+            let why = stopped.map_or_else(String::new, |e| format!(" ({e})"));
+            Some(format!(
+                "{shown} of {asked} listings read before the tool's deadline{why}; pass next_cursor for the rest"
+            ))
+        } else if shown < read.len() {
+            Some(bound::stopped(shown, "listings", "pass next_cursor for the rest, or ask for fewer days"))
+        } else {
+            None
+        };
+        answer.complete = answer.incomplete_reason.is_none();
+        answer.listings = read;
+        answer.listings.truncate(shown);
+        Ok(Json(answer))
     }
 }
 

@@ -17,6 +17,7 @@ use crate::{
     tools::{
         ToolContext,
         args::{self, Money, Range},
+        bound,
         error::ToolError,
         params::Parameters,
     },
@@ -64,7 +65,8 @@ pub struct ExpensesReport {
     pub start_date: String,
     /// Last day (inclusive).
     pub end_date: String,
-    /// One row per group, largest spend first.
+    /// One row per group, largest spend first; when they would pass the answer's size bound, the
+    /// last row stands for the groups left out, together.
     pub rows: Vec<ExpensesRow>,
     /// All rows together.
     pub total: ExpensesRow,
@@ -133,13 +135,20 @@ impl ToolContext {
         }
         let mut rows: Vec<ExpensesRow> = groups.into_iter().map(|(group, sums)| sums.row(group, &currency)).collect();
         rows.sort_by(|a, b| b.expenses.amount.total_cmp(&a.expenses.amount).then(a.group.cmp(&b.group)));
-        Ok(Json(ExpensesReport {
+        let mut report = ExpensesReport {
             start_date: range.start.to_string(),
             end_date: range.end.to_string(),
-            rows,
+            rows: Vec::new(),
             total: total.row("total".into(), &currency),
             complete: !capped,
-        }))
+        };
+        let shown = bound::fitting(&rows, bound::chars(&report));
+        if shown < rows.len() {
+            let rest = rows.split_off(shown);
+            rows.push(together(&rest, shown, &currency));
+        }
+        report.rows = rows;
+        Ok(Json(report))
     }
 }
 
@@ -148,6 +157,19 @@ fn counts(expense: &types::Expense, range: Range, listings: Option<&[i64]>) -> b
     expense.is_deleted != Some(1)
         && date_of(expense).is_some_and(|d| d >= range.start && d <= range.end)
         && listings.is_none_or(|ids| expense.listing_map_id.is_some_and(|id| ids.contains(&id)))
+}
+
+/// The groups left out at the size bound as one row, labelled as such.
+fn together(rest: &[ExpensesRow], shown: usize, currency: &str) -> ExpensesRow {
+    let money = |field: fn(&ExpensesRow) -> &Money| Money::new(rest.iter().map(|r| field(r).amount).sum(), currency);
+    let go_on = "this row adds up the rest; ask with listing_ids for their own rows";
+    ExpensesRow {
+        group: format!("{} more groups: {}", rest.len(), bound::stopped(shown, "rows", go_on)),
+        expenses: money(|r| &r.expenses),
+        extras: money(|r| &r.extras),
+        net: money(|r| &r.net),
+        items: rest.iter().map(|r| r.items).sum(),
+    }
 }
 
 /// An expense's date (Hostaway sends `Y-m-d`, sometimes with a time).

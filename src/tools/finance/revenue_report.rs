@@ -14,6 +14,7 @@ use crate::{
     tools::{
         ToolContext,
         args::{self, Money, Range},
+        bound,
         error::ToolError,
         params::Parameters,
     },
@@ -93,7 +94,8 @@ pub struct RevenueReport {
     pub group_by: GroupBy,
     /// Listings counted for available nights.
     pub listings: u64,
-    /// One row per group.
+    /// One row per group; when they would pass the answer's size bound, the last row stands for
+    /// the groups left out (the lowest revenue), together.
     pub groups: Vec<RevenueRow>,
     /// The whole period.
     pub totals: RevenueRow,
@@ -165,15 +167,46 @@ impl ToolContext {
             .clone()
             .or_else(|| listings.first().and_then(|l| l.currency_code.clone()))
             .unwrap_or_else(|| args::FALLBACK_CURRENCY.into());
-        let (groups, totals) = summarize(&stays, &portfolio, range, args.group_by, &currency);
-        Ok(Json(RevenueReport {
+        let (mut groups, totals) = summarize(&stays, &portfolio, range, args.group_by, &currency);
+        let mut report = RevenueReport {
             start_date: range.start.to_string(),
             end_date: range.end.to_string(),
             group_by: args.group_by,
             listings: portfolio.count,
-            groups,
+            groups: Vec::new(),
             totals,
-        }))
+        };
+        let shown = bound::fitting(&groups, bound::chars(&report));
+        if shown < groups.len() {
+            let rest = groups.split_off(shown);
+            groups.push(together(&rest, shown, &currency));
+        }
+        report.groups = groups;
+        Ok(Json(report))
+    }
+}
+
+/// The groups left out at the size bound as one row, labelled as such, so that the rows still add
+/// up to the totals.
+fn together(rest: &[RevenueRow], shown: usize, currency: &str) -> RevenueRow {
+    let money = |field: fn(&RevenueRow) -> &Money| Money::new(rest.iter().map(|r| field(r).amount).sum(), currency);
+    let ratio = |part: f64, whole: i64| if whole > 0 { part / whole as f64 } else { 0.0 };
+    let nights: i64 = rest.iter().map(|r| r.nights_sold).sum();
+    let available: i64 = rest.iter().map(|r| r.available_nights).sum();
+    let room = money(|r| &r.room_revenue);
+    let go_on = "this row adds up the rest; ask with listing_ids for their own rows";
+    RevenueRow {
+        group: format!("{} more groups: {}", rest.len(), bound::stopped(shown, "rows", go_on)),
+        listing_id: None,
+        bookings: rest.iter().map(|r| r.bookings).sum(),
+        nights_sold: nights,
+        available_nights: available,
+        occupancy: (ratio(nights as f64, available) * 10_000.0).round() / 10_000.0,
+        adr: (nights > 0).then(|| Money::new(ratio(room.amount, nights), currency)),
+        revpar: Money::new(ratio(room.amount, available), currency),
+        room_revenue: room,
+        accommodation_revenue: money(|r| &r.accommodation_revenue),
+        owner_payout: money(|r| &r.owner_payout),
     }
 }
 

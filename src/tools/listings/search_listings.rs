@@ -14,6 +14,7 @@ use crate::{
     tools::{
         ToolContext,
         args::{self, Cursor, Detail},
+        bound,
         error::ToolError,
         params::Parameters,
         text_match,
@@ -24,7 +25,7 @@ use crate::{
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchListingsArgs {
-    /// Words of the listing's name (any case and accents).
+    /// Words of the name (any case and accents).
     #[serde(default)]
     pub query: Option<String>,
     /// City (any case and accents).
@@ -58,11 +59,14 @@ pub struct ListingPage {
     /// Pass as `cursor` to get the next page; absent on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_cursor: Option<String>,
+    /// Why the page holds fewer than `limit` listings though more follow: the answer's size bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 #[tool_router(router = search_listings_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Search listings by name, city, country or size. Dates and party: find_available_listings.
+    /// Listings by name, city, country or size. Dates and party: find_available_listings.
     #[tool(
         name = "search_listings",
         title = "Search listings",
@@ -100,16 +104,19 @@ impl ToolContext {
             .filter(|l| args.min_guests.is_none_or(|n| i64::from(l.person_capacity.unwrap_or(0)) >= i64::from(n)))
             .collect();
         let total = matching.len() as u64;
-        let next = u64::from(offset) + u64::from(limit);
-        Ok(Json(ListingPage {
-            listings: matching
-                .iter()
-                .skip(offset as usize)
-                .take(limit as usize)
-                .map(|l| ListedListing(row(l, args.detail, &amenities)))
-                .collect(),
-            total,
-            next_cursor: (next < total).then(|| Cursor::Offset(next as u32).encode()),
-        }))
+        let rows: Vec<ListedListing> = matching
+            .iter()
+            .skip(offset as usize)
+            .take(limit as usize)
+            .map(|l| ListedListing(row(l, args.detail, &amenities)))
+            .collect();
+        let mut page = ListingPage { listings: Vec::new(), total, next_cursor: None, note: None };
+        let shown = bound::fitting(&rows, bound::chars(&page));
+        let next = u64::from(offset) + shown as u64;
+        page.next_cursor = (next < total).then(|| Cursor::Offset(next as u32).encode());
+        page.note = (shown < rows.len()).then(|| bound::stopped(shown, "listings", "pass next_cursor for the rest"));
+        page.listings = rows;
+        page.listings.truncate(shown);
+        Ok(Json(page))
     }
 }

@@ -12,14 +12,14 @@ use serde::{Deserialize, Serialize};
 use super::rows::{nights, occupies};
 use crate::{
     hostaway::{ReservationQuery, types},
-    tools::{ToolContext, args, error::ToolError, params::Parameters},
+    tools::{ToolContext, args, bound, error::ToolError, params::Parameters},
 };
 
 /// Arguments of `arrivals_and_departures`.
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArrivalsArgs {
-    /// First day, YYYY-MM-DD; default today (listing's, else account's).
+    /// First day, YYYY-MM-DD (default today).
     #[serde(default)]
     pub date: Option<String>,
     /// Days from `date`, 1-14 (default 1).
@@ -35,7 +35,7 @@ pub struct ArrivalsArgs {
 /// Check-ins, check-outs and turnovers, day by day.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct Operations {
-    /// One entry per day asked for, in order (empty days included).
+    /// One entry per day asked for, in order (empty days included), unless `note` says otherwise.
     pub days: Vec<DayOperations>,
     /// True when more reservations arrive or leave in the period than were scanned (300 each way).
     pub capped: bool,
@@ -43,6 +43,9 @@ pub struct Operations {
     pub today: String,
     /// The listing's time zone with `listing_id`, else the account's (the one most listings keep).
     pub time_zone: String,
+    /// Why fewer days are here than asked for (the answer's size bound), and the `date` to go on from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// What happens on one day.
@@ -109,7 +112,7 @@ pub struct Turnover {
 
 #[tool_router(router = arrivals_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Check-ins, check-outs and same-day turnovers per day; only bookings holding the calendar count.
+    /// Check-ins, check-outs and same-day turnovers per day, of the bookings holding the calendar.
     #[tool(
         name = "arrivals_and_departures",
         title = "Arrivals and departures",
@@ -152,7 +155,7 @@ impl ToolContext {
         let ((arrivals, capped_in), (departures, capped_out)) = (arrivals?, departures?);
         let names: HashMap<i64, String> = listings?.into_iter().map(|l| (l.id, l.name)).collect();
         let occupying = |r: &&types::Reservation| occupies(&r.status);
-        let days = (0..i64::from(days))
+        let days: Vec<DayOperations> = (0..i64::from(days))
             .map(|offset| {
                 let date = start + Duration::days(offset);
                 let ins: Vec<&types::Reservation> =
@@ -162,12 +165,21 @@ impl ToolContext {
                 day(date, &ins, &outs, &names)
             })
             .collect();
-        Ok(Json(Operations {
-            days,
+        let mut answer = Operations {
+            days: Vec::new(),
             capped: capped_in || capped_out,
             today: today.date.to_string(),
             time_zone: today.zone.to_string(),
-        }))
+            note: None,
+        };
+        let shown = bound::fitting(&days, bound::chars(&answer));
+        answer.note = (shown < days.len()).then(|| {
+            let next = start + Duration::days(shown as i64);
+            bound::stopped(shown, "days", &format!("call again with date {next} for the rest"))
+        });
+        answer.days = days;
+        answer.days.truncate(shown);
+        Ok(Json(answer))
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod availability;
 mod booking_writes;
+mod bounded;
 mod calendar_writes;
 mod direct;
 mod expenses;
