@@ -191,13 +191,17 @@ impl Gateway {
         Fut: Future<Output = Result<ResponseValue<T>, ClientError>>,
     {
         let operation = key.operation;
-        if !self.cache.caches(operation) {
-            return self.call(operation, Idempotence::Safe, send).await;
-        }
-        self.catch_up().await?;
-        match self.cache.get_or_load(key.clone(), || self.call(operation, Idempotence::Safe, &send)).await {
+        let loaded = if self.cache.caches(operation) {
+            self.catch_up().await?;
+            self.cache
+                .get_or_load(key.clone(), || self.call(operation, Idempotence::Safe, &send))
+                .await
+                .inspect(|(_, hit)| self.metrics.cache(*hit))
+        } else {
+            self.call(operation, Idempotence::Safe, send).await.map(|value| (value, false))
+        };
+        match loaded {
             Ok((value, hit)) => {
-                self.metrics.cache(hit);
                 if !hit {
                     self.last_good.keep(&key, &value).await;
                 }
@@ -225,8 +229,8 @@ impl Gateway {
     {
         let began = self.cache.begin();
         let value = self.call(key.operation, Idempotence::Safe, send).await?;
+        self.last_good.keep(&key, &value).await;
         if self.cache.caches(key.operation) {
-            self.last_good.keep(&key, &value).await;
             self.cache.put(key, value.clone(), began).await;
         }
         Ok(value)

@@ -26,7 +26,7 @@ pub struct KeepSettings {
 
 impl Default for KeepSettings {
     fn default() -> Self {
-        Self { keep_for: Duration::from_secs(24 * 3600), max_bytes: 64 * 1024 * 1024 }
+        Self { keep_for: Duration::from_secs(24 * 3600), max_bytes: 32 * 1024 * 1024 }
     }
 }
 
