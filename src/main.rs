@@ -11,7 +11,7 @@ use hostaway_mcp::{
     hostaway::{Gateway, GatewayConfig, Idempotence, id, token::Credentials},
     sandbox::{FaultPlan, RateLimits, Sandbox, SandboxConfig},
     secret::Secret,
-    server::{HostawayServer, ServerOptions, http},
+    server::{HostawayServer, ServerOptions, http, open_files},
     shared::{RedisWriteLock, SharedStore},
     tools::WriteGuard,
 };
@@ -201,18 +201,20 @@ struct ServeArgs {
     /// stalled request body, or a client that stopped reading its answer (slow tool calls never count).
     #[arg(long, env = "MCP_IDLE_TIMEOUT_SECS", default_value_t = 60)]
     idle_timeout_secs: u64,
-    /// Connections open at once; one more is answered 503 and closed. Keep it under the process's
-    /// open-file limit (ulimit -n) with room for calls to Hostaway.
-    #[arg(long, env = "MCP_MAX_CONNECTIONS", default_value_t = 512)]
-    max_connections: usize,
+    /// Connections open at once; one more is answered 503 and closed. By default half the open-file
+    /// limit (raised to the hard limit at start-up), between 64 and 16384; if set, keep it under that
+    /// limit with room for calls to Hostaway.
+    #[arg(long, env = "MCP_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
     /// On SIGTERM or Ctrl-C, how long in-flight calls may take to finish before the server exits.
     #[arg(long, env = "MCP_DRAIN_SECS", default_value_t = 20)]
     drain_secs: u64,
 }
 
 impl ServeArgs {
-    /// The endpoint's protection, refusing a public bind without a token.
-    fn http_options(&self) -> anyhow::Result<http::HttpOptions> {
+    /// The endpoint's protection, refusing a public bind without a token; without
+    /// `--max-connections`, the connection cap follows `open_files`, the process's open-file limit.
+    fn http_options(&self, open_files: Option<u64>) -> anyhow::Result<http::HttpOptions> {
         let token = match (&self.auth_token, &self.auth_token_file) {
             (Some(token), _) => Some(token.trim().to_string()),
             (None, Some(path)) => {
@@ -244,7 +246,7 @@ impl ServeArgs {
             connections: http::ConnectionLimits {
                 header_read_timeout: Duration::from_secs(self.header_read_timeout_secs.max(1)),
                 idle_timeout: Duration::from_secs(self.idle_timeout_secs.max(1)),
-                max_connections: self.max_connections.max(1),
+                max_connections: self.max_connections.unwrap_or_else(|| open_files::connection_cap(open_files)).max(1),
             },
             shared: None,
             webhook: self.webhook.pair()?.map(|(login, password)| http::WebhookOptions {
@@ -407,7 +409,25 @@ fn describe(args: &RunArgs, sandbox: Option<&Sandbox>, shared: Option<&SharedSto
 }
 
 async fn serve(args: ServeArgs, clock: Clock) -> anyhow::Result<()> {
-    let mut options = args.http_options()?;
+    let (before, after) = match open_files::raise_to_hard_limit() {
+        Ok(files) => (Some(files.before), Some(files.after)),
+        Err(error) => {
+            tracing::warn!(%error, "going on with the open-file limit as it is");
+            (error.soft_limit(), error.soft_limit())
+        }
+    };
+    let mut options = args.http_options(after)?;
+    let shown = |limit: Option<u64>| limit.map_or_else(|| "unknown".to_string(), |limit| limit.to_string());
+    let cap = options.connections.max_connections;
+    let source = if args.max_connections.is_some() { "--max-connections" } else { "half the open-file limit" };
+    tracing::info!(
+        open_files_before = before,
+        open_files_after = after,
+        max_connections = cap,
+        "open-file limit {} at start, {} now; up to {cap} connections at once ({source})",
+        shown(before),
+        shown(after),
+    );
     let (gateway, sandbox, shared) = connect(&args.run, clock).await?;
     let described = describe(&args.run, sandbox.as_ref(), shared.as_ref());
     let server = HostawayServer::with_guard(gateway, args.run.server_options(clock)?, write_guard(shared.as_ref()));

@@ -50,6 +50,7 @@ impl Default for ConnectionLimits {
         Self {
             header_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
+            // What `open_files::connection_cap` derives from Linux's usual soft limit of 1024.
             max_connections: 512,
         }
     }

@@ -6,6 +6,7 @@ pub mod drain;
 pub mod fair_share;
 pub mod http;
 pub mod metrics;
+pub mod open_files;
 mod prompts;
 pub mod refusals;
 mod resources;
