@@ -11,7 +11,7 @@ use hostaway_mcp::{
     hostaway::{Gateway, GatewayConfig, Idempotence, id, token::Credentials},
     sandbox::{FaultPlan, RateLimits, Sandbox, SandboxConfig},
     secret::Secret,
-    server::{HostawayServer, ServerOptions, http, open_files},
+    server::{HostawayServer, ServerOptions, connections::HEALTH_RESERVE, http, open_files},
     shared::{RedisWriteLock, SharedStore},
     tools::WriteGuard,
 };
@@ -201,9 +201,10 @@ struct ServeArgs {
     /// stalled request body, or a client that stopped reading its answer (slow tool calls never count).
     #[arg(long, env = "MCP_IDLE_TIMEOUT_SECS", default_value_t = 60)]
     idle_timeout_secs: u64,
-    /// Connections open at once; one more is answered 503 and closed. By default half the open-file
-    /// limit (raised to the hard limit at start-up), between 64 and 16384; if set, keep it under that
-    /// limit with room for calls to Hostaway.
+    /// Connections open at once; beyond them only GET /health is answered (from a reserve of 64),
+    /// anything else gets 503 and is closed. By default half the open-file limit (raised to the hard
+    /// limit at start-up), between 64 and 16384; if set, keep it under that limit with room for calls
+    /// to Hostaway.
     #[arg(long, env = "MCP_MAX_CONNECTIONS")]
     max_connections: Option<usize>,
     /// On SIGTERM or Ctrl-C, how long in-flight calls may take to finish before the server exits.
@@ -424,7 +425,9 @@ async fn serve(args: ServeArgs, clock: Clock) -> anyhow::Result<()> {
         open_files_before = before,
         open_files_after = after,
         max_connections = cap,
-        "open-file limit {} at start, {} now; up to {cap} connections at once ({source})",
+        health_reserve = HEALTH_RESERVE,
+        "open-file limit {} at start, {} now; up to {cap} connections at once ({source}), and beyond them \
+         {HEALTH_RESERVE} more kept for GET /health",
         shown(before),
         shown(after),
     );

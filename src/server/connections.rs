@@ -1,13 +1,16 @@
 //! The accept loop: our own instead of `axum::serve`, because a public endpoint must bound what a
 //! client can hold without authenticating — how long it may take to send its headers, how long a
-//! connection may sit silent, and how many connections are open at once.
+//! connection may sit silent, and how many connections are open at once — and must still answer
+//! the load balancer's `GET /health` when a flood of connections holds every place under the cap
+//! (see [`HEALTH_RESERVE`]), or the balancer would take a flooded server out of service.
 
 use std::{
+    collections::VecDeque,
     io,
     net::SocketAddr,
     pin::Pin,
     sync::{
-        Arc,
+        Arc, Mutex, PoisonError,
         atomic::{AtomicU8, AtomicU64, Ordering},
     },
     task::{Context, Poll},
@@ -41,7 +44,8 @@ pub struct ConnectionLimits {
     /// answer (a client that stopped reading). Time the server itself takes to answer (a slow
     /// tool call, a quiet event stream) never counts.
     pub idle_timeout: Duration,
-    /// Connections open at once; one more is answered 503 and closed.
+    /// Connections open at once; one more goes to the health reserve ([`HEALTH_RESERVE`]), where
+    /// only a `GET /health` is answered and anything else gets a 503 and is closed.
     pub max_connections: usize,
 }
 
@@ -66,6 +70,23 @@ const REFUSAL_LINGER: Duration = Duration::from_secs(1);
 /// Pause after an accept error that is not the client's (e.g. out of file descriptors), so the loop
 /// does not spin while the condition lasts.
 const ACCEPT_ERROR_PAUSE: Duration = Duration::from_millis(100);
+
+/// Connections beyond the cap held to see whether they are a load balancer's `GET /health`, so a
+/// flood that fills the cap does not also silence the health check. What a newcomer has sent is
+/// read as it is accepted: a `GET /health` takes a place to be answered (one request, then closed),
+/// anything else gets the cap's 503 at once, and one that has not sent its request line yet waits
+/// for it in a place, for at most [`RESERVE_WAIT`]. When every place is taken, a newcomer pushes out
+/// the connection that has waited longest, so idle sockets cannot keep the reserve full; only when
+/// every place is answering a probe is a newcomer turned away.
+pub const HEALTH_RESERVE: usize = 64;
+
+/// How long a connection in the health reserve has to send its request line, and then how long its
+/// `/health` may take to answer.
+const RESERVE_WAIT: Duration = Duration::from_secs(2);
+
+/// The most the health reserve reads looking for the end of the request line; `GET /health
+/// HTTP/1.1` takes 22 bytes.
+const MAX_REQUEST_LINE: usize = 256;
 
 const REFUSAL_BODY: &str = "too many open connections; retry shortly\n";
 
@@ -97,6 +118,15 @@ pub async fn serve(
     let answering = Arc::new(Semaphore::new(REFUSALS_ANSWERED_AT_ONCE));
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
+    let mut probes = http.clone();
+    probes.header_read_timeout(RESERVE_WAIT).keep_alive(false);
+    let beyond = Beyond {
+        app: app.clone(),
+        http: probes,
+        reserve: Arc::new(Reserve::default()),
+        refusals: refusals.clone(),
+        answering: answering.clone(),
+    };
     loop {
         let (stream, peer) = tokio::select! {
             biased;
@@ -116,13 +146,7 @@ pub async fn serve(
             tracing::debug!(%error, "cannot set TCP_NODELAY");
         }
         let Ok(permit) = open.clone().try_acquire_owned() else {
-            refusals.record(Refusal::TooManyConnections);
-            if let Ok(answer) = answering.clone().try_acquire_owned() {
-                tokio::spawn(async move {
-                    refuse(stream).await;
-                    drop(answer);
-                });
-            }
+            beyond.take(stream);
             continue;
         };
         let activity = Arc::new(Activity::new());
@@ -174,6 +198,234 @@ fn is_the_clients(error: &io::Error) -> bool {
         error.kind(),
         io::ErrorKind::ConnectionRefused | io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset
     )
+}
+
+/// Counts a connection refused for the cap, and answers it with [`refuse`] unless
+/// [`REFUSALS_ANSWERED_AT_ONCE`] are being answered already; then it is closed without an answer.
+fn turn_away(stream: TcpStream, refusals: &Refusals, answering: &Arc<Semaphore>) {
+    refusals.record(Refusal::TooManyConnections);
+    if let Ok(answer) = answering.clone().try_acquire_owned() {
+        tokio::spawn(async move {
+            refuse(stream).await;
+            drop(answer);
+        });
+    }
+}
+
+/// What the connections beyond the cap need: the health reserve, the app and a one-request HTTP
+/// server for their `/health`, and the cap's refusal for anything else.
+#[derive(Clone)]
+struct Beyond {
+    app: Router,
+    http: hyper::server::conn::http1::Builder,
+    reserve: Arc<Reserve>,
+    refusals: Arc<Refusals>,
+    answering: Arc<Semaphore>,
+}
+
+impl Beyond {
+    /// Takes a connection beyond the cap. What its client has sent already is read at once, in the
+    /// accept loop, so a probe whose request is there is kept for answering before any newer
+    /// connection can push it out, and any other request is turned away without taking a place; a
+    /// connection that has not sent its request line yet waits for it in the reserve.
+    fn take(&self, stream: TcpStream) {
+        let head = sent_already(&stream);
+        let place = if !head.contains(&b'\n') {
+            self.reserve.admit(true)
+        } else if is_health_probe(&head) {
+            self.reserve.admit(false)
+        } else {
+            None
+        };
+        match place {
+            Some(place) => {
+                tokio::spawn(self.clone().answer(stream, head, place));
+            }
+            None => turn_away(stream, &self.refusals, &self.answering),
+        }
+    }
+
+    /// Answers a connection in the health reserve if its request line is `GET /health`; one that
+    /// asks for anything else, stays silent past [`RESERVE_WAIT`] or is pushed out by a newer one is
+    /// turned away like any connection beyond the cap.
+    async fn answer(self, mut stream: TcpStream, mut head: Vec<u8>, place: Place) {
+        if !head.contains(&b'\n') {
+            let ended = tokio::select! {
+                ended = tokio::time::timeout(RESERVE_WAIT, finish_request_line(&mut stream, &mut head)) => {
+                    ended.unwrap_or(false)
+                }
+                () = place.pushed_out.cancelled() => false,
+            };
+            if !(ended && is_health_probe(&head) && place.keep()) {
+                drop(place);
+                turn_away(stream, &self.refusals, &self.answering);
+                return;
+            }
+        }
+        let app = self.app;
+        let service = hyper::service::service_fn(move |request: Request<Incoming>| {
+            app.clone().oneshot(request.map(axum::body::Body::new))
+        });
+        let io = TokioIo::new(Replayed { head, replayed: 0, inner: stream });
+        match tokio::time::timeout(RESERVE_WAIT, self.http.serve_connection(io, service)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::debug!(%error, "a health check beyond the cap ended with an error"),
+            Err(_) => tracing::debug!("a health check beyond the cap was not answered in time"),
+        }
+        drop(place);
+    }
+}
+
+/// What the client has sent so far, up to the end of its request line (or [`MAX_REQUEST_LINE`]
+/// bytes), read straight from the socket without waiting: tokio would report nothing readable
+/// until its reactor next looks at a socket it has just accepted.
+fn sent_already(stream: &TcpStream) -> Vec<u8> {
+    use std::io::Read as _;
+    let socket = socket2::SockRef::from(stream);
+    let mut head = Vec::new();
+    let mut chunk = [0u8; MAX_REQUEST_LINE];
+    while !head.contains(&b'\n') && head.len() < MAX_REQUEST_LINE {
+        match (&*socket).read(&mut chunk[..MAX_REQUEST_LINE - head.len()]) {
+            Ok(read) if read > 0 => head.extend_from_slice(&chunk[..read]),
+            // Nothing more yet, closed, or failed: the wait for the rest finds out which.
+            _ => break,
+        }
+    }
+    head
+}
+
+/// Reads on into `head` until the end of the request line; false when the client closes or fails
+/// first, or `head` reaches [`MAX_REQUEST_LINE`] bytes without ending the line.
+async fn finish_request_line(stream: &mut TcpStream, head: &mut Vec<u8>) -> bool {
+    let mut chunk = [0u8; MAX_REQUEST_LINE];
+    while !head.contains(&b'\n') {
+        let room = MAX_REQUEST_LINE.saturating_sub(head.len());
+        if room == 0 {
+            return false;
+        }
+        match stream.read(&mut chunk[..room]).await {
+            Ok(read) if read > 0 => head.extend_from_slice(&chunk[..read]),
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Whether a request head starts with `GET /health` (a query string allowed) over HTTP/1: the one
+/// request the health reserve answers.
+fn is_health_probe(head: &[u8]) -> bool {
+    let line = head.split(|byte| *byte == b'\n').next().unwrap_or_default();
+    let mut words = line.trim_ascii().split(|byte| *byte == b' ');
+    words.next() == Some(b"GET".as_slice())
+        && words.next().is_some_and(|target| target == b"/health" || target.starts_with(b"/health?"))
+        && words.next().is_some_and(|version| version.starts_with(b"HTTP/1."))
+        && words.next().is_none()
+}
+
+/// The places of the health reserve.
+#[derive(Debug, Default)]
+struct Reserve {
+    held: Mutex<Held>,
+}
+
+/// The connections in the health reserve, oldest first, and the number the next one gets.
+#[derive(Debug, Default)]
+struct Held {
+    next: u64,
+    places: VecDeque<Taken>,
+}
+
+/// One taken place: its connection's number, and the token that pushes it out while it still waits
+/// for its request line (`None` once its `/health` is being answered, which nothing interrupts).
+#[derive(Debug)]
+struct Taken {
+    number: u64,
+    push_out: Option<CancellationToken>,
+}
+
+impl Reserve {
+    /// A place for one more connection, still `waiting` for its request line or to be answered: a
+    /// free one, or that of the connection that has waited longest for its request line, which is
+    /// pushed out; `None` when every place is answering.
+    fn admit(self: &Arc<Self>, waiting: bool) -> Option<Place> {
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        if held.places.len() >= HEALTH_RESERVE {
+            let oldest = held.places.iter().position(|taken| taken.push_out.is_some())?;
+            if let Some(push_out) = held.places.remove(oldest).and_then(|taken| taken.push_out) {
+                push_out.cancel();
+            }
+        }
+        let number = held.next;
+        held.next += 1;
+        let pushed_out = CancellationToken::new();
+        held.places.push_back(Taken { number, push_out: waiting.then(|| pushed_out.clone()) });
+        Some(Place { reserve: self.clone(), number, pushed_out })
+    }
+}
+
+/// One connection's place in the health reserve, given back when dropped.
+struct Place {
+    reserve: Arc<Reserve>,
+    number: u64,
+    /// Cancelled when a newer connection takes the place.
+    pushed_out: CancellationToken,
+}
+
+impl Place {
+    /// Keeps the place while `/health` is answered, so no newer connection can push it out; false
+    /// if one already has.
+    fn keep(&self) -> bool {
+        let mut held = self.reserve.held.lock().unwrap_or_else(PoisonError::into_inner);
+        match held.places.iter_mut().find(|taken| taken.number == self.number) {
+            Some(taken) => {
+                taken.push_out = None;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        let mut held = self.reserve.held.lock().unwrap_or_else(PoisonError::into_inner);
+        held.places.retain(|taken| taken.number != self.number);
+    }
+}
+
+/// A socket whose first bytes, read to find the request line, are read again by hyper.
+struct Replayed {
+    head: Vec<u8>,
+    replayed: usize,
+    inner: TcpStream,
+}
+
+impl AsyncRead for Replayed {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let rest = &this.head[this.replayed..];
+        if rest.is_empty() {
+            return Pin::new(&mut this.inner).poll_read(cx, buf);
+        }
+        let n = rest.len().min(buf.remaining());
+        buf.put_slice(&rest[..n]);
+        this.replayed += n;
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl AsyncWrite for Replayed {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write(cx, data)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
 }
 
 /// Answers a connection beyond the cap with a short 503 and closes it. A 503 rather than a bare
@@ -348,5 +600,41 @@ impl AsyncWrite for Watched {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_get_of_health_is_a_health_probe() {
+        assert!(is_health_probe(b"GET /health HTTP/1.1\r\nHost: x\r\n"));
+        assert!(is_health_probe(b"GET /health?from=lb HTTP/1.0\n"));
+        assert!(!is_health_probe(b"POST /health HTTP/1.1\r\n"));
+        assert!(!is_health_probe(b"GET /healthz HTTP/1.1\r\n"));
+        assert!(!is_health_probe(b"GET /mcp HTTP/1.1\r\n"));
+        assert!(!is_health_probe(b"GET http://x/health HTTP/1.1\r\n"));
+        assert!(!is_health_probe(b"GET /health HTTP/1.1 extra\r\n"));
+    }
+
+    #[test]
+    fn a_full_reserve_pushes_out_the_longest_waiting_connection_but_never_one_being_answered() {
+        let reserve = Arc::new(Reserve::default());
+        let places: Vec<Place> = (0..HEALTH_RESERVE).filter_map(|_| reserve.admit(true)).collect();
+        assert_eq!(places.len(), HEALTH_RESERVE);
+        assert!(places[0].keep(), "the first is being answered");
+        let newcomer = reserve.admit(true).expect("a waiting connection gives up its place");
+        assert!(!places[0].pushed_out.is_cancelled(), "one being answered stays");
+        assert!(places[1].pushed_out.is_cancelled(), "the longest waiting goes");
+        assert!(!places[1].keep(), "and cannot be answered any more");
+        assert!(places[2..].iter().all(|place| !place.pushed_out.is_cancelled()));
+        drop(newcomer);
+        assert!(reserve.admit(true).is_some(), "a place given back is free again");
+        let all_answering = Arc::new(Reserve::default());
+        let kept: Vec<Place> = (0..HEALTH_RESERVE).filter_map(|_| all_answering.admit(false)).collect();
+        assert_eq!(kept.len(), HEALTH_RESERVE);
+        assert!(kept.iter().all(Place::keep));
+        assert!(all_answering.admit(true).is_none(), "with every place answering, a newcomer is turned away");
     }
 }

@@ -70,9 +70,9 @@ pub const MAX_CONNECTIONS: usize = 16_384;
 /// The cap on open connections when `--max-connections` is not given, for a process that may open
 /// `open_files` files (`None`: unknown, taken as Linux's usual 1024): half of them, between
 /// [`MIN_CONNECTIONS`] and [`MAX_CONNECTIONS`]. The other half is left for what else needs a
-/// descriptor: the refusals being answered beyond the cap, the pooled sockets to Hostaway, Redis,
-/// the token file, the listener and the runtime's own. At the common limit of 1024 this is the 512
-/// that was the fixed default before.
+/// descriptor: the connections kept for `/health`, the refusals being answered beyond the cap, the
+/// pooled sockets to Hostaway, Redis, the token file, the listener and the runtime's own. At the
+/// common limit of 1024 this is the 512 that was the fixed default before.
 pub fn connection_cap(open_files: Option<u64>) -> usize {
     let half = open_files.unwrap_or(1024) / 2;
     usize::try_from(half).unwrap_or(usize::MAX).clamp(MIN_CONNECTIONS, MAX_CONNECTIONS)

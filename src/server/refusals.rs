@@ -21,7 +21,8 @@ pub enum Refusal {
     ForbiddenHost,
     /// A browser `Origin` outside the allowed list (403).
     ForbiddenOrigin,
-    /// A connection beyond `--max-connections` (503 and closed).
+    /// A connection beyond `--max-connections`, unless it is a `GET /health` the reserve answers
+    /// (503 and closed).
     TooManyConnections,
     /// A new MCP session beyond `--max-sessions` (503).
     TooManySessions,

@@ -1,7 +1,8 @@
 //! The hardened edge, against the real binary (`serve --sandbox`): slow and idle connections are
-//! closed on time without delaying anyone else, connections beyond the cap get a clear 503, a
-//! finished `DELETE /mcp` is a 200, `/metrics` checks Host and Origin like `/mcp`, the bearer
-//! scheme is case-insensitive, and refusals are counted instead of logged one line each.
+//! closed on time without delaying anyone else, connections beyond the cap get a clear 503 while
+//! `/health` is still answered through a flood past the cap, a finished `DELETE /mcp` is a 200,
+//! `/metrics` checks Host and Origin like `/mcp`, the bearer scheme is case-insensitive, and
+//! refusals are counted instead of logged one line each.
 //!
 //! Counts stay under the default open-file limit of 1024 per process, with margin.
 
@@ -20,6 +21,7 @@ use tokio::{
     net::TcpStream,
     process::{Child, Command},
 };
+use tokio_util::sync::CancellationToken;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_hostaway-mcp");
 const TOKEN: &str = "0123456789abcdef0123456789abcdef";
@@ -79,14 +81,37 @@ impl Server {
 
 /// `GET /health` over a fresh connection: its status and how long the whole exchange took.
 async fn health(addr: &str) -> (u16, Duration) {
+    exchange(addr, &format!("GET /health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")).await
+}
+
+/// A raw MCP `initialize` POST to `/mcp`, whole, on a connection the client closes after it.
+fn initialize(addr: &str) -> String {
+    let body = mcp::initialize_request().to_string();
+    format!(
+        "POST /mcp HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nAccept: application/json, \
+         text/event-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+/// Sends `request` over a fresh connection and reads the answer's status line: the status (0 when
+/// the server closed the connection without answering) and how long that took.
+async fn exchange(addr: &str, request: &str) -> (u16, Duration) {
     let started = Instant::now();
     let mut stream = TcpStream::connect(addr).await.unwrap();
-    stream
-        .write_all(format!("GET /health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").as_bytes())
-        .await
-        .unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
     let mut answer = Vec::new();
-    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await.unwrap().unwrap();
+    let mut chunk = [0u8; 1024];
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while !answer.contains(&b'\n') {
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => answer.extend_from_slice(&chunk[..n]),
+            }
+        }
+    })
+    .await
+    .unwrap();
     let status = String::from_utf8_lossy(&answer).split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
     (status, started.elapsed())
 }
@@ -261,17 +286,116 @@ async fn connections_beyond_the_cap_get_a_503_and_the_server_recovers() {
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     let started = Instant::now();
-    let (status, took) = health(&addr).await;
+    let (status, took) = exchange(&addr, &initialize(&addr)).await;
     eprintln!("edge figures: connection 21 of a cap of 20 answered {status} in {took:?}");
     assert_eq!(status, 503, "one connection over the cap is refused with a 503");
     assert!(took < Duration::from_secs(1));
+    assert_eq!(health(&addr).await.0, 200, "/health is answered from the reserve beyond the cap");
     let closes = futures_join(held.into_iter().map(|s| closed_within(s, Duration::from_secs(5)))).await;
     assert!(closes.iter().all(Option::is_some), "the held connections are closed by the header timeout");
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(health(&addr).await.0, 200, "places free up once the idle connections are closed");
+    assert_eq!(exchange(&addr, &initialize(&addr)).await.0, 200, "places free up once the idle connections are closed");
     eprintln!("edge figures: the cap freed up {:?} after the refusal", started.elapsed());
     let metrics = reqwest::get(format!("{}/metrics", server.base)).await.unwrap().text().await.unwrap();
     assert!(metrics.contains(r#"hostaway_mcp_refused_requests_total{reason="too_many_connections"} 1"#), "{metrics}");
+}
+
+/// One flooding connection of kind `slow`: idle, or with half a request head sent.
+async fn flood_one(addr: String, slow: Slow) -> Option<TcpStream> {
+    let mut stream = TcpStream::connect(&addr).await.ok()?;
+    if slow == Slow::HalfSent {
+        stream.write_all(format!("POST /mcp HTTP/1.1\r\nHost: {addr}\r\nX-Slow: ").as_bytes()).await.ok()?;
+    }
+    Some(stream)
+}
+
+/// Opens `count` flooding connections, alternately idle and half-sent, and returns once all are
+/// connected (so the server meets them before anything sent after); each is held until the server
+/// closes it or the flood is called off.
+async fn flood(addr: String, count: usize, stop: CancellationToken) -> Vec<tokio::task::JoinHandle<()>> {
+    let kinds = (0..count).map(|n| if n % 2 == 0 { Slow::Idle } else { Slow::HalfSent });
+    let streams = futures_join(kinds.map(|slow| flood_one(addr.clone(), slow))).await;
+    streams
+        .into_iter()
+        .flatten()
+        .map(|mut stream| {
+            let stop = stop.clone();
+            tokio::spawn(async move {
+                let mut sink = [0u8; 512];
+                tokio::select! {
+                    () = stop.cancelled() => {}
+                    () = async { while stream.read(&mut sink).await.is_ok_and(|n| n > 0) {} } => {}
+                }
+            })
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn health_is_answered_through_a_flood_past_the_cap_while_other_requests_are_refused() {
+    // The connections within the cap stay held for the whole test: the header timeout outlasts it.
+    let server = Server::spawn(&["--max-connections", "32", "--header-read-timeout-secs", "60"], None).await;
+    let addr = server.addr.clone();
+    let stop = CancellationToken::new();
+    let mut flooding = flood(addr.clone(), 300, stop.clone()).await;
+    let full = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let (status, _) = exchange(&addr, &initialize(&addr)).await;
+            if status != 200 {
+                return status;
+            }
+        }
+    })
+    .await
+    .expect("the flood fills the cap of 32");
+    assert!(matches!(full, 503 | 0), "{full}");
+    // Each round, fresh flooding connections reach the server before /health and /mcp are asked
+    // and more arrive alongside: the reserve is full of idle ones that never say what they want.
+    let rounds = 25;
+    let (mut answered, mut refused_503) = (Vec::new(), 0);
+    for round in 0..rounds {
+        flooding.extend(flood(addr.clone(), 64, stop.clone()).await);
+        let alongside = tokio::spawn(flood(addr.clone(), 64, stop.clone()));
+        let (status, took) = health(&addr).await;
+        assert_eq!(status, 200, "round {round}: /health during the flood answered {status} after {took:?}");
+        answered.push(took);
+        let (status, _) = exchange(&addr, &initialize(&addr)).await;
+        assert!(matches!(status, 503 | 0), "round {round}: /mcp beyond the cap answered {status}");
+        refused_503 += usize::from(status == 503);
+        flooding.extend(alongside.await.unwrap());
+    }
+    answered.sort();
+    eprintln!(
+        "edge figures: {} flooding connections against a cap of 32; /health answered 200 {rounds} times out of \
+         {rounds} (median {:?}, worst {:?}); /mcp refused {rounds} times ({refused_503} with a 503)",
+        flooding.len(),
+        answered[answered.len() / 2],
+        answered[answered.len() - 1],
+    );
+    assert!(refused_503 > 0, "a refused /mcp request is told why with a 503");
+    stop.cancel();
+    for handle in flooding {
+        handle.await.unwrap();
+    }
+    // The flood's connections are gone: the cap frees up and ordinary requests get through again.
+    let metrics = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            // Refused with a 503, or closed unanswered, while the cap is still full.
+            if let Ok(answer) = reqwest::get(format!("{}/metrics", server.base)).await
+                && answer.status() == 200
+            {
+                return answer.text().await.unwrap();
+            }
+        }
+    })
+    .await
+    .expect("the cap frees up once the flood ends");
+    let refusals = metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(r#"hostaway_mcp_refused_requests_total{reason="too_many_connections"} "#))
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(0);
+    assert!(refusals >= rounds, "every refused /mcp request is counted: {refusals}");
 }
 
 #[tokio::test]
