@@ -21,7 +21,7 @@ use super::{
     classify::{self, ClientError, Outcome},
     error::GatewayError,
     generated::{Client, ResponseValue},
-    last_good::{KeepSettings, LastGood},
+    last_good::{CopyStore, KeepSettings, LastGood},
     metrics::{Metrics, MetricsSnapshot},
     stale::{self, StaleRead},
     token::{Credentials, TokenManager, TokenStore},
@@ -169,6 +169,11 @@ impl Gateway {
     /// The same gateway opening and closing a circuit kept elsewhere (one shared by replicas).
     pub fn with_circuit(self, circuit: Arc<dyn CircuitStore>) -> Self {
         Self { circuit, ..self }
+    }
+
+    /// The same gateway also keeping its last good copies in `copies` for other replicas.
+    pub fn with_shared_copies(self, copies: Arc<dyn CopyStore>) -> Self {
+        Self { last_good: self.last_good.sharing(copies), ..self }
     }
 
     /// The operations whose circuits are open now (Hostaway failing them), by name.

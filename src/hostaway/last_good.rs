@@ -5,6 +5,10 @@
 //! Copies are kept apart from the read cache: writes and webhook events drop cached reads, but
 //! never these, since an outage may need them; whatever is answered from here is marked stale
 //! anyway. Copies are kept serialized, so the bound is in bytes, not in entries of unknown size.
+//!
+//! With replicas, copies are also written to the shared store ([`CopyStore`], in Redis), in the
+//! background and bounded there too, so a replica that never made a read, or restarted during
+//! the outage, can still answer it.
 
 use std::{any::TypeId, sync::Arc, time::Duration};
 
@@ -12,7 +16,10 @@ use chrono::{DateTime, Utc};
 use moka::future::Cache;
 use serde::{Serialize, de::DeserializeOwned};
 
-use super::cache::ReadKey;
+use super::{
+    budget::{BoxFuture, Unavailable},
+    cache::ReadKey,
+};
 use crate::clock::Clock;
 
 /// How long and how much is kept.
@@ -36,10 +43,20 @@ struct Copy {
     fetched: DateTime<Utc>,
 }
 
+/// Copies kept where every replica finds them: raw bytes under a key, each for a while.
+pub trait CopyStore: Send + Sync + std::fmt::Debug {
+    /// Keeps `copy` under `key` for `keep_for`.
+    fn put(&self, key: String, copy: Vec<u8>, keep_for: Duration) -> BoxFuture<'static, Result<(), Unavailable>>;
+    /// The copy under `key`, if one is kept.
+    fn get(&self, key: String) -> BoxFuture<'static, Result<Option<Vec<u8>>, Unavailable>>;
+}
+
 /// The kept copies.
 #[derive(Clone)]
 pub(in crate::hostaway) struct LastGood {
     copies: Option<Cache<(ReadKey, TypeId), Arc<Copy>>>,
+    shared: Option<Arc<dyn CopyStore>>,
+    keep_for: Duration,
     clock: Clock,
 }
 
@@ -62,7 +79,17 @@ impl LastGood {
                 .time_to_live(settings.keep_for)
                 .build()
         });
-        Self { copies, clock }
+        Self { copies, shared: None, keep_for: settings.keep_for, clock }
+    }
+
+    /// The same, also keeping copies in `shared` for other replicas.
+    pub fn sharing(self, shared: Arc<dyn CopyStore>) -> Self {
+        Self { shared: Some(shared), ..self }
+    }
+
+    /// The shared store's key of `read`'s copy: the operation and its parameters.
+    fn shared_key(read: &ReadKey) -> String {
+        format!("{}?{}", read.operation, read.params)
     }
 
     /// Keeps `value` as the last good answer to `read`, fetched now.
@@ -71,16 +98,63 @@ impl LastGood {
         match serde_json::to_vec(value) {
             Ok(body) => {
                 let copy = Arc::new(Copy { body, fetched: self.clock.now() });
+                if let Some(shared) = &self.shared {
+                    let put = shared.put(Self::shared_key(read), encode(&copy), self.keep_for);
+                    tokio::spawn(async move {
+                        if let Err(down) = put.await {
+                            tracing::debug!(error = %down.0, "a last good copy was not shared");
+                        }
+                    });
+                }
                 copies.insert((read.clone(), TypeId::of::<T>()), copy).await;
             }
             Err(error) => tracing::debug!(%error, operation = read.operation, "an answer could not be kept"),
         }
     }
 
-    /// The last good answer to `read`, and when it was fetched.
+    /// The last good answer to `read`, and when it was fetched: the newer of this process's copy
+    /// and the one replicas share.
     pub async fn get<T: DeserializeOwned + 'static>(&self, read: &ReadKey) -> Option<(T, DateTime<Utc>)> {
-        let copy = self.copies.as_ref()?.get(&(read.clone(), TypeId::of::<T>())).await?;
+        let local = self.copies.as_ref()?.get(&(read.clone(), TypeId::of::<T>())).await;
+        let shared = match &self.shared {
+            Some(shared) => match shared.get(Self::shared_key(read)).await {
+                Ok(bytes) => bytes.and_then(|bytes| decode(&bytes)).map(Arc::new),
+                Err(down) => {
+                    tracing::debug!(error = %down.0, "the shared last good copies cannot be read");
+                    None
+                }
+            },
+            None => None,
+        };
+        let copy = [local, shared].into_iter().flatten().max_by_key(|copy| copy.fetched)?;
         let value = serde_json::from_slice(&copy.body).ok()?;
         Some((value, copy.fetched))
+    }
+}
+
+/// A copy as the shared store keeps it: when it was fetched (RFC 3339), a newline, the JSON.
+fn encode(copy: &Copy) -> Vec<u8> {
+    let mut bytes = copy.fetched.to_rfc3339().into_bytes();
+    bytes.push(b'\n');
+    bytes.extend_from_slice(&copy.body);
+    bytes
+}
+
+fn decode(bytes: &[u8]) -> Option<Copy> {
+    let newline = bytes.iter().position(|b| *b == b'\n')?;
+    let fetched = std::str::from_utf8(&bytes[..newline]).ok()?.parse::<DateTime<Utc>>().ok()?;
+    Some(Copy { body: bytes[newline + 1..].to_vec(), fetched })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shared_copy_reads_back_with_its_time() {
+        let copy = Copy { body: br#"{"a":"x\ny"}"#.to_vec(), fetched: "2026-03-01T10:30:00Z".parse().unwrap() };
+        let back = decode(&encode(&copy)).unwrap();
+        assert_eq!((back.body, back.fetched), (copy.body, copy.fetched));
+        assert!(decode(b"not a time\n{}").is_none());
     }
 }

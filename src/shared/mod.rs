@@ -1,7 +1,7 @@
 //! What replicas share, in Redis: the rate budget, the token, the record of writes that keeps
 //! their read caches coherent, the lock identical writes take turns on, MCP sessions, and the
-//! changes webhook events report (for subscribed clients on every replica), and the circuit breaker
-//! that stops every replica sending while Hostaway fails. With
+//! changes webhook events report (for subscribed clients on every replica), the circuit breakers
+//! that stop every replica sending while Hostaway fails, and the last good answers they then give. With
 //! `--redis-url` every replica of one account paces by the same exact sliding window, uses one
 //! token, never answers from a cache a write through another replica made stale, never sends a
 //! write another replica is sending and continues a session another replica opened; without it
@@ -15,6 +15,7 @@
 mod budget;
 mod circuit;
 mod coherence;
+mod last_good;
 mod notices;
 mod sessions;
 mod token;
@@ -27,6 +28,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 pub use budget::RedisRateBudget;
 pub use circuit::RedisCircuit;
 pub use coherence::RedisCacheCoherence;
+pub use last_good::RedisCopies;
 pub use notices::RedisNotices;
 pub use sessions::RedisSessionStore;
 pub use token::RedisTokenStore;
@@ -176,7 +178,8 @@ pub fn gateway(mut config: GatewayConfig, shared: Option<&SharedStore>) -> Resul
     let budget = Arc::new(RedisRateBudget::new(shared.clone(), config.limits));
     let coherence = Arc::new(RedisCacheCoherence::new(shared.clone()));
     let circuit = Arc::new(RedisCircuit::new(shared.clone(), config.circuit));
-    Ok(Gateway::with_budget(config, budget)?.with_coherence(coherence).with_circuit(circuit))
+    let copies = Arc::new(RedisCopies::new(shared.clone()));
+    Ok(Gateway::with_budget(config, budget)?.with_coherence(coherence).with_circuit(circuit).with_shared_copies(copies))
 }
 
 /// The memory cap and policy from `INFO memory` when Redis may evict keys that have not expired:

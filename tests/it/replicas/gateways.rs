@@ -259,3 +259,36 @@ async fn replicas_on_one_redis_share_the_circuit_and_one_probe_reopens_hostaway_
     pair[0].listing(ids[2], Fresh::Yes).await.expect("the probe through one replica closed it for the other");
     assert!(pair[0].open_circuits().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_replica_that_never_read_a_listing_answers_it_in_an_outage_from_the_copy_another_kept() {
+    let Some(redis) = redis::Redis::start() else { return };
+    let sandbox = sandbox().await;
+    let id = listings(&sandbox)[0];
+    let pair = replicas(&sandbox, Some(&redis.url()), 2);
+    let fresh = pair[0].listing(id, Fresh::No).await.unwrap();
+
+    // The copy is shared in the background: wait (bounded) until Redis holds it.
+    let client = ::redis::Client::open(redis.url()).unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    let key = format!("hostaway-mcp:{{{}}}:last-good:{}?{id}", sandbox.account_id(), id::GET_LISTING);
+    let shared = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            let exists: bool = ::redis::cmd("EXISTS").arg(&key).query_async(&mut connection).await.unwrap();
+            if exists {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await;
+    assert!(shared.is_ok(), "{key} is never written");
+
+    sandbox.set_faults(FaultPlan { server_error_rate: 1.0, ..FaultPlan::default() });
+    let (answer, stale) = hostaway_mcp::hostaway::stale::noting(pair[1].listing(id, Fresh::No)).await;
+    let value = |listing: &types::Listing| serde_json::to_value(listing).unwrap();
+    assert_eq!(value(&answer.unwrap()), value(&fresh), "the other replica's copy");
+    assert_eq!(stale.len(), 1, "{stale:?}");
+    assert_eq!(stale[0].operation, id::GET_LISTING);
+    assert!(stale[0].why.contains("server error"), "{}", stale[0].why);
+}
