@@ -8,6 +8,7 @@
 //! - `protocol`: MCP over both transports, the built binary, completions, schema snapshots;
 //! - `edge`: hostile input, connections, deadlines, fair share, logs, visibility;
 //! - `gateway`: pacing, retries, tokens and errors against the sandbox;
+//! - `outage`: Hostaway down, through a real client: last good answers, circuits, start-up;
 //! - `webhooks_live`: Hostaway's webhook events keeping answers fresh;
 //! - `replicas`: several gateways or processes sharing Redis;
 //! - `house`: the layering, the generated copy, spec coverage.
