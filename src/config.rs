@@ -59,7 +59,7 @@ pub struct HostawayArgs {
     pub no_cache: bool,
     /// Hostaway failures in a row (5xx, no connection, no answer) that open the circuit: calls then
     /// answer at once, from the last good copy or with an error, until a probe succeeds. 0: never.
-    #[arg(long, env = "HOSTAWAY_CIRCUIT_FAILURES", default_value_t = 5)]
+    #[arg(long, env = "HOSTAWAY_CIRCUIT_FAILURES", default_value_t = 3)]
     pub circuit_failures: u32,
     /// How long an open circuit sends nothing before one probe, in seconds.
     #[arg(long, env = "HOSTAWAY_CIRCUIT_COOL_DOWN_SECS", default_value_t = 15)]
