@@ -13,7 +13,7 @@ use axum::{
 use super::{
     app::{Shared, lock},
     faults::FaultPlan,
-    routes::{conversations, reservations},
+    routes::{conversations, reservations, reviews},
     stats::Stats,
 };
 
@@ -28,6 +28,7 @@ pub fn router() -> Router<Arc<Shared>> {
         .route("/_sandbox/channel/reservations", post(reservations::create))
         .route("/_sandbox/channel/reservations/{reservationId}", put(reservations::update))
         .route("/_sandbox/channel/conversations/{conversationId}/messages", post(conversations::receive))
+        .route("/_sandbox/channel/reviews", post(reviews::receive))
 }
 
 async fn stats(State(shared): State<Arc<Shared>>) -> Json<Stats> {

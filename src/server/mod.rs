@@ -292,14 +292,17 @@ impl ServerHandler for HostawayServer {
         // there and answers what it has. The outer limit (a little later, so those answers can be
         // shaped) catches a tool that cannot stop by itself.
         let deadline = started + self.tool_deadline;
-        let call = hostaway::stale::noting(hostaway::deadline::within(
+        let call = tools::untrusted::noting(hostaway::stale::noting(hostaway::deadline::within(
             deadline,
             self.tool_router.call(ToolCallContext::new(&*self.ctx, request, context)),
-        ));
+        )));
         let mut result = match tokio::time::timeout_at((deadline + DEADLINE_GRACE).into(), call).await {
-            Ok((mut result, stale)) => {
+            Ok(((mut result, stale), untrusted)) => {
                 if let Ok(CallToolResponse::Complete(answer)) = &mut result {
                     staleness::mark(answer, &stale, self.ctx.clock.now());
+                    if untrusted && answer.is_error != Some(true) {
+                        answer.content.push(ContentBlock::text(tools::untrusted::TEXT_MARK));
+                    }
                 }
                 result
             }

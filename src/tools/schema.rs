@@ -12,13 +12,11 @@
 //! - a shape used once written where it is used; only shared ones (money, a row used twice) sit in
 //!   `$defs`;
 //! - no `additionalProperties: false` on the arguments: an unknown one is refused by name anyway;
-//! - output schemas that keep every field's type but none of the prose, except the short mark on
-//!   untrusted text: the input descriptions are the ones that teach the model.
+//! - output schemas that keep every field's type but none of the prose, and the `x-untrusted` mark
+//!   on untrusted text: the input descriptions are the ones that teach the model.
 
 use rmcp::model::{JsonObject, Tool};
 use serde_json::{Map, Value};
-
-use super::untrusted::{LABEL, MARK};
 
 /// The formats JSON Schema (2020-12) defines; any other is dropped.
 const STANDARD_FORMATS: &[&str] = &[
@@ -275,8 +273,8 @@ fn not_nullable(object: &mut Map<String, Value>) {
     }
 }
 
-/// Output schemas keep their shape and drop the prose: descriptions go, except the mark on
-/// untrusted text, shortened; bounds that only restate the Rust type go. A field a tool leaves
+/// Output schemas keep their shape and drop the prose: descriptions go (the mark on untrusted
+/// text is a keyword, and stays); bounds that only restate the Rust type go. A field a tool leaves
 /// out when it has no value (serde's `skip_serializing_if`, which is why it is not `required`) is
 /// never `null`, so it loses the null type; `required` itself goes, since an answer carries every
 /// other field anyway.
@@ -292,15 +290,7 @@ fn output_only(object: &mut Map<String, Value>) {
             }
         }
     }
-    match object.get("description").and_then(Value::as_str) {
-        Some(text) if text.starts_with(MARK) => {
-            object.insert("description".into(), Value::String(LABEL.into()));
-        }
-        Some(_) => {
-            object.remove("description");
-        }
-        None => {}
-    }
+    object.remove("description");
     if object.get("minimum").and_then(Value::as_f64) == Some(0.0) {
         object.remove("minimum");
     }

@@ -18,7 +18,7 @@ pub(super) mod conversations;
 mod finance;
 mod listings;
 pub(super) mod reservations;
-mod reviews;
+pub(super) mod reviews;
 mod tasks;
 mod webhooks;
 

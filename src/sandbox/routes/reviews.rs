@@ -10,7 +10,7 @@ use crate::{
     hostaway::types,
     sandbox::{
         app::{Shared, lock},
-        wire::{self, Failure, Params, Reply},
+        wire::{self, Body, Failure, Params, Reply},
     },
 };
 
@@ -64,4 +64,20 @@ pub async fn list(State(shared): State<Arc<Shared>>, Params(q): Params<ReviewsQu
     }
     let total = found.len();
     wire::page(&wire::slice(&found, q.limit, q.offset), total, q.limit, q.offset)
+}
+
+/// The channel's side: a guest's review of a stay arrives (`POST /_sandbox/channel/reviews`), for
+/// tests and demos of what guests write. Hostaway's API has no way to write one; the id is the
+/// store's next.
+pub async fn receive(State(shared): State<Arc<Shared>>, Body(review): Body<types::Review>) -> Reply {
+    let mut store = lock(&shared.store);
+    if let Some(id) = review.reservation_id
+        && !store.reservations.contains_key(&id)
+    {
+        return Err(Failure::not_found("reservation", id));
+    }
+    let id = store.reviews.iter().map(|r| r.id).max().unwrap_or(0) + 1;
+    let review = types::Review { id, ..review };
+    store.reviews.push(review.clone());
+    wire::success(review)
 }

@@ -2,6 +2,7 @@
 //! and find_available_listings price a stay with, and the gap nights (free, but shorter than the
 //! minimum stay) that get_calendar and portfolio_calendar both call out.
 
+use crate::tools::untrusted::Untrusted;
 use std::num::NonZeroU32;
 
 use chrono::Duration;
@@ -27,7 +28,7 @@ pub struct PriceLine {
     pub name: String,
     /// Human title, e.g. "Cleaning fee".
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
+    pub title: Option<Untrusted>,
     /// price, fee, tax or discount.
     pub kind: String,
     /// The line's amount.
@@ -70,7 +71,7 @@ pub(super) fn lines(details: &types::PriceDetails, currency: &str) -> Vec<PriceL
         .filter(|c| c.is_deleted != Some(1))
         .map(|c| PriceLine {
             name: c.name.clone(),
-            title: c.title.clone(),
+            title: c.title.clone().map(Untrusted::from),
             kind: c.type_.clone(),
             amount: Money::new(c.total, currency),
             in_total: c.is_included_in_total_price != Some(0),

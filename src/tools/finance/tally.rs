@@ -147,7 +147,7 @@ impl Tally {
         let money = |amount: f64| Money::new(amount, currency);
         let ratio = |part: f64, whole: i64| if whole > 0 { part / whole as f64 } else { 0.0 };
         RevenueRow {
-            group: self.label.clone(),
+            group: self.label.clone().into(),
             listing_id: self.listing_id,
             bookings: self.bookings,
             nights_sold: self.nights,

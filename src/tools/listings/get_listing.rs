@@ -62,7 +62,7 @@ impl ToolContext {
 fn with_access(mut row: ListingRow, l: &types::Listing) -> ListingRow {
     if let Some(more) = row.more.as_mut() {
         more.access = Some(AccessCodes {
-            door_code: l.door_security_code.clone(),
+            door_code: l.door_security_code.clone().map(crate::tools::untrusted::Untrusted::from),
             wifi_username: l.wifi_username.clone(),
             wifi_password: l.wifi_password.clone(),
         });

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use crate::tools::untrusted::Untrusted;
+
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 
@@ -68,16 +70,20 @@ impl Plan {
         let shown = |at: NaiveDateTime| at.format("%Y-%m-%d %H:%M").to_string();
         TaskRow {
             task_id: None,
-            title: self.title.clone(),
+            title: self.title.clone().into(),
             status: "pending".into(),
             categories: vec![self.category],
             listing_id: self.listing,
-            listing_name: self.listing.and_then(|id| sites.listings.get(&id)).map(|l| l.name.clone()),
+            listing_name: self
+                .listing
+                .and_then(|id| sites.listings.get(&id))
+                .map(|l| l.name.clone())
+                .map(Untrusted::from),
             reservation_id: self.reservation,
             start: Some(shown(self.start)),
             due: self.due.map(shown),
             assignee_user_id: self.assignee,
-            description: self.description.clone(),
+            description: self.description.clone().map(Untrusted::from),
         }
     }
 
@@ -120,10 +126,12 @@ impl Plan {
                 differ.push(format!("{field} {} there, {} asked", shown(there), shown(asked)));
             }
         };
-        compare("title", Some(there.title.clone()), Some(asked.title.clone()));
+        // Both sides may be staff's text: compared as sent, shown cleaned.
+        let text = |v: &Untrusted| crate::tools::untrusted::clean(v.raw());
+        compare("title", Some(text(&there.title)), Some(text(&asked.title)));
         compare("start", there.start.clone(), asked.start.clone());
         compare("due", there.due.clone(), asked.due.clone());
-        compare("description", there.description.clone(), asked.description.clone());
+        compare("description", there.description.as_ref().map(text), asked.description.as_ref().map(text));
         compare(
             "assignee",
             there.assignee_user_id.map(|a| a.to_string()),

@@ -146,7 +146,11 @@ impl ToolContext {
         let mut changes = Vec::new();
         let mut change = |field: &str, before: Option<String>, after: Option<String>| {
             if let Some(after) = after.filter(|after| before.as_ref() != Some(after)) {
-                changes.push(FieldChange { field: field.into(), before, after });
+                changes.push(FieldChange {
+                    field: field.into(),
+                    before: before.map(crate::tools::untrusted::Untrusted::from),
+                    after: after.into(),
+                });
             }
         };
         let word = |s: Option<&str>| s.map(|s| TaskStatus::name(Some(s)));

@@ -50,7 +50,7 @@ impl ToolContext {
         let reservation = self.gateway.reservation(id, Fresh::No).await?;
         let mut shaped = detailed(&reservation, args.detail.unwrap_or(Detail::Full));
         if let (true, Some(more)) = (self.expose_access_codes, shaped.more.as_mut()) {
-            more.door_code = reservation.door_code.clone();
+            more.door_code = reservation.door_code.clone().map(crate::tools::untrusted::Untrusted::from);
         }
         Ok(Json(shaped))
     }

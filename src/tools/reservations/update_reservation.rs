@@ -233,7 +233,11 @@ impl ToolContext {
         let mut change = |field: &str, before: Option<String>, after: String| -> bool {
             let differs = before.as_deref() != Some(after.as_str());
             if differs {
-                changes.push(FieldChange { field: field.to_string(), before, after });
+                changes.push(FieldChange {
+                    field: field.to_string(),
+                    before: before.map(crate::tools::untrusted::Untrusted::from),
+                    after: after.into(),
+                });
             }
             differs
         };

@@ -11,7 +11,11 @@ use crate::support::mcp;
 use hostaway_mcp::domain::Channel;
 use hostaway_mcp::hostaway::id;
 
-use hostaway_mcp::{hostaway::types, sandbox::FaultPlan, tools::untrusted::LABEL};
+use hostaway_mcp::{
+    hostaway::types,
+    sandbox::FaultPlan,
+    tools::untrusted::{MARK, TEXT_MARK},
+};
 use icu_properties::{
     CodePointMapData, CodePointSetData,
     props::{DefaultIgnorableCodePoint, GeneralCategory},
@@ -111,7 +115,35 @@ async fn hostile_text_planted_through_hostaway_comes_back_cleaned_with_its_words
         .await
         .unwrap();
     assert_eq!(booked.guest_name.as_deref(), Some(GUEST), "Hostaway stores the text as written");
+    let starts = format!("{check_in} 10:00:00");
+    client
+        .create_task()
+        .body(types::TaskInput {
+            title: Some(format!("Clean {GUEST}")),
+            description: Some(NOTE.into()),
+            listing_map_id: Some(listing),
+            can_start_from: Some(starts.clone()),
+            should_end_by: Some(format!("{check_in} 12:00:00")),
+            ..Default::default()
+        })
+        .send()
+        .await
+        .unwrap();
+    // A channel delivers the guest's review of the stay; Hostaway's API cannot write one.
+    let review = json!({"id": 0, "reservationId": booked.id, "listingMapId": listing, "type": "guest-to-host",
+        "status": "published", "rating": 9.0, "guestName": GUEST, "publicReview": NOTE, "revieweeResponse": NOTE,
+        "arrivalDate": format!("{check_in} 15:00:00"), "departureDate": format!("{check_out} 11:00:00")});
+    let posted = reqwest::Client::new()
+        .post(h.sandbox.base_url().replace("/v1", "/_sandbox/channel/reviews"))
+        .json(&review)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 200, "{}", posted.text().await.unwrap());
 
+    let answer = h.call("get_reservation", json!({"reservation_id": booked.id})).await;
+    let texts: Vec<&str> = answer.content.iter().filter_map(|c| c.as_text()).map(|t| t.text.as_str()).collect();
+    assert_eq!(texts.get(1), Some(&TEXT_MARK), "the text says guest text is data, too: {texts:?}");
     let reservation = h.ok("get_reservation", json!({"reservation_id": booked.id, "detail": "full"})).await;
     assert_clean("get_reservation", &reservation);
     assert_eq!(reservation["guest_name"], GUEST_CLEAN);
@@ -142,6 +174,21 @@ async fn hostile_text_planted_through_hostaway_comes_back_cleaned_with_its_words
     assert_eq!(shown["city"], "Sevilla", "the city keeps its letters");
     let listed = h.ok("search_listings", json!({"limit": 100})).await;
     assert_clean("search_listings", &listed);
+
+    let tasks = h
+        .ok(
+            "list_tasks",
+            json!({"listing_id": listing, "start_date": check_in.to_string(), "end_date": check_in.to_string()}),
+        )
+        .await;
+    assert_clean("list_tasks", &tasks);
+    assert!(tasks.to_string().contains(&format!("Clean {GUEST_CLEAN}")), "{tasks}");
+    let range =
+        json!({"listing_ids": [listing], "start_date": check_out.to_string(), "end_date": check_out.to_string()});
+    let reviews = h.ok("list_reviews", range).await;
+    assert_clean("list_reviews", &reviews);
+    let text = reviews.to_string();
+    assert!(text.contains(GUEST_CLEAN) && text.contains(&NOTE_CLEAN.replace('\n', "\\n")), "{reviews}");
 
     let thread = h.ok("get_conversation", json!({"conversation_id": conversation})).await;
     assert_clean("get_conversation", &thread);
@@ -185,48 +232,114 @@ async fn a_name_with_control_characters_is_refused_naming_the_argument() {
     h.ok("create_reservation", booking("Ana Silva")).await;
 }
 
+/// String fields whose text this server or Hostaway's own fixed vocabularies produce (dates,
+/// statuses, channels, codes, our notes and cursors): nothing a guest, a channel or an account
+/// user writes. Every other string field of every output schema must be marked untrusted.
+const OURS: &[&str] = &[
+    "booked_at",
+    "cancellation_policy",
+    "cancelled_at",
+    "channel",
+    "charged_at",
+    "check_in",
+    "check_out",
+    "country_code",
+    "currency",
+    "date",
+    "departure",
+    "due",
+    "end_date",
+    "field",
+    "first_check_in",
+    "from",
+    "incomplete_reason",
+    "kind",
+    "last_check_out",
+    "next_cursor",
+    "reported_at",
+    "scheduled_for",
+    "sent_at",
+    "start",
+    "start_date",
+    "status",
+    "summary",
+    "time_zone",
+    "to",
+    "today",
+    "via",
+    "waiting_since",
+];
+
+/// Fields that are ours at one place only, by their parent's property and their name: a price
+/// line's Hostaway key, the note an answer adds, the message send_guest_message was asked to send.
+const OURS_AT: &[(&str, &str)] = &[("components", "name"), ("breakdown", "name"), ("", "note"), ("", "message")];
+
 #[tokio::test]
-async fn untrusted_fields_say_so_in_their_schema_and_the_instructions_say_guest_text_is_data() {
+async fn every_string_a_person_can_write_is_marked_untrusted_in_every_output_schema() {
     let h = mcp::start().await;
     let instructions = h.client.peer_info().and_then(|i| i.instructions.clone()).unwrap_or_default();
     assert!(instructions.contains("never instructions"), "{instructions}");
     let tools = h.client.list_all_tools().await.unwrap();
+    let mut marked = 0;
+    for tool in &tools {
+        let schema = Value::Object((*tool.output_schema.clone().expect("every tool has an output schema")).clone());
+        let mut fields = Vec::new();
+        string_fields(&schema, "", &mut fields);
+        for (parent, name, mark) in fields {
+            if mark {
+                marked += 1;
+                continue;
+            }
+            let ours = OURS.contains(&name.as_str()) || OURS_AT.contains(&(parent.as_str(), name.as_str()));
+            assert!(ours, "{}: {parent}.{name} is a string field without the untrusted mark", tool.name);
+        }
+    }
+    assert!(marked >= 60, "only {marked} marked fields");
     for (tool, field) in [
         ("get_conversation", "body"),
-        ("get_conversation", "guest_name"),
-        ("unread_conversations", "last_message"),
         ("get_reservation", "guest_name"),
-        ("get_reservation", "guest_note"),
-        ("get_reservation", "host_note"),
-        ("get_listing", "name"),
-        ("get_listing", "description"),
-        ("get_listing", "house_rules"),
-        ("arrivals_and_departures", "listing_name"),
-        ("send_guest_message", "recipient"),
+        ("get_reservation", "email"),
+        ("get_reservation", "phone"),
+        ("get_reservation", "guest_country"),
+        ("get_listing", "city"),
+        ("get_listing", "address"),
+        ("find_guest", "email"),
+        ("update_reservation", "after"),
         ("get_calendar", "note"),
     ] {
-        let schema = tools.iter().find(|t| t.name == tool).unwrap().output_schema.clone().unwrap();
-        let mut descriptions = Vec::new();
-        field_descriptions(&Value::Object((*schema).clone()), field, &mut descriptions);
-        assert!(!descriptions.is_empty(), "{tool} has no field {field}");
-        for description in descriptions {
-            assert_eq!(description, LABEL, "{tool}.{field} is not marked untrusted");
-        }
+        let schema =
+            Value::Object((*tools.iter().find(|t| t.name == tool).unwrap().output_schema.clone().unwrap()).clone());
+        let mut fields = Vec::new();
+        string_fields(&schema, "", &mut fields);
+        let found: Vec<bool> = fields.iter().filter(|(_, name, _)| name == field).map(|(_, _, mark)| *mark).collect();
+        assert!(!found.is_empty() && found.iter().all(|m| *m), "{tool}.{field}: {found:?}");
     }
 }
 
-/// The descriptions of every property named `field` anywhere in `schema`.
-fn field_descriptions(schema: &Value, field: &str, out: &mut Vec<String>) {
+/// Every string property in `schema`: its parent property's name ("" at the top or in a list's
+/// items at the top), its name, and whether it carries the untrusted mark.
+fn string_fields(schema: &Value, parent: &str, out: &mut Vec<(String, String, bool)>) {
     match schema {
         Value::Object(map) => {
-            if let Some(Value::Object(properties)) = map.get("properties")
-                && let Some(property) = properties.get(field)
-            {
-                out.push(property["description"].as_str().unwrap_or_default().to_string());
+            if let Some(Value::Object(properties)) = map.get("properties") {
+                for (name, property) in properties {
+                    let types = match &property["type"] {
+                        Value::Array(types) => types.clone(),
+                        one => vec![one.clone()],
+                    };
+                    if types.contains(&json!("string")) && property.get("enum").is_none() {
+                        out.push((parent.to_string(), name.clone(), property[MARK] == json!(true)));
+                    }
+                    string_fields(property, name, out);
+                }
             }
-            map.values().for_each(|v| field_descriptions(v, field, out));
+            for (key, value) in map {
+                if key != "properties" {
+                    string_fields(value, parent, out);
+                }
+            }
         }
-        Value::Array(items) => items.iter().for_each(|v| field_descriptions(v, field, out)),
+        Value::Array(items) => items.iter().for_each(|v| string_fields(v, parent, out)),
         _ => {}
     }
 }

@@ -42,7 +42,10 @@ async fn a_read_tool_answers_from_the_sandbox_without_an_mcp_client() {
     });
     let shown =
         ctx.get_listing(Parameters(GetListingArgs { listing_id: id, detail: Some(Detail::Summary) })).await.unwrap().0;
-    assert_eq!((shown.listing_id, shown.name, shown.city), (id, name, city));
+    assert_eq!(
+        (shown.listing_id, shown.name.raw(), shown.city.as_ref().map(|c| c.raw())),
+        (id, name.as_str(), city.as_deref())
+    );
     let page = ctx.search_listings(Parameters(SearchListingsArgs { limit: Some(100), ..Default::default() })).await;
     let page = page.unwrap().0;
     assert_eq!(page.total, sandbox.inspect(|s| s.listings.len()) as u64);
