@@ -222,12 +222,9 @@ async fn main() {
     out(&mut report, String::new());
 
     // Answers from the last good copy.
-    let server = spawn_with(
-        &sandbox,
-        Setup { real_limits: false, cache: false },
-        &[("HOSTAWAY_CIRCUIT_COOL_DOWN_SECS", "600"), ("HOSTAWAY_CIRCUIT_FAILURES", "5")],
-    )
-    .await;
+    let server =
+        spawn_with(&sandbox, Setup { real_limits: false, cache: false }, &[("HOSTAWAY_CIRCUIT_COOL_DOWN_SECS", "600")])
+            .await;
     let health = server.url.replace("/mcp", "/health");
     let client = connect(&server.url).await;
     let reservations: Vec<i64> = p.reservations.iter().copied().take(RESERVATIONS).collect();
@@ -243,7 +240,7 @@ async fn main() {
     out(
         &mut report,
         format!(
-            "One server, `NO_CACHE=1` (every fresh read asks Hostaway), `HOSTAWAY_CIRCUIT_FAILURES=5` (the default), `HOSTAWAY_CIRCUIT_COOL_DOWN_SECS=600` (no probe during the run), one session, calls back to back. `get_reservation` rotates {} reservations, each read once before (its last good copy). Fresh: the sandbox healthy. Then every request is answered 500: the first call spends its attempts (1 + 4 retries with backoff from 250 ms) and opens the operation's circuit; the next {CALLS} are answered from the last good copy without sending anything. \"Off\" counts answers without the `stale` mark when it was due (or with it when fresh).",
+            "One server, `NO_CACHE=1` (every fresh read asks Hostaway), `HOSTAWAY_CIRCUIT_FAILURES=3` (the default), `HOSTAWAY_CIRCUIT_COOL_DOWN_SECS=600` (no probe during the run), one session, calls back to back. `get_reservation` rotates {} reservations, each read once before (its last good copy). Fresh: the sandbox healthy. Then every request is answered 500: the first call spends its attempts (1 + 2 retries with backoff from 250 ms) and opens the operation's circuit; the next {CALLS} are answered from the last good copy without sending anything. \"Off\" counts answers without the `stale` mark when it was due (or with it when fresh).",
             reservations.len()
         ),
     );

@@ -3,9 +3,10 @@
 //! two replicas can both see a free slot and take it. Times come from Redis's own clock, the one
 //! clock all replicas agree on.
 //!
-//! Redis keeps the windows in memory only; after it restarts empty, no replica sends until one
-//! whole window has passed since its start, so the sends it forgot cannot add up with new ones.
-//! (An operator's `FLUSHALL` on a running Redis is not seen this way.)
+//! Redis keeps the windows in memory only. Whenever the budget's keys are found gone (Redis
+//! restarted empty, an operator's `FLUSHALL`, an eviction, a failover to an empty replica), no
+//! replica sends until one whole window has passed since then, so the sends Redis forgot, which
+//! Hostaway still counts, cannot add up with new ones.
 //!
 //! The per-IP window is shared too: replicas cannot tell whether they leave through one address
 //! (the usual case behind one NAT or on one host), and sharing it can only make them slower,
@@ -22,26 +23,36 @@ use super::SharedStore;
 use crate::hostaway::budget::{BoxFuture, Limits, RateBudget, Unavailable};
 
 /// Checks both windows and takes a slot in both, or neither. KEYS: the IP window, the account
-/// window, when this Redis began keeping them. ARGV: the IP limit, the account limit (0: none),
-/// the window in microseconds, a member unique to this request. Returns 0 when taken, else the
-/// microseconds until a slot frees up.
+/// window, since when the windows are whole. ARGV: the IP limit, the account limit (0: none), the
+/// window in microseconds, a member unique to this request, the KEYS[3] this replica saw last
+/// (0: none yet). Returns {0 when taken, else the microseconds until a slot frees up; KEYS[3]}.
 ///
-/// A Redis that started less than a window ago may have lost sends made before its start (a
-/// restart empties it), so until a whole window has passed since then no slot is free: Hostaway
-/// has forgotten those sends by the time ours start again. The start is taken once from `INFO`
-/// (rounded up to the next second) and kept in KEYS[3], which a restart empties too.
+/// Until a whole window has passed since KEYS[3] (in seconds) no slot is free, because before it
+/// the windows may have lost sends Hostaway still counts:
+/// - missing and never seen by this replica: a first use, or a Redis restarted empty; it is set to
+///   Redis's start from `INFO` (rounded up), so only a recent restart holds sends back;
+/// - missing though this replica saw it, or set to an older value than the one it saw (a replica
+///   that never saw it set it from `INFO` after the loss): the keys were lost on a running Redis
+///   (`FLUSHALL`, an eviction, a failover to an empty replica), and nobody knows when; it is set
+///   to now (rounded up), holding every replica back for one window from the discovery;
+/// - newer than the one this replica saw: another replica found the loss first; it stands.
 const TAKE: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local window = tonumber(ARGV[3])
 local wait = 0
+local seen = tonumber(ARGV[5])
 if tonumber(ARGV[1]) + tonumber(ARGV[2]) > 0 then
   local began = tonumber(redis.call('GET', KEYS[3]))
-  if not began then
+  if seen > 0 and (not began or began < seen) then
+    began = tonumber(t[1]) + 1
+    redis.call('SET', KEYS[3], began)
+  elseif not began then
     local uptime = tonumber(string.match(redis.call('INFO', 'server'), 'uptime_in_seconds:(%d+)'))
     began = tonumber(t[1]) - uptime + 1
     redis.call('SET', KEYS[3], began)
   end
+  seen = began
   wait = math.max(0, began * 1000000 + window - now)
 end
 for i = 1, 2 do
@@ -55,14 +66,14 @@ for i = 1, 2 do
     end
   end
 end
-if wait > 0 then return wait end
+if wait > 0 then return {wait, seen} end
 for i = 1, 2 do
   if tonumber(ARGV[i]) > 0 then
     redis.call('ZADD', KEYS[i], now, ARGV[4])
     redis.call('PEXPIRE', KEYS[i], math.ceil(window / 1000) + 1000)
   end
 end
-return 0
+return {0, seen}
 ";
 
 /// Hostaway's limits, kept in Redis for every replica of the account.
@@ -74,13 +85,24 @@ pub struct RedisRateBudget {
     keys: [String; 3],
     replica: u64,
     sent: AtomicU64,
+    /// Since when the windows were whole when this replica last looked (Redis's KEYS[3]), so it
+    /// can tell when they were lost since.
+    seen: AtomicU64,
 }
 
 impl RedisRateBudget {
     /// The shared budget for `limits` in `store`.
     pub fn new(store: SharedStore, limits: Limits) -> Self {
         let keys = [store.key("budget:ip"), store.key("budget:account"), store.key("budget:began")];
-        Self { store, limits, script: Script::new(TAKE), keys, replica: rand::random(), sent: AtomicU64::new(0) }
+        Self {
+            store,
+            limits,
+            script: Script::new(TAKE),
+            keys,
+            replica: rand::random(),
+            sent: AtomicU64::new(0),
+            seen: AtomicU64::new(0),
+        }
     }
 
     async fn take(&self) -> Result<Result<(), Duration>, Unavailable> {
@@ -89,7 +111,8 @@ impl RedisRateBudget {
         let (script, keys, limits) = (&self.script, &self.keys, &self.limits);
         let window = u64::try_from(window.as_micros()).unwrap_or(u64::MAX);
         let member = &member;
-        let wait: u64 = self
+        let seen = self.seen.load(Ordering::Relaxed);
+        let (wait, began): (u64, u64) = self
             .store
             .run(|mut c| async move {
                 script
@@ -100,10 +123,12 @@ impl RedisRateBudget {
                     .arg(limits.per_account)
                     .arg(window)
                     .arg(member)
+                    .arg(seen)
                     .invoke_async(&mut c)
                     .await
             })
             .await?;
+        self.seen.fetch_max(began, Ordering::Relaxed);
         Ok(if wait == 0 { Ok(()) } else { Err(Duration::from_micros(wait)) })
     }
 }

@@ -292,3 +292,24 @@ async fn a_replica_that_never_read_a_listing_answers_it_in_an_outage_from_the_co
     assert_eq!(stale[0].operation, id::GET_LISTING);
     assert!(stale[0].why.contains("server error"), "{}", stale[0].why);
 }
+
+#[tokio::test]
+async fn a_flushall_during_a_burst_of_three_replicas_draws_no_429() {
+    let Some(redis) = redis::Redis::start() else { return };
+    let sandbox = sandbox().await;
+    let ids = listings(&sandbox);
+    let trio = replicas(&sandbox, Some(&redis.url()), 3);
+    // Past Redis's own start-up hold, and the budget in use: every slot of this window taken.
+    tokio::time::sleep(WINDOW * 2).await;
+    let warm = burst(&trio, &ids[..5], 5).await;
+    assert!(warm.iter().all(Result::is_ok), "{warm:?}");
+
+    let client = ::redis::Client::open(redis.url()).unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    let () = ::redis::cmd("FLUSHALL").query_async(&mut connection).await.unwrap();
+
+    let outcomes = burst(&trio, &ids[5..], 5).await;
+    assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
+    let stats = sandbox.stats();
+    assert_eq!(stats.status("429"), 0, "the sends Redis forgot still count at Hostaway: {stats:?}");
+}
