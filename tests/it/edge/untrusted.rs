@@ -194,6 +194,72 @@ async fn hostile_text_planted_through_hostaway_comes_back_cleaned_with_its_words
     assert_clean("get_conversation", &thread);
     assert!(thread["messages"].as_array().unwrap().iter().any(|m| m["body"] == NOTE_CLEAN), "{thread}");
 
+    // Every tool, pointed at what was planted: no hidden code point in any answer or error, and
+    // an answer that shows planted text says in its text that it is data.
+    let day = |n: i64| (check_in + chrono::Duration::days(n)).to_string();
+    let task = tasks["tasks"][0]["task_id"].clone();
+    let calls = [
+        ("search_listings", json!({"limit": 100, "detail": "full"})),
+        ("get_listing", json!({"listing_id": listing, "detail": "full"})),
+        ("update_listing", json!({"listing_id": listing, "min_nights": 2})),
+        ("get_calendar", json!({"listing_id": listing, "start_date": day(-2), "end_date": day(5)})),
+        ("portfolio_calendar", json!({"start_date": day(-2), "end_date": day(5), "listing_ids": [listing]})),
+        ("quote_stay", json!({"listing_id": listing, "check_in": day(0), "check_out": day(2), "guests": 2})),
+        ("find_available_listings", json!({"check_in": day(40), "check_out": day(42), "guests": 1, "limit": 20})),
+        ("block_dates", json!({"listing_id": listing, "start_date": day(0), "end_date": day(1)})),
+        ("unblock_dates", json!({"listing_id": listing, "start_date": day(0), "end_date": day(1)})),
+        ("set_rates", json!({"listing_id": listing, "start_date": day(60), "end_date": day(61), "price": 150})),
+        ("search_reservations", json!({"listing_id": listing, "limit": 100, "detail": "full"})),
+        ("get_reservation", json!({"reservation_id": booked.id, "detail": "full"})),
+        ("find_guest", json!({"name": "Ana"})),
+        ("arrivals_and_departures", json!({"date": day(0), "days": 2})),
+        ("update_reservation", json!({"reservation_id": booked.id, "guests": 1})),
+        ("cancel_reservation", json!({"reservation_id": booked.id})),
+        ("mark_no_show", json!({"reservation_id": booked.id})),
+        (
+            "create_reservation",
+            json!({"listing_id": listing, "check_in": day(0), "check_out": day(2), "guests": 1, "guest_name": "Bo"}),
+        ),
+        ("unread_conversations", json!({"limit": 50})),
+        ("get_conversation", json!({"conversation_id": conversation})),
+        ("list_message_templates", json!({"listing_id": listing})),
+        ("send_guest_message", json!({"conversation_id": conversation, "message": "See you"})),
+        ("payments_for_reservation", json!({"reservation_id": booked.id})),
+        ("revenue_report", json!({"start_date": day(-10), "end_date": day(10), "group_by": "listing"})),
+        ("expenses_report", json!({"start_date": day(-90), "end_date": day(10), "group_by": "listing"})),
+        ("list_owner_statements", json!({})),
+        ("list_reviews", json!({"listing_ids": [listing], "start_date": day(-1), "end_date": day(30)})),
+        ("list_tasks", json!({"listing_id": listing, "start_date": day(0), "end_date": day(0)})),
+        (
+            "create_task",
+            json!({"listing_id": listing, "category": "cleaning", "title": "Towels", "start": format!("{} 10:00", day(3))}),
+        ),
+        ("update_task", json!({"task_id": task, "status": "confirmed"})),
+    ];
+    let listed = h.client.list_all_tools().await.unwrap();
+    let called: Vec<&str> = calls.iter().map(|(tool, _)| *tool).collect();
+    for tool in &listed {
+        assert!(
+            called.contains(&tool.name.as_ref()) || tool.name == "get_owner_statement",
+            "{} is not checked against planted text",
+            tool.name
+        );
+    }
+    for (tool, arguments) in calls {
+        let answer = h.call(tool, arguments).await;
+        let texts: Vec<String> = answer.content.iter().filter_map(|c| c.as_text()).map(|t| t.text.clone()).collect();
+        for text in &texts {
+            assert!(!text.chars().any(hidden), "{tool} carries a hidden character in {text:?}");
+        }
+        if let Some(structured) = &answer.structured_content {
+            assert_clean(tool, structured);
+        }
+        let planted = texts.iter().any(|t| t.contains("ignore all previous") || t.contains("wire the deposit"));
+        if planted && answer.is_error != Some(true) {
+            assert!(texts.iter().any(|t| t == TEXT_MARK), "{tool} shows planted text without saying it is data");
+        }
+    }
+
     let read = h
         .client
         .read_resource(ReadResourceRequestParams::new(format!("hostaway://reservations/{}", booked.id)))
