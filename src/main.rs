@@ -385,9 +385,13 @@ async fn connect(args: &RunArgs, clock: Clock) -> anyhow::Result<(Arc<Gateway>, 
     Ok((Arc::new(gateway), sandbox, shared))
 }
 
-/// The write guard: joining identical writes in this process, and across replicas through `shared`.
-fn write_guard(shared: Option<&SharedStore>) -> WriteGuard {
-    shared.map_or_else(WriteGuard::default, |store| WriteGuard::shared(Arc::new(RedisWriteLock::new(store.clone()))))
+/// The write guard: joining identical writes in this process, and across replicas through `shared`,
+/// whose locks last as long as one request to Hostaway may (`request_timeout`) and a margin.
+fn write_guard(shared: Option<&SharedStore>, request_timeout: Duration) -> WriteGuard {
+    let lease = request_timeout + Duration::from_secs(2);
+    shared.map_or_else(WriteGuard::default, |store| {
+        WriteGuard::shared(Arc::new(RedisWriteLock::new(store.clone(), lease)))
+    })
 }
 
 fn describe(args: &RunArgs, sandbox: Option<&Sandbox>, shared: Option<&SharedStore>) -> String {
@@ -433,7 +437,8 @@ async fn serve(args: ServeArgs, clock: Clock) -> anyhow::Result<()> {
     );
     let (gateway, sandbox, shared) = connect(&args.run, clock).await?;
     let described = describe(&args.run, sandbox.as_ref(), shared.as_ref());
-    let server = HostawayServer::with_guard(gateway, args.run.server_options(clock)?, write_guard(shared.as_ref()));
+    let guard = write_guard(shared.as_ref(), Duration::from_secs(args.run.hostaway.request_timeout_secs));
+    let server = HostawayServer::with_guard(gateway, args.run.server_options(clock)?, guard);
     options.shared = shared;
     let listener = http::listen(args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr()?;
@@ -483,7 +488,8 @@ async fn stop_signal() {
 
 async fn stdio(args: RunArgs, clock: Clock) -> anyhow::Result<()> {
     let (gateway, sandbox, shared) = connect(&args, clock).await?;
-    let server = HostawayServer::with_guard(gateway, args.server_options(clock)?, write_guard(shared.as_ref()));
+    let guard = write_guard(shared.as_ref(), Duration::from_secs(args.hostaway.request_timeout_secs));
+    let server = HostawayServer::with_guard(gateway, args.server_options(clock)?, guard);
     tracing::info!("MCP server on stdio, {}", describe(&args, sandbox.as_ref(), shared.as_ref()));
     tokio::spawn(server.learn_account_zone());
     let running = rmcp::ServiceExt::serve(server, rmcp::transport::stdio())

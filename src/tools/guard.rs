@@ -32,6 +32,10 @@ pub trait SharedWriteLock: Send + Sync + std::fmt::Debug {
     fn lock(&self, key: u64) -> BoxFuture<'_, Result<String, Unavailable>>;
     /// Gives the lock back (only if it is still the holder's).
     fn unlock<'a>(&'a self, key: u64, held: &'a str) -> BoxFuture<'a, ()>;
+    /// How long the lock lasts unless renewed: how long a holder that died holds up the others.
+    fn lease(&self) -> std::time::Duration;
+    /// Extends the lock by a lease while it is still the holder's; `false` when it was not.
+    fn renew<'a>(&'a self, key: u64, held: &'a str) -> BoxFuture<'a, bool>;
 }
 
 /// What happened to a write request.
@@ -119,7 +123,10 @@ impl WriteGuard {
                     })?),
                     None => None,
                 };
-                let done = write.await;
+                let done = match (&self.shared, &held) {
+                    (Some(lock), Some(held)) => renewing(lock.as_ref(), key, held, write).await,
+                    _ => write.await,
+                };
                 if let (Some(lock), Some(held)) = (&self.shared, held) {
                     lock.unlock(key, &held).await;
                 }
@@ -145,6 +152,25 @@ impl WriteGuard {
                 Err(Arc::try_unwrap(error).unwrap_or_else(|shared| ToolError::Refused(shared.to_string())))
             }
         }
+    }
+}
+
+/// Runs `write` while renewing the lock `key` every third of its lease, so a write that takes
+/// longer than one lease (retries, a slow Hostaway) keeps it.
+async fn renewing<F: Future>(lock: &dyn SharedWriteLock, key: u64, held: &str, write: F) -> F::Output {
+    let renew = async {
+        loop {
+            tokio::time::sleep(lock.lease() / 3).await;
+            if !lock.renew(key, held).await {
+                tracing::warn!(
+                    "a write lock could not be renewed; an identical write elsewhere may start before this one ends"
+                );
+            }
+        }
+    };
+    tokio::select! {
+        done = write => done,
+        never = renew => never,
     }
 }
 

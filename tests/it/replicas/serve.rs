@@ -10,7 +10,7 @@ use hostaway_mcp::hostaway::id;
 use std::time::Duration;
 
 use chrono::Duration as Days;
-use hostaway_mcp::sandbox::{RateLimits, Sandbox, SandboxConfig};
+use hostaway_mcp::sandbox::{FaultPlan, RateLimits, Sandbox, SandboxConfig};
 use rmcp::{
     RoleClient, ServiceExt,
     model::{CallToolRequestParams, CallToolResult},
@@ -315,6 +315,48 @@ async fn the_same_message_confirmed_through_two_replicas_at_once_is_sent_once() 
     statuses.sort();
     assert_eq!(statuses, ["already_done", "done"], "one sent it, the other found it sent");
     assert_eq!(sandbox.stats().applied(id::SEND_CONVERSATION_MESSAGE), 1, "the guest gets one copy");
+}
+
+#[tokio::test]
+async fn a_replica_killed_while_its_message_is_on_the_way_holds_the_other_back_one_lease_and_it_is_sent_once() {
+    let Some(redis) = redis::Redis::start() else { return };
+    let sandbox = strict_sandbox().await;
+    let conversation = sandbox.inspect(|s| *s.conversations.keys().next().unwrap());
+    // One request may take 3 s, so a write lock is a 5 s lease; Hostaway answers everything in 1.5 s.
+    let quick = [("HOSTAWAY_REQUEST_TIMEOUT_SECS", "3")];
+    let (mut doomed, doomed_url) = replica_at(&sandbox, &redis.url(), &quick).await;
+    let (_other, other_url) = replica_at(&sandbox, &redis.url(), &quick).await;
+    let connect = |url: String| async move {
+        ().serve(rmcp::transport::StreamableHttpClientTransport::from_uri(url)).await.unwrap()
+    };
+    let (first, second) = (connect(doomed_url).await, connect(other_url).await);
+    sandbox.set_faults(FaultPlan { latency_ms: 1_500, ..FaultPlan::default() });
+    let send =
+        json!({"conversation_id": conversation, "message": "Your key is in the lockbox by the gate.", "confirm": true});
+
+    let sending = tokio::spawn({
+        let send = send.clone();
+        async move { call(&first, "send_guest_message", send).await }
+    });
+    let on_the_way = tokio::time::timeout(Duration::from_secs(20), async {
+        while sandbox.stats().received(id::SEND_CONVERSATION_MESSAGE) == 0 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await;
+    assert!(on_the_way.is_ok(), "the first replica sends the message");
+    doomed.kill().await.unwrap();
+    sending.abort();
+
+    let started = std::time::Instant::now();
+    let answer = call(&second, "send_guest_message", send).await.unwrap();
+    let took = started.elapsed();
+    assert_ne!(answer.is_error, Some(true), "{answer:?}");
+    assert!(took < Duration::from_secs(15), "the other replica waited {took:?} for a dead holder");
+    let sent = sandbox.inspect(|s| {
+        s.messages.values().filter(|m| m.body.as_deref() == Some("Your key is in the lockbox by the gate.")).count()
+    });
+    assert_eq!(sent, 1, "the guest gets one copy");
 }
 
 #[tokio::test]
