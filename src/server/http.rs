@@ -297,11 +297,17 @@ async fn check_the_edge(State(guard): State<Arc<EdgeGuard>>, request: Request, n
     response
 }
 
-/// The token of an `Authorization` value using the Bearer scheme, whose name is case-insensitive
-/// (RFC 9110 section 11.1): `bearer` and `BEARER` are as good as `Bearer`.
+/// The token of an `Authorization` value using the Bearer scheme.
 fn bearer_token(value: &str) -> Option<&str> {
-    let (scheme, token) = value.trim().split_once([' ', '\t'])?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    credentials(value, "bearer")
+}
+
+/// The credentials of an `Authorization` value using `scheme`, whose name is case-insensitive (RFC
+/// 9110 section 11.1): `bearer` and `BEARER` are as good as `Bearer`, `basic` as `Basic`. Shared
+/// by the bearer check and the webhook receiver so no endpoint reads the scheme more strictly.
+pub(super) fn credentials<'a>(value: &'a str, scheme: &str) -> Option<&'a str> {
+    let (named, credentials) = value.trim().split_once([' ', '\t'])?;
+    named.eq_ignore_ascii_case(scheme).then(|| credentials.trim())
 }
 
 fn refusal(status: StatusCode, error: &str, message: &str) -> Response {
@@ -462,12 +468,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_bearer_scheme_is_case_insensitive() {
+    fn scheme_names_are_case_insensitive() {
         assert_eq!(bearer_token("Bearer abc"), Some("abc"));
         assert_eq!(bearer_token("bearer abc"), Some("abc"));
         assert_eq!(bearer_token("BEARER  abc "), Some("abc"));
         assert_eq!(bearer_token("Basic abc"), None);
         assert_eq!(bearer_token("Bearerabc"), None);
+        assert_eq!(credentials("basic dXNlcjpwdw==", "basic"), Some("dXNlcjpwdw=="));
+        assert_eq!(credentials("BASIC\tdXNlcjpwdw==", "basic"), Some("dXNlcjpwdw=="));
+        assert_eq!(credentials("Bearer dXNlcjpwdw==", "basic"), None);
     }
 
     #[test]

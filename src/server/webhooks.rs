@@ -88,6 +88,8 @@ pub struct Listeners {
 /// The receiver's state: what it expects and what it has seen.
 #[derive(Clone)]
 struct Receiver {
+    /// The basic auth credentials (base64 of `login:password`), without the scheme's name, which
+    /// Hostaway or a proxy may send in any case.
     expected: Arc<str>,
     gateway: Arc<Gateway>,
     listeners: Listeners,
@@ -102,7 +104,7 @@ struct Receiver {
 /// The receiver's route, answering for `gateway`.
 pub fn route(options: &WebhookOptions, gateway: Arc<Gateway>, listeners: Listeners) -> Router {
     let pair = format!("{}:{}", options.login.expose(), options.password.expose());
-    let expected = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair));
+    let expected = base64::engine::general_purpose::STANDARD.encode(pair);
     let quota = |per_second: u32, burst: u32| {
         Quota::per_second(NonZeroU32::new(per_second).unwrap_or(NonZeroU32::MIN))
             .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN))
@@ -188,14 +190,20 @@ fn stay_of(reservation: &Value) -> Option<Stay> {
     })
 }
 
-/// One delivery. The credentials are checked first, in constant time and before the body is read,
+/// One delivery. The credentials are checked first (the scheme's name in any case, RFC 9110
+/// section 11.1), in constant time and before the body is read,
 /// so a caller without them costs a header comparison and draws on its own budget, never on the
 /// one Hostaway's deliveries use.
 async fn receive(State(receiver): State<Receiver>, request: Request) -> Response {
     let arrived = Instant::now();
     let count = |outcome| receiver.listeners.metrics.webhook_event(outcome);
-    let given = request.headers().get(header::AUTHORIZATION).map(HeaderValue::as_bytes).unwrap_or_default();
-    if !bool::from(given.ct_eq(receiver.expected.as_bytes())) {
+    let given = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| super::http::credentials(value, "basic"))
+        .unwrap_or_default();
+    if !bool::from(given.as_bytes().ct_eq(receiver.expected.as_bytes())) {
         if receiver.strangers.check().is_err() {
             count("rate_limited_unauthorized");
             return too_many();

@@ -348,6 +348,33 @@ async fn the_receiver_refuses_what_is_not_an_authentic_event_and_ignores_other_k
     assert_eq!(status(mcp_token_free), 200, "the MCP bearer token is not asked for here");
 }
 
+/// RFC 9110: an authentication scheme's name is case-insensitive, so `basic` and `BASIC` carry
+/// Hostaway's credentials as well as `Basic`; the credentials themselves are still checked.
+#[tokio::test]
+async fn the_basic_scheme_is_case_insensitive_but_the_credentials_are_not() {
+    use base64::Engine;
+    let sandbox = sandbox().await;
+    let (_child, url, _session) = server(&sandbox).await;
+    let receiver = receiver_url(&url);
+    let http = reqwest::Client::new();
+    let encoded = |pair: &str| base64::engine::general_purpose::STANDARD.encode(pair);
+    let right = encoded(&format!("{LOGIN}:{PASSWORD}"));
+    let event = json!({"object": "reservation", "event": "reservation.updated", "data": {"id": 1}});
+    let status = |authorization: String| {
+        let (http, receiver, event) = (&http, &receiver, &event);
+        async move {
+            let answer = http.post(receiver).header("authorization", &authorization).json(event).send().await;
+            answer.unwrap().status().as_u16()
+        }
+    };
+    for scheme in ["Basic", "basic", "BASIC", "bAsIc"] {
+        assert_eq!(status(format!("{scheme} {right}")).await, 200, "{scheme}");
+    }
+    assert_eq!(status(format!("basic {}", encoded(&format!("{LOGIN}:nope")))).await, 401, "a wrong password");
+    assert_eq!(status(format!("basic {}", right.to_lowercase())).await, 401, "the credentials keep their case");
+    assert_eq!(status(format!("Bearer {right}")).await, 401, "another scheme");
+}
+
 /// Plays a channel's change of booking `id` to `guests` guests.
 async fn change_guests(sandbox: &Sandbox, id: i64, guests: i64) {
     let changed = reqwest::Client::new()
