@@ -10,7 +10,8 @@
 //! answer (Hostaway wants one within 20 s and retries on 5xx and 429). An event only drops cached
 //! reads, which the next call reads afresh from Hostaway, so a repeated or late event can never
 //! put an older state in place of a newer one. Repeats are recognised and dropped; events of other
-//! kinds get 200 and are ignored, as Hostaway asks.
+//! kinds get 200 and are ignored, as Hostaway asks; a body that is no event at all gets 400 and
+//! counts as none.
 
 use std::{
     num::NonZeroU32,
@@ -180,6 +181,15 @@ fn change_of(event: &Value, body: &[u8]) -> Option<(Change, String, u64)> {
     Some((change, format!("{name}/{id}"), std::hash::Hasher::finish(&hasher)))
 }
 
+/// Whether `body` has the shape of a unified webhook event: an object naming its `event` and
+/// carrying its object as `data`. Anything else is no event at all, not one of another kind, so
+/// it must not pass for a sign that Hostaway's deliveries arrive, which turns on the long cache
+/// times.
+fn is_event(body: &Value) -> bool {
+    body.get("event").and_then(Value::as_str).is_some_and(|name| !name.is_empty())
+        && body.get("data").is_some_and(Value::is_object)
+}
+
 /// A reservation's dates and channel, when the event's reservation carries its dates.
 fn stay_of(reservation: &Value) -> Option<Stay> {
     let day = |field: &str| reservation.get(field)?.as_str()?.get(..10)?.parse().ok();
@@ -220,9 +230,10 @@ async fn receive(State(receiver): State<Receiver>, request: Request) -> Response
         count("bad_request");
         return (StatusCode::PAYLOAD_TOO_LARGE, "an event is at most 256 KiB").into_response();
     };
-    let Ok(event) = serde_json::from_slice::<Value>(&body) else {
+    let Some(event) = serde_json::from_slice::<Value>(&body).ok().filter(is_event) else {
         count("bad_request");
-        return (StatusCode::BAD_REQUEST, "the body is not a JSON event").into_response();
+        return (StatusCode::BAD_REQUEST, "the body is not a Hostaway event: a JSON object with `event` and `data`")
+            .into_response();
     };
     receiver.listeners.health.event_arrived();
     let Some((change, object, hash)) = change_of(&event, &body) else {
@@ -279,5 +290,15 @@ mod tests {
         assert_eq!(change(&message).map(|c| c.0), Some(Change::Message { reservation: Some(7) }));
         assert_eq!(change(&json!({"event": "listing.updated", "data": {"id": 1}})), None);
         assert_eq!(change(&json!({"event": "reservation.updated"})), None, "no id, nothing to drop");
+    }
+
+    #[test]
+    fn only_an_object_with_an_event_name_and_data_is_an_event() {
+        assert!(is_event(&json!({"object": "listing", "event": "listing.updated", "data": {"id": 1}})));
+        for body in [json!([1, 2, 3]), json!({}), json!({"event": "x"}), json!({"event": "", "data": {}})] {
+            assert!(!is_event(&body), "{body}");
+        }
+        assert!(!is_event(&json!({"event": 7, "data": {}})));
+        assert!(!is_event(&json!({"event": "reservation.updated", "data": [1]})));
     }
 }

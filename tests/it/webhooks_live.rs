@@ -2,8 +2,9 @@
 //! standalone sandbox that delivers unified webhook events to it. A booking changed or created by
 //! a channel, and a guest's message, show in the tools' answers within a second although the
 //! answers were cached a moment before; a receiver Hostaway cannot authenticate to changes
-//! nothing (the control). The receiver's own edge: 401 without the right basic auth, 400 for a
-//! body that is not JSON, 413 beyond its limit, 200 for events of other kinds.
+//! nothing (the control). The receiver's own edge: 401 without the right basic auth (its scheme
+//! name in any case), 400 for a body that is not a JSON event, 413 beyond its limit, 200 for
+//! events of other kinds.
 
 use crate::support::mcp;
 use hostaway_mcp::domain::Channel;
@@ -373,6 +374,39 @@ async fn the_basic_scheme_is_case_insensitive_but_the_credentials_are_not() {
     assert_eq!(status(format!("basic {}", encoded(&format!("{LOGIN}:nope")))).await, 401, "a wrong password");
     assert_eq!(status(format!("basic {}", right.to_lowercase())).await, 401, "the credentials keep their case");
     assert_eq!(status(format!("Bearer {right}")).await, 401, "another scheme");
+}
+
+/// An authentic delivery whose body is JSON but no event (not an object with an `event` name and
+/// a `data` object) is a 400 and counts as nothing: no event in the metrics, no sign that events
+/// arrive (which would turn on the long cache times), no cached read dropped.
+#[tokio::test]
+async fn an_authentic_body_that_is_not_an_event_is_a_400_and_counts_as_nothing() {
+    let sandbox = sandbox().await;
+    let (_child, url, session) = server(&sandbox).await;
+    let receiver = receiver_url(&url);
+    let http = reqwest::Client::new();
+    let (id, guests) = some_booking(&sandbox);
+    let args = json!({"reservation_id": id});
+    call(&session, "get_reservation", args.clone()).await;
+    reqwest::Client::new()
+        .put(control(&sandbox, &format!("/_sandbox/channel/reservations/{id}")))
+        .json(&json!({"numberOfGuests": guests}))
+        .send()
+        .await
+        .unwrap();
+    let bodies =
+        [json!([1, 2, 3]), json!({}), json!({"event": "x"}), json!({"event": "reservation.updated", "id": id})];
+    for body in &bodies {
+        let answer = http.post(&receiver).basic_auth(LOGIN, Some(PASSWORD)).json(body).send().await.unwrap();
+        assert_eq!(answer.status().as_u16(), 400, "{body}");
+    }
+    let metrics = reqwest::get(url.replace("/mcp", "/metrics")).await.unwrap().text().await.unwrap();
+    let events: Vec<&str> = metrics.lines().filter(|l| l.starts_with("hostaway_mcp_webhook_events_total")).collect();
+    assert_eq!(events, [r#"hostaway_mcp_webhook_events_total{outcome="bad_request"} 4"#], "{metrics}");
+    let health = reqwest::get(url.replace("/mcp", "/health")).await.unwrap().text().await.unwrap();
+    assert!(!health.contains("webhooks: live"), "no event arrived: {health}");
+    let cached = call(&session, "get_reservation", args).await;
+    assert_ne!(cached["guests"], guests, "the cached answer was not dropped");
 }
 
 /// Plays a channel's change of booking `id` to `guests` guests.
