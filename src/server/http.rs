@@ -136,7 +136,10 @@ fn router(
     Router::new()
         .nest_service("/mcp", mcp)
         .layer(middleware::from_fn_with_state(options.max_body_bytes, json_rpc_body))
-        .layer(middleware::from_fn(delete_answers_200))
+        .layer(middleware::from_fn_with_state(
+            EndedSessions { local: sessions.clone(), shared: sessions_store.clone() },
+            end_session,
+        ))
         .layer(middleware::from_fn_with_state(sessions_store, keep_session_alive))
         .layer(middleware::from_fn_with_state(cap, limit_sessions))
         .route(
@@ -215,13 +218,48 @@ async fn json_rpc_body(State(max_bytes): State<usize>, request: Request, next: N
     }
 }
 
-/// rmcp answers a successful `DELETE /mcp` (session ended) with 202, but the Python MCP SDK checks
-/// for 200 (2.x also takes 204) and logs "Session termination failed: 202" on every close. The
-/// session is ended by the time the answer goes out, so 200 is the truthful status.
-async fn delete_answers_200(request: Request, next: Next) -> Response {
-    let deleting = request.method() == Method::DELETE;
+/// Where a `DELETE /mcp` looks for the session it ends: this replica's table, and Redis when
+/// replicas share sessions.
+#[derive(Clone)]
+struct EndedSessions {
+    local: Arc<LocalSessionManager>,
+    shared: Option<RedisSessionStore>,
+}
+
+impl EndedSessions {
+    /// Whether session `id` is open here or, shared, on some replica. A shared store that cannot be
+    /// read counts as not knowing it: the session cannot be reached through this replica anyway.
+    async fn knows(&self, id: &str) -> bool {
+        if self.local.sessions.read().await.contains_key(id) {
+            return true;
+        }
+        match &self.shared {
+            Some(store) => matches!(store.load(id).await, Ok(Some(_))),
+            None => false,
+        }
+    }
+}
+
+/// A successful `DELETE /mcp` is a 200, and one of a session that is unknown or already ended is a
+/// 404, as MCP asks for any request naming such a session. rmcp answers both with 202, but the
+/// Python MCP SDK checks for 200 (2.x also takes 204) and logs "Session termination failed: 202"
+/// on every close, and a client deleting twice would be told the second time that it ended
+/// something. Whether the session exists is read before rmcp ends it; other answers (a missing id,
+/// a protocol version without DELETE) pass unchanged.
+async fn end_session(State(ended): State<EndedSessions>, request: Request, next: Next) -> Response {
+    let id = match request.method() {
+        &Method::DELETE => request.headers().get("mcp-session-id").and_then(|id| id.to_str().ok()).map(str::to_string),
+        _ => None,
+    };
+    let Some(id) = id else {
+        return next.run(request).await;
+    };
+    let known = ended.knows(&id).await;
     let mut response = next.run(request).await;
-    if deleting && response.status() == StatusCode::ACCEPTED {
+    if response.status() == StatusCode::ACCEPTED {
+        if !known {
+            return (StatusCode::NOT_FOUND, "Not Found: Session not found").into_response();
+        }
         *response.status_mut() = StatusCode::OK;
     }
     response

@@ -1,8 +1,8 @@
 //! The hardened edge, against the real binary (`serve --sandbox`): slow and idle connections are
 //! closed on time without delaying anyone else, connections beyond the cap get a clear 503 while
-//! `/health` is still answered through a flood past the cap, a finished `DELETE /mcp` is a 200,
-//! `/metrics` checks Host and Origin like `/mcp`, the bearer scheme is case-insensitive, and
-//! refusals are counted instead of logged one line each.
+//! `/health` is still answered through a flood past the cap, a finished `DELETE /mcp` is a 200
+//! (and one of a session already ended a 404), `/metrics` checks Host and Origin like `/mcp`, the
+//! bearer scheme is case-insensitive, and refusals are counted instead of logged one line each.
 //!
 //! Counts stay under the default open-file limit of 1024 per process, with margin.
 
@@ -422,20 +422,22 @@ async fn a_stalled_body_is_cut_off_by_the_idle_timeout_but_a_quiet_session_stays
 }
 
 #[tokio::test]
-async fn delete_ends_a_session_with_a_200_as_the_python_sdk_expects() {
+async fn delete_ends_a_session_with_a_200_as_the_python_sdk_expects_and_a_second_delete_is_a_404() {
     let server = Server::spawn(&[], None).await;
     let url = format!("{}/mcp", server.base);
     let opened = mcp::post(&url).json(&mcp::initialize_request()).send().await.unwrap();
     assert_eq!(opened.status(), 200);
     let id = opened.headers()["mcp-session-id"].to_str().unwrap().to_string();
-    let deleted = reqwest::Client::new()
-        .delete(&url)
-        .header("mcp-session-id", &id)
-        .header("mcp-protocol-version", "2025-06-18")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(deleted.status(), 200, "the Python SDK accepts only 200 or 204 here");
+    let delete = |id: &str| {
+        reqwest::Client::new()
+            .delete(&url)
+            .header("mcp-session-id", id)
+            .header("mcp-protocol-version", "2025-06-18")
+            .send()
+    };
+    assert_eq!(delete(&id).await.unwrap().status(), 200, "the Python SDK accepts only 200 or 204 here");
+    assert_eq!(delete(&id).await.unwrap().status(), 404, "the session was already ended");
+    assert_eq!(delete("no-such-session").await.unwrap().status(), 404, "an unknown session");
     let ping = json!({"jsonrpc": "2.0", "id": 2, "method": "ping"});
     let after = mcp::post(&url)
         .header("mcp-session-id", &id)

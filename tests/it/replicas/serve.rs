@@ -450,6 +450,14 @@ async fn a_2025_session_opened_on_one_replica_goes_on_on_another_and_ends_everyw
         404,
         "a session ended on one replica is gone for the others"
     );
+    let again = reqwest::Client::new()
+        .delete(&third)
+        .header("mcp-session-id", &id)
+        .header("mcp-protocol-version", "2025-06-18")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 404, "ending it again through another replica finds nothing to end");
 }
 
 #[tokio::test]
