@@ -7,6 +7,7 @@
 //! - [`sandbox`]: an embedded Hostaway simulator speaking the same wire format, for tries and tests.
 //! - [`domain`]: the trade's shared words as types (booking statuses, a stay's phase), each rule once.
 //! - [`clock`]: the one source of the current time, movable for demos and tests.
+//! - [`log_limit`]: at most one log line per interval about a lasting condition.
 //! - [`config`]: flags and environment variables, validated once at start-up.
 //! - [`tools`]: the scenario tools a model calls, built on the gateway.
 //! - [`server`]: the MCP server (rmcp) over stdio and streamable HTTP.
@@ -17,6 +18,7 @@ pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod hostaway;
+pub mod log_limit;
 pub mod sandbox;
 pub mod secret;
 pub mod server;

@@ -11,7 +11,10 @@ use backon::BackoffBuilder;
 use serde::{Serialize, de::DeserializeOwned};
 use tokio::sync::Semaphore;
 
-use crate::clock::Clock;
+use crate::{
+    clock::Clock,
+    log_limit::{LASTING, LogLimit},
+};
 
 use super::{
     bearer::Bearer,
@@ -111,6 +114,8 @@ pub struct Gateway {
     cache: ReadCache,
     last_good: LastGood,
     coherence: Option<Arc<dyn CacheCoherence>>,
+    /// Lines about changes the other replicas were not told of (one per event while Redis is away).
+    unannounced: LogLimit,
     circuit: Arc<dyn CircuitStore>,
     config: GatewayConfig,
     metrics: Arc<Metrics>,
@@ -155,6 +160,7 @@ impl Gateway {
             tokens,
             budget,
             coherence: None,
+            unannounced: LogLimit::new(LASTING),
             circuit: Arc::new(LocalCircuit::new(config.circuit)),
             config,
             metrics,
@@ -293,8 +299,13 @@ impl Gateway {
         self.cache.invalidate(scope);
         if let Some(coherence) = &self.coherence
             && let Err(down) = coherence.announce(&scope.encode()).await
+            && let Some(due) = self.unannounced.occurred()
         {
-            tracing::warn!(change = why, error = %down, "other replicas may answer from their caches until their reads expire");
+            tracing::warn!(
+                change = why,
+                error = %down,
+                "other replicas may answer from their caches until their reads expire ({due})"
+            );
         }
     }
 

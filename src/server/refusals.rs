@@ -4,13 +4,14 @@
 
 use std::{
     sync::{
-        Arc, Mutex,
+        Arc,
         atomic::{AtomicU64, Ordering},
     },
-    time::{Duration, Instant},
+    time::Duration,
 };
 
 use super::metrics::ServerMetrics;
+use crate::log_limit::LogLimit;
 
 /// Why the edge turned something away; the label of the `refused_requests` counter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,9 +60,8 @@ pub struct Refusals {
     metrics: Arc<ServerMetrics>,
     /// Refusals since the last summary line, by [`Refusal::index`].
     pending: [AtomicU64; 5],
-    /// When the last summary line was written (`None`: never, so the first refusal is logged at once).
-    last_line: Mutex<Option<Instant>>,
-    interval: Duration,
+    /// When a summary line is due.
+    lines: LogLimit,
 }
 
 /// How often, at most, a summary of refusals is logged.
@@ -70,7 +70,7 @@ pub const LOG_INTERVAL: Duration = Duration::from_secs(10);
 impl Refusals {
     /// Refusals counted in `metrics` and summarised in the log at most once per `interval`.
     pub fn new(metrics: Arc<ServerMetrics>, interval: Duration) -> Self {
-        Self { metrics, pending: Default::default(), last_line: Mutex::new(None), interval }
+        Self { metrics, pending: Default::default(), lines: LogLimit::new(interval) }
     }
 
     /// Counts one refusal, and writes the summary line if one is due.
@@ -84,30 +84,25 @@ impl Refusals {
     /// less than an interval ago or there is nothing to report. Called on each refusal and by a
     /// periodic tick, so the tail of a burst is reported too.
     pub fn flush(&self) {
-        let Ok(mut last_line) = self.last_line.lock() else {
+        let gather = || {
+            let counts: Vec<(Refusal, u64)> = Refusal::ALL
+                .iter()
+                .map(|why| (*why, self.pending[why.index()].swap(0, Ordering::Relaxed)))
+                .filter(|(_, n)| *n > 0)
+                .collect();
+            (!counts.is_empty()).then_some(counts)
+        };
+        let Some((counts, due)) = self.lines.due(gather) else {
             return;
         };
-        let now = Instant::now();
-        if last_line.is_some_and(|at| now.duration_since(at) < self.interval) {
-            return;
-        }
-        let counts: Vec<(Refusal, u64)> = Refusal::ALL
-            .iter()
-            .map(|why| (*why, self.pending[why.index()].swap(0, Ordering::Relaxed)))
-            .filter(|(_, n)| *n > 0)
-            .collect();
-        if counts.is_empty() {
-            return;
-        }
-        let since = last_line.map_or_else(|| "start-up".to_string(), |at| format!("{} s ago", at.elapsed().as_secs()));
-        *last_line = Some(now);
+        let since = due.since.map_or_else(|| "start-up".to_string(), |ago| format!("{} s ago", ago.as_secs()));
         let total: u64 = counts.iter().map(|(_, n)| n).sum();
         let reasons = counts.iter().map(|(why, n)| format!("{}={n}", why.label())).collect::<Vec<_>>().join(" ");
         tracing::warn!(
             refused = total,
             "refused {total} requests or connections since {since} ({reasons}); at most one such line per {} s, \
              per-reason totals in /metrics as hostaway_mcp_refused_requests_total",
-            self.interval.as_secs()
+            due.interval.as_secs()
         );
     }
 }

@@ -11,6 +11,7 @@ use futures_util::StreamExt;
 use tokio_util::sync::CancellationToken;
 
 use super::SharedStore;
+use crate::log_limit::{LASTING, LogLimit};
 
 /// How long to wait before subscribing again after the connection was lost.
 const RESUBSCRIBE: Duration = Duration::from_secs(1);
@@ -21,6 +22,8 @@ pub struct RedisNotices {
     store: SharedStore,
     channel: String,
     origin: String,
+    /// Lines about changes not told to the other replicas.
+    unpublished: LogLimit,
 }
 
 impl RedisNotices {
@@ -29,7 +32,7 @@ impl RedisNotices {
     pub fn new(store: SharedStore) -> Self {
         let channel = store.key("changes");
         let origin = format!("{:016x}", rand::random::<u64>());
-        Self { store, channel, origin }
+        Self { store, channel, origin, unpublished: LogLimit::new(LASTING) }
     }
 
     /// Tells the other replicas that `uri` changed. A failure is only logged: their subscribers
@@ -41,16 +44,20 @@ impl RedisNotices {
             .store
             .run(|mut c| async move { redis::cmd("PUBLISH").arg(channel).arg(message).query_async(&mut c).await })
             .await;
-        if let Err(error) = sent {
-            tracing::warn!(%error, "other replicas' subscribers are not told of this change");
+        if let Err(error) = sent
+            && let Some(due) = self.unpublished.occurred()
+        {
+            tracing::warn!(%error, "other replicas' subscribers are not told of this change ({due})");
         }
     }
 
     /// Passes every URI the other replicas publish to `deliver`, until `stop`; subscribes again
-    /// whenever the connection is lost.
+    /// whenever the connection is lost, every second while Redis is away, with one line about it
+    /// per [`LASTING`].
     pub async fn follow(self: Arc<Self>, deliver: impl Fn(String), stop: CancellationToken) {
+        let unfollowed = LogLimit::new(LASTING);
         loop {
-            match self.store.client.get_async_pubsub().await {
+            let lost = match self.store.client.get_async_pubsub().await {
                 Ok(mut pubsub) => match pubsub.subscribe(&self.channel).await {
                     Ok(()) => {
                         let mut messages = pubsub.on_message();
@@ -62,12 +69,16 @@ impl RedisNotices {
                                 deliver(uri.to_string());
                             }
                         }
+                        None
                     }
-                    Err(error) => {
-                        tracing::warn!(error = %self.store.down(&error), "cannot follow other replicas' changes")
-                    }
+                    Err(error) => Some(error),
                 },
-                Err(error) => tracing::warn!(error = %self.store.down(&error), "cannot follow other replicas' changes"),
+                Err(error) => Some(error),
+            };
+            if let Some(error) = lost
+                && let Some(due) = unfollowed.occurred()
+            {
+                tracing::warn!(error = %self.store.down(&error), "cannot follow other replicas' changes ({due})");
             }
             if stop.run_until_cancelled(tokio::time::sleep(RESUBSCRIBE)).await.is_none() {
                 return;

@@ -7,24 +7,29 @@
 //! any replica) starts that time again; a `DELETE` removes it. A session id is a bearer secret:
 //! it is a Redis key, never a log field.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use redis::AsyncCommands;
 use rmcp::transport::streamable_http_server::session::{SessionState, SessionStore, SessionStoreError};
 
 use super::SharedStore;
+use crate::log_limit::{LASTING, LogLimit};
 
 /// The sessions of one account's replicas in Redis.
 #[derive(Debug, Clone)]
 pub struct RedisSessionStore {
     store: SharedStore,
     idle: Duration,
+    /// Lines about sessions that could not be recorded in Redis.
+    unstored: Arc<LogLimit>,
+    /// Lines about ended sessions that could not be removed from Redis.
+    undeleted: Arc<LogLimit>,
 }
 
 impl RedisSessionStore {
     /// Sessions in `store` that lapse after `idle` without a request, as they do in one process.
     pub fn new(store: SharedStore, idle: Duration) -> Self {
-        Self { store, idle }
+        Self { store, idle, unstored: Arc::new(LogLimit::new(LASTING)), undeleted: Arc::new(LogLimit::new(LASTING)) }
     }
 
     fn key(&self, session_id: &str) -> String {
@@ -55,15 +60,30 @@ impl SessionStore for RedisSessionStore {
         Ok(raw.and_then(|raw| serde_json::from_str(&raw).ok()))
     }
 
+    /// A session that cannot be recorded goes on on this replica only; that is not the client's
+    /// failure, so it is only logged, once per [`LASTING`] and without the session id, instead of
+    /// rmcp's line per session (which names the id).
     async fn store(&self, session_id: &str, state: &SessionState) -> Result<(), SessionStoreError> {
         let (key, json, idle) = (&self.key(session_id), &serde_json::to_string(state)?, self.idle_ms());
-        let () = self.store.run(|mut c| async move { c.pset_ex(key, json, idle).await }).await?;
+        let stored: Result<(), _> = self.store.run(|mut c| async move { c.pset_ex(key, json, idle).await }).await;
+        if let Err(error) = stored
+            && let Some(due) = self.unstored.occurred()
+        {
+            tracing::warn!(%error, "a new session is not shared through Redis; it goes on on this replica only ({due})");
+        }
         Ok(())
     }
 
+    /// An ended session left in Redis lapses after its idle time, so a failure is only logged, as
+    /// in [`Self::store`].
     async fn delete(&self, session_id: &str) -> Result<(), SessionStoreError> {
         let key = &self.key(session_id);
-        let _: i64 = self.store.run(|mut c| async move { c.del(key).await }).await?;
+        let deleted: Result<i64, _> = self.store.run(|mut c| async move { c.del(key).await }).await;
+        if let Err(error) = deleted
+            && let Some(due) = self.undeleted.occurred()
+        {
+            tracing::warn!(%error, "an ended session is not removed from Redis; it lapses there by itself ({due})");
+        }
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! No log level prints what guests wrote: the built binary run with `LOG_LEVEL=debug` or `trace` sends a
 //! guest message and reads a booking, and its stderr carries neither the message body, nor the
-//! guest's email, nor their phone number.
+//! guest's email, nor their phone number. And a lasting condition (Redis away) is logged once per
+//! interval, not once per occurrence.
 
 use crate::support::mcp;
 
@@ -71,4 +72,89 @@ async fn logs_carry_no_guest_text(level: &str) {
     for private in ["Quokka-7731", "quokka.7731@example.org", &email, &phone] {
         assert!(!logged.contains(private), "{private} is in the {level} logs:\n{logged}");
     }
+}
+
+/// A lasting condition costs one WARN line per interval, not one per occurrence: the built binary
+/// against a Redis that cannot be reached, with clients opening sessions and calling tools for a
+/// few seconds, writes at most one WARN line of each kind (its first, at once).
+#[tokio::test]
+async fn redis_down_writes_at_most_one_warn_line_per_kind_while_calls_go_on() {
+    let sandbox = Sandbox::start(mcp::sandbox_config(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+    // A port nothing listens on: taken, then given back.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let mut command = mcp::binary_against(&sandbox);
+    command
+        .args(["serve", "--bind", "127.0.0.1:0", "--redis-url", &format!("redis://{closed}")])
+        .env("LOG_LEVEL", "info")
+        .env_remove("LOG_FORMAT")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let mut child = command.spawn().unwrap();
+    let logged = Arc::new(Mutex::new(Vec::<String>::new()));
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    tokio::spawn({
+        let logged = logged.clone();
+        async move {
+            while let Ok(Some(line)) = lines.next_line().await {
+                logged.lock().await.push(line);
+            }
+        }
+    });
+    let url = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        loop {
+            let found = logged.lock().await.iter().find_map(|line| {
+                line.split_whitespace().find(|w| w.starts_with("http://") && w.ends_with("/mcp")).map(str::to_string)
+            });
+            if let Some(url) = found {
+                return url;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("the server prints its endpoint");
+    let warns =
+        |logged: &[String]| -> Vec<String> { logged.iter().filter(|l| l.contains(" WARN ")).cloned().collect() };
+    // The first line about Redis comes at once; then calls go on for four seconds, four times the
+    // pace at which the server tries Redis again.
+    let first = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while warns(&logged.lock().await).is_empty() {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        std::time::Instant::now()
+    })
+    .await
+    .expect("a WARN line says Redis cannot be reached");
+    let mut calls = 0;
+    while first.elapsed() < std::time::Duration::from_secs(4) {
+        let client = mcp::connect(&url).await;
+        let answer = client
+            .call_tool(
+                CallToolRequestParams::new("get_listing")
+                    .with_arguments(json!({"listing_id": 40100}).as_object().cloned().unwrap()),
+            )
+            .await
+            .unwrap();
+        assert_eq!(answer.is_error, Some(true), "Redis is down: {answer:?}");
+        client.cancel().await.unwrap();
+        calls += 1;
+    }
+    let warned = warns(&logged.lock().await);
+    // A line's kind: its message, without the time, the level and the fields after it.
+    let kind = |line: &str| {
+        let message = line.split_once(" WARN ").map_or(line, |(_, rest)| rest);
+        message.split(" error=").next().unwrap_or(message).split(" session").next().unwrap_or(message).to_string()
+    };
+    let mut kinds = std::collections::BTreeMap::<String, usize>::new();
+    for line in &warned {
+        *kinds.entry(kind(line)).or_default() += 1;
+    }
+    eprintln!(
+        "edge figures: {calls} sessions with a tool call each over 4 s with Redis down wrote {} WARN lines: {kinds:#?}",
+        warned.len()
+    );
+    assert!(calls >= 3, "calls went on: {calls}");
+    assert!(kinds.keys().any(|k| k.contains("cannot follow other replicas' changes")), "{kinds:#?}");
+    assert!(kinds.values().all(|n| *n == 1), "one WARN line per kind: {kinds:#?}\n{}", warned.join("\n"));
 }
