@@ -194,7 +194,8 @@ struct ServeArgs {
     #[arg(long, env = "MCP_SESSION_IDLE_SECS", default_value_t = 300)]
     session_idle_secs: u64,
     /// Seconds a client has to send a request's headers, from its connection's opening or the end of
-    /// its previous response; slower clients (and idle keep-alive connections) are disconnected.
+    /// its previous response, and then its body (plus a second per KiB sent); slower clients (and
+    /// idle keep-alive connections) are disconnected.
     #[arg(long, env = "MCP_HEADER_READ_TIMEOUT_SECS", default_value_t = 10)]
     header_read_timeout_secs: u64,
     /// Close a connection after waiting this many seconds on its client without a byte moving: a
@@ -207,6 +208,12 @@ struct ServeArgs {
     /// to Hostaway.
     #[arg(long, env = "MCP_MAX_CONNECTIONS")]
     max_connections: Option<usize>,
+    /// Connections one client address may hold while they carry no request (not yet sent in full,
+    /// or idle between requests); more from that address are refused like connections beyond the
+    /// cap, so one client cannot take every place. Behind a proxy every client has its address:
+    /// keep this above the proxy's idle upstream connections.
+    #[arg(long, env = "MCP_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 64)]
+    max_connections_per_address: usize,
     /// On SIGTERM or Ctrl-C, how long in-flight calls may take to finish before the server exits.
     #[arg(long, env = "MCP_DRAIN_SECS", default_value_t = 20)]
     drain_secs: u64,
@@ -248,6 +255,7 @@ impl ServeArgs {
                 header_read_timeout: Duration::from_secs(self.header_read_timeout_secs.max(1)),
                 idle_timeout: Duration::from_secs(self.idle_timeout_secs.max(1)),
                 max_connections: self.max_connections.unwrap_or_else(|| open_files::connection_cap(open_files)).max(1),
+                max_connections_per_address: self.max_connections_per_address.max(1),
             },
             shared: None,
             webhook: self.webhook.pair()?.map(|(login, password)| http::WebhookOptions {

@@ -1,17 +1,18 @@
 //! The accept loop: our own instead of `axum::serve`, because a public endpoint must bound what a
-//! client can hold without authenticating — how long it may take to send its headers, how long a
-//! connection may sit silent, and how many connections are open at once — and must still answer
-//! the load balancer's `GET /health` when a flood of connections holds every place under the cap
-//! (see [`HEALTH_RESERVE`]), or the balancer would take a flooded server out of service.
+//! client can hold without authenticating — how long it may take to send its headers and its body,
+//! how long a connection may sit silent, how many connections are open at once, and how many of
+//! them one address may hold while they carry no request — and must still answer the load
+//! balancer's `GET /health` when a flood of connections holds every place under the cap (see
+//! [`HEALTH_RESERVE`]), or the balancer would take a flooded server out of service.
 
 use std::{
-    collections::VecDeque,
+    collections::{HashMap, VecDeque},
     io,
-    net::SocketAddr,
+    net::{IpAddr, SocketAddr},
     pin::Pin,
     sync::{
         Arc, Mutex, PoisonError,
-        atomic::{AtomicU8, AtomicU64, Ordering},
+        atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering},
     },
     task::{Context, Poll},
     time::Duration,
@@ -37,7 +38,10 @@ use super::refusals::{Refusal, Refusals};
 pub struct ConnectionLimits {
     /// From a connection's opening (or the end of its previous response) to the end of the next
     /// request's headers; a slower client is disconnected. This also closes idle keep-alive
-    /// connections, since hyper starts the clock as soon as it waits for the next request.
+    /// connections, since hyper starts the clock as soon as it waits for the next request. A
+    /// request body gets as long from the end of its headers, plus a second per
+    /// [`MIN_BODY_RATE`] bytes it has sent, so a body trickled a byte at a time is cut off as
+    /// trickled headers are, while a large body sent at any useful rate is not.
     pub header_read_timeout: Duration,
     /// A connection is closed when the server has waited this long on the client without a byte
     /// moving: for the rest of a request body (a stalled upload), or for the client to read its
@@ -47,6 +51,12 @@ pub struct ConnectionLimits {
     /// Connections open at once; one more goes to the health reserve ([`HEALTH_RESERVE`]), where
     /// only a `GET /health` is answered and anything else gets a 503 and is closed.
     pub max_connections: usize,
+    /// Connections one client address may hold at once while they carry no request (not yet sent
+    /// in full, or idle between requests); one more from that address is taken as one beyond the
+    /// cap (the health reserve, else a 503), so one client cannot hold every place under the cap.
+    /// Connections serving a request (a tool call, an event stream) do not count: a busy client is
+    /// never refused for being busy. Behind a proxy every client has the proxy's address.
+    pub max_connections_per_address: usize,
 }
 
 impl Default for ConnectionLimits {
@@ -56,9 +66,14 @@ impl Default for ConnectionLimits {
             idle_timeout: Duration::from_secs(60),
             // What `open_files::connection_cap` derives from Linux's usual soft limit of 1024.
             max_connections: 512,
+            max_connections_per_address: 64,
         }
     }
 }
+
+/// Bytes a second a request body must average, beyond the header timeout's allowance, to be kept
+/// reading (see [`ConnectionLimits::header_read_timeout`]).
+pub const MIN_BODY_RATE: u64 = 1024;
 
 /// Refused connections being answered at once; beyond this they are closed without an answer, so
 /// a flood of refusals costs no more than this many sockets.
@@ -115,6 +130,7 @@ pub async fn serve(
 ) -> io::Result<()> {
     let max = limits.max_connections.clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
     let open = Arc::new(Semaphore::new(max));
+    let addresses = Arc::new(PerAddress { max: limits.max_connections_per_address.max(1), idle: Mutex::default() });
     let answering = Arc::new(Semaphore::new(REFUSALS_ANSWERED_AT_ONCE));
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new()).header_read_timeout(limits.header_read_timeout);
@@ -145,20 +161,31 @@ pub async fn serve(
             // With Nagle on, keep-alive clients stall about 40 ms per call on delayed ACKs.
             tracing::debug!(%error, "cannot set TCP_NODELAY");
         }
-        let Ok(permit) = open.clone().try_acquire_owned() else {
-            beyond.take(stream);
+        let Some(presence) = addresses.arrive(peer.ip()) else {
+            beyond.take(stream, Refusal::TooManyConnectionsFromAddress);
             continue;
         };
-        let activity = Arc::new(Activity::new());
+        let Ok(permit) = open.clone().try_acquire_owned() else {
+            drop(presence);
+            beyond.take(stream, Refusal::TooManyConnections);
+            continue;
+        };
+        let activity = Arc::new(Activity::new(presence));
         let io = TokioIo::new(Watched { inner: stream, activity: activity.clone() });
         let (app, watching) = (app.clone(), activity.clone());
         let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
             let activity = watching.clone();
+            activity.request_began(request.body().is_end_stream());
             request.extensions_mut().insert(super::fair_share::ClientAddr(peer.ip()));
-            app.clone().oneshot(request.map(|body| axum::body::Body::new(WatchedBody { body, activity })))
+            let request = request.map(|body| axum::body::Body::new(WatchedBody { body, activity: activity.clone() }));
+            let answering = app.clone().oneshot(request);
+            async move {
+                let response = answering.await?;
+                Ok::<_, std::convert::Infallible>(response.map(|body| axum::body::Body::new(Answer { body, activity })))
+            }
         });
         let connection = http.serve_connection(io, service);
-        let (stop, idle) = (stop.clone(), limits.idle_timeout);
+        let (stop, idle, grace) = (stop.clone(), limits.idle_timeout, limits.header_read_timeout);
         tokio::spawn(async move {
             tokio::pin!(connection);
             let mut closing = false;
@@ -175,9 +202,14 @@ pub async fn serve(
                         connection.as_mut().graceful_shutdown();
                     }
                     () = activity.waiting_began.notified() => {}
-                    () = tokio::time::sleep_until(activity.deadline(idle)) => {
-                        if activity.waits_on_client() && activity.last() + idle <= Instant::now() {
+                    () = tokio::time::sleep_until(activity.deadline(idle, grace)) => {
+                        let now = Instant::now();
+                        if activity.waits_on_client() && activity.last() + idle <= now {
                             tracing::debug!(idle_secs = idle.as_secs_f64(), "closing a connection stalled by its client");
+                            break;
+                        }
+                        if activity.body_overdue(grace, now) {
+                            tracing::debug!("closing a connection whose request body comes too slowly");
                             break;
                         }
                     }
@@ -200,10 +232,11 @@ fn is_the_clients(error: &io::Error) -> bool {
     )
 }
 
-/// Counts a connection refused for the cap, and answers it with [`refuse`] unless
-/// [`REFUSALS_ANSWERED_AT_ONCE`] are being answered already; then it is closed without an answer.
-fn turn_away(stream: TcpStream, refusals: &Refusals, answering: &Arc<Semaphore>) {
-    refusals.record(Refusal::TooManyConnections);
+/// Counts a connection refused for the cap (`why`: the global one or its address's), and answers
+/// it with [`refuse`] unless [`REFUSALS_ANSWERED_AT_ONCE`] are being answered already; then it is
+/// closed without an answer.
+fn turn_away(stream: TcpStream, why: Refusal, refusals: &Refusals, answering: &Arc<Semaphore>) {
+    refusals.record(why);
     if let Ok(answer) = answering.clone().try_acquire_owned() {
         tokio::spawn(async move {
             refuse(stream).await;
@@ -228,7 +261,7 @@ impl Beyond {
     /// accept loop, so a probe whose request is there is kept for answering before any newer
     /// connection can push it out, and any other request is turned away without taking a place; a
     /// connection that has not sent its request line yet waits for it in the reserve.
-    fn take(&self, stream: TcpStream) {
+    fn take(&self, stream: TcpStream, why: Refusal) {
         let head = sent_already(&stream);
         let place = if !head.contains(&b'\n') {
             self.reserve.admit(true)
@@ -239,16 +272,16 @@ impl Beyond {
         };
         match place {
             Some(place) => {
-                tokio::spawn(self.clone().answer(stream, head, place));
+                tokio::spawn(self.clone().answer(stream, head, place, why));
             }
-            None => turn_away(stream, &self.refusals, &self.answering),
+            None => turn_away(stream, why, &self.refusals, &self.answering),
         }
     }
 
     /// Answers a connection in the health reserve if its request line is `GET /health`; one that
     /// asks for anything else, stays silent past [`RESERVE_WAIT`] or is pushed out by a newer one is
     /// turned away like any connection beyond the cap.
-    async fn answer(self, mut stream: TcpStream, mut head: Vec<u8>, place: Place) {
+    async fn answer(self, mut stream: TcpStream, mut head: Vec<u8>, place: Place, why: Refusal) {
         if !head.contains(&b'\n') {
             let ended = tokio::select! {
                 ended = tokio::time::timeout(RESERVE_WAIT, finish_request_line(&mut stream, &mut head)) => {
@@ -258,7 +291,7 @@ impl Beyond {
             };
             if !(ended && is_health_probe(&head) && place.keep()) {
                 drop(place);
-                turn_away(stream, &self.refusals, &self.answering);
+                turn_away(stream, why, &self.refusals, &self.answering);
                 return;
             }
         }
@@ -446,7 +479,67 @@ async fn refuse(mut stream: TcpStream) {
     let _ = tokio::time::timeout(REFUSAL_LINGER, linger).await;
 }
 
-/// When a connection last moved a byte, and whether the server is waiting on its client.
+/// The count, per client address, of connections that carry no request.
+#[derive(Debug)]
+struct PerAddress {
+    /// The most one address may hold.
+    max: usize,
+    idle: Mutex<HashMap<IpAddr, usize>>,
+}
+
+impl PerAddress {
+    /// A place for one more connection from `ip`, counted as carrying no request yet; `None` when
+    /// the address holds its most already.
+    fn arrive(self: &Arc<Self>, ip: IpAddr) -> Option<Presence> {
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        let held = idle.entry(ip).or_default();
+        if *held >= self.max {
+            return None;
+        }
+        *held += 1;
+        Some(Presence { addresses: self.clone(), ip, idle: AtomicBool::new(true) })
+    }
+
+    fn count(&self, ip: IpAddr, more: bool) {
+        let mut idle = self.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        if more {
+            *idle.entry(ip).or_default() += 1;
+        } else if let Some(held) = idle.get_mut(&ip) {
+            *held = held.saturating_sub(1);
+            if *held == 0 {
+                idle.remove(&ip);
+            }
+        }
+    }
+}
+
+/// One connection in its address's count: counted while it carries no request, until it closes.
+#[derive(Debug)]
+struct Presence {
+    addresses: Arc<PerAddress>,
+    ip: IpAddr,
+    idle: AtomicBool,
+}
+
+impl Presence {
+    /// Counts the connection as carrying no request (`idle`) or as serving one.
+    fn set_idle(&self, idle: bool) {
+        if self.idle.swap(idle, Ordering::Relaxed) != idle {
+            self.addresses.count(self.ip, idle);
+        }
+    }
+}
+
+impl Drop for Presence {
+    fn drop(&mut self) {
+        if self.idle.load(Ordering::Relaxed) {
+            self.addresses.count(self.ip, false);
+        }
+    }
+}
+
+/// When a connection last moved a byte, whether the server is waiting on its client, and how its
+/// current request's body is coming.
 #[derive(Debug)]
 struct Activity {
     opened: Instant,
@@ -456,6 +549,12 @@ struct Activity {
     waiting: AtomicU8,
     /// Wakes the connection's watchdog when a wait on the client begins.
     waiting_began: Notify,
+    /// Milliseconds after `opened` at which the current request's headers ended.
+    request_ms: AtomicU64,
+    /// Bytes of the current request's body received so far.
+    body_bytes: AtomicU64,
+    /// The connection in its address's count of connections carrying no request.
+    presence: Presence,
 }
 
 /// The service wants more of the request body and the client has not sent it.
@@ -464,18 +563,54 @@ const WAITING_FOR_BODY: u8 = 1;
 const WAITING_TO_WRITE: u8 = 2;
 
 impl Activity {
-    fn new() -> Self {
+    fn new(presence: Presence) -> Self {
         Self {
             opened: Instant::now(),
             last_ms: AtomicU64::new(0),
             waiting: AtomicU8::new(0),
             waiting_began: Notify::new(),
+            request_ms: AtomicU64::new(0),
+            body_bytes: AtomicU64::new(0),
+            presence,
         }
     }
 
+    fn elapsed_ms(&self) -> u64 {
+        u64::try_from(self.opened.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
     fn touch(&self) {
-        let ms = u64::try_from(self.opened.elapsed().as_millis()).unwrap_or(u64::MAX);
-        self.last_ms.store(ms, Ordering::Relaxed);
+        self.last_ms.store(self.elapsed_ms(), Ordering::Relaxed);
+    }
+
+    /// A request's headers have arrived: its body's clock starts, and the connection carries a
+    /// request once the body is complete (`complete`: it has none).
+    fn request_began(&self, complete: bool) {
+        self.request_ms.store(self.elapsed_ms(), Ordering::Relaxed);
+        self.body_bytes.store(0, Ordering::Relaxed);
+        if complete {
+            self.presence.set_idle(false);
+        }
+    }
+
+    /// `bytes` more of the request body arrived; `complete` when it has all arrived.
+    fn body_received(&self, bytes: usize, complete: bool) {
+        self.body_bytes.fetch_add(u64::try_from(bytes).unwrap_or(u64::MAX), Ordering::Relaxed);
+        if complete {
+            self.presence.set_idle(false);
+        }
+    }
+
+    /// When the current request body must have arrived by, at the rate it has come so far.
+    fn body_due(&self, grace: Duration) -> Instant {
+        let earned = Duration::from_secs(self.body_bytes.load(Ordering::Relaxed) / MIN_BODY_RATE);
+        self.opened + Duration::from_millis(self.request_ms.load(Ordering::Relaxed)) + grace + earned
+    }
+
+    /// Whether the server waits for a request body that has come too slowly (see
+    /// [`ConnectionLimits::header_read_timeout`]).
+    fn body_overdue(&self, grace: Duration, now: Instant) -> bool {
+        self.waiting.load(Ordering::Relaxed) & WAITING_FOR_BODY != 0 && self.body_due(grace) <= now
     }
 
     fn last(&self) -> Instant {
@@ -498,10 +633,19 @@ impl Activity {
         self.waiting.load(Ordering::Relaxed) != 0
     }
 
-    /// When the watchdog should look again: when the current wait would expire, or, with no wait
-    /// under way, an idle period from now (a wait beginning wakes it sooner).
-    fn deadline(&self, idle: Duration) -> Instant {
-        if self.waits_on_client() { self.last() + idle } else { Instant::now() + idle }
+    /// When the watchdog should look again: when the current wait would expire (or the body it
+    /// waits for fall due), or, with no wait under way, an idle period from now (a wait beginning
+    /// wakes it sooner).
+    fn deadline(&self, idle: Duration, grace: Duration) -> Instant {
+        if !self.waits_on_client() {
+            return Instant::now() + idle;
+        }
+        let stalled = self.last() + idle;
+        if self.waiting.load(Ordering::Relaxed) & WAITING_FOR_BODY != 0 {
+            stalled.min(self.body_due(grace))
+        } else {
+            stalled
+        }
     }
 }
 
@@ -521,8 +665,14 @@ impl Body for WatchedBody {
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
         let polled = Pin::new(&mut self.body).poll_frame(cx);
         self.activity.set_waiting(WAITING_FOR_BODY, polled.is_pending());
-        if matches!(polled, Poll::Ready(Some(Ok(_)))) {
-            self.activity.touch();
+        match &polled {
+            Poll::Ready(Some(Ok(frame))) => {
+                self.activity.touch();
+                let bytes = frame.data_ref().map_or(0, Bytes::len);
+                self.activity.body_received(bytes, self.body.is_end_stream());
+            }
+            Poll::Ready(None) => self.activity.body_received(0, true),
+            Poll::Ready(Some(Err(_))) | Poll::Pending => {}
         }
         polled
     }
@@ -539,6 +689,39 @@ impl Body for WatchedBody {
 impl Drop for WatchedBody {
     fn drop(&mut self) {
         self.activity.set_waiting(WAITING_FOR_BODY, false);
+    }
+}
+
+/// A response body: once it has gone out (or the connection ended), the connection carries no
+/// request any more and counts in its address's count again.
+struct Answer {
+    body: axum::body::Body,
+    activity: Arc<Activity>,
+}
+
+impl Body for Answer {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+impl Drop for Answer {
+    fn drop(&mut self) {
+        self.activity.presence.set_idle(true);
     }
 }
 

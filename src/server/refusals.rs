@@ -25,16 +25,20 @@ pub enum Refusal {
     /// A connection beyond `--max-connections`, unless it is a `GET /health` the reserve answers
     /// (503 and closed).
     TooManyConnections,
+    /// A connection beyond `--max-connections-per-address` of those its address holds without a
+    /// request, unless it is a `GET /health` the reserve answers (503 and closed).
+    TooManyConnectionsFromAddress,
     /// A new MCP session beyond `--max-sessions` (503).
     TooManySessions,
 }
 
 impl Refusal {
-    const ALL: [Refusal; 5] = [
+    const ALL: [Refusal; 6] = [
         Refusal::Unauthorized,
         Refusal::ForbiddenHost,
         Refusal::ForbiddenOrigin,
         Refusal::TooManyConnections,
+        Refusal::TooManyConnectionsFromAddress,
         Refusal::TooManySessions,
     ];
 
@@ -45,6 +49,7 @@ impl Refusal {
             Refusal::ForbiddenHost => "forbidden_host",
             Refusal::ForbiddenOrigin => "forbidden_origin",
             Refusal::TooManyConnections => "too_many_connections",
+            Refusal::TooManyConnectionsFromAddress => "too_many_connections_per_address",
             Refusal::TooManySessions => "too_many_sessions",
         }
     }
@@ -59,7 +64,7 @@ impl Refusal {
 pub struct Refusals {
     metrics: Arc<ServerMetrics>,
     /// Refusals since the last summary line, by [`Refusal::index`].
-    pending: [AtomicU64; 5],
+    pending: [AtomicU64; Refusal::ALL.len()],
     /// When a summary line is due.
     lines: LogLimit,
 }

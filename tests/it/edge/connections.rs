@@ -1,5 +1,6 @@
-//! The hardened edge, against the real binary (`serve --sandbox`): slow and idle connections are
-//! closed on time without delaying anyone else, connections beyond the cap get a clear 503 while
+//! The hardened edge, against the real binary (`serve --sandbox`): slow and idle connections (and
+//! trickled bodies) are closed on time without delaying anyone else, one address cannot hold every
+//! place with idle connections, connections beyond the cap get a clear 503 while
 //! `/health` is still answered through a flood past the cap, a finished `DELETE /mcp` is a 200
 //! (and one of a session already ended a 404), `/metrics` checks Host and Origin like `/mcp`, the
 //! bearer scheme is case-insensitive, and refusals are counted instead of logged one line each.
@@ -97,8 +98,20 @@ fn initialize(addr: &str) -> String {
 /// Sends `request` over a fresh connection and reads the answer's status line: the status (0 when
 /// the server closed the connection without answering) and how long that took.
 async fn exchange(addr: &str, request: &str) -> (u16, Duration) {
+    exchange_from(None, addr, request).await
+}
+
+/// [`exchange`] from the loopback address `source` (another client than 127.0.0.1) when given.
+async fn exchange_from(source: Option<&str>, addr: &str, request: &str) -> (u16, Duration) {
     let started = Instant::now();
-    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let mut stream = match source {
+        None => TcpStream::connect(addr).await.unwrap(),
+        Some(source) => {
+            let socket = tokio::net::TcpSocket::new_v4().unwrap();
+            socket.bind(format!("{source}:0").parse().unwrap()).unwrap();
+            socket.connect(addr.parse().unwrap()).await.unwrap()
+        }
+    };
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut answer = Vec::new();
     let mut chunk = [0u8; 1024];
@@ -192,7 +205,12 @@ async fn idle_and_half_sent_connections_are_closed_within_the_header_timeout_whi
     // connections where the machine allows fewer.
     let limit = rlimit::increase_nofile_limit(6_000).unwrap_or(1_024);
     let scale = |n: usize| n * (limit.saturating_sub(300) as usize).min(2_400) / 2_400;
-    let server = Server::spawn(&["--header-read-timeout-secs", "2", "--max-connections", "3000"], None).await;
+    // All from one address: its cap on connections without a request is raised out of the way.
+    let server = Server::spawn(
+        &["--header-read-timeout-secs", "2", "--max-connections", "3000", "--max-connections-per-address", "3000"],
+        None,
+    )
+    .await;
     let addr = server.addr.clone();
     let plan = [
         (Slow::Idle, scale(1_200)),
@@ -298,6 +316,96 @@ async fn connections_beyond_the_cap_get_a_503_and_the_server_recovers() {
     eprintln!("edge figures: the cap freed up {:?} after the refusal", started.elapsed());
     let metrics = reqwest::get(format!("{}/metrics", server.base)).await.unwrap().text().await.unwrap();
     assert!(metrics.contains(r#"hostaway_mcp_refused_requests_total{reason="too_many_connections"} 1"#), "{metrics}");
+}
+
+#[tokio::test]
+async fn one_address_holding_idle_connections_cannot_take_every_place_while_others_are_served() {
+    // The default of 64 connections without a request per address, under a cap of 500.
+    let server = Server::spawn(&["--max-connections", "500", "--header-read-timeout-secs", "60"], None).await;
+    let addr = server.addr.clone();
+    let other = Some("127.0.0.2");
+    let mut held = Vec::new();
+    for n in 0..70 {
+        let mut stream = TcpStream::connect(&addr).await.unwrap();
+        if n % 2 == 1 {
+            stream.write_all(format!("POST /mcp HTTP/1.1\r\nHost: {addr}\r\nX-Slow: ").as_bytes()).await.unwrap();
+        }
+        held.push(stream);
+    }
+    // The server has met them all once the address's next request is refused: each fresh
+    // connection is taken after them. (A request that opens no session, so the session cap stays
+    // out of it.)
+    let metrics = format!("GET /metrics HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let (status, took) = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let (status, took) = exchange(&addr, &metrics).await;
+            if status != 200 {
+                return (status, took);
+            }
+        }
+    })
+    .await
+    .expect("the address's connections beyond its 64 are refused");
+    eprintln!("edge figures: with 70 idle connections from 127.0.0.1, its next request answered {status} in {took:?}");
+    assert_eq!(status, 503, "the same short refusal as beyond the cap");
+    assert!(took < Duration::from_secs(1), "{took:?}");
+    for round in 0..5 {
+        assert_eq!(health(&addr).await.0, 200, "round {round}: /health from the flooding address, from the reserve");
+        let (status, _) = exchange_from(other, &addr, &initialize(&addr)).await;
+        assert_eq!(status, 200, "round {round}: another client is served");
+        assert_eq!(exchange(&addr, &metrics).await.0, 503, "round {round}: the flooding address is not");
+    }
+    drop(held);
+    // Its connections closed, the address is served again.
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while exchange(&addr, &metrics).await.0 != 200 {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .expect("the address is served once its idle connections are gone");
+    let metrics = reqwest::get(format!("{}/metrics", server.base)).await.unwrap().text().await.unwrap();
+    let refused = metrics
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix(r#"hostaway_mcp_refused_requests_total{reason="too_many_connections_per_address"} "#)
+        })
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(0);
+    assert!(refused >= 6 + 5, "{metrics}");
+}
+
+#[tokio::test]
+async fn a_request_body_trickled_a_byte_at_a_time_is_cut_off_like_trickled_headers() {
+    let server = Server::spawn(&["--header-read-timeout-secs", "2"], None).await;
+    let addr = server.addr.clone();
+    let mut stream = TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /mcp HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nAccept: application/json, \
+         text/event-stream\r\nContent-Length: 1000\r\n\r\n{{"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let started = Instant::now();
+    let (mut read, mut write) = stream.into_split();
+    // A byte every 300 ms: far inside the idle timeout (60 s), which each byte starts again.
+    let drip = async {
+        while write.write_all(b" ").await.is_ok() {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    };
+    let mut sink = [0u8; 256];
+    let closed = tokio::time::timeout(Duration::from_secs(8), async {
+        tokio::select! {
+            () = drip => {}
+            _ = async { while read.read(&mut sink).await.is_ok_and(|n| n > 0) {} } => {}
+        }
+        started.elapsed()
+    })
+    .await
+    .ok();
+    eprintln!("edge figures: a body trickled a byte every 300 ms was cut off after {closed:?} (header timeout 2 s)");
+    assert!(closed.is_some_and(|t| t >= Duration::from_millis(1900) && t < Duration::from_secs(4)), "{closed:?}");
+    assert_eq!(health(&addr).await.0, 200, "the server still serves");
 }
 
 /// One flooding connection of kind `slow`: idle, or with half a request head sent.
