@@ -232,6 +232,15 @@ mod tests {
         })
     }
 
+    /// A circuit opened by three failures at `t`.
+    fn opened() -> (LocalCircuit, Instant) {
+        let (c, t) = (circuit(), Instant::now());
+        for _ in 0..3 {
+            c.record_at(OP, false, t);
+        }
+        (c, t)
+    }
+
     #[test]
     fn opens_after_failures_in_a_row_and_a_success_between_starts_the_count_again() {
         let c = circuit();
@@ -259,11 +268,7 @@ mod tests {
 
     #[test]
     fn after_the_cool_down_one_probe_goes_and_its_outcome_closes_or_reopens() {
-        let c = circuit();
-        let t = Instant::now();
-        for _ in 0..3 {
-            c.record_at(OP, false, t);
-        }
+        let (c, t) = opened();
         let later = t + Duration::from_secs(10);
         assert_eq!(c.admit_at(OP, later), Admission::Probe);
         assert!(matches!(c.admit_at(OP, later), Admission::Refuse(_)), "one probe at a time");
@@ -277,11 +282,7 @@ mod tests {
 
     #[test]
     fn a_probe_whose_caller_gave_up_lets_another_go_after_its_lease() {
-        let c = circuit();
-        let t = Instant::now();
-        for _ in 0..3 {
-            c.record_at(OP, false, t);
-        }
+        let (c, t) = opened();
         let later = t + Duration::from_secs(10);
         assert_eq!(c.admit_at(OP, later), Admission::Probe);
         assert!(matches!(c.admit_at(OP, later + Duration::from_secs(4)), Admission::Refuse(_)));
@@ -290,11 +291,7 @@ mod tests {
 
     #[test]
     fn one_operation_failing_leaves_the_others_closed() {
-        let c = circuit();
-        let t = Instant::now();
-        for _ in 0..3 {
-            c.record_at(OP, false, t);
-        }
+        let (c, t) = opened();
         assert_eq!(c.admit_at("listListings", t), Admission::Send);
         let open = c.open_at(t);
         assert_eq!(open.iter().map(|(op, _)| op.as_str()).collect::<Vec<_>>(), [OP]);

@@ -130,13 +130,7 @@ async fn a_channel_change_shows_in_get_reservation_within_a_second_though_it_was
     let received = sandbox.stats().received(id::GET_RESERVATION);
     assert_eq!(received, 1, "the second read came from the cache");
 
-    let changed = reqwest::Client::new()
-        .put(control(&sandbox, &format!("/_sandbox/channel/reservations/{id}")))
-        .json(&json!({"numberOfGuests": guests}))
-        .send()
-        .await
-        .unwrap();
-    assert!(changed.status().is_success());
+    change_guests(&sandbox, id, guests).await;
     let fresh =
         shows_within(&session, "get_reservation", args, Duration::from_secs(1), |a| a["guests"] == guests).await;
     assert!(fresh, "the change showed within 1 s");
@@ -270,12 +264,7 @@ async fn deliveries_the_receiver_cannot_authenticate_change_nothing() {
     let (id, guests) = some_booking(&sandbox);
     let args = json!({"reservation_id": id});
     call(&session, "get_reservation", args.clone()).await;
-    reqwest::Client::new()
-        .put(control(&sandbox, &format!("/_sandbox/channel/reservations/{id}")))
-        .json(&json!({"numberOfGuests": guests}))
-        .send()
-        .await
-        .unwrap();
+    change_guests(&sandbox, id, guests).await;
     let fresh =
         shows_within(&session, "get_reservation", args, Duration::from_secs(1), |a| a["guests"] == guests).await;
     assert!(!fresh, "without webhooks the cached answer stays until its lifetime ends");
@@ -388,12 +377,7 @@ async fn an_authentic_body_that_is_not_an_event_is_a_400_and_counts_as_nothing()
     let (id, guests) = some_booking(&sandbox);
     let args = json!({"reservation_id": id});
     call(&session, "get_reservation", args.clone()).await;
-    reqwest::Client::new()
-        .put(control(&sandbox, &format!("/_sandbox/channel/reservations/{id}")))
-        .json(&json!({"numberOfGuests": guests}))
-        .send()
-        .await
-        .unwrap();
+    change_guests(&sandbox, id, guests).await;
     let bodies =
         [json!([1, 2, 3]), json!({}), json!({"event": "x"}), json!({"event": "reservation.updated", "id": id})];
     for body in &bodies {
