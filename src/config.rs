@@ -132,6 +132,17 @@ impl HostawayArgs {
         config.keep.keep_for = Duration::from_secs(self.keep_last_good_secs);
     }
 
+    /// Where a process without Redis keeps the leases of its confirmed writes for `account`, so a
+    /// restart finds a write its previous life may have left in flight: beside the token file, or
+    /// nowhere with `--no-token-file`.
+    pub fn write_leases(&self, account: i64) -> Option<std::path::PathBuf> {
+        if self.no_token_file {
+            return None;
+        }
+        let token = self.token_file.clone().or_else(FileTokenStore::default_path)?;
+        Some(token.parent()?.join(format!("writes-{account}")))
+    }
+
     fn token_store(&self) -> Option<Arc<dyn TokenStore>> {
         if self.no_token_file {
             return None;

@@ -1,6 +1,6 @@
 //! The `hostaway-mcp` command.
 
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -13,7 +13,7 @@ use hostaway_mcp::{
     secret::Secret,
     server::{HostawayServer, ServerOptions, connections::HEALTH_RESERVE, http, open_files},
     shared::{RedisWriteLock, SharedStore},
-    tools::WriteGuard,
+    tools::{WriteGuard, write_lease_file::FileWriteLock},
 };
 
 /// An MCP server for Hostaway, and a Hostaway sandbox to try it on.
@@ -393,13 +393,16 @@ async fn connect(args: &RunArgs, clock: Clock) -> anyhow::Result<(Arc<Gateway>, 
     Ok((Arc::new(gateway), sandbox, shared))
 }
 
-/// The write guard: joining identical writes in this process, and across replicas through `shared`,
-/// whose locks last as long as one request to Hostaway may (`request_timeout`) and a margin.
-fn write_guard(shared: Option<&SharedStore>, request_timeout: Duration) -> WriteGuard {
+/// The write guard: joining identical writes in this process, and across replicas through `shared`
+/// or across restarts through lease files in `leases`; a lease lasts as long as one request to
+/// Hostaway may (`request_timeout`) and a margin.
+fn write_guard(shared: Option<&SharedStore>, leases: Option<PathBuf>, request_timeout: Duration) -> WriteGuard {
     let lease = request_timeout + Duration::from_secs(2);
-    shared.map_or_else(WriteGuard::default, |store| {
-        WriteGuard::shared(Arc::new(RedisWriteLock::new(store.clone(), lease)))
-    })
+    match (shared, leases) {
+        (Some(store), _) => WriteGuard::shared(Arc::new(RedisWriteLock::new(store.clone(), lease))),
+        (None, Some(dir)) => WriteGuard::shared(Arc::new(FileWriteLock::new(dir, lease))),
+        (None, None) => WriteGuard::default(),
+    }
 }
 
 fn describe(args: &RunArgs, sandbox: Option<&Sandbox>, shared: Option<&SharedStore>) -> String {
@@ -445,7 +448,8 @@ async fn serve(args: ServeArgs, clock: Clock) -> anyhow::Result<()> {
     );
     let (gateway, sandbox, shared) = connect(&args.run, clock).await?;
     let described = describe(&args.run, sandbox.as_ref(), shared.as_ref());
-    let guard = write_guard(shared.as_ref(), Duration::from_secs(args.run.hostaway.request_timeout_secs));
+    let leases = args.run.hostaway.write_leases(gateway.account_id());
+    let guard = write_guard(shared.as_ref(), leases, Duration::from_secs(args.run.hostaway.request_timeout_secs));
     let server = HostawayServer::with_guard(gateway, args.run.server_options(clock)?, guard);
     options.shared = shared;
     let listener = http::listen(args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
@@ -496,7 +500,8 @@ async fn stop_signal() {
 
 async fn stdio(args: RunArgs, clock: Clock) -> anyhow::Result<()> {
     let (gateway, sandbox, shared) = connect(&args, clock).await?;
-    let guard = write_guard(shared.as_ref(), Duration::from_secs(args.hostaway.request_timeout_secs));
+    let leases = args.hostaway.write_leases(gateway.account_id());
+    let guard = write_guard(shared.as_ref(), leases, Duration::from_secs(args.hostaway.request_timeout_secs));
     let server = HostawayServer::with_guard(gateway, args.server_options(clock)?, guard);
     tracing::info!("MCP server on stdio, {}", describe(&args, sandbox.as_ref(), shared.as_ref()));
     tokio::spawn(server.learn_account_zone());

@@ -187,6 +187,11 @@ impl Gateway {
         self.circuit.open().await
     }
 
+    /// The Hostaway account this gateway serves.
+    pub fn account_id(&self) -> i64 {
+        self.config.credentials.account_id
+    }
+
     /// The counters so far.
     pub fn metrics(&self) -> MetricsSnapshot {
         self.metrics.snapshot()

@@ -149,15 +149,25 @@ pub async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Nex
 
     let (fault, latency, lone_surrogates) = {
         let mut faults = lock(&shared.faults);
-        (faults.draw(operation), faults.plan.latency_ms, faults.plan.lone_surrogates)
+        let slowed = faults.plan.only.is_empty() || faults.plan.only.iter().any(|o| o == operation);
+        let latency = if slowed { faults.plan.latency_ms } else { 0 };
+        (faults.draw(operation), latency, faults.plan.lone_surrogates)
     };
-    if latency > 0 {
-        tokio::time::sleep(Duration::from_millis(latency)).await;
-    }
-    let response = match admit(&shared, operation, peer, request.headers(), fault) {
-        Err(failure) => failure.into_response(),
-        Ok(()) => next.run(request).await,
-    };
+    // Handled apart from the connection, as a real server does: a request that arrived is carried
+    // out even when its client has gone (killed while the answer was on its way back).
+    let handling = tokio::spawn({
+        let shared = shared.clone();
+        async move {
+            if latency > 0 {
+                tokio::time::sleep(Duration::from_millis(latency)).await;
+            }
+            match admit(&shared, operation, peer, request.headers(), fault) {
+                Err(failure) => failure.into_response(),
+                Ok(()) => next.run(request).await,
+            }
+        }
+    });
+    let response = handling.await.unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
     match (fault, kill) {
         (Some(Fault::DropBefore | Fault::DropAfter), Some(kill)) => {
             shared.count_status("dropped");

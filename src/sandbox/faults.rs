@@ -38,8 +38,9 @@ pub struct FaultPlan {
     pub lone_surrogates: bool,
     /// How unified webhook deliveries misbehave.
     pub deliveries: DeliveryFaults,
-    /// Fault only requests of these operationIds (e.g. `[id::SEND_CONVERSATION_MESSAGE]`), so a test can
-    /// lose the answer of a write while the reads around it go through; empty means every request.
+    /// Fault (and slow, with `latency_ms`) only requests of these operationIds (e.g.
+    /// `[id::SEND_CONVERSATION_MESSAGE]`), so a test can lose or delay a write while the reads around
+    /// it go through; empty means every request.
     pub only: Vec<String>,
 }
 

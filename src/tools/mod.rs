@@ -16,6 +16,7 @@ pub mod params;
 pub mod schema;
 pub mod today;
 pub mod untrusted;
+pub mod write_lease_file;
 
 pub mod calendar;
 mod channels;

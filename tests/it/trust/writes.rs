@@ -280,3 +280,68 @@ async fn a_kill_9_restart_between_two_identical_confirmed_writes_applies_once() 
     assert_eq!(sandbox.inspect(|s| sent_with(s, id, text)).len(), 1);
     assert_eq!(sandbox.stats().applied(id::CREATE_RESERVATION), 1);
 }
+
+/// Spawns `serve` against `sandbox` keeping its files (token, write leases) in `dir`, one request
+/// allowed 3 s, and opens a session on it.
+async fn serve_keeping_files_in(
+    sandbox: &hostaway_mcp::sandbox::Sandbox,
+    dir: &std::path::Path,
+) -> (tokio::process::Child, rmcp::service::RunningService<rmcp::RoleClient, ()>) {
+    let mut command = mcp::binary_against(sandbox);
+    command
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env_remove("HOSTAWAY_NO_TOKEN_FILE")
+        .env("HOSTAWAY_TOKEN_FILE", dir.join("token.json"))
+        .env("HOSTAWAY_REQUEST_TIMEOUT_SECS", "3")
+        .env("LOG_LEVEL", "warn");
+    let (child, url) = mcp::spawn_serve(&mut command).await;
+    let client = ().serve(rmcp::transport::StreamableHttpClientTransport::from_uri(url)).await.unwrap();
+    (child, client)
+}
+
+#[tokio::test]
+async fn a_kill_9_while_writes_are_on_their_way_then_the_same_confirms_at_once_apply_each_once() {
+    let sandbox = api::start(mcp::sandbox_config()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let conversation = sandbox.inspect(email_conversation);
+    let text = "Check-in is from 15:00; the code comes by SMS.";
+    let (listing, check_in, check_out) = sandbox.inspect(mcp::free_stay);
+    let writes = [
+        (
+            "send_guest_message",
+            id::SEND_CONVERSATION_MESSAGE,
+            json!({"conversation_id": conversation, "message": text, "confirm": true}),
+        ),
+        ("create_reservation", id::CREATE_RESERVATION, booking(listing, check_in, check_out, true)),
+        (
+            "create_task",
+            id::CREATE_TASK,
+            json!({"listing_id": listing, "category": "maintenance", "title": "Fix the shower", "start": format!("{check_in} 10:00"), "confirm": true}),
+        ),
+    ];
+    for (tool, operation, arguments) in writes {
+        let (mut doomed, client) = serve_keeping_files_in(&sandbox, dir.path()).await;
+        // Hostaway takes 2 s over the write alone: it is killed on its way, and lands after the
+        // restarted server has read what Hostaway holds.
+        sandbox.set_faults(FaultPlan { latency_ms: 2_000, only: vec![operation.to_string()], ..FaultPlan::default() });
+        let call = CallToolRequestParams::new(tool).with_arguments(arguments.as_object().cloned().unwrap());
+        let sending = tokio::spawn(async move { client.call_tool(call).await });
+        let on_the_way = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+            while sandbox.stats().received(operation) == 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
+        })
+        .await;
+        assert!(on_the_way.is_ok(), "{tool} reaches Hostaway");
+        doomed.kill().await.unwrap();
+        sending.abort();
+
+        let (_restarted, client) = serve_keeping_files_in(&sandbox, dir.path()).await;
+        let call = CallToolRequestParams::new(tool).with_arguments(arguments.as_object().cloned().unwrap());
+        let answer = client.call_tool(call).await.unwrap();
+        assert_ne!(answer.is_error, Some(true), "{tool}: {answer:?}");
+        sandbox.set_faults(FaultPlan::default());
+        assert_eq!(sandbox.stats().applied(operation), 1, "{tool} applied once");
+        sandbox.reset_stats();
+    }
+}
