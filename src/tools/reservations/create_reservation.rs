@@ -160,24 +160,19 @@ impl ToolContext {
         if !args.confirm {
             return Ok(Json(self.booking_plan(&wanted, Fresh::No).await?));
         }
-        let request = (
-            listing_id,
-            stay.check_in,
-            stay.check_out,
-            guests,
-            wanted.guest_name.to_lowercase(),
-            &guest_email,
-            &guest_phone,
-            args.total_price.map(f64::to_bits),
-            &note,
-        );
+        // The booking's identity, as the look-up for one made already sees it: the listing, the
+        // dates and the guest. Confirms that differ in anything else are the same booking.
+        let request = (listing_id, stay.check_in, stay.check_out, wanted.guest_name.to_lowercase());
+        let asked =
+            Asked { guest_email: guest_email.as_deref(), guest_phone: guest_phone.as_deref(), note: note.as_deref() };
         let summary = format!("listing {listing_id} {} to {} for {guests} guests", stay.check_in, stay.check_out);
         let (out, status) = self
             .guard
             .run("create_reservation", &request, &summary, async {
                 if let Some(existing) = self.booked_already(&wanted).await? {
                     let listing = self.gateway.listing(listing_id, Fresh::No).await.ok();
-                    return Ok((already_booked(&wanted, &existing, listing.as_ref()), WriteStatus::AlreadyDone));
+                    let out = already_booked(&wanted, &asked, &existing, listing.as_ref());
+                    return Ok((out, WriteStatus::AlreadyDone));
                 }
                 let mut plan = self.booking_plan(&wanted, Fresh::Yes).await?;
                 if !plan.nights_free {
@@ -308,12 +303,57 @@ impl ToolContext {
     }
 }
 
-/// What `create_reservation` answers when the booking it would make already exists.
+/// What a confirm asked for beyond the booking's identity and party.
+struct Asked<'a> {
+    guest_email: Option<&'a str>,
+    guest_phone: Option<&'a str>,
+    note: Option<&'a str>,
+}
+
+/// The fields in which the booking that exists differs from what this confirm asked for.
+fn differences(wanted: &Booking, asked: &Asked<'_>, existing: &types::Reservation) -> Vec<&'static str> {
+    let differs = |asked: Option<&str>, held: Option<&str>| asked.is_some_and(|a| held != Some(a));
+    let cents = |amount: f64| (amount * 100.0).round() as i64;
+    let mut fields = Vec::new();
+    if existing.number_of_guests.and_then(|n| u32::try_from(n).ok()) != Some(wanted.guests.get()) {
+        fields.push("guests");
+    }
+    if differs(asked.guest_email, existing.guest_email.as_deref()) {
+        fields.push("guest_email");
+    }
+    if differs(asked.guest_phone, existing.phone.as_deref()) {
+        fields.push("guest_phone");
+    }
+    if differs(asked.note, existing.host_note.as_deref()) {
+        fields.push("note");
+    }
+    if wanted.total_price.is_some_and(|p| existing.total_price.map(cents) != Some(cents(p))) {
+        fields.push("total_price");
+    }
+    fields
+}
+
+/// What `create_reservation` answers when the booking it would make already exists: that one,
+/// and where it differs from what was asked.
 fn already_booked(
     wanted: &Booking,
+    asked: &Asked<'_>,
     existing: &types::Reservation,
     listing: Option<&types::Listing>,
 ) -> CreateReservationOut {
+    let differ = differences(wanted, asked, existing);
+    let mut warnings = vec![format!(
+        "reservation {} of {} for this guest and these dates already exists (status {}); nothing was booked again",
+        existing.id,
+        existing.guest_name.as_deref().map(crate::tools::untrusted::clean).as_deref().unwrap_or("the guest"),
+        existing.status.as_str()
+    )];
+    if !differ.is_empty() {
+        warnings.push(format!(
+            "it differs from this request in {}: change it with update_reservation if this request is right",
+            differ.join(", ")
+        ));
+    }
     let total = reservations::row(existing).total;
     let currency = args::currency_or_fallback(existing.currency.as_deref());
     CreateReservationOut {
@@ -329,12 +369,7 @@ fn already_booked(
         taken_dates: Vec::new(),
         quote: None,
         total_to_book: total.clone().unwrap_or_else(|| Money::new(0.0, currency)),
-        warnings: vec![format!(
-            "reservation {} of {} for this guest and these dates already exists (status {}); nothing was booked again",
-            existing.id,
-            existing.guest_name.as_deref().map(crate::tools::untrusted::clean).as_deref().unwrap_or("the guest"),
-            existing.status.as_str()
-        )],
+        warnings,
         reservation_id: Some(existing.id),
         total,
     }

@@ -345,3 +345,30 @@ async fn a_kill_9_while_writes_are_on_their_way_then_the_same_confirms_at_once_a
         sandbox.reset_stats();
     }
 }
+
+#[tokio::test]
+async fn confirms_of_one_booking_that_differ_in_contact_or_party_book_it_once_and_say_how_they_differ() {
+    let h = mcp::start().await;
+    let (listing, check_in, check_out) = h.sandbox.inspect(mcp::free_stay);
+    let stay = booking(listing, check_in, check_out, true);
+    let mut other = stay.clone();
+    other["guest_email"] = json!("lena.m@example.org");
+    other["guests"] = json!(1);
+    let (a, b) = tokio::join!(h.call("create_reservation", stay.clone()), h.call("create_reservation", other.clone()));
+    let mut statuses: Vec<String> = [a, b]
+        .iter()
+        .map(|answer| {
+            assert_ne!(answer.is_error, Some(true), "{answer:?}");
+            answer.structured_content.as_ref().unwrap()["status"].as_str().unwrap().to_string()
+        })
+        .collect();
+    statuses.sort();
+    assert_eq!(statuses, ["already_done", "done"], "two confirms of one booking at once");
+    assert_eq!(h.sandbox.stats().applied(id::CREATE_RESERVATION), 1);
+
+    let again = h.ok("create_reservation", other).await;
+    assert_eq!(again["status"], "already_done");
+    let warnings = again["warnings"].to_string();
+    assert!(warnings.contains("guests") && warnings.contains("guest_email"), "{warnings}");
+    assert_eq!(h.sandbox.stats().applied(id::CREATE_RESERVATION), 1, "one booking in all");
+}
