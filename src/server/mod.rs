@@ -4,6 +4,7 @@ mod completions;
 pub mod connections;
 pub mod drain;
 pub mod fair_share;
+mod freshness;
 pub mod http;
 pub mod metrics;
 pub mod open_files;
@@ -26,17 +27,18 @@ use std::{
 
 use rmcp::{
     ErrorData, RoleServer, ServerHandler,
+    handler::server::prompt::PromptContext,
     handler::server::{
         router::{prompt::PromptRouter, tool::ToolRouter},
         tool::ToolCallContext,
     },
     model::{
-        CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult, ContentBlock,
-        Implementation, InitializeRequestParams, InitializeResult, ListResourceTemplatesResult, ListResourcesResult,
+        CacheScope, CallToolRequestParams, CallToolResponse, CallToolResult, CompleteRequestParams, CompleteResult,
+        ContentBlock, GetPromptRequestParams, GetPromptResponse, Implementation, InitializeRequestParams,
+        InitializeResult, ListPromptsResult, ListResourceTemplatesResult, ListResourcesResult, ListToolsResult,
         PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse, ServerCapabilities, ServerConfig,
         SubscribeRequestParams, SubscriptionFilter, UnsubscribeRequestParams,
     },
-    prompt_handler,
     service::{RequestContext, SubscriptionContext},
     tool_handler,
 };
@@ -250,6 +252,13 @@ impl HostawayServer {
     }
 }
 
+/// Who this server is, as `initialize` and every 2026-07-28 result's `_meta` say.
+fn implementation() -> Implementation {
+    Implementation::new("hostaway-mcp", env!("CARGO_PKG_VERSION"))
+        .with_title("Hostaway")
+        .with_description(env!("CARGO_PKG_DESCRIPTION"))
+}
+
 /// A tool's arguments that do not fit reach rmcp as an error that starts with
 /// [`params::UNREADABLE_ARGUMENTS`] (so rmcp answers with a tool error, not a protocol error); the
 /// model needs only the rest, which names the argument.
@@ -265,7 +274,6 @@ fn without_rmcp_prefix(result: &mut CallToolResult) {
 }
 
 #[tool_handler(router = self.tool_router)]
-#[prompt_handler(router = self.prompt_router)]
 impl ServerHandler for HostawayServer {
     async fn call_tool(
         &self,
@@ -292,6 +300,7 @@ impl ServerHandler for HostawayServer {
         // there and answers what it has. The outer limit (a little later, so those answers can be
         // shaped) catches a tool that cannot stop by itself.
         let deadline = started + self.tool_deadline;
+        let server_meta = freshness::meta(&context, &implementation());
         let call = tools::untrusted::noting(hostaway::stale::noting(hostaway::deadline::within(
             deadline,
             self.tool_router.call(ToolCallContext::new(&*self.ctx, request, context)),
@@ -302,6 +311,9 @@ impl ServerHandler for HostawayServer {
                     staleness::mark(answer, &stale, self.ctx.clock.now());
                     if untrusted && answer.is_error != Some(true) {
                         answer.content.push(ContentBlock::text(tools::untrusted::TEXT_MARK));
+                    }
+                    if let Some(server) = server_meta {
+                        answer.meta.get_or_insert_default().0.extend(server.0);
                     }
                 }
                 result
@@ -324,22 +336,63 @@ impl ServerHandler for HostawayServer {
         result
     }
 
+    async fn list_tools(
+        &self,
+        _: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListToolsResult, ErrorData> {
+        let (ttl_ms, cache_scope) = freshness::of_list(&context, freshness::LISTS_TTL_MS, CacheScope::Public);
+        let meta = freshness::meta(&context, &implementation());
+        Ok(ListToolsResult {
+            ttl_ms,
+            cache_scope,
+            meta,
+            ..ListToolsResult::with_all_items(self.tool_router.list_all())
+        })
+    }
+
+    async fn list_prompts(
+        &self,
+        _: Option<PaginatedRequestParams>,
+        context: RequestContext<RoleServer>,
+    ) -> Result<ListPromptsResult, ErrorData> {
+        let (ttl_ms, cache_scope) = freshness::of_list(&context, freshness::LISTS_TTL_MS, CacheScope::Public);
+        let meta = freshness::meta(&context, &implementation());
+        let prompts = self.prompt_router.list_all();
+        Ok(ListPromptsResult { ttl_ms, cache_scope, meta, ..ListPromptsResult::with_all_items(prompts) })
+    }
+
+    async fn get_prompt(
+        &self,
+        request: GetPromptRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<GetPromptResponse, ErrorData> {
+        let prompt = PromptContext::new(self, request.name, request.arguments, context);
+        self.prompt_router.get_prompt(prompt).await
+    }
+
     async fn list_resources(
         &self,
         request: Option<PaginatedRequestParams>,
-        _: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListResourcesResult, ErrorData> {
         // Boxed: the gateway's read futures are large, and rmcp keeps every handler's future inline
         // in its request dispatch, which otherwise overflows a 2 MiB thread stack in debug builds.
-        Box::pin(resources::list(&self.ctx, request.and_then(|r| r.cursor), |tool| self.offers(tool))).await
+        let listed =
+            Box::pin(resources::list(&self.ctx, request.and_then(|r| r.cursor), |tool| self.offers(tool))).await?;
+        let (ttl_ms, cache_scope) = freshness::of_list(&context, freshness::RESOURCES_TTL_MS, CacheScope::Private);
+        let meta = freshness::meta(&context, &implementation());
+        Ok(ListResourcesResult { ttl_ms, cache_scope, meta, ..listed })
     }
 
     async fn list_resource_templates(
         &self,
         _: Option<PaginatedRequestParams>,
-        _: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ListResourceTemplatesResult, ErrorData> {
-        Ok(resources::templates(|tool| self.offers(tool)))
+        let (ttl_ms, cache_scope) = freshness::of_list(&context, freshness::LISTS_TTL_MS, CacheScope::Public);
+        let meta = freshness::meta(&context, &implementation());
+        Ok(ListResourceTemplatesResult { ttl_ms, cache_scope, meta, ..resources::templates(|tool| self.offers(tool)) })
     }
 
     async fn read_resource(
@@ -423,7 +476,7 @@ impl ServerHandler for HostawayServer {
                 .enable_completions()
                 .build(),
         )
-        .with_server_info(Implementation::new("hostaway-mcp", env!("CARGO_PKG_VERSION")).with_title("Hostaway"))
+        .with_server_info(implementation())
         .with_instructions(self.instructions())
     }
 }

@@ -86,7 +86,7 @@ pub(crate) fn needs(prompt: &str) -> Vec<String> {
 impl HostawayServer {
     /// The day's operations at a glance: check-ins, check-outs and turnovers, guests waiting for an
     /// answer, and anything that needs attention.
-    #[prompt(name = "daily_briefing")]
+    #[prompt(name = "daily_briefing", title = "Daily briefing")]
     async fn daily_briefing(&self, Parameters(args): Parameters<BriefingArgs>) -> Vec<PromptMessage> {
         let day = args.date.map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).unwrap_or_else(|| "today".into());
         let on_the_day = if crate::tools::args::is_day_word(&day) { day.to_lowercase() } else { format!("on {day}") };
@@ -111,7 +111,7 @@ impl HostawayServer {
 
     /// Find a free property for a guest's dates and party in a city, confirm the best one's price
     /// and rules, and offer it, without booking anything.
-    #[prompt(name = "find_a_stay")]
+    #[prompt(name = "find_a_stay", title = "Find a stay")]
     async fn find_a_stay(&self, Parameters(args): Parameters<FindStayArgs>) -> Result<Vec<PromptMessage>, ErrorData> {
         let guests = count("guests", args.guests.as_deref(), 2, 1..=50)?;
         let [search, quote] =
@@ -131,7 +131,7 @@ impl HostawayServer {
 
     /// Work through guests waiting for an answer: read each conversation, draft a reply, show the
     /// drafts, and send only those the user approves.
-    #[prompt(name = "answer_unread_guests")]
+    #[prompt(name = "answer_unread_guests", title = "Answer unread guests")]
     async fn answer_unread_guests(
         &self,
         Parameters(args): Parameters<AnswerGuestsArgs>,

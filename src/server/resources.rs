@@ -49,6 +49,8 @@ struct Kind {
     /// The tool's declaration.
     tool: Declaration,
     name: &'static str,
+    /// What a person sees for it.
+    title: &'static str,
     id: &'static str,
     description: &'static str,
 }
@@ -58,6 +60,7 @@ const KINDS: &[Kind] = &[
         prefix: LISTING,
         tool: ToolContext::get_listing_tool_attr,
         name: "listing",
+        title: "Listing",
         id: "listing_id",
         description: "A property in full: address, capacity, prices, rules, amenities.",
     },
@@ -65,6 +68,7 @@ const KINDS: &[Kind] = &[
         prefix: RESERVATION,
         tool: ToolContext::get_reservation_tool_attr,
         name: "reservation",
+        title: "Reservation",
         id: "reservation_id",
         description: "A booking in full: guest, dates, party, money, notes.",
     },
@@ -78,6 +82,7 @@ pub fn templates(offers: impl Fn(&str) -> bool) -> ListResourceTemplatesResult {
             .filter(|kind| offers(&name_of(kind.tool)))
             .map(|kind| {
                 ResourceTemplate::new(format!("{}{{{}}}", kind.prefix, kind.id), kind.name)
+                    .with_title(kind.title)
                     .with_description(kind.description)
                     .with_mime_type("application/json")
             })
@@ -128,6 +133,7 @@ pub async fn list(
 ) -> Result<ListResourcesResult, ErrorData> {
     let unread = (cursor.is_none() && offers_unread(&offers)).then(|| {
         Resource::new(UNREAD, "unread conversations")
+            .with_title("Unread conversations")
             .with_description("Guests waiting for a reply: in-house guests, then arrivals, each longest waiting first; subscribe to hear of new messages.")
             .with_mime_type("application/json")
     });
@@ -152,7 +158,9 @@ pub async fn list(
             let place =
                 [l.city.as_deref(), l.country_code.as_deref()].into_iter().flatten().collect::<Vec<_>>().join(", ");
             let sleeps = l.person_capacity.map(|n| format!(", sleeps {n}")).unwrap_or_default();
-            Resource::new(format!("{LISTING}{}", l.id), untrusted::clean(&l.name))
+            let name = untrusted::clean(&l.name);
+            Resource::new(format!("{LISTING}{}", l.id), name.clone())
+                .with_title(name)
                 .with_description(untrusted::clean(&format!("{place}{sleeps}")))
                 .with_mime_type("application/json")
         })

@@ -2,6 +2,7 @@
 //! and the schema snapshots.
 
 mod completions;
+mod freshness;
 mod server;
 mod stdio_tools;
 mod tool_schemas;
