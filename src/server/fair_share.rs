@@ -1,8 +1,9 @@
 //! A fair share of tool calls per client, so one runaway client cannot spend the account's whole
 //! Hostaway budget (20 requests per 10 s) while the others wait behind it.
 //!
-//! A client is its MCP session when it has one, else the address it connects from (clients of the
-//! stateless 2026-07-28 protocol carry no session). stdio has a single client and no quota. The
+//! A client is the address it connects from, never something it says of itself: a session id is
+//! the client's to choose (a new one per call, or ten sessions, would each get a share of their
+//! own). stdio has a single client and no quota. The
 //! quota is a token bucket (governor's GCRA), the right shape here: a client may burst, then
 //! settles at its rate; the exact upstream pacing stays with the gateway.
 
@@ -23,12 +24,11 @@ use governor::{
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ClientAddr(pub IpAddr);
 
-/// Who a tool call is counted against.
+/// Who a tool call is counted against: what the server knows of the client, not what it claims
+/// (the authenticated subject joins the address with OAuth, issue 28).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ClientKey {
-    /// An MCP session (`Mcp-Session-Id`).
-    Session(String),
-    /// A client without a session, by address.
+    /// The address the client connects from.
     Address(IpAddr),
 }
 
@@ -77,14 +77,9 @@ impl FairShare {
     }
 }
 
-/// The client a request over HTTP comes from: its session, else its address. `None` over stdio.
+/// The client a request over HTTP comes from: its address. `None` over stdio.
 pub fn client_of(parts: Option<&axum::http::request::Parts>) -> Option<ClientKey> {
-    let parts = parts?;
-    let session = parts.headers.get("mcp-session-id").and_then(|v| v.to_str().ok()).filter(|s| !s.is_empty());
-    match session {
-        Some(session) => Some(ClientKey::Session(session.to_string())),
-        None => parts.extensions.get::<ClientAddr>().map(|addr| ClientKey::Address(addr.0)),
-    }
+    parts?.extensions.get::<ClientAddr>().map(|addr| ClientKey::Address(addr.0))
 }
 
 #[cfg(test)]
@@ -94,7 +89,7 @@ mod tests {
     #[test]
     fn a_client_gets_its_burst_then_waits_while_another_client_is_untouched() {
         let share = FairShare::new(8).unwrap();
-        let (a, b) = (ClientKey::Session("a".into()), ClientKey::Address([127, 0, 0, 2].into()));
+        let (a, b) = (ClientKey::Address([127, 0, 0, 1].into()), ClientKey::Address([127, 0, 0, 2].into()));
         assert!(share.take(&a).is_ok() && share.take(&a).is_ok(), "a burst of 8 / 4 = 2");
         let wait = share.take(&a).unwrap_err();
         assert!(wait > Duration::ZERO && wait <= Duration::from_secs(8), "{wait:?}");

@@ -275,7 +275,15 @@ struct SessionCap {
 
 /// Refuses to open a session (a POST without `Mcp-Session-Id`) when the table is full.
 async fn limit_sessions(State(cap): State<SessionCap>, request: Request, next: Next) -> Response {
-    let opens_session = request.method() == Method::POST && !request.headers().contains_key("mcp-session-id");
+    // A 2026-07-28 (or later) request is stateless: it names its version in a header and opens no
+    // session, so the cap on legacy sessions is not its business.
+    let stateless = request
+        .headers()
+        .get("mcp-protocol-version")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|version| version >= "2026-07-28");
+    let opens_session =
+        request.method() == Method::POST && !stateless && !request.headers().contains_key("mcp-session-id");
     if opens_session && cap.sessions.sessions.read().await.len() >= cap.max {
         cap.refusals.record(Refusal::TooManySessions);
         let message = format!("the server already has {} open sessions; close one or retry later", cap.max);

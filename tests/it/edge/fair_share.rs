@@ -47,3 +47,51 @@ async fn a_runaway_client_is_held_to_its_share_and_another_client_is_not() {
     let metrics = reqwest::get(h.url.replace("/mcp", "/metrics")).await.unwrap().text().await.unwrap();
     assert!(metrics.contains(r#"tool="search_listings",outcome="throttled"} 4"#), "{metrics}");
 }
+
+#[tokio::test]
+async fn ten_sessions_from_one_address_share_one_share() {
+    // 40 a minute: a burst of 10 for the address, however many sessions it opens.
+    let options = ServerOptions { client_calls_per_minute: 40, ..Default::default() };
+    let h = mcp::start_with(mcp::sandbox_config(), options).await;
+    let mut sessions = Vec::new();
+    for _ in 0..10 {
+        sessions.push(mcp::connect(&h.url).await);
+    }
+    let mut answered = 0;
+    for session in &sessions {
+        for _ in 0..3 {
+            let call = CallToolRequestParams::new("search_listings")
+                .with_arguments(json!({"limit": 1}).as_object().cloned().unwrap());
+            if session.call_tool(call).await.unwrap().is_error != Some(true) {
+                answered += 1;
+            }
+        }
+    }
+    assert!(answered <= 11, "30 calls through 10 sessions of one address: {answered} answered, not 30");
+}
+
+#[tokio::test]
+async fn a_stateless_2026_client_is_served_while_the_legacy_session_cap_is_full() {
+    use rmcp::{
+        model::ProtocolVersion,
+        service::{ClientLifecycleMode, ClientServiceExt},
+    };
+    let sandbox = crate::support::api::start(mcp::sandbox_config()).await;
+    let (_server, url) =
+        mcp::spawn_serve(mcp::binary_against(&sandbox).args(["serve", "--bind", "127.0.0.1:0", "--max-sessions", "1"]))
+            .await;
+    let _legacy = mcp::connect(&url).await;
+    let refused = mcp::post(&url).json(&mcp::initialize_request()).send().await.unwrap();
+    assert_eq!(refused.status(), 503, "a second legacy session is over the cap");
+
+    let info = ClientConfig::default().with_protocol_version(ProtocolVersion::V_2026_07_28);
+    let stateless = info
+        .serve_with_lifecycle(
+            StreamableHttpClientTransport::from_uri(url.clone()),
+            ClientLifecycleMode::Discover { preferred_versions: vec![ProtocolVersion::V_2026_07_28] },
+        )
+        .await
+        .expect("a stateless client opens no session, so the cap does not refuse it");
+    let tools = stateless.peer().list_tools(None).await.unwrap();
+    assert!(tools.tools.len() >= 30);
+}
