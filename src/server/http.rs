@@ -14,7 +14,7 @@ use axum::{
 };
 use rmcp::transport::streamable_http_server::{
     StreamableHttpServerConfig, StreamableHttpService,
-    session::{SessionStore, local::LocalSessionManager},
+    session::{SessionId, SessionManager, SessionStore, local::LocalSessionManager},
 };
 use subtle::ConstantTimeEq;
 use tokio::net::TcpListener;
@@ -28,7 +28,7 @@ use super::{
 };
 use crate::{
     secret::Secret,
-    shared::{RedisNotices, RedisSessionStore, SharedStore},
+    shared::{RedisNotices, RedisSessionStore, SharedStore, Touched},
 };
 
 pub use super::{
@@ -140,7 +140,10 @@ fn router(
             EndedSessions { local: sessions.clone(), shared: sessions_store.clone() },
             end_session,
         ))
-        .layer(middleware::from_fn_with_state(sessions_store, keep_session_alive))
+        .layer(middleware::from_fn_with_state(
+            EndedSessions { local: sessions.clone(), shared: sessions_store },
+            keep_session_alive,
+        ))
         .layer(middleware::from_fn_with_state(cap, limit_sessions))
         .route(
             "/metrics",
@@ -182,13 +185,18 @@ async fn report_health(
 }
 
 /// Starts a shared session's idle time again on each of its requests, whichever replica takes it,
-/// so a session kept busy through one replica can still move to another. Off the request's path.
-async fn keep_session_alive(State(store): State<Option<RedisSessionStore>>, request: Request, next: Next) -> Response {
-    if let Some(store) = store
+/// so a session kept busy through one replica can still move to another; and a session this
+/// replica holds that Redis no longer does (ended through another replica) ends here too, with a
+/// 404, instead of living on where it was opened.
+async fn keep_session_alive(State(sessions): State<EndedSessions>, request: Request, next: Next) -> Response {
+    if let Some(store) = &sessions.shared
         && let Some(id) = request.headers().get("mcp-session-id").and_then(|id| id.to_str().ok())
+        && store.touch(id).await == Touched::Ended
+        && sessions.local.sessions.read().await.contains_key(id)
     {
-        let id = id.to_string();
-        tokio::spawn(async move { store.touch(&id).await });
+        // Ended through another replica (or lapsed there): it ends here too, at once.
+        let _ = sessions.local.close_session(&SessionId::from(id)).await;
+        return (StatusCode::NOT_FOUND, "Not Found: Session not found").into_response();
     }
     next.run(request).await
 }

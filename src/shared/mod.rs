@@ -30,7 +30,7 @@ pub use circuit::RedisCircuit;
 pub use coherence::RedisCacheCoherence;
 pub use last_good::RedisCopies;
 pub use notices::RedisNotices;
-pub use sessions::RedisSessionStore;
+pub use sessions::{RedisSessionStore, Touched};
 pub use token::RedisTokenStore;
 pub use write_lock::RedisWriteLock;
 

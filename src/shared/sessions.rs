@@ -26,6 +26,17 @@ pub struct RedisSessionStore {
     undeleted: Arc<LogLimit>,
 }
 
+/// What Redis said of a session a request named.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Touched {
+    /// It holds the session; its idle time starts again.
+    Held,
+    /// A replica ended it (a DELETE): it is over everywhere.
+    Ended,
+    /// Redis could not be asked, or no longer knows the session (its keys were lost).
+    Unknown,
+}
+
 impl RedisSessionStore {
     /// Sessions in `store` that lapse after `idle` without a request, as they do in one process.
     pub fn new(store: SharedStore, idle: Duration) -> Self {
@@ -36,17 +47,33 @@ impl RedisSessionStore {
         self.store.key(&format!("session:{session_id}"))
     }
 
+    /// The mark that session `session_id` was ended (not merely lost with Redis's keys).
+    fn ended_key(&self, session_id: &str) -> String {
+        self.store.key(&format!("session-ended:{session_id}"))
+    }
+
     fn idle_ms(&self) -> u64 {
         u64::try_from(self.idle.as_millis()).unwrap_or(u64::MAX).clamp(1, i64::MAX as u64)
     }
 
-    /// Starts the session's idle time again (a request of it arrived here). A failure only costs
-    /// the session its move to another replica, so it is not the request's failure.
-    pub async fn touch(&self, session_id: &str) {
-        let (key, idle) = (&self.key(session_id), self.idle_ms());
-        let touched: Result<bool, _> = self.store.run(|mut c| async move { c.pexpire(key, idle as i64).await }).await;
-        if let Err(error) = touched {
-            tracing::debug!(%error, "cannot extend a session's life in Redis");
+    /// Starts the session's idle time again (a request of it arrived here), and says whether a
+    /// replica ended it. A failure only costs the session its move to another replica, so it is
+    /// not the request's failure.
+    pub async fn touch(&self, session_id: &str) -> Touched {
+        let (key, ended, idle) = (&self.key(session_id), &self.ended_key(session_id), self.idle_ms());
+        let touched: Result<(bool, bool), _> = self
+            .store
+            .run(|mut c| async move { redis::pipe().pexpire(key, idle as i64).exists(ended).query_async(&mut c).await })
+            .await;
+        match touched {
+            Ok((_, true)) => Touched::Ended,
+            Ok((true, false)) => Touched::Held,
+            // Not held and not ended: Redis lost its keys (a restart, a flush); the session goes on.
+            Ok((false, false)) => Touched::Unknown,
+            Err(error) => {
+                tracing::debug!(%error, "cannot extend a session's life in Redis");
+                Touched::Unknown
+            }
         }
     }
 }
@@ -77,8 +104,11 @@ impl SessionStore for RedisSessionStore {
     /// An ended session left in Redis lapses after its idle time, so a failure is only logged, as
     /// in [`Self::store`].
     async fn delete(&self, session_id: &str) -> Result<(), SessionStoreError> {
-        let key = &self.key(session_id);
-        let deleted: Result<i64, _> = self.store.run(|mut c| async move { c.del(key).await }).await;
+        let (key, ended, idle) = (&self.key(session_id), &self.ended_key(session_id), self.idle_ms());
+        let deleted: Result<((), i64), _> = self
+            .store
+            .run(|mut c| async move { redis::pipe().pset_ex(ended, 1, idle).del(key).query_async(&mut c).await })
+            .await;
         if let Err(error) = deleted
             && let Some(due) = self.undeleted.occurred()
         {

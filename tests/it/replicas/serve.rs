@@ -450,6 +450,11 @@ async fn a_2025_session_opened_on_one_replica_goes_on_on_another_and_ends_everyw
         404,
         "a session ended on one replica is gone for the others"
     );
+    assert_eq!(
+        get_listing_in(&first, &id, listing).await.0,
+        404,
+        "and at once on the replica that opened it and still held it"
+    );
     let again = reqwest::Client::new()
         .delete(&third)
         .header("mcp-session-id", &id)
