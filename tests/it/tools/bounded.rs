@@ -28,6 +28,8 @@ fn largest_calls(h: &mcp::Harness, statement: i64, task: i64, begun: i64) -> Vec
         (listing.unwrap().id, reservation.unwrap().id, *s.conversations.keys().next().unwrap())
     });
     let text = "Clean, quiet and close to everything. ".repeat(100);
+    // Writes start tomorrow in UTC: east of UTC a listing's today may already be the sandbox's tomorrow.
+    let (first, last) = (day(1), day(366));
     vec![
         ("search_listings", json!({"limit": 100, "detail": "full"})),
         ("get_listing", json!({"listing_id": listing, "detail": "full"})),
@@ -39,14 +41,11 @@ fn largest_calls(h: &mcp::Harness, statement: i64, task: i64, begun: i64) -> Vec
         ("get_calendar", json!({"listing_id": listing, "start_date": day(0), "end_date": day(365), "detail": "full"})),
         ("portfolio_calendar", json!({"start_date": day(0), "end_date": day(61)})),
         ("quote_stay", json!({"listing_id": listing, "check_in": day(150), "check_out": day(180), "guests": 1})),
-        (
-            "block_dates",
-            json!({"listing_id": listing, "start_date": day(0), "end_date": day(365), "note": "n".repeat(500)}),
-        ),
-        ("unblock_dates", json!({"listing_id": listing, "start_date": day(0), "end_date": day(365)})),
+        ("block_dates", json!({"listing_id": listing, "start_date": first, "end_date": last, "note": "n".repeat(500)})),
+        ("unblock_dates", json!({"listing_id": listing, "start_date": first, "end_date": last})),
         (
             "set_rates",
-            json!({"listing_id": listing, "start_date": day(0), "end_date": day(365), "price": 999, "min_stay": 2}),
+            json!({"listing_id": listing, "start_date": first, "end_date": last, "price": 999, "min_stay": 2}),
         ),
         ("search_reservations", json!({"limit": 100, "detail": "full"})),
         ("get_reservation", json!({"reservation_id": reservation, "detail": "full"})),
@@ -74,7 +73,7 @@ fn largest_calls(h: &mcp::Harness, statement: i64, task: i64, begun: i64) -> Vec
         (
             "create_task",
             // Across 300 listings the stays of any range are more than it reads at once, so one listing's.
-            json!({"category": "cleaning", "listing_id": listing, "after_departures": {"start_date": day(0), "end_date": day(30)}}),
+            json!({"category": "cleaning", "listing_id": listing, "after_departures": {"start_date": first, "end_date": day(31)}}),
         ),
         ("update_task", json!({"task_id": task, "status": "confirmed", "description": text})),
     ]
