@@ -169,6 +169,14 @@ struct ServeArgs {
     /// File holding the bearer token (first line), instead of --auth-token.
     #[arg(long, env = "MCP_AUTH_TOKEN_FILE", conflicts_with = "auth_token")]
     auth_token_file: Option<std::path::PathBuf>,
+    /// OAuth authorization server (its issuer identifier) whose JWT access tokens /mcp takes, instead
+    /// of a fixed token; needs --public-url. Remote clients (claude.ai, ChatGPT) connect this way.
+    #[arg(long, env = "MCP_OAUTH_ISSUER", conflicts_with_all = ["auth_token", "auth_token_file"], requires = "public_url")]
+    oauth_issuer: Option<String>,
+    /// The MCP endpoint's URL as clients reach it, e.g. https://mcp.example.com/mcp: the audience
+    /// access tokens must name, and where protected resource metadata points.
+    #[arg(long, env = "MCP_PUBLIC_URL", requires = "oauth_issuer")]
+    public_url: Option<String>,
     /// Host names to accept besides loopback (e.g. the public name behind a reverse proxy), comma-separated.
     #[arg(long, env = "MCP_ALLOWED_HOSTS", value_delimiter = ',')]
     allowed_hosts: Vec<String>,
@@ -239,13 +247,25 @@ impl ServeArgs {
                 "the auth token is too short; use at least 16 random characters (e.g. openssl rand -hex 32)"
             );
         }
+        let oauth = self.oauth_issuer.as_ref().zip(self.public_url.as_ref()).map(|(issuer, public_url)| {
+            http::OAuthOptions::new(issuer.trim_end_matches('/'), public_url.trim_end_matches('/'))
+        });
+        if let Some(oauth) = &oauth {
+            for (flag, url) in [("--oauth-issuer", &oauth.issuer), ("--public-url", &oauth.public_url)] {
+                anyhow::ensure!(
+                    url.starts_with("https://") || is_loopback_url(url),
+                    "{flag} {url} must be an https URL (plain http only for a loopback host)"
+                );
+            }
+        }
         anyhow::ensure!(
-            self.bind.ip().is_loopback() || token.is_some(),
-            "--bind {} is not a loopback address: set MCP_AUTH_TOKEN (or --auth-token-file) so the endpoint is not open to anyone who can reach it",
+            self.bind.ip().is_loopback() || token.is_some() || oauth.is_some(),
+            "--bind {} is not a loopback address: set MCP_AUTH_TOKEN (or --auth-token-file), or MCP_OAUTH_ISSUER with MCP_PUBLIC_URL, so the endpoint is not open to anyone who can reach it",
             self.bind
         );
         Ok(http::HttpOptions {
             auth_token: token.map(Secret::new),
+            oauth,
             allowed_hosts: self.allowed_hosts.clone(),
             allowed_origins: self.allowed_origins.clone(),
             max_body_bytes: self.max_body_bytes,
@@ -456,7 +476,11 @@ async fn serve(args: ServeArgs, clock: Clock) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tracing::info!("MCP server at http://{addr}/mcp on {described}");
     eprintln!("hostaway-mcp: MCP endpoint http://{addr}/mcp ({described}); health at http://{addr}/health");
-    let auth = if options.auth_token.is_some() { "bearer token required" } else { "no auth (loopback only)" };
+    let auth = match (&options.oauth, &options.auth_token) {
+        (Some(oauth), _) => format!("OAuth access tokens of {} required", oauth.issuer),
+        (None, Some(_)) => "bearer token required".into(),
+        (None, None) => "no auth (loopback only)".into(),
+    };
     eprintln!("hostaway-mcp: {auth}");
     let (signalled, mut drain) = tokio::sync::oneshot::channel::<()>();
     let serving = http::serve(listener, server, options, async move {
@@ -571,4 +595,14 @@ async fn run_sandbox(args: SandboxArgs, clock: Clock) -> anyhow::Result<()> {
     tokio::signal::ctrl_c().await.context("cannot wait for Ctrl-C")?;
     drop(sandbox);
     Ok(())
+}
+
+/// Whether `url` is plain http to a loopback host (a local authorization server or a test).
+fn is_loopback_url(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit_once(':').filter(|(_, port)| port.parse::<u16>().is_ok()).map_or(host, |(host, _)| host);
+    matches!(host, "localhost" | "127.0.0.1" | "[::1]")
 }

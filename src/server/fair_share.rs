@@ -24,11 +24,12 @@ use governor::{
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ClientAddr(pub IpAddr);
 
-/// Who a tool call is counted against: what the server knows of the client, not what it claims
-/// (the authenticated subject joins the address with OAuth, issue 28).
+/// Who a tool call is counted against: what the server knows of the client, not what it claims.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum ClientKey {
-    /// The address the client connects from.
+    /// The subject of a verified OAuth token: one share per person, whatever they connect from.
+    Subject(String),
+    /// The address the client connects from, without OAuth.
     Address(IpAddr),
 }
 
@@ -77,9 +78,14 @@ impl FairShare {
     }
 }
 
-/// The client a request over HTTP comes from: its address. `None` over stdio.
+/// The client a request over HTTP comes from: its token's subject with OAuth, else its address.
+/// `None` over stdio.
 pub fn client_of(parts: Option<&axum::http::request::Parts>) -> Option<ClientKey> {
-    parts?.extensions.get::<ClientAddr>().map(|addr| ClientKey::Address(addr.0))
+    let parts = parts?;
+    if let Some(grant) = parts.extensions.get::<super::oauth::Grant>() {
+        return Some(ClientKey::Subject(grant.subject.clone()));
+    }
+    parts.extensions.get::<ClientAddr>().map(|addr| ClientKey::Address(addr.0))
 }
 
 #[cfg(test)]

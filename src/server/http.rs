@@ -22,6 +22,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{
     HostawayServer, connections,
+    oauth::{self, Grant, Verifier},
     refusals::{self, Refusal, Refusals},
     webhook_health::WebhookHealth,
     webhooks,
@@ -33,6 +34,7 @@ use crate::{
 
 pub use super::{
     connections::{ConnectionLimits, listen},
+    oauth::OAuthOptions,
     webhooks::WebhookOptions,
 };
 
@@ -57,6 +59,9 @@ const ANSWER_FLUSH: Duration = Duration::from_millis(500);
 pub struct HttpOptions {
     /// Required as `Authorization: Bearer <token>` on `/mcp` and `/metrics` when set.
     pub auth_token: Option<Secret>,
+    /// The authorization server whose access tokens `/mcp` and `/metrics` take instead of a
+    /// fixed token; its protected resource metadata is served beside `/health`.
+    pub oauth: Option<OAuthOptions>,
     /// Extra `Host` values to accept besides loopback names (the public name behind a proxy).
     pub allowed_hosts: Vec<String>,
     /// Extra browser origins to accept besides loopback ones; any other `Origin` gets 403.
@@ -80,6 +85,7 @@ impl Default for HttpOptions {
     fn default() -> Self {
         Self {
             auth_token: None,
+            oauth: None,
             allowed_hosts: Vec::new(),
             allowed_origins: Vec::new(),
             max_body_bytes: 1 << 20,
@@ -101,15 +107,39 @@ fn router(
     refusals: Arc<Refusals>,
     health: Option<Arc<WebhookHealth>>,
 ) -> Router {
-    let hosts: Vec<String> =
-        LOOPBACK_HOSTS.iter().map(|h| h.to_string()).chain(options.allowed_hosts.iter().cloned()).collect();
+    let public_host = options.oauth.as_ref().and_then(OAuthOptions::public_host);
+    let hosts: Vec<String> = LOOPBACK_HOSTS
+        .iter()
+        .map(|h| h.to_string())
+        .chain(options.allowed_hosts.iter().cloned())
+        .chain(public_host)
+        .collect();
     let origins: Vec<String> =
         LOOPBACK_ORIGINS.iter().map(|o| o.to_string()).chain(options.allowed_origins.iter().cloned()).collect();
     let guard = Arc::new(EdgeGuard {
         hosts: hosts.iter().filter_map(|h| parse_authority(h)).collect(),
         origins: origins.iter().filter_map(|o| AllowedOrigin::parse(o)).collect(),
-        token: options.auth_token.clone(),
+        access: match (&options.oauth, &options.auth_token) {
+            (Some(oauth), _) => Access::OAuth {
+                verifier: Box::new(Verifier::new(oauth.clone(), server.clock())),
+                options: oauth.clone(),
+            },
+            (None, Some(token)) => Access::Token(token.clone()),
+            (None, None) => Access::Open,
+        },
         refusals: refusals.clone(),
+    });
+    let body_rules = BodyRules {
+        max_bytes: options.max_body_bytes,
+        oauth: options.oauth.clone(),
+        offered: server.tools().into_iter().map(|tool| tool.name.into_owned()).collect(),
+    };
+    let metadata = options.oauth.as_ref().map(|oauth| {
+        let document = oauth.metadata();
+        let serve = move || std::future::ready(Json(document.clone()));
+        Router::new()
+            .route(oauth::METADATA_PATH, get(serve.clone()))
+            .route(&format!("{}/mcp", oauth::METADATA_PATH), get(serve))
     });
     // rmcp checks Host and Origin too; ours run first (for /metrics as well) and count refusals.
     let mut config = StreamableHttpServerConfig::default()
@@ -135,7 +165,7 @@ fn router(
     let cap = SessionCap { sessions: sessions.clone(), max: options.max_sessions, refusals };
     Router::new()
         .nest_service("/mcp", mcp)
-        .layer(middleware::from_fn_with_state(options.max_body_bytes, json_rpc_body))
+        .layer(middleware::from_fn_with_state(Arc::new(body_rules), json_rpc_body))
         .layer(middleware::from_fn_with_state(
             EndedSessions { local: sessions.clone(), shared: sessions_store.clone() },
             end_session,
@@ -155,6 +185,7 @@ fn router(
         .layer(middleware::from_fn_with_state(guard, check_the_edge))
         .route("/health", get(move || report_health(shared.clone(), health.clone(), gateway.clone())))
         .merge(webhooks.unwrap_or_default())
+        .merge(metadata.unwrap_or_default())
 }
 
 /// `/health`: "ok", or "degraded: …" naming what is down (Redis, Hostaway) or what Redis may
@@ -201,16 +232,26 @@ async fn keep_session_alive(State(sessions): State<EndedSessions>, request: Requ
     next.run(request).await
 }
 
+/// What a POST body to `/mcp` is held to.
+struct BodyRules {
+    max_bytes: usize,
+    oauth: Option<OAuthOptions>,
+    /// The tools the server offers: a call of another fails as unknown, not as forbidden.
+    offered: std::collections::HashSet<String>,
+}
+
 /// A POST body that is not one JSON-RPC message gets the JSON-RPC answer for it, with 400: a parse
 /// error (-32700) for what is not JSON, an invalid request (-32600) for a batch, which the MCP
 /// versions served here do not take. rmcp would answer both with a bare 415, which tells a client
 /// that its content type is wrong. The body read here is bounded like rmcp's own (413 past it).
-async fn json_rpc_body(State(max_bytes): State<usize>, request: Request, next: Next) -> Response {
+/// With OAuth, a `tools/call` beyond the token's scopes gets the 403 scope challenge here, as
+/// MCP authorization asks, so a client can step up.
+async fn json_rpc_body(State(rules): State<Arc<BodyRules>>, request: Request, next: Next) -> Response {
     if request.method() != Method::POST {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, max_bytes).await else {
+    let Ok(bytes) = axum::body::to_bytes(body, rules.max_bytes).await else {
         return refusal(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", "the request body is too large");
     };
     let error = |code: i32, message: String| {
@@ -222,7 +263,16 @@ async fn json_rpc_body(State(max_bytes): State<usize>, request: Request, next: N
         Ok(serde_json::Value::Array(_)) => {
             error(-32600, "Invalid Request: JSON-RPC batches are not supported; send one message per request".into())
         }
-        Ok(_) => next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await,
+        Ok(message) => {
+            let called = (message["method"] == "tools/call").then(|| message["params"]["name"].as_str()).flatten();
+            if let (Some(oauth), Some(grant), Some(tool)) = (&rules.oauth, parts.extensions.get::<Grant>(), called)
+                && rules.offered.contains(tool)
+                && !grant.allows(tool)
+            {
+                return oauth::insufficient_scope(oauth, grant, tool);
+            }
+            next.run(Request::from_parts(parts, axum::body::Body::from(bytes))).await
+        }
     }
 }
 
@@ -303,12 +353,22 @@ async fn limit_sessions(State(cap): State<SessionCap>, request: Request, next: N
 }
 
 /// What `/mcp` and `/metrics` demand of a request: an allowed `Host` (the DNS-rebinding guard), an
-/// allowed `Origin` when a browser sends one, and the bearer token when one is set.
+/// allowed `Origin` when a browser sends one, and the credentials [`Access`] asks for.
 struct EdgeGuard {
     hosts: Vec<Authority>,
     origins: Vec<AllowedOrigin>,
-    token: Option<Secret>,
+    access: Access,
     refusals: Arc<Refusals>,
+}
+
+/// The credentials a request must carry.
+enum Access {
+    /// None (a loopback server without a token).
+    Open,
+    /// The one bearer token the operator set.
+    Token(Secret),
+    /// An access token of the authorization server, checked by `verifier`.
+    OAuth { options: OAuthOptions, verifier: Box<Verifier> },
 }
 
 /// Checks Host, then Origin, then the token; a refusal is counted and summarised in the log, never
@@ -334,11 +394,30 @@ async fn check_the_edge(State(guard): State<Arc<EdgeGuard>>, request: Request, n
             );
         }
     }
-    let Some(token) = &guard.token else {
-        return next.run(request).await;
-    };
     let presented =
         request.headers().get(header::AUTHORIZATION).and_then(|value| value.to_str().ok()).and_then(bearer_token);
+    let token = match &guard.access {
+        Access::Open => return next.run(request).await,
+        Access::OAuth { options, verifier } => {
+            let Some(presented) = presented.map(str::to_string) else {
+                guard.refusals.record(Refusal::Unauthorized);
+                return oauth::unauthorized(options, None);
+            };
+            return match verifier.verify(&presented).await {
+                Ok(grant) => {
+                    let mut request = request;
+                    request.extensions_mut().insert(grant);
+                    next.run(request).await
+                }
+                Err(refused) if refused.is_unavailable() => oauth::unavailable(&refused),
+                Err(refused) => {
+                    guard.refusals.record(Refusal::Unauthorized);
+                    oauth::unauthorized(options, Some(&refused))
+                }
+            };
+        }
+        Access::Token(token) => token,
+    };
     if presented.is_some_and(|p| bool::from(p.as_bytes().ct_eq(token.expose().as_bytes()))) {
         return next.run(request).await;
     }

@@ -7,6 +7,7 @@ pub mod fair_share;
 mod freshness;
 pub mod http;
 pub mod metrics;
+pub mod oauth;
 pub mod open_files;
 mod prompts;
 pub mod refusals;
@@ -42,6 +43,8 @@ use rmcp::{
     service::{RequestContext, SubscriptionContext},
     tool_handler,
 };
+
+use tracing::Instrument;
 
 use crate::{
     clock::Clock,
@@ -250,6 +253,17 @@ impl HostawayServer {
     pub(crate) fn offers(&self, tool: &str) -> bool {
         self.tool_router.has_route(tool)
     }
+
+    /// Whether the request behind `context` reaches `tool`: offered, and within its token's
+    /// scopes when OAuth is on.
+    fn offers_to(&self, context: &RequestContext<RoleServer>, tool: &str) -> bool {
+        self.offers(tool) && oauth::allows(context, tool)
+    }
+
+    /// The clock the server reads today and token lifetimes from.
+    pub fn clock(&self) -> Clock {
+        self.ctx.clock
+    }
 }
 
 /// Who this server is, as `initialize` and every 2026-07-28 result's `_meta` say.
@@ -284,6 +298,16 @@ impl ServerHandler for HostawayServer {
         let started = Instant::now();
         // Unknown names are not used as metric labels, so a client cannot grow the label set.
         let tool = if self.tool_router.has_route(&request.name) { request.name.to_string() } else { "unknown".into() };
+        if !oauth::allows(&context, &request.name) {
+            // The HTTP edge answers such a call with the 403 scope challenge; this is the same
+            // rule where no edge stands between (a session's stream).
+            self.metrics.tool_call(&tool, "tool_error", started.elapsed());
+            return Ok(CallToolResponse::Complete(CallToolResult::error(vec![ContentBlock::text(format!(
+                "{tool} is beyond this token's scopes ({}); authorize again with them",
+                oauth::needed(&tool).iter().map(|s| s.name()).collect::<Vec<_>>().join(" ")
+            ))])));
+        }
+        let user = oauth::grant_of(&context).map(|grant| grant.subject.clone());
         let client = fair_share::client_of(context.extensions.get::<axum::http::request::Parts>());
         if let (Some(share), Some(client)) = (&self.fair_share, client)
             && let Err(wait) = share.take(&client)
@@ -301,10 +325,16 @@ impl ServerHandler for HostawayServer {
         // shaped) catches a tool that cannot stop by itself.
         let deadline = started + self.tool_deadline;
         let server_meta = freshness::meta(&context, &implementation());
+        // The audit lines of a write name the token's subject through this span.
+        let span = match &user {
+            Some(user) => tracing::info_span!("call", user = %user),
+            None => tracing::Span::none(),
+        };
         let call = tools::untrusted::noting(hostaway::stale::noting(hostaway::deadline::within(
             deadline,
             self.tool_router.call(ToolCallContext::new(&*self.ctx, request, context)),
-        )));
+        )))
+        .instrument(span);
         let mut result = match tokio::time::timeout_at((deadline + DEADLINE_GRACE).into(), call).await {
             Ok(((mut result, stale), untrusted)) => {
                 if let Ok(CallToolResponse::Complete(answer)) = &mut result {
@@ -347,7 +377,9 @@ impl ServerHandler for HostawayServer {
             ttl_ms,
             cache_scope,
             meta,
-            ..ListToolsResult::with_all_items(self.tool_router.list_all())
+            ..ListToolsResult::with_all_items(
+                self.tool_router.list_all().into_iter().filter(|tool| oauth::allows(&context, &tool.name)).collect(),
+            )
         })
     }
 
@@ -358,7 +390,12 @@ impl ServerHandler for HostawayServer {
     ) -> Result<ListPromptsResult, ErrorData> {
         let (ttl_ms, cache_scope) = freshness::of_list(&context, freshness::LISTS_TTL_MS, CacheScope::Public);
         let meta = freshness::meta(&context, &implementation());
-        let prompts = self.prompt_router.list_all();
+        let prompts: Vec<_> = self
+            .prompt_router
+            .list_all()
+            .into_iter()
+            .filter(|prompt| prompts::needs(&prompt.name).iter().all(|tool| oauth::allows(&context, tool)))
+            .collect();
         Ok(ListPromptsResult { ttl_ms, cache_scope, meta, ..ListPromptsResult::with_all_items(prompts) })
     }
 
@@ -367,6 +404,12 @@ impl ServerHandler for HostawayServer {
         request: GetPromptRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<GetPromptResponse, ErrorData> {
+        if !prompts::needs(&request.name).iter().all(|tool| oauth::allows(&context, tool)) {
+            return Err(ErrorData::invalid_params(
+                format!("prompt {:?} needs tools beyond this token's scopes", request.name),
+                None,
+            ));
+        }
         let prompt = PromptContext::new(self, request.name, request.arguments, context);
         self.prompt_router.get_prompt(prompt).await
     }
@@ -379,7 +422,8 @@ impl ServerHandler for HostawayServer {
         // Boxed: the gateway's read futures are large, and rmcp keeps every handler's future inline
         // in its request dispatch, which otherwise overflows a 2 MiB thread stack in debug builds.
         let listed =
-            Box::pin(resources::list(&self.ctx, request.and_then(|r| r.cursor), |tool| self.offers(tool))).await?;
+            Box::pin(resources::list(&self.ctx, request.and_then(|r| r.cursor), |tool| self.offers_to(&context, tool)))
+                .await?;
         let (ttl_ms, cache_scope) = freshness::of_list(&context, freshness::RESOURCES_TTL_MS, CacheScope::Private);
         let meta = freshness::meta(&context, &implementation());
         Ok(ListResourcesResult { ttl_ms, cache_scope, meta, ..listed })
@@ -392,15 +436,20 @@ impl ServerHandler for HostawayServer {
     ) -> Result<ListResourceTemplatesResult, ErrorData> {
         let (ttl_ms, cache_scope) = freshness::of_list(&context, freshness::LISTS_TTL_MS, CacheScope::Public);
         let meta = freshness::meta(&context, &implementation());
-        Ok(ListResourceTemplatesResult { ttl_ms, cache_scope, meta, ..resources::templates(|tool| self.offers(tool)) })
+        Ok(ListResourceTemplatesResult {
+            ttl_ms,
+            cache_scope,
+            meta,
+            ..resources::templates(|tool| self.offers_to(&context, tool))
+        })
     }
 
     async fn read_resource(
         &self,
         request: ReadResourceRequestParams,
-        _: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
-        Box::pin(resources::read(&self.ctx, &request.uri, |tool| self.offers(tool))).await.map(Into::into)
+        Box::pin(resources::read(&self.ctx, &request.uri, |tool| self.offers_to(&context, tool))).await.map(Into::into)
     }
 
     async fn subscribe(
@@ -408,7 +457,7 @@ impl ServerHandler for HostawayServer {
         request: SubscribeRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<(), ErrorData> {
-        if !resources::subscribable(&request.uri, |tool| self.offers(tool)) {
+        if !resources::subscribable(&request.uri, |tool| self.offers_to(&context, tool)) {
             return Err(ErrorData::invalid_params(
                 format!(
                     "cannot subscribe to {:?}: subscriptions are offered for hostaway://reservations/<id> and {}",
@@ -461,9 +510,9 @@ impl ServerHandler for HostawayServer {
     async fn complete(
         &self,
         request: CompleteRequestParams,
-        _: RequestContext<RoleServer>,
+        context: RequestContext<RoleServer>,
     ) -> Result<CompleteResult, ErrorData> {
-        Box::pin(completions::complete(&self.ctx, &request, |tool| self.offers(tool))).await
+        Box::pin(completions::complete(&self.ctx, &request, |tool| self.offers_to(&context, tool))).await
     }
 
     fn get_info(&self) -> ServerConfig {

@@ -11,6 +11,7 @@
 //! - `outage`: Hostaway down, through a real client: last good answers, circuits, start-up;
 //! - `webhooks_live`: Hostaway's webhook events keeping answers fresh;
 //! - `replicas`: several gateways or processes sharing Redis;
+//! - `remote`: OAuth 2.1 against a real authorization server;
 //! - `house`: the layering, the generated copy, spec coverage.
 //!
 //! Tests about the calendar live in `contract`, `tools`, `trust`, `protocol` and `webhooks_live`;
@@ -22,6 +23,7 @@ mod gateway;
 mod house;
 mod outage;
 mod protocol;
+mod remote;
 mod replicas;
 mod support;
 mod tools;

@@ -1,0 +1,221 @@
+//! The server as an OAuth 2.1 resource server, against a real authorization server (oidc-provider,
+//! see `support::oauth`): protected resource metadata, 401 and 403 challenges, tokens refused for
+//! their audience, issuer, signature or age, and scopes deciding which tools a token sees and calls.
+
+use crate::support::{mcp, oauth::AuthServers};
+
+use std::{collections::BTreeSet, sync::Arc};
+
+use hostaway_mcp::{
+    clock::Clock,
+    hostaway::Gateway,
+    sandbox::Sandbox,
+    server::{HostawayServer, ServerOptions, http},
+    tools,
+};
+use reqwest::{StatusCode, header};
+use rmcp::{
+    ServiceExt,
+    model::{CallToolRequestParams, ClientCapabilities, ClientConfig, Implementation},
+    service::RunningService,
+    transport::{StreamableHttpClientTransport, streamable_http_client::StreamableHttpClientTransportConfig},
+};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+const ALL: &str = "hostaway:read hostaway:write hostaway:finance";
+
+/// The server in front of a sandbox, trusting `auth`'s issuer, with its clock at `clock`.
+struct Remote {
+    _sandbox: Sandbox,
+    url: String,
+    _stop: oneshot::Sender<()>,
+}
+
+impl Remote {
+    async fn start(auth: &AuthServers, clock: Clock, options: ServerOptions) -> Self {
+        let sandbox = Sandbox::start(mcp::sandbox_config(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
+        let gateway = Arc::new(Gateway::new(mcp::gateway_config(&sandbox)).unwrap());
+        let server = HostawayServer::new(gateway, ServerOptions { clock, ..options });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/mcp", listener.local_addr().unwrap());
+        let options =
+            http::HttpOptions { oauth: Some(http::OAuthOptions::new(&auth.issuer, &url)), ..Default::default() };
+        let (stop, stopped) = oneshot::channel();
+        tokio::spawn(http::serve(listener, server, options, async {
+            let _ = stopped.await;
+        }));
+        Self { _sandbox: sandbox, url, _stop: stop }
+    }
+
+    fn at(&self, path: &str) -> String {
+        self.url.replace("/mcp", path)
+    }
+
+    /// An MCP session carrying `token`, from the loopback address `from`.
+    async fn session(&self, token: &str, from: [u8; 4]) -> RunningService<rmcp::RoleClient, ClientConfig> {
+        let http = reqwest::Client::builder().local_address(std::net::IpAddr::from(from)).build().unwrap();
+        let config = StreamableHttpClientTransportConfig::with_uri(self.url.clone()).auth_header(token);
+        let info = ClientConfig::new(ClientCapabilities::default(), Implementation::new("oauth-test", "0.0.0"));
+        info.serve(StreamableHttpClientTransport::with_client(http, config)).await.unwrap()
+    }
+
+    /// A raw `tools/call` of `tool` with `token`.
+    async fn call_raw(&self, token: &str, tool: &str) -> reqwest::Response {
+        let call =
+            json!({"jsonrpc": "2.0", "id": 7, "method": "tools/call", "params": {"name": tool, "arguments": {}}});
+        mcp::post(&self.url).bearer_auth(token).json(&call).send().await.unwrap()
+    }
+}
+
+fn challenge(response: &reqwest::Response) -> String {
+    response.headers().get(header::WWW_AUTHENTICATE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn metadata_points_at_the_issuer_and_requests_without_a_good_token_are_challenged() {
+    let Some(auth) = AuthServers::start() else { return };
+    let server = Remote::start(&auth, Clock::system(), ServerOptions::default()).await;
+    for path in ["/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp"] {
+        let document: Value = reqwest::get(server.at(path)).await.unwrap().json().await.unwrap();
+        assert_eq!(document["resource"], json!(server.url), "{path}: {document}");
+        assert_eq!(document["authorization_servers"], json!([auth.issuer]), "{path}");
+        assert_eq!(document["scopes_supported"], json!(["hostaway:read", "hostaway:write", "hostaway:finance"]));
+    }
+
+    let bare = mcp::post(&server.url).json(&mcp::initialize_request()).send().await.unwrap();
+    assert_eq!(bare.status(), StatusCode::UNAUTHORIZED);
+    let metadata = server.at("/.well-known/oauth-protected-resource/mcp");
+    assert_eq!(challenge(&bare), format!("Bearer resource_metadata=\"{metadata}\", scope=\"hostaway:read\""));
+
+    // A client follows the challenge to the authorization server, whose metadata it can use.
+    let document: Value = reqwest::get(&metadata).await.unwrap().json().await.unwrap();
+    let issuer = document["authorization_servers"][0].as_str().unwrap();
+    let found: Value =
+        reqwest::get(format!("{issuer}/.well-known/openid-configuration")).await.unwrap().json().await.unwrap();
+    assert_eq!(found["issuer"], json!(auth.issuer));
+    assert!(found["token_endpoint"].is_string());
+
+    let garbage = mcp::post(&server.url).bearer_auth("not-a-token").json(&mcp::initialize_request()).send().await;
+    let garbage = garbage.unwrap();
+    assert_eq!(garbage.status(), StatusCode::UNAUTHORIZED);
+    assert!(challenge(&garbage).contains("error=\"invalid_token\""), "{}", challenge(&garbage));
+    assert!(challenge(&garbage).contains(&format!("resource_metadata=\"{metadata}\"")));
+}
+
+#[tokio::test]
+async fn tokens_for_another_resource_from_another_issuer_forged_or_expired_are_refused() {
+    let Some(auth) = AuthServers::start() else { return };
+    let server = Remote::start(&auth, Clock::system(), ServerOptions::default()).await;
+    let good = auth.token(&auth.issuer, "manager", ALL, &server.url).await;
+    let initialize = |token: String| {
+        let url = server.url.clone();
+        async move { mcp::post(&url).bearer_auth(token).json(&mcp::initialize_request()).send().await.unwrap() }
+    };
+    assert_eq!(initialize(good.clone()).await.status(), StatusCode::OK);
+
+    let refused = [
+        (
+            "for another resource",
+            auth.token(&auth.issuer, "manager", ALL, "https://elsewhere.example/mcp").await,
+            "not meant for",
+        ),
+        ("from another issuer", auth.token(&auth.stranger, "manager", ALL, &server.url).await, "issued by"),
+        (
+            "forged: the issuer's name, another key",
+            auth.token(&auth.twin, "manager", ALL, &server.url).await,
+            "signature",
+        ),
+    ];
+    for (what, token, why) in refused {
+        let answer = initialize(token).await;
+        assert_eq!(answer.status(), StatusCode::UNAUTHORIZED, "{what}");
+        let challenge = challenge(&answer);
+        assert!(challenge.contains("error=\"invalid_token\"") && challenge.contains(why), "{what}: {challenge}");
+        let body: Value = answer.json().await.unwrap();
+        assert!(body["message"].as_str().unwrap().contains(why), "{what}: {body}");
+    }
+
+    // A good token for a server whose clock is two hours on: past its ten minutes.
+    let later = Clock::starting_at(chrono::Utc::now() + chrono::Duration::hours(2));
+    let later = Remote::start(&auth, later, ServerOptions::default()).await;
+    let aged = auth.token(&auth.issuer, "manager", ALL, &later.url).await;
+    let answer = mcp::post(&later.url).bearer_auth(&aged).json(&mcp::initialize_request()).send().await.unwrap();
+    assert_eq!(answer.status(), StatusCode::UNAUTHORIZED);
+    assert!(challenge(&answer).contains("expired"), "{}", challenge(&answer));
+}
+
+#[tokio::test]
+async fn scopes_decide_which_tools_a_token_sees_and_calls_beyond_them_get_the_scope_challenge() {
+    let Some(auth) = AuthServers::start() else { return };
+    let server = Remote::start(&auth, Clock::system(), ServerOptions::default()).await;
+    // What each token should see, read off the tool catalogue: its annotations and toolsets.
+    let catalogue = tools::catalogue();
+    let names = |keep: &dyn Fn(&str, &rmcp::model::Tool) -> bool| -> BTreeSet<String> {
+        catalogue.iter().filter(|(set, tool)| keep(set, tool)).map(|(_, tool)| tool.name.to_string()).collect()
+    };
+    let read_only = |tool: &rmcp::model::Tool| tool.annotations.as_ref().and_then(|a| a.read_only_hint) == Some(true);
+    let expected = [
+        ("reader", "hostaway:read", names(&|set, tool| read_only(tool) && set != "finance")),
+        ("writer", "hostaway:read hostaway:write", names(&|set, _| set != "finance")),
+        ("manager", ALL, names(&|_, _| true)),
+    ];
+    for (client, scope, sees) in &expected {
+        let token = auth.token(&auth.issuer, client, scope, &server.url).await;
+        let session = server.session(&token, [127, 0, 0, 1]).await;
+        let listed: BTreeSet<String> =
+            session.list_all_tools().await.unwrap().into_iter().map(|t| t.name.to_string()).collect();
+        assert_eq!(&listed, sees, "{client}");
+        let call = CallToolRequestParams::new("search_listings")
+            .with_arguments(json!({"limit": 1}).as_object().cloned().unwrap());
+        assert_ne!(session.call_tool(call).await.unwrap().is_error, Some(true), "{client} reads");
+    }
+    assert_eq!(expected[2].2.len(), catalogue.len(), "the manager sees every tool");
+
+    let reader = auth.token(&auth.issuer, "reader", "hostaway:read", &server.url).await;
+    let answer = server.call_raw(&reader, "block_dates").await;
+    assert_eq!(answer.status(), StatusCode::FORBIDDEN);
+    let said = challenge(&answer);
+    assert!(said.starts_with("Bearer error=\"insufficient_scope\", scope=\"hostaway:read hostaway:write\""), "{said}");
+    let writer = auth.token(&auth.issuer, "writer", "hostaway:read hostaway:write", &server.url).await;
+    let answer = server.call_raw(&writer, "revenue_report").await;
+    assert_eq!(answer.status(), StatusCode::FORBIDDEN);
+    assert!(
+        challenge(&answer).contains("scope=\"hostaway:read hostaway:write hostaway:finance\""),
+        "{}",
+        challenge(&answer)
+    );
+
+    // Stepped up, the same client calls it.
+    let stepped = auth.token(&auth.issuer, "manager", ALL, &server.url).await;
+    let session = server.session(&stepped, [127, 0, 0, 1]).await;
+    let period = json!({"start_date": "2026-01-01", "end_date": "2026-01-31"});
+    let call = CallToolRequestParams::new("revenue_report").with_arguments(period.as_object().cloned().unwrap());
+    let report = session.call_tool(call).await.unwrap();
+    assert_ne!(report.is_error, Some(true), "{}", mcp::text(&report));
+}
+
+#[tokio::test]
+async fn the_fair_share_follows_the_tokens_subject_not_the_address_or_session() {
+    let Some(auth) = AuthServers::start() else { return };
+    // 8 a minute: a burst of 2 per subject.
+    let options = ServerOptions { client_calls_per_minute: 8, ..Default::default() };
+    let server = Remote::start(&auth, Clock::system(), options).await;
+    let manager = auth.token(&auth.issuer, "manager", ALL, &server.url).await;
+    let reader = auth.token(&auth.issuer, "reader", "hostaway:read", &server.url).await;
+    let call = || {
+        CallToolRequestParams::new("search_listings").with_arguments(json!({"limit": 1}).as_object().cloned().unwrap())
+    };
+    let mut answered = 0;
+    // One person through four sessions from two addresses: one share.
+    for from in [[127, 0, 0, 1], [127, 0, 0, 2], [127, 0, 0, 1], [127, 0, 0, 2]] {
+        let session = server.session(&manager, from).await;
+        for _ in 0..2 {
+            answered += usize::from(session.call_tool(call()).await.unwrap().is_error != Some(true));
+        }
+    }
+    assert_eq!(answered, 2, "8 calls of one subject through 4 sessions and 2 addresses: the burst of 2");
+    // Another person from the same address has a share of their own.
+    let other = server.session(&reader, [127, 0, 0, 1]).await;
+    assert_ne!(other.call_tool(call()).await.unwrap().is_error, Some(true));
+}

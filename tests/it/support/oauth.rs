@@ -1,0 +1,78 @@
+//! A real OAuth 2.1 authorization server for the tests that need one: `tests/oauth/server.mjs`
+//! (the oidc-provider package on the machine's Node), three instances on free loopback ports —
+//! the issuer the server trusts, a twin that claims its name with keys of its own, and a stranger
+//! — stopped when the test drops it.
+//!
+//! Without Node or `tests/oauth/node_modules` (`npm ci --prefix tests/oauth`) these tests skip with
+//! one line, unless `REQUIRE_OAUTH_SERVER=1` (as `.ci/run` sets), which makes them fail instead.
+
+use std::{
+    io::{BufRead, BufReader},
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+};
+
+use serde_json::Value;
+
+/// The three running authorization servers.
+pub struct AuthServers {
+    child: Child,
+    /// The issuer the MCP server is told to trust (its base URL is its issuer identifier).
+    pub issuer: String,
+    /// Signs with its own keys but names [`Self::issuer`] as the issuer.
+    pub twin: String,
+    /// Another issuer altogether.
+    pub stranger: String,
+}
+
+impl Drop for AuthServers {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl AuthServers {
+    /// Starts them, or `None` (after saying so) when Node or the package is missing and not required.
+    pub fn start() -> Option<Self> {
+        let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oauth");
+        let node = Command::new("node").arg("--version").stdout(Stdio::null()).status().is_ok();
+        if !node || !folder.join("node_modules/oidc-provider").is_dir() {
+            assert!(
+                std::env::var("REQUIRE_OAUTH_SERVER").map_or(true, |v| v != "1"),
+                "REQUIRE_OAUTH_SERVER=1 but node or tests/oauth/node_modules is missing (npm ci --prefix tests/oauth)"
+            );
+            eprintln!("skipping: no node or tests/oauth/node_modules (npm ci --prefix tests/oauth installs it)");
+            return None;
+        }
+        let mut child = Command::new("node")
+            .arg("server.mjs")
+            .current_dir(&folder)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("node starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let urls: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
+        let url = |name: &str| urls[name].as_str().unwrap().to_string();
+        Some(Self { issuer: url("issuer"), twin: url("twin"), stranger: url("stranger"), child })
+    }
+
+    /// An access token from the authorization server at `base` for `client` (reader, writer or
+    /// manager), naming `resource` as its audience, by the client credentials grant.
+    pub async fn token(&self, base: &str, client: &str, scope: &str, resource: &str) -> String {
+        let answer: Value = reqwest::Client::new()
+            .post(format!("{base}/token"))
+            .basic_auth(client, Some("secret"))
+            .form(&[("grant_type", "client_credentials"), ("scope", scope), ("resource", resource)])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        answer["access_token"].as_str().unwrap_or_else(|| panic!("no token: {answer}")).to_string()
+    }
+}
