@@ -7,10 +7,16 @@
 // - "stranger": another issuer altogether.
 //
 // Clients (client_credentials, secret "secret"): reader (hostaway:read), writer (read and write),
-// manager (read, write and finance). The line printed once every instance listens is JSON:
+// manager (read, write and finance). Others register themselves (dynamic client registration) and
+// use the authorization code flow with PKCE; its login and consent pages are stood in for by
+// /interaction/<uid>, which signs in the user named by the X-Test-User header (a browser the test
+// drives sends it) and grants the scopes asked for when the user may have them all (USERS), else
+// denies access.
+// The line printed once every instance listens is JSON:
 // {"issuer": "...", "twin": "...", "stranger": "..."} with each one's base URL.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { Readable } from 'node:stream';
 import Provider from 'oidc-provider';
 
 const SCOPES = ['hostaway:read', 'hostaway:write', 'hostaway:finance'];
@@ -18,6 +24,12 @@ const CLIENTS = {
   reader: 'hostaway:read',
   writer: 'hostaway:read hostaway:write',
   manager: 'hostaway:read hostaway:write hostaway:finance',
+};
+
+/** The people who can sign in, and the scopes each may be granted. */
+const USERS = {
+  ana: SCOPES,
+  carl: ['hostaway:read'],
 };
 
 function signingKeys() {
@@ -37,8 +49,11 @@ function provider(issuer) {
       scope,
     })),
     scopes: SCOPES,
+    findAccount: (ctx, id) => ({ accountId: id, claims: () => ({ sub: id, email: `${id}@example.com` }) }),
+    interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
+      registration: { enabled: true },
       clientCredentials: { enabled: true },
       introspection: { enabled: true },
       resourceIndicators: {
@@ -56,6 +71,76 @@ function provider(issuer) {
   return provider;
 }
 
+/** Signs in the user the browser names and grants what they asked for and may have. */
+async function interact(provider, req, res) {
+  const details = await provider.interactionDetails(req, res);
+  const user = req.headers['x-test-user'] || 'ana';
+  if (details.prompt.name === 'login') {
+    await provider.interactionFinished(req, res, { login: { accountId: user } }, { mergeWithLastSubmission: false });
+    return;
+  }
+  const accountId = details.session.accountId;
+  const grant = details.grantId
+    ? await provider.Grant.find(details.grantId)
+    : new provider.Grant({ accountId, clientId: details.params.client_id });
+  const missing = details.prompt.details;
+  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+  const allowed = USERS[accountId] || [];
+  const asked = Object.entries(missing.missingResourceScopes || {});
+  const refused = asked.flatMap(([, scopes]) => scopes.filter((scope) => !allowed.includes(scope)));
+  if (refused.length > 0) {
+    const error_description = `${accountId} may not have ${refused.join(' ')}`;
+    await provider.interactionFinished(req, res, { error: 'access_denied', error_description });
+    return;
+  }
+  for (const [resource, scopes] of asked) grant.addResourceScope(resource, scopes.join(' '));
+  const grantId = await grant.save();
+  await provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+}
+
+/**
+ * A registration with the `scope` it names left out, so the client may later ask for any scope the
+ * server offers (a step-up), as Keycloak or Auth0 let dynamically registered clients do;
+ * oidc-provider would otherwise hold it to the scopes named at registration.
+ */
+async function withoutRegisteredScope(req) {
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  const metadata = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+  delete metadata.scope;
+  const body = Buffer.from(JSON.stringify(metadata));
+  return Object.assign(Readable.from([body]), {
+    headers: { ...req.headers, 'content-length': String(body.length) },
+    method: req.method,
+    url: req.url,
+    socket: req.socket,
+    connection: req.socket,
+    httpVersion: req.httpVersion,
+    httpVersionMajor: req.httpVersionMajor,
+    httpVersionMinor: req.httpVersionMinor,
+  });
+}
+
+/** The provider's own routes, with /interaction/<uid> in front of them. */
+function withInteractions(provider) {
+  const callback = provider.callback();
+  return (req, res) => {
+    if (req.method === 'POST' && req.url === '/reg') {
+      withoutRegisteredScope(req).then((registration) => callback(registration, res));
+      return;
+    }
+    if (req.url.startsWith('/interaction/')) {
+      interact(provider, req, res).catch((error) => {
+        res.statusCode = 500;
+        res.end(String(error));
+      });
+      return;
+    }
+    callback(req, res);
+  };
+}
+
 function listen(handler) {
   const server = createServer(handler);
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
@@ -69,7 +154,7 @@ function base(server) {
 const issuerServer = await listen(() => {});
 const issuer = base(issuerServer);
 issuerServer.removeAllListeners('request');
-issuerServer.on('request', provider(issuer).callback());
+issuerServer.on('request', withInteractions(provider(issuer)));
 
 const twinServer = await listen(provider(issuer).callback());
 
@@ -78,6 +163,8 @@ strangerServer.removeAllListeners('request');
 strangerServer.on('request', provider(base(strangerServer)).callback());
 
 console.log(JSON.stringify({ issuer, twin: base(twinServer), stranger: base(strangerServer) }));
+// Only that line goes to stdout, which the test stops reading: oidc-provider's notices go to stderr.
+console.log = console.info = console.error;
 process.stdin.on('end', () => process.exit(0));
 process.stdin.on('close', () => process.exit(0));
 process.stdin.resume();

@@ -27,7 +27,7 @@ const ALL: &str = "hostaway:read hostaway:write hostaway:finance";
 
 /// The server in front of a sandbox, trusting `auth`'s issuer, with its clock at `clock`.
 struct Remote {
-    _sandbox: Sandbox,
+    sandbox: Sandbox,
     url: String,
     _stop: oneshot::Sender<()>,
 }
@@ -45,7 +45,7 @@ impl Remote {
         tokio::spawn(http::serve(listener, server, options, async {
             let _ = stopped.await;
         }));
-        Self { _sandbox: sandbox, url, _stop: stop }
+        Self { sandbox, url, _stop: stop }
     }
 
     fn at(&self, path: &str) -> String {
@@ -218,4 +218,47 @@ async fn the_fair_share_follows_the_tokens_subject_not_the_address_or_session() 
     // Another person from the same address has a share of their own.
     let other = server.session(&reader, [127, 0, 0, 1]).await;
     assert_ne!(other.call_tool(call()).await.unwrap().is_error, Some(true));
+}
+
+/// The Python MCP SDK's OAuth client (`tests/oauth/client.py`) signed in as `user`, its report.
+async fn python_client(python: &std::path::Path, server: &Remote, user: &str) -> Value {
+    let (listing, start, end) = server.sandbox.inspect(mcp::free_stay);
+    let block = json!({"listing_id": listing, "start_date": start.to_string(), "end_date": end.to_string()});
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oauth/client.py");
+    let run = tokio::process::Command::new(python).args([script, &server.url, user, &block.to_string()]).output();
+    let output = tokio::time::timeout(std::time::Duration::from_secs(60), run).await.unwrap().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    serde_json::from_str(stdout.lines().last().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&output.stderr)))
+}
+
+#[tokio::test]
+async fn the_python_sdk_registers_signs_in_with_pkce_and_steps_up_for_a_write_when_the_person_may() {
+    let (Some(auth), Some(python)) = (AuthServers::start(), crate::support::oauth::python_sdk()) else { return };
+    let server = Remote::start(&auth, Clock::system(), ServerOptions::default()).await;
+    let catalogue = tools::catalogue();
+    let names = |keep: &dyn Fn(&str, &rmcp::model::Tool) -> bool| -> Vec<String> {
+        let mut names: Vec<String> =
+            catalogue.iter().filter(|(set, tool)| keep(set, tool)).map(|(_, tool)| tool.name.to_string()).collect();
+        names.sort();
+        names
+    };
+    let reads = names(&|set, tool| !tools::is_write(tool) && set != "finance");
+    let reads_and_writes = names(&|set, _| set != "finance");
+
+    // Ana may have every scope: asked for read by the 401, she steps up to write on the 403.
+    let ana = python_client(&python, &server, "ana").await;
+    assert_eq!(ana["registered"], json!(true), "{ana}");
+    assert_eq!(ana["scopes_asked"], json!(["hostaway:read", "hostaway:read hostaway:write"]), "{ana}");
+    assert_eq!(ana["tools_first"], json!(reads), "{ana}");
+    assert_eq!(ana["read_is_error"], json!(false), "{ana}");
+    assert_eq!(ana["write_is_error"], json!(false), "{ana}");
+    assert!(ana["write_text"].as_str().unwrap().contains("\"status\":\"preview\""), "the write previews: {ana}");
+    assert_eq!(ana["tools_after"], json!(reads_and_writes), "{ana}");
+
+    // Carl may only read: the authorization server refuses his step-up, and the write never runs.
+    let carl = python_client(&python, &server, "carl").await;
+    assert_eq!(carl["tools_first"], json!(reads), "{carl}");
+    assert!(carl["failed"].as_str().unwrap().contains("carl may not have hostaway:write"), "{carl}");
+    assert!(carl.get("write_is_error").is_none(), "{carl}");
 }

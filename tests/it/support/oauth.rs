@@ -4,7 +4,9 @@
 //! — stopped when the test drops it.
 //!
 //! Without Node or `tests/oauth/node_modules` (`npm ci --prefix tests/oauth`) these tests skip with
-//! one line, unless `REQUIRE_OAUTH_SERVER=1` (as `.ci/run` sets), which makes them fail instead.
+//! one line, unless `REQUIRE_OAUTH_SERVER=1` (as `.ci/run` sets), which makes them fail instead. The
+//! same holds for [`python_sdk`], the venv holding the Python MCP SDK (`tests/oauth/.venv`, made by
+//! `.ci/run` from `tests/oauth/requirements.txt`).
 
 use std::{
     io::{BufRead, BufReader},
@@ -13,6 +15,31 @@ use std::{
 };
 
 use serde_json::Value;
+
+/// Says a test skips for want of `what`, or fails when `REQUIRE_OAUTH_SERVER=1`.
+fn missing(what: &str) {
+    assert!(
+        std::env::var("REQUIRE_OAUTH_SERVER").map_or(true, |v| v != "1"),
+        "REQUIRE_OAUTH_SERVER=1 but {what} is missing"
+    );
+    eprintln!("skipping: {what} is missing");
+}
+
+fn folder() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oauth")
+}
+
+/// The Python of the venv with the MCP SDK, or `None` (after saying so) when it is missing.
+pub fn python_sdk() -> Option<PathBuf> {
+    let python = folder().join(".venv/bin/python");
+    if !python.is_file() {
+        missing(
+            "tests/oauth/.venv (python3 -m venv tests/oauth/.venv && tests/oauth/.venv/bin/pip install -r tests/oauth/requirements.txt)",
+        );
+        return None;
+    }
+    Some(python)
+}
 
 /// The three running authorization servers.
 pub struct AuthServers {
@@ -35,26 +62,28 @@ impl Drop for AuthServers {
 impl AuthServers {
     /// Starts them, or `None` (after saying so) when Node or the package is missing and not required.
     pub fn start() -> Option<Self> {
-        let folder = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oauth");
         let node = Command::new("node").arg("--version").stdout(Stdio::null()).status().is_ok();
-        if !node || !folder.join("node_modules/oidc-provider").is_dir() {
-            assert!(
-                std::env::var("REQUIRE_OAUTH_SERVER").map_or(true, |v| v != "1"),
-                "REQUIRE_OAUTH_SERVER=1 but node or tests/oauth/node_modules is missing (npm ci --prefix tests/oauth)"
-            );
-            eprintln!("skipping: no node or tests/oauth/node_modules (npm ci --prefix tests/oauth installs it)");
+        if !node || !folder().join("node_modules/oidc-provider").is_dir() {
+            missing("node or tests/oauth/node_modules (npm ci --prefix tests/oauth)");
             return None;
         }
         let mut child = Command::new("node")
             .arg("server.mjs")
-            .current_dir(&folder)
+            .current_dir(folder())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("node starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        // Its first line, waited for with a bound (read on a thread: std pipes do not time out).
+        let stdout = child.stdout.take().unwrap();
+        let (sender, first) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = sender.send(line);
+        });
+        let line = first.recv_timeout(std::time::Duration::from_secs(30)).expect("the authorization servers start");
         let urls: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
         let url = |name: &str| urls[name].as_str().unwrap().to_string();
         Some(Self { issuer: url("issuer"), twin: url("twin"), stranger: url("stranger"), child })
