@@ -132,6 +132,24 @@ impl HostawayArgs {
         config.keep.keep_for = Duration::from_secs(self.keep_last_good_secs);
     }
 
+    /// These arguments for one account of the accounts file: its id, secret and base URL (when it
+    /// names one), and a token file of its own beside the configured one, so accounts never take
+    /// each other's tokens.
+    pub fn for_account(&self, account_id: i64, secret: Secret, base_url: Option<&str>) -> HostawayArgs {
+        let token_file = self.token_file.clone().or_else(FileTokenStore::default_path).map(|path| {
+            let stem = path.file_stem().map_or_else(|| "token".into(), |stem| stem.to_string_lossy().into_owned());
+            let extension = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+            path.with_file_name(format!("{stem}-{account_id}{extension}"))
+        });
+        HostawayArgs {
+            account_id: Some(account_id),
+            secret_key: Some(secret.expose().to_string()),
+            base_url: base_url.map_or_else(|| self.base_url.clone(), str::to_string),
+            token_file,
+            ..self.clone()
+        }
+    }
+
     /// Where a process without Redis keeps the leases of its confirmed writes for `account`, so a
     /// restart finds a write its previous life may have left in flight: beside the token file, or
     /// nowhere with `--no-token-file`.

@@ -14,6 +14,7 @@
 //! - [`shared`]: what replicas share in Redis (`--redis-url`): the rate budget, the token and cache coherence.
 //! - [`webhook_admin`]: `hostaway-mcp webhooks`, registering the receiver with Hostaway and showing its deliveries.
 
+pub mod accounts;
 pub mod clock;
 pub mod config;
 pub mod domain;

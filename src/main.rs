@@ -6,6 +6,7 @@ use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand};
 use hostaway_mcp::{
+    accounts,
     clock::Clock,
     config::HostawayArgs,
     hostaway::{Gateway, GatewayConfig, Idempotence, id, token::Credentials},
@@ -104,7 +105,7 @@ impl WebhookAuthArgs {
     }
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 struct RunArgs {
     #[command(flatten)]
     hostaway: HostawayArgs,
@@ -177,6 +178,10 @@ struct ServeArgs {
     /// access tokens must name, and where protected resource metadata points.
     #[arg(long, env = "MCP_PUBLIC_URL", requires = "oauth_issuer")]
     public_url: Option<String>,
+    /// TOML file of the Hostaway accounts this server serves and who reaches each (by OAuth token
+    /// subject or email); needs --oauth-issuer. Without it, the one account of HOSTAWAY_ACCOUNT_ID.
+    #[arg(long, env = "MCP_ACCOUNTS_FILE", requires = "oauth_issuer")]
+    accounts: Option<PathBuf>,
     /// Host names to accept besides loopback (e.g. the public name behind a reverse proxy), comma-separated.
     #[arg(long, env = "MCP_ALLOWED_HOSTS", value_delimiter = ',')]
     allowed_hosts: Vec<String>,
@@ -413,6 +418,19 @@ async fn connect(args: &RunArgs, clock: Clock) -> anyhow::Result<(Arc<Gateway>, 
     Ok((Arc::new(gateway), sandbox, shared))
 }
 
+/// The server of one account of the accounts file: its own gateway (token file, budget, cache,
+/// circuits), Redis namespace and write leases, with the other settings of `run`.
+async fn account_server(run: &RunArgs, account: accounts::Account, clock: Clock) -> anyhow::Result<http::Account> {
+    let mut run = run.clone();
+    run.hostaway = run.hostaway.for_account(account.account_id, account.secret()?, account.base_url.as_deref());
+    let (gateway, _, shared) = connect(&run, clock).await?;
+    let leases = run.hostaway.write_leases(gateway.account_id());
+    let guard = write_guard(shared.as_ref(), leases, Duration::from_secs(run.hostaway.request_timeout_secs));
+    let server = HostawayServer::with_guard(gateway, run.server_options(clock)?, guard);
+    tracing::info!(account = account.name, users = account.users.len(), "serving account {}", account.account_id);
+    Ok(http::Account { name: account.name, server, shared, users: account.users })
+}
+
 /// The write guard: joining identical writes in this process, and across replicas through `shared`
 /// or across restarts through lease files in `leases`; a lease lasts as long as one request to
 /// Hostaway may (`request_timeout`) and a margin.
@@ -466,12 +484,32 @@ async fn serve(args: ServeArgs, clock: Clock) -> anyhow::Result<()> {
         shown(before),
         shown(after),
     );
-    let (gateway, sandbox, shared) = connect(&args.run, clock).await?;
-    let described = describe(&args.run, sandbox.as_ref(), shared.as_ref());
-    let leases = args.run.hostaway.write_leases(gateway.account_id());
-    let guard = write_guard(shared.as_ref(), leases, Duration::from_secs(args.run.hostaway.request_timeout_secs));
-    let server = HostawayServer::with_guard(gateway, args.run.server_options(clock)?, guard);
-    options.shared = shared;
+    // The embedded sandbox, if any, lives as long as the server.
+    let (accounts, described, _sandbox) = match &args.accounts {
+        Some(path) => {
+            anyhow::ensure!(
+                !args.run.sandbox,
+                "--accounts and --sandbox do not go together: point an account's base_url at a sandbox instead"
+            );
+            let accounts = accounts::load(path)?;
+            let names: Vec<String> = accounts.iter().map(|account| account.name.clone()).collect();
+            let mut served = Vec::new();
+            for account in accounts {
+                served.push(account_server(&args.run, account, clock).await?);
+            }
+            (served, format!("{} accounts ({})", names.len(), names.join(", ")), None)
+        }
+        None => {
+            let (gateway, sandbox, shared) = connect(&args.run, clock).await?;
+            let described = describe(&args.run, sandbox.as_ref(), shared.as_ref());
+            let leases = args.run.hostaway.write_leases(gateway.account_id());
+            let timeout = Duration::from_secs(args.run.hostaway.request_timeout_secs);
+            let guard = write_guard(shared.as_ref(), leases, timeout);
+            let server = HostawayServer::with_guard(gateway, args.run.server_options(clock)?, guard);
+            options.shared = shared.clone();
+            (vec![http::Account { name: String::new(), server, shared, users: Vec::new() }], described, sandbox)
+        }
+    };
     let listener = http::listen(args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr()?;
     tracing::info!("MCP server at http://{addr}/mcp on {described}");
@@ -483,7 +521,7 @@ async fn serve(args: ServeArgs, clock: Clock) -> anyhow::Result<()> {
     };
     eprintln!("hostaway-mcp: {auth}");
     let (signalled, mut drain) = tokio::sync::oneshot::channel::<()>();
-    let serving = http::serve(listener, server, options, async move {
+    let serving = http::serve_accounts(listener, accounts, options, async move {
         stop_signal().await;
         let _ = signalled.send(());
     });

@@ -100,47 +100,25 @@ impl Default for HttpOptions {
 
 /// The HTTP router: `/mcp` (streamable HTTP, one server per session) and Prometheus `/metrics`,
 /// both behind the Host, Origin and token checks, and `/health` (always open, for load balancers).
+/// With `checked_outside`, the credentials were checked before the request reached this router
+/// (by [`super::accounts_router`], which also picked the account), and only Host and Origin are
+/// checked here.
 fn router(
     server: HostawayServer,
     shutdown: CancellationToken,
     options: &HttpOptions,
     refusals: Arc<Refusals>,
     health: Option<Arc<WebhookHealth>>,
+    checked_outside: bool,
 ) -> Router {
-    let public_host = options.oauth.as_ref().and_then(OAuthOptions::public_host);
-    let hosts: Vec<String> = LOOPBACK_HOSTS
-        .iter()
-        .map(|h| h.to_string())
-        .chain(options.allowed_hosts.iter().cloned())
-        .chain(public_host)
-        .collect();
-    let origins: Vec<String> =
-        LOOPBACK_ORIGINS.iter().map(|o| o.to_string()).chain(options.allowed_origins.iter().cloned()).collect();
-    let guard = Arc::new(EdgeGuard {
-        hosts: hosts.iter().filter_map(|h| parse_authority(h)).collect(),
-        origins: origins.iter().filter_map(|o| AllowedOrigin::parse(o)).collect(),
-        access: match (&options.oauth, &options.auth_token) {
-            (Some(oauth), _) => Access::OAuth {
-                verifier: Box::new(Verifier::new(oauth.clone(), server.clock())),
-                options: oauth.clone(),
-            },
-            (None, Some(token)) => Access::Token(token.clone()),
-            (None, None) => Access::Open,
-        },
-        refusals: refusals.clone(),
-    });
+    let (hosts, origins) = hosts_and_origins(options);
+    let guard = edge_guard(options, &server, refusals.clone(), checked_outside);
     let body_rules = BodyRules {
         max_bytes: options.max_body_bytes,
         oauth: options.oauth.clone(),
         offered: server.tools().into_iter().map(|tool| tool.name.into_owned()).collect(),
     };
-    let metadata = options.oauth.as_ref().map(|oauth| {
-        let document = oauth.metadata();
-        let serve = move || std::future::ready(Json(document.clone()));
-        Router::new()
-            .route(oauth::METADATA_PATH, get(serve.clone()))
-            .route(&format!("{}/mcp", oauth::METADATA_PATH), get(serve))
-    });
+    let metadata = options.oauth.as_ref().map(metadata_routes);
     // rmcp checks Host and Origin too; ours run first (for /metrics as well) and count refusals.
     let mut config = StreamableHttpServerConfig::default()
         .with_cancellation_token(shutdown)
@@ -186,6 +164,54 @@ fn router(
         .route("/health", get(move || report_health(shared.clone(), health.clone(), gateway.clone())))
         .merge(webhooks.unwrap_or_default())
         .merge(metadata.unwrap_or_default())
+}
+
+/// The `Host` values and browser origins the endpoint accepts: loopback ones, the operator's, and
+/// the public URL's host with OAuth.
+fn hosts_and_origins(options: &HttpOptions) -> (Vec<String>, Vec<String>) {
+    let public_host = options.oauth.as_ref().and_then(OAuthOptions::public_host);
+    let hosts = LOOPBACK_HOSTS
+        .iter()
+        .map(|h| h.to_string())
+        .chain(options.allowed_hosts.iter().cloned())
+        .chain(public_host)
+        .collect();
+    let origins =
+        LOOPBACK_ORIGINS.iter().map(|o| o.to_string()).chain(options.allowed_origins.iter().cloned()).collect();
+    (hosts, origins)
+}
+
+/// The checks of `/mcp` and `/metrics`; `open` leaves out the credentials (checked elsewhere).
+pub(super) fn edge_guard(
+    options: &HttpOptions,
+    server: &HostawayServer,
+    refusals: Arc<Refusals>,
+    open: bool,
+) -> Arc<EdgeGuard> {
+    let (hosts, origins) = hosts_and_origins(options);
+    Arc::new(EdgeGuard {
+        hosts: hosts.iter().filter_map(|h| parse_authority(h)).collect(),
+        origins: origins.iter().filter_map(|o| AllowedOrigin::parse(o)).collect(),
+        access: match (&options.oauth, &options.auth_token) {
+            _ if open => Access::Open,
+            (Some(oauth), _) => Access::OAuth {
+                verifier: Box::new(Verifier::new(oauth.clone(), server.clock())),
+                options: oauth.clone(),
+            },
+            (None, Some(token)) => Access::Token(token.clone()),
+            (None, None) => Access::Open,
+        },
+        refusals,
+    })
+}
+
+/// Protected resource metadata at its well-known path, bare and with the endpoint's path.
+pub(super) fn metadata_routes(oauth: &OAuthOptions) -> Router {
+    let document = oauth.metadata();
+    let serve = move || std::future::ready(Json(document.clone()));
+    Router::new()
+        .route(oauth::METADATA_PATH, get(serve.clone()))
+        .route(&format!("{}/mcp", oauth::METADATA_PATH), get(serve))
 }
 
 /// `/health`: "ok", or "degraded: …" naming what is down (Redis, Hostaway) or what Redis may
@@ -354,7 +380,7 @@ async fn limit_sessions(State(cap): State<SessionCap>, request: Request, next: N
 
 /// What `/mcp` and `/metrics` demand of a request: an allowed `Host` (the DNS-rebinding guard), an
 /// allowed `Origin` when a browser sends one, and the credentials [`Access`] asks for.
-struct EdgeGuard {
+pub(super) struct EdgeGuard {
     hosts: Vec<Authority>,
     origins: Vec<AllowedOrigin>,
     access: Access,
@@ -373,7 +399,7 @@ enum Access {
 
 /// Checks Host, then Origin, then the token; a refusal is counted and summarised in the log, never
 /// logged one line per request, and neither token is ever logged.
-async fn check_the_edge(State(guard): State<Arc<EdgeGuard>>, request: Request, next: Next) -> Response {
+pub(super) async fn check_the_edge(State(guard): State<Arc<EdgeGuard>>, request: Request, next: Next) -> Response {
     let host = request.headers().get(header::HOST).and_then(|h| h.to_str().ok()).or(request.uri().host());
     if !host.and_then(parse_authority).is_some_and(|host| guard.hosts.iter().any(|allowed| allowed.admits(&host))) {
         guard.refusals.record(Refusal::ForbiddenHost);
@@ -551,36 +577,86 @@ pub async fn serve(
     options: HttpOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let shared = options.shared.clone();
+    let everyone = Account { name: String::new(), server, shared, users: Vec::new() };
+    serve_accounts(listener, vec![everyone], options, shutdown).await
+}
+
+/// One Hostaway account a deployment serves: its server (gateway, cache, circuits, write guard),
+/// the Redis namespace its replicas share, and who reaches it (token subjects or emails). An
+/// account with no users is the whole deployment's one account, reached by every client.
+pub struct Account {
+    /// The account's name: its webhooks route is `/webhooks/hostaway/<name>`.
+    pub name: String,
+    /// The server over the account's own gateway.
+    pub server: HostawayServer,
+    /// The Redis its replicas share, namespaced by its account id.
+    pub shared: Option<SharedStore>,
+    /// Who reaches it; empty for a deployment of one account, reached by everyone.
+    pub users: Vec<String>,
+}
+
+/// Serves several accounts on `listener`: each request goes to the account its OAuth token's
+/// person is listed in (see [`super::accounts_router`]), each account with its own sessions,
+/// webhooks route, health line and everything behind its gateway. One account without users
+/// is served as [`serve`] does.
+pub async fn serve_accounts(
+    listener: TcpListener,
+    accounts: Vec<Account>,
+    options: HttpOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let Some(first) = accounts.first().map(|account| account.server.clone()) else {
+        return Err(std::io::Error::other("no account to serve"));
+    };
     let sessions_token = CancellationToken::new();
     let stop_accepting = CancellationToken::new();
-    let in_flight = server.in_flight();
-    let refusals = Arc::new(Refusals::new(server.metrics(), refusals::LOG_INTERVAL));
-    if let Some(shared) = &options.shared {
-        server.subscriptions().share_through(Arc::new(RedisNotices::new(shared.clone())), stop_accepting.clone());
+    let refusals = Arc::new(Refusals::new(first.metrics(), refusals::LOG_INTERVAL));
+    let single = accounts.len() == 1 && accounts[0].users.is_empty();
+    let mut in_flight = Vec::new();
+    let mut routes = Vec::new();
+    for account in accounts {
+        let server = account.server;
+        in_flight.push(server.in_flight());
+        if let Some(shared) = &account.shared {
+            server.subscriptions().share_through(Arc::new(RedisNotices::new(shared.clone())), stop_accepting.clone());
+        }
+        let learning = server.learn_account_zone();
+        let stop_learning = stop_accepting.clone();
+        tokio::spawn(async move { stop_learning.run_until_cancelled(learning).await });
+        let health = options.webhook.as_ref().map(|webhook| {
+            let login = webhook.login.expose().to_string();
+            let health = Arc::new(WebhookHealth::new(
+                server.gateway(),
+                server.metrics(),
+                server.subscriptions(),
+                login,
+                webhook.quiet,
+            ));
+            tokio::spawn(health.clone().run(webhook.check_every, stop_accepting.clone()));
+            health
+        });
+        let own = HttpOptions { shared: account.shared.clone(), ..options.clone() };
+        let app = router(server, sessions_token.child_token(), &own, refusals.clone(), health, !single);
+        routes.push(super::accounts_router::Route { name: account.name, users: account.users, app });
     }
-    let learning = server.learn_account_zone();
-    let stop_learning = stop_accepting.clone();
-    tokio::spawn(async move { stop_learning.run_until_cancelled(learning).await });
-    let health = options.webhook.as_ref().map(|webhook| {
-        let login = webhook.login.expose().to_string();
-        let health = Arc::new(WebhookHealth::new(
-            server.gateway(),
-            server.metrics(),
-            server.subscriptions(),
-            login,
-            webhook.quiet,
-        ));
-        tokio::spawn(health.clone().run(webhook.check_every, stop_accepting.clone()));
-        health
-    });
-    let app = router(server, sessions_token.child_token(), &options, refusals.clone(), health);
+    let app = match routes.pop() {
+        Some(route) if single => route.app,
+        last => {
+            routes.extend(last);
+            let guard = edge_guard(&options, &first, refusals.clone(), false);
+            super::accounts_router::router(routes, guard, options.oauth.as_ref())
+        }
+    };
     // On shutdown: stop accepting connections at once, let calls under way finish and their answers
     // go out, then close the sessions (their open streams would otherwise keep the server up).
     let stopping = stop_accepting.clone();
     tokio::spawn(async move {
         shutdown.await;
         stopping.cancel();
-        in_flight.idle().await;
+        for calls in in_flight {
+            calls.idle().await;
+        }
         tokio::time::sleep(ANSWER_FLUSH).await;
         sessions_token.cancel();
     });

@@ -1,5 +1,6 @@
 //! The MCP server: one [`HostawayServer`] per session over stdio or streamable HTTP.
 
+mod accounts_router;
 mod completions;
 pub mod connections;
 pub mod drain;

@@ -262,3 +262,84 @@ async fn the_python_sdk_registers_signs_in_with_pkce_and_steps_up_for_a_write_wh
     assert!(carl["failed"].as_str().unwrap().contains("carl may not have hostaway:write"), "{carl}");
     assert!(carl.get("write_is_error").is_none(), "{carl}");
 }
+
+#[tokio::test]
+async fn two_people_reach_two_accounts_each_only_their_own_and_a_third_reaches_none() {
+    let Some(auth) = AuthServers::start() else { return };
+    // Porto's portfolio is larger, so the two hold different listings.
+    let start = |listings: usize, account_id: i64, secret: &str| {
+        let config = hostaway_mcp::sandbox::SandboxConfig {
+            listings,
+            account_id,
+            secret_key: secret.to_string(),
+            ..mcp::sandbox_config()
+        };
+        crate::support::api::start(config)
+    };
+    let (lisbon, porto) =
+        (start(24, 1001, "lisbon-secret-0123456789").await, start(30, 2002, "porto-secret-0123456789").await);
+    let ids = |sandbox: &Sandbox| sandbox.inspect(|s| s.listings.keys().copied().collect::<BTreeSet<i64>>());
+    assert_ne!(ids(&lisbon), ids(&porto), "the two accounts hold different listings");
+
+    let folder = std::env::temp_dir().join(format!("hostaway-mcp-accounts-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("porto-secret"), "porto-secret-0123456789\n").unwrap();
+    let file = folder.join("accounts.toml");
+    let accounts = format!(
+        "[[accounts]]\nname = \"lisbon\"\naccount_id = 1001\nsecret_key_env = \"LISBON_SECRET\"\nbase_url = \"{}\"\nusers = [\"manager\"]\n\n\
+         [[accounts]]\nname = \"porto\"\naccount_id = 2002\nsecret_key_file = \"{}\"\nbase_url = \"{}\"\nusers = [\"writer\"]\n",
+        lisbon.base_url(),
+        folder.join("porto-secret").display(),
+        porto.base_url()
+    );
+    std::fs::write(&file, accounts).unwrap();
+    let public = "https://mcp.example.com/mcp";
+    let mut command = mcp::binary_against(&lisbon);
+    command.env("LISBON_SECRET", "lisbon-secret-0123456789").args(["serve", "--bind", "127.0.0.1:0"]);
+    command.args(["--oauth-issuer", &auth.issuer, "--public-url", public, "--accounts"]).arg(&file);
+    let (_server, url) = mcp::spawn_serve(&mut command).await;
+
+    let session = |client: &str, scope: &str| {
+        let (auth, url) = (&auth, url.clone());
+        let (client, scope) = (client.to_string(), scope.to_string());
+        async move {
+            let token = auth.token(&auth.issuer, &client, &scope, public).await;
+            let config = StreamableHttpClientTransportConfig::with_uri(url).auth_header(token);
+            let info = ClientConfig::new(ClientCapabilities::default(), Implementation::new(client, "0.0.0"));
+            info.serve(StreamableHttpClientTransport::with_client(reqwest::Client::new(), config)).await.unwrap()
+        }
+    };
+    let listed = |session: RunningService<rmcp::RoleClient, ClientConfig>| async move {
+        let call = CallToolRequestParams::new("search_listings")
+            .with_arguments(json!({"limit": 100}).as_object().cloned().unwrap());
+        let page = session.call_tool(call).await.unwrap().structured_content.unwrap();
+        page["listings"].as_array().unwrap().iter().map(|l| l["listing_id"].as_i64().unwrap()).collect::<BTreeSet<_>>()
+    };
+    let received = |sandbox: &Sandbox| sandbox.stats().received.get("listListings").copied().unwrap_or(0);
+
+    // Each account reads its listings once at start-up to learn its time zone: wait for both.
+    let settled = async {
+        while received(&lisbon) == 0 || received(&porto) == 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(10), settled).await.expect("both accounts learn their zone");
+    let porto_before = received(&porto);
+    assert_eq!(listed(session("manager", ALL).await).await, ids(&lisbon), "the manager sees Lisbon's listings");
+    assert_eq!(received(&porto), porto_before, "nothing of the manager's reached Porto's Hostaway");
+    let lisbon_before = received(&lisbon);
+    assert_eq!(listed(session("writer", "hostaway:read").await).await, ids(&porto), "the writer sees Porto's");
+    assert_eq!(received(&lisbon), lisbon_before, "nothing of the writer's reached Lisbon's Hostaway");
+    assert!(lisbon.stats().tokens_minted >= 1 && porto.stats().tokens_minted >= 1, "each account its own token");
+
+    let reader = auth.token(&auth.issuer, "reader", "hostaway:read", public).await;
+    let refused = mcp::post(&url).bearer_auth(reader).json(&mcp::initialize_request()).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(body["error"], "no_account", "{body}");
+    assert!(body["message"].as_str().unwrap().contains("reader reaches no Hostaway account"), "{body}");
+
+    let health = reqwest::get(url.replace("/mcp", "/health")).await.unwrap().text().await.unwrap();
+    assert!(health.contains("account lisbon:") && health.contains("account porto:"), "{health}");
+    std::fs::remove_dir_all(folder).unwrap();
+}
