@@ -13,7 +13,13 @@ use serde_json::{Value, json};
 const LISTINGS: usize = 300;
 
 async fn large_portfolio() -> mcp::Harness {
-    mcp::start_with(SandboxConfig { listings: LISTINGS, ..mcp::sandbox_config() }, ServerOptions::default()).await
+    // These tests are about how large answers grow, not how fast: on a loaded machine, reading
+    // 300 listings' calendars can take longer than the suite's usual 5 s upstream deadline.
+    let config = SandboxConfig { listings: LISTINGS, ..mcp::sandbox_config() };
+    mcp::start_tuned(mcp::clock(), config, ServerOptions::default(), |gateway| {
+        gateway.deadline = std::time::Duration::from_secs(60);
+    })
+    .await
 }
 
 /// Each tool with the arguments that make its answer largest: the highest limit, full detail, the
