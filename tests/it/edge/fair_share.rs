@@ -95,3 +95,39 @@ async fn a_stateless_2026_client_is_served_while_the_legacy_session_cap_is_full(
     let tools = stateless.peer().list_tools(None).await.unwrap();
     assert!(tools.tools.len() >= 30);
 }
+
+#[tokio::test]
+async fn calls_that_each_invent_a_session_id_share_their_addresss_share() {
+    use rmcp::{
+        model::ProtocolVersion,
+        service::{ClientLifecycleMode, ClientServiceExt},
+    };
+    // 8 a minute: a burst of 2 for the address, whatever session id each call claims.
+    let options = ServerOptions { client_calls_per_minute: 8, ..Default::default() };
+    let h = mcp::start_with(mcp::sandbox_config(), options).await;
+    let mut answered = 0;
+    for invented in 0..10 {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("mcp-session-id", format!("invented-{invented}").parse().unwrap());
+        let http = reqwest::Client::builder().default_headers(headers).build().unwrap();
+        let transport = StreamableHttpClientTransport::with_client(
+            http,
+            StreamableHttpClientTransportConfig::with_uri(h.url.clone()),
+        );
+        let client = ClientConfig::default()
+            .with_protocol_version(ProtocolVersion::V_2026_07_28)
+            .serve_with_lifecycle(
+                transport,
+                ClientLifecycleMode::Discover { preferred_versions: vec![ProtocolVersion::V_2026_07_28] },
+            )
+            .await
+            .unwrap();
+        let call = CallToolRequestParams::new("search_listings")
+            .with_arguments(json!({"limit": 1}).as_object().cloned().unwrap());
+        if client.peer().call_tool(call).await.unwrap().is_error != Some(true) {
+            answered += 1;
+        }
+    }
+    // The burst, and at most one more if the bucket refilled (one call every 7.5 s) during the test.
+    assert!(answered <= 3, "10 calls each with a session id of its own: {answered} answered");
+}

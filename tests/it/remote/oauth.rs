@@ -297,7 +297,7 @@ async fn two_people_reach_two_accounts_each_only_their_own_and_a_third_reaches_n
     let mut command = mcp::binary_against(&lisbon);
     command.env("LISBON_SECRET", "lisbon-secret-0123456789").args(["serve", "--bind", "127.0.0.1:0"]);
     command.args(["--oauth-issuer", &auth.issuer, "--public-url", public, "--accounts"]).arg(&file);
-    let (_server, url) = mcp::spawn_serve(&mut command).await;
+    let (_server, url, logged) = spawn_logging(&mut command).await;
 
     let session = |client: &str, scope: &str| {
         let (auth, url) = (&auth, url.clone());
@@ -341,5 +341,61 @@ async fn two_people_reach_two_accounts_each_only_their_own_and_a_third_reaches_n
 
     let health = reqwest::get(url.replace("/mcp", "/health")).await.unwrap().text().await.unwrap();
     assert!(health.contains("account lisbon:") && health.contains("account porto:"), "{health}");
+
+    // A confirmed write's audit line names who made it.
+    let (listing, start, end) = lisbon.inspect(mcp::free_stay);
+    let block = json!({"listing_id": listing, "start_date": start.to_string(), "end_date": end.to_string()});
+    let manager = session("manager", ALL).await;
+    for arguments in [
+        block.clone(),
+        json!({"confirm": true, "listing_id": listing, "start_date": start.to_string(), "end_date": end.to_string()}),
+    ] {
+        let call = CallToolRequestParams::new("block_dates").with_arguments(arguments.as_object().cloned().unwrap());
+        let done = manager.call_tool(call).await.unwrap();
+        assert_ne!(done.is_error, Some(true), "{done:?}");
+    }
+    let audit = async {
+        loop {
+            if let Some(line) = logged.lock().await.lines().find(|line| line.contains("audit")) {
+                return line.to_string();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    };
+    let line = tokio::time::timeout(std::time::Duration::from_secs(10), audit).await.expect("an audit line");
+    assert!(line.contains("user=manager") && line.contains("block_dates"), "{line}");
     std::fs::remove_dir_all(folder).unwrap();
+}
+
+/// Spawns `command` (a `hostaway-mcp serve` on port 0), returns it with its `/mcp` URL and the
+/// stderr it goes on writing.
+async fn spawn_logging(
+    command: &mut tokio::process::Command,
+) -> (tokio::process::Child, String, Arc<tokio::sync::Mutex<String>>) {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = command
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let logged = Arc::new(tokio::sync::Mutex::new(String::new()));
+    let url = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://") && w.ends_with("/mcp")) {
+                return url.to_string();
+            }
+        }
+        panic!("no endpoint line")
+    })
+    .await
+    .unwrap();
+    let writing = logged.clone();
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            writing.lock().await.push_str(&(line + "\n"));
+        }
+    });
+    (child, url, logged)
 }
