@@ -121,7 +121,7 @@ fn router(
     let metadata = options.oauth.as_ref().map(metadata_routes);
     // rmcp checks Host and Origin too; ours run first (for /metrics as well) and count refusals.
     let mut config = StreamableHttpServerConfig::default()
-        .with_cancellation_token(shutdown)
+        .with_cancellation_token(shutdown.clone())
         .with_allowed_hosts(hosts)
         .with_allowed_origins(origins)
         .enforce_origin_validation()
@@ -139,6 +139,7 @@ fn router(
     let mut sessions = LocalSessionManager::default();
     sessions.session_config.keep_alive = Some(options.session_idle);
     let sessions = Arc::new(sessions);
+    tokio::spawn(super::memory::return_after_sessions_end(sessions.clone(), shutdown.clone()));
     let mcp = StreamableHttpService::new(move || Ok(server.for_session()), sessions.clone(), config);
     let cap = SessionCap { sessions: sessions.clone(), max: options.max_sessions, refusals };
     Router::new()

@@ -7,6 +7,7 @@ pub mod drain;
 pub mod fair_share;
 mod freshness;
 pub mod http;
+mod memory;
 pub mod metrics;
 pub mod oauth;
 pub mod open_files;
