@@ -297,7 +297,9 @@ async fn two_people_reach_two_accounts_each_only_their_own_and_a_third_reaches_n
     let mut command = mcp::binary_against(&lisbon);
     command.env("LISBON_SECRET", "lisbon-secret-0123456789").args(["serve", "--bind", "127.0.0.1:0"]);
     command.args(["--oauth-issuer", &auth.issuer, "--public-url", public, "--accounts"]).arg(&file);
-    let (_server, url, logged) = spawn_logging(&mut command).await;
+    command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::piped()).kill_on_drop(true);
+    let mut server = command.spawn().unwrap();
+    let (url, logged) = mcp::endpoint_and_log(&mut server).await;
 
     let session = |client: &str, scope: &str| {
         let (auth, url) = (&auth, url.clone());
@@ -365,37 +367,4 @@ async fn two_people_reach_two_accounts_each_only_their_own_and_a_third_reaches_n
     let line = tokio::time::timeout(std::time::Duration::from_secs(10), audit).await.expect("an audit line");
     assert!(line.contains("user=manager") && line.contains("block_dates"), "{line}");
     std::fs::remove_dir_all(folder).unwrap();
-}
-
-/// Spawns `command` (a `hostaway-mcp serve` on port 0), returns it with its `/mcp` URL and the
-/// stderr it goes on writing.
-async fn spawn_logging(
-    command: &mut tokio::process::Command,
-) -> (tokio::process::Child, String, Arc<tokio::sync::Mutex<String>>) {
-    use tokio::io::AsyncBufReadExt;
-    let mut child = command
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = tokio::io::BufReader::new(child.stderr.take().unwrap()).lines();
-    let logged = Arc::new(tokio::sync::Mutex::new(String::new()));
-    let url = tokio::time::timeout(std::time::Duration::from_secs(20), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://") && w.ends_with("/mcp")) {
-                return url.to_string();
-            }
-        }
-        panic!("no endpoint line")
-    })
-    .await
-    .unwrap();
-    let writing = logged.clone();
-    tokio::spawn(async move {
-        while let Ok(Some(line)) = lines.next_line().await {
-            writing.lock().await.push_str(&(line + "\n"));
-        }
-    });
-    (child, url, logged)
 }

@@ -192,6 +192,11 @@ pub async fn spawn_serve(command: &mut tokio::process::Command) -> (tokio::proce
 
 /// The `/mcp` URL a spawned `hostaway-mcp serve` prints on stderr; the rest of its stderr is drained.
 pub async fn endpoint_of(child: &mut tokio::process::Child) -> String {
+    endpoint_and_log(child).await.0
+}
+
+/// The same, with the stderr the server goes on writing after that line.
+pub async fn endpoint_and_log(child: &mut tokio::process::Child) -> (String, Arc<tokio::sync::Mutex<String>>) {
     let stderr = child.stderr.take().expect("stderr is piped");
     let mut lines = tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(stderr));
     let url = tokio::time::timeout(Duration::from_secs(20), async {
@@ -204,8 +209,14 @@ pub async fn endpoint_of(child: &mut tokio::process::Child) -> String {
     })
     .await
     .unwrap();
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    url
+    let logged = Arc::new(tokio::sync::Mutex::new(String::new()));
+    let writing = logged.clone();
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            writing.lock().await.push_str(&(line + "\n"));
+        }
+    });
+    (url, logged)
 }
 
 /// A listing sleeping at least two with three free nights starting some weeks ahead.
