@@ -86,7 +86,7 @@ fn write_operation_ids(spec: &openapiv3::OpenAPI) -> Result<(), String> {
 }
 
 /// `OUT_DIR/operation_table.rs`: one `Operation { method, path, id }` per operation, the path as
-/// Hostaway serves it (the server's `/v1` included), as an expression the sandbox includes.
+/// Hostaway serves it (the server's `/v1` included), as an expression `hostaway::OPERATIONS` includes.
 fn write_operation_table(spec: &openapiv3::OpenAPI) -> Result<(), String> {
     let server = spec.servers.first().map(|s| s.url.as_str()).ok_or("the spec names no server")?;
     let host_and_path = server.split_once("://").map_or(server, |(_, rest)| rest);

@@ -107,6 +107,9 @@ pub enum GatewayError {
     /// The request could not be built (a bug or a bad argument).
     #[error("the request could not be sent: {0}")]
     InvalidRequest(String),
+    /// A write reached while writes are held back (see [`super::held_writes`]): nothing was sent.
+    #[error("not sent: Hostaway changed since the preview the user saw; show a fresh preview first")]
+    WriteHeld,
 }
 
 fn secs(duration: Duration) -> u64 {
@@ -164,6 +167,7 @@ impl GatewayError {
             Self::UnexpectedBody { .. } => "unexpected_body",
             Self::SharedStateUnavailable { .. } => "shared_state_unavailable",
             Self::InvalidRequest(_) => "invalid_request",
+            Self::WriteHeld => "write_held",
         }
     }
 }

@@ -348,6 +348,7 @@ impl Gateway {
         F: Fn(Client) -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, ClientError>>,
     {
+        super::held_writes::check(operation)?;
         let started = Instant::now();
         let own = started + self.config.deadline;
         let deadline = super::deadline::current().map_or(own, |tool| tool.min(own));

@@ -15,6 +15,7 @@ mod error;
 pub mod finance_form;
 mod gateway;
 mod generated;
+pub mod held_writes;
 pub mod last_good;
 mod metrics;
 mod operations;
@@ -29,4 +30,6 @@ pub use error::GatewayError;
 pub use gateway::{Gateway, GatewayConfig, Idempotence};
 pub use generated::{Client, Error, ResponseValue, types};
 pub use metrics::MetricsSnapshot;
-pub use operations::{AvailabilityQuery, Fresh, ReservationQuery, TaskQuery, TemplateQuery, id};
+pub use operations::{
+    AvailabilityQuery, Fresh, OPERATIONS, Operation, ReservationQuery, TaskQuery, TemplateQuery, id, is_write,
+};

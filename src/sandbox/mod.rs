@@ -28,9 +28,9 @@ use tokio::{net::TcpListener, sync::oneshot};
 use app::{Shared, lock};
 
 use crate::clock::Clock;
+pub use crate::hostaway::{OPERATIONS, Operation};
 pub use faults::FaultPlan;
 pub use limits::RateLimits;
-pub use routes::{OPERATIONS, Operation};
 pub use stats::Stats;
 use store::Store;
 

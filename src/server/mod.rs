@@ -1,6 +1,7 @@
 //! The MCP server: one [`HostawayServer`] per session over stdio or streamable HTTP.
 
 mod accounts_router;
+pub mod approval;
 mod completions;
 pub mod connections;
 pub mod drain;
@@ -69,6 +70,8 @@ pub struct ServerOptions {
     pub tool_deadline: Duration,
     /// Tool calls a minute one client may make (its session, else its address); 0 turns it off.
     pub client_calls_per_minute: u32,
+    /// How long a preview's token lets a confirm apply it.
+    pub preview_lifetime: Duration,
 }
 
 /// The command line's default of [`ServerOptions::client_calls_per_minute`]: a generous share, far above what
@@ -88,6 +91,7 @@ impl Default for ServerOptions {
             tool_deadline: TOOL_DEADLINE,
             // Off for embedders and tests; the command line turns the generous default on.
             client_calls_per_minute: 0,
+            preview_lifetime: approval::seal::LIFETIME,
         }
     }
 }
@@ -107,6 +111,9 @@ pub struct HostawayServer {
     /// This session's number, so its subscriptions can be told apart (0 until [`Self::for_session`]).
     session: u64,
     sessions: Arc<AtomicU64>,
+    /// Seals preview tokens; its key is the one thing replicas must share for a preview shown
+    /// through one to be confirmed through another.
+    seal: Arc<approval::seal::Sealer>,
 }
 
 impl std::fmt::Debug for HostawayServer {
@@ -193,6 +200,9 @@ impl HostawayServer {
             subscriptions: Arc::default(),
             session: 0,
             sessions: Arc::default(),
+            seal: Arc::new(approval::seal::Sealer::ready(approval::seal::PreviewSeal::random(
+                options.preview_lifetime,
+            ))),
             ctx: Arc::new(ToolContext {
                 gateway,
                 guard,
@@ -204,6 +214,20 @@ impl HostawayServer {
             tool_router,
             prompt_router,
         }
+    }
+
+    /// The same server sealing preview tokens with `key` (at least 32 bytes), which every replica
+    /// of the account must share; without it each process has a random key of its own.
+    pub fn with_preview_key(mut self, key: &[u8], lifetime: Duration) -> Result<Self, rmcp::model::RequestStateError> {
+        self.seal = Arc::new(approval::seal::Sealer::ready(approval::seal::PreviewSeal::new(key, lifetime)?));
+        Ok(self)
+    }
+
+    /// The same server sealing preview tokens with the key `source` gives (the one Redis shares
+    /// among replicas), asked at the first preview.
+    pub fn with_shared_preview_key(mut self, source: approval::seal::KeySource, lifetime: Duration) -> Self {
+        self.seal = Arc::new(approval::seal::Sealer::shared(source, lifetime));
+        self
     }
 
     /// The server for one new session: shared state, its own session number.
@@ -289,47 +313,25 @@ fn without_rmcp_prefix(result: &mut CallToolResult) {
     }
 }
 
-#[tool_handler(router = self.tool_router)]
-impl ServerHandler for HostawayServer {
-    async fn call_tool(
+impl HostawayServer {
+    /// Runs one tool call as the router has it, within the tool's deadline counted from
+    /// `started`: marks stale and untrusted answers, names the server in `_meta`, and turns a call
+    /// that could not stop in time into a tool error.
+    async fn run_tool(
         &self,
-        mut request: CallToolRequestParams,
+        request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
+        started: Instant,
     ) -> Result<CallToolResponse, ErrorData> {
-        let _call = self.in_flight.enter();
-        let started = Instant::now();
-        // Unknown names are not used as metric labels, so a client cannot grow the label set.
-        let tool = if self.tool_router.has_route(&request.name) { request.name.to_string() } else { "unknown".into() };
-        if !oauth::allows(&context, &request.name) {
-            // The HTTP edge answers such a call with the 403 scope challenge; this is the same
-            // rule where no edge stands between (a session's stream).
-            self.metrics.tool_call(&tool, "tool_error", started.elapsed());
-            return Ok(CallToolResponse::Complete(CallToolResult::error(vec![ContentBlock::text(format!(
-                "{tool} is beyond this token's scopes ({}); authorize again with them",
-                oauth::needed(&tool).iter().map(|s| s.name()).collect::<Vec<_>>().join(" ")
-            ))])));
-        }
-        let user = oauth::grant_of(&context).map(|grant| grant.subject.clone());
-        let client = fair_share::client_of(context.extensions.get::<axum::http::request::Parts>());
-        if let (Some(share), Some(client)) = (&self.fair_share, client)
-            && let Err(wait) = share.take(&client)
-        {
-            self.metrics.tool_call(&tool, "throttled", started.elapsed());
-            return Ok(CallToolResponse::Complete(CallToolResult::error(vec![ContentBlock::text(
-                share.refusal(wait),
-            )])));
-        }
-        if let (Some(tool), Some(arguments)) = (self.tool_router.get(&request.name), request.arguments.as_mut()) {
-            tools::args::numbers_from_text(&tool.input_schema, arguments);
-        }
+        let tool = request.name.to_string();
         // Every Hostaway request of the call ends by the tool's deadline; a tool that pages stops
         // there and answers what it has. The outer limit (a little later, so those answers can be
         // shaped) catches a tool that cannot stop by itself.
         let deadline = started + self.tool_deadline;
         let server_meta = freshness::meta(&context, &implementation());
         // The audit lines of a write name the token's subject through this span.
-        let span = match &user {
-            Some(user) => tracing::info_span!("call", user = %user),
+        let span = match oauth::grant_of(&context) {
+            Some(grant) => tracing::info_span!("call", user = %grant.subject),
             None => tracing::Span::none(),
         };
         let call = tools::untrusted::noting(hostaway::stale::noting(hostaway::deadline::within(
@@ -359,6 +361,43 @@ impl ServerHandler for HostawayServer {
         if let Ok(CallToolResponse::Complete(failed)) = &mut result {
             without_rmcp_prefix(failed);
         }
+        result
+    }
+}
+
+#[tool_handler(router = self.tool_router)]
+impl ServerHandler for HostawayServer {
+    async fn call_tool(
+        &self,
+        mut request: CallToolRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<CallToolResponse, ErrorData> {
+        let _call = self.in_flight.enter();
+        let started = Instant::now();
+        // Unknown names are not used as metric labels, so a client cannot grow the label set.
+        let tool = if self.tool_router.has_route(&request.name) { request.name.to_string() } else { "unknown".into() };
+        if !oauth::allows(&context, &request.name) {
+            // The HTTP edge answers such a call with the 403 scope challenge; this is the same
+            // rule where no edge stands between (a session's stream).
+            self.metrics.tool_call(&tool, "tool_error", started.elapsed());
+            return Ok(CallToolResponse::Complete(CallToolResult::error(vec![ContentBlock::text(format!(
+                "{tool} is beyond this token's scopes ({}); authorize again with them",
+                oauth::needed(&tool).iter().map(|s| s.name()).collect::<Vec<_>>().join(" ")
+            ))])));
+        }
+        let client = fair_share::client_of(context.extensions.get::<axum::http::request::Parts>());
+        if let (Some(share), Some(client)) = (&self.fair_share, client)
+            && let Err(wait) = share.take(&client)
+        {
+            self.metrics.tool_call(&tool, "throttled", started.elapsed());
+            return Ok(CallToolResponse::Complete(CallToolResult::error(vec![ContentBlock::text(
+                share.refusal(wait),
+            )])));
+        }
+        if let (Some(tool), Some(arguments)) = (self.tool_router.get(&request.name), request.arguments.as_mut()) {
+            tools::args::numbers_from_text(&tool.input_schema, arguments);
+        }
+        let result = self.approved_call(request, context, started).await;
         let outcome = match &result {
             Ok(CallToolResponse::Complete(done)) if done.is_error == Some(true) => "tool_error",
             Ok(_) => "ok",

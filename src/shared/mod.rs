@@ -17,6 +17,7 @@ mod circuit;
 mod coherence;
 mod last_good;
 mod notices;
+mod preview_key;
 mod sessions;
 mod token;
 mod write_lock;

@@ -13,7 +13,8 @@
 //!   `$defs`;
 //! - no `additionalProperties: false` on the arguments: an unknown one is refused by name anyway;
 //! - output schemas that keep every field's type but none of the prose, and the `x-untrusted` mark
-//!   on untrusted text: the input descriptions are the ones that teach the model.
+//!   on untrusted text: the input descriptions are the ones that teach the model; below the root,
+//!   an object with `properties` says no `type` (see [`without_object_type`]).
 
 use rmcp::model::{JsonObject, Tool};
 use serde_json::{Map, Value};
@@ -70,10 +71,33 @@ pub fn compact(tool: &mut Tool) {
         shape(&mut output, Side::Output);
         tool.output_schema = Some(output.into());
     }
+    if super::is_write(tool) {
+        with_preview_token(tool);
+    }
     if let Some(annotations) = tool.annotations.as_mut() {
         // The tool's own `title` says it already; clients read that first.
         annotations.title = None;
         without_default_hints(annotations);
+    }
+}
+
+/// The argument a write's confirm takes back from its preview, and the preview's answer field.
+pub const PREVIEW_TOKEN: &str = "preview_token";
+
+/// Declares the [`PREVIEW_TOKEN`] a write's preview answers with and its confirm takes back. The
+/// server, not the tool, seals and checks it (`server::approval`), so no tool's types carry it.
+fn with_preview_token(tool: &mut Tool) {
+    let mut input = (*tool.input_schema).clone();
+    if let Some(Value::Object(properties)) = input.get_mut("properties") {
+        properties.insert(PREVIEW_TOKEN.into(), serde_json::json!({"type": "string"}));
+    }
+    tool.input_schema = input.into();
+    if let Some(output) = tool.output_schema.as_deref() {
+        let mut output = output.clone();
+        if let Some(Value::Object(properties)) = output.get_mut("properties") {
+            properties.insert(PREVIEW_TOKEN.into(), serde_json::json!({"type": "string"}));
+        }
+        tool.output_schema = Some(output.into());
     }
 }
 
@@ -124,11 +148,31 @@ fn shape(schema: &mut JsonObject, side: Side) {
     }
     inline_single_use(&mut root, &mut defs);
     let Value::Object(mut root) = root else { return };
-    let kept = reachable(&Value::Object(root.clone()), &defs);
+    let mut kept = reachable(&Value::Object(root.clone()), &defs);
+    if side == Side::Output {
+        root.values_mut().for_each(without_object_type);
+        kept.values_mut().for_each(without_object_type);
+    }
     if !kept.is_empty() {
         root.insert("$defs".into(), Value::Object(kept));
     }
     *schema = root;
+}
+
+/// Drops `"type": "object"` under an output schema's root wherever `properties` says it already:
+/// an answer is JSON this server writes, so the looser schema admits no other answer, and a
+/// client reading it sees an object either way. The root keeps its type, as MCP asks.
+fn without_object_type(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            if object.contains_key("properties") && object.get("type").and_then(Value::as_str) == Some("object") {
+                object.remove("type");
+            }
+            object.values_mut().for_each(without_object_type);
+        }
+        Value::Array(items) => items.iter_mut().for_each(without_object_type),
+        _ => {}
+    }
 }
 
 /// A definition referred to once is written where it is used: a `$defs` entry and its `$ref`

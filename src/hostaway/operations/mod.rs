@@ -34,6 +34,26 @@ pub mod id {
     include!(concat!(env!("OUT_DIR"), "/operation_ids.rs"));
 }
 
+/// One operation of the spec: its method, the path Hostaway serves it at and its operationId.
+/// The sandbox routes by it; the gateway tells writes from reads by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Operation {
+    /// HTTP method, upper case.
+    pub method: &'static str,
+    /// Path as Hostaway serves it, `/v1` included.
+    pub path: &'static str,
+    /// The spec's operationId.
+    pub id: &'static str,
+}
+
+/// Every operation the spec holds, read from it by build.rs.
+pub const OPERATIONS: &[Operation] = include!(concat!(env!("OUT_DIR"), "/operation_table.rs"));
+
+/// Whether the operation `id` changes the account (any method but GET).
+pub fn is_write(id: &str) -> bool {
+    OPERATIONS.iter().any(|o| o.id == id && o.method != "GET")
+}
+
 /// Whether a read may be answered from the cache. A write decides from what Hostaway holds now
 /// ([`Fresh::Yes`]); a preview or a read tool may use a recent answer ([`Fresh::No`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

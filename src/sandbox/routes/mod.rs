@@ -1,5 +1,5 @@
-//! The sandbox's API routes, one module per Hostaway domain, and the spec's table of operations
-//! (method, path, operationId) that call counting and the coverage test read.
+//! The sandbox's API routes, one module per Hostaway domain, matched to the spec's operations
+//! (`hostaway::OPERATIONS`) for call counting.
 
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use axum::{
 };
 
 use super::app::Shared;
-use crate::hostaway::id;
+use crate::hostaway::{OPERATIONS, id};
 
 mod auth;
 mod calendar;
@@ -21,20 +21,6 @@ pub(super) mod reservations;
 pub(super) mod reviews;
 mod tasks;
 mod webhooks;
-
-/// One served operation: method, axum path under `/v1` and the spec's operationId.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Operation {
-    /// HTTP method.
-    pub method: &'static str,
-    /// Path as the router matches it.
-    pub path: &'static str,
-    /// The spec's operationId.
-    pub id: &'static str,
-}
-
-/// Every operation the sandbox serves: each one the spec holds, read from it by build.rs.
-pub const OPERATIONS: &[Operation] = include!(concat!(env!("OUT_DIR"), "/operation_table.rs"));
 
 /// The operationId served at `method` + matched `path`.
 pub fn operation_id(method: &Method, path: &str) -> Option<&'static str> {

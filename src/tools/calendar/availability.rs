@@ -31,7 +31,7 @@ pub struct AvailabilityArgs {
     /// Note shown on the days in Hostaway.
     #[serde(default)]
     pub note: Option<String>,
-    /// true applies it; else a preview.
+    /// true applies what preview_token previewed; else a preview.
     #[serde(default)]
     pub confirm: bool,
 }

@@ -39,7 +39,7 @@ pub struct SetRatesArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 365))]
     pub min_stay: Option<u32>,
-    /// true applies it; else a preview.
+    /// true applies what preview_token previewed; else a preview.
     #[serde(default)]
     pub confirm: bool,
 }

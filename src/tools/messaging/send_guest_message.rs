@@ -55,7 +55,7 @@ pub struct SendGuestMessageArgs {
     /// Default: as the conversation came in (channel, else email).
     #[serde(default)]
     pub via: Option<Via>,
-    /// true applies it; else a preview.
+    /// true applies what preview_token previewed; else a preview.
     #[serde(default)]
     pub confirm: bool,
 }

@@ -76,7 +76,7 @@ pub struct CreateTaskArgs {
     /// Instead of start and due: a task per stay departing on these days, check-out to the next check-in.
     #[serde(default)]
     pub after_departures: Option<Departures>,
-    /// true applies it; else a preview.
+    /// true applies what preview_token previewed; else a preview.
     #[serde(default)]
     pub confirm: bool,
 }

@@ -40,7 +40,7 @@ pub struct CancelReservationArgs {
     /// Who asked to cancel.
     #[serde(default)]
     pub cancelled_by: CancelledBy,
-    /// true applies it; else a preview.
+    /// true applies what preview_token previewed; else a preview.
     #[serde(default)]
     pub confirm: bool,
 }

@@ -55,7 +55,7 @@ pub struct CreateReservationArgs {
     /// Private host note for the team.
     #[serde(default)]
     pub note: Option<String>,
-    /// true applies it; else a preview.
+    /// true applies what preview_token previewed; else a preview.
     #[serde(default)]
     pub confirm: bool,
 }

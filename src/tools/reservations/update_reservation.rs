@@ -66,7 +66,7 @@ pub struct UpdateReservationArgs {
     /// Replaces the private note for the team.
     #[serde(default)]
     pub host_note: Option<String>,
-    /// true applies it; else a preview.
+    /// true applies what preview_token previewed; else a preview.
     #[serde(default)]
     pub confirm: bool,
 }

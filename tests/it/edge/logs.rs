@@ -53,10 +53,13 @@ async fn logs_carry_no_guest_text(level: &str) {
     });
     let client = ().serve(transport).await.unwrap();
     let call = |tool: &str, arguments: Value| {
-        let request =
-            CallToolRequestParams::new(tool.to_string()).with_arguments(arguments.as_object().cloned().unwrap());
         let client = &client;
-        async move { client.call_tool(request).await.unwrap() }
+        let tool = tool.to_string();
+        async move {
+            let arguments = mcp::previewed(client, &tool, arguments).await;
+            let request = CallToolRequestParams::new(tool).with_arguments(arguments.as_object().cloned().unwrap());
+            client.call_tool(request).await.unwrap()
+        }
     };
     let sent =
         call("send_guest_message", json!({"conversation_id": conversation, "message": body, "confirm": true})).await;

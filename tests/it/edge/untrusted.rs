@@ -322,6 +322,7 @@ const OURS: &[&str] = &[
     "kind",
     "last_check_out",
     "next_cursor",
+    "preview_token",
     "reported_at",
     "scheduled_for",
     "sent_at",

@@ -52,14 +52,11 @@ async fn every_tool_answers_over_stdio_against_a_hostaway_at_a_configured_url() 
         assert_eq!(stats.applied(write), 0, "a preview sent {write}");
     }
 
+    let block = json!({"listing_id": listing, "start_date": day(150), "end_date": day(151), "confirm": true});
     let blocked = client
         .call_tool(
-            CallToolRequestParams::new("block_dates").with_arguments(
-                json!({"listing_id": listing, "start_date": day(150), "end_date": day(151), "confirm": true})
-                    .as_object()
-                    .cloned()
-                    .unwrap(),
-            ),
+            CallToolRequestParams::new("block_dates")
+                .with_arguments(mcp::previewed(&client, "block_dates", block).await.as_object().cloned().unwrap()),
         )
         .await
         .unwrap();

@@ -352,6 +352,7 @@ async fn two_people_reach_two_accounts_each_only_their_own_and_a_third_reaches_n
         block.clone(),
         json!({"confirm": true, "listing_id": listing, "start_date": start.to_string(), "end_date": end.to_string()}),
     ] {
+        let arguments = mcp::previewed(&manager, "block_dates", arguments).await;
         let call = CallToolRequestParams::new("block_dates").with_arguments(arguments.as_object().cloned().unwrap());
         let done = manager.call_tool(call).await.unwrap();
         assert_ne!(done.is_error, Some(true), "{done:?}");

@@ -49,6 +49,7 @@ async fn replica(sandbox: &Sandbox, redis: &str) -> (Child, Session) {
 }
 
 async fn call(session: &Session, tool: &'static str, arguments: Value) -> Result<CallToolResult, String> {
+    let arguments = mcp::previewed(session, tool, arguments).await;
     session
         .call_tool(CallToolRequestParams::new(tool).with_arguments(arguments.as_object().cloned().unwrap()))
         .await
@@ -203,6 +204,7 @@ fn messages(
         let peer = sessions[i % 2].peer().clone();
         calls.spawn(async move {
             let send = json!({"conversation_id": conversation, "message": note(conversation), "confirm": true});
+            let send = mcp::previewed(&peer, "send_guest_message", send).await;
             let request =
                 CallToolRequestParams::new("send_guest_message").with_arguments(send.as_object().cloned().unwrap());
             (conversation, peer.call_tool(request).await.map_err(|e| e.to_string()))

@@ -125,8 +125,16 @@ pub async fn connect(url: &str) -> RunningService<RoleClient, ClientConfig> {
 }
 
 impl Harness {
-    /// Calls `tool` with `arguments` (a JSON object) and returns the raw result.
+    /// Calls `tool` with `arguments` (a JSON object) and returns the raw result. A confirm without
+    /// a `preview_token` goes as a client following the flow sends it: after the preview, with
+    /// the preview's token.
     pub async fn call(&self, tool: &str, arguments: Value) -> CallToolResult {
+        let arguments = previewed(&self.client, tool, arguments).await;
+        self.call_as_sent(tool, arguments).await
+    }
+
+    /// Calls `tool` with exactly `arguments` and returns the raw result.
+    pub async fn call_as_sent(&self, tool: &str, arguments: Value) -> CallToolResult {
         let arguments = arguments.as_object().cloned().expect("arguments are a JSON object");
         self.client.call_tool(CallToolRequestParams::new(tool.to_string()).with_arguments(arguments)).await.unwrap()
     }
@@ -170,6 +178,23 @@ impl Harness {
         assert_eq!(result.is_error, Some(true), "{tool} should have failed: {}", text(&result));
         text(&result)
     }
+}
+
+/// `arguments` as a client following the preview-then-confirm flow sends them: a confirm without
+/// a `preview_token` gets the one its preview (asked on `peer` now) answers with.
+pub async fn previewed(peer: &rmcp::Peer<RoleClient>, tool: &str, arguments: Value) -> Value {
+    let mut arguments = arguments.as_object().cloned().expect("arguments are a JSON object");
+    if arguments.get("confirm") == Some(&Value::Bool(true)) && !arguments.contains_key("preview_token") {
+        let mut previewing = arguments.clone();
+        previewing.insert("confirm".into(), Value::Bool(false));
+        let request = CallToolRequestParams::new(tool.to_string()).with_arguments(previewing);
+        if let Ok(preview) = peer.call_tool(request).await
+            && let Some(token) = preview.structured_content.as_ref().and_then(|p| p.get("preview_token"))
+        {
+            arguments.insert("preview_token".into(), token.clone());
+        }
+    }
+    Value::Object(arguments)
 }
 
 /// The text of a result's first content block.

@@ -269,6 +269,7 @@ async fn a_kill_9_restart_between_two_identical_confirmed_writes_applies_once() 
         .await;
         let client = ().serve(rmcp::transport::StreamableHttpClientTransport::from_uri(url)).await.unwrap();
         for (tool, arguments) in [("send_guest_message", &message), ("create_reservation", &stay)] {
+            let arguments = mcp::previewed(&client, tool, (*arguments).clone()).await;
             let call = CallToolRequestParams::new(tool).with_arguments(arguments.as_object().cloned().unwrap());
             let result = client.call_tool(call).await.unwrap();
             statuses.push(result.structured_content.unwrap()["status"].clone());
@@ -324,7 +325,8 @@ async fn a_kill_9_while_writes_are_on_their_way_then_the_same_confirms_at_once_a
         // Hostaway takes 2 s over the write alone: it is killed on its way, and lands after the
         // restarted server has read what Hostaway holds.
         sandbox.set_faults(FaultPlan { latency_ms: 2_000, only: vec![operation.to_string()], ..FaultPlan::default() });
-        let call = CallToolRequestParams::new(tool).with_arguments(arguments.as_object().cloned().unwrap());
+        let confirm = mcp::previewed(&client, tool, arguments.clone()).await;
+        let call = CallToolRequestParams::new(tool).with_arguments(confirm.as_object().cloned().unwrap());
         let sending = tokio::spawn(async move { client.call_tool(call).await });
         let on_the_way = tokio::time::timeout(std::time::Duration::from_secs(20), async {
             while sandbox.stats().received(operation) == 0 {
@@ -337,7 +339,8 @@ async fn a_kill_9_while_writes_are_on_their_way_then_the_same_confirms_at_once_a
         sending.abort();
 
         let (_restarted, client) = serve_keeping_files_in(&sandbox, dir.path()).await;
-        let call = CallToolRequestParams::new(tool).with_arguments(arguments.as_object().cloned().unwrap());
+        let confirm = mcp::previewed(&client, tool, arguments.clone()).await;
+        let call = CallToolRequestParams::new(tool).with_arguments(confirm.as_object().cloned().unwrap());
         let answer = client.call_tool(call).await.unwrap();
         assert_ne!(answer.is_error, Some(true), "{tool}: {answer:?}");
         sandbox.set_faults(FaultPlan::default());
@@ -355,18 +358,21 @@ async fn confirms_of_one_booking_that_differ_in_contact_or_party_book_it_once_an
     other["guest_email"] = json!("lena.m@example.org");
     other["guests"] = json!(1);
     let (a, b) = tokio::join!(h.call("create_reservation", stay.clone()), h.call("create_reservation", other.clone()));
-    let mut statuses: Vec<String> = [a, b]
+    let statuses: Vec<String> = [a, b]
         .iter()
         .map(|answer| {
             assert_ne!(answer.is_error, Some(true), "{answer:?}");
             answer.structured_content.as_ref().unwrap()["status"].as_str().unwrap().to_string()
         })
         .collect();
-    statuses.sort();
-    assert_eq!(statuses, ["already_done", "done"], "two confirms of one booking at once");
+    let mut sorted = statuses.clone();
+    sorted.sort();
+    assert_eq!(sorted, ["already_done", "done"], "two confirms of one booking at once");
     assert_eq!(h.sandbox.stats().applied(id::CREATE_RESERVATION), 1);
 
-    let again = h.ok("create_reservation", other).await;
+    // The one that did not book is told where the booking differs from what it asked.
+    let lost = if statuses[0] == "done" { other } else { stay };
+    let again = h.ok("create_reservation", lost).await;
     assert_eq!(again["status"], "already_done");
     let warnings = again["warnings"].to_string();
     assert!(warnings.contains("guests") && warnings.contains("guest_email"), "{warnings}");
