@@ -292,10 +292,17 @@ async fn dates_blocked_through_one_replica_show_blocked_through_another_at_once(
     let before = totals(call(&second, "get_calendar", range.clone()).await.unwrap());
     assert_eq!(before["blocked"], 0);
     assert_eq!(totals(call(&second, "get_calendar", range.clone()).await.unwrap()), before, "cached");
+    // Previewed through one replica, confirmed through the other: they share the preview key.
+    let preview = call(&second, "block_dates", range.clone()).await.unwrap().structured_content.unwrap();
     let mut block = range.clone();
     block["confirm"] = json!(true);
+    block["preview_token"] = preview["preview_token"].clone();
     let blocked = call(&first, "block_dates", block).await.unwrap();
-    assert_eq!(blocked.structured_content.unwrap()["status"], "done");
+    assert_eq!(
+        blocked.structured_content.unwrap()["status"],
+        "done",
+        "a preview shown by one replica confirms on another"
+    );
     let after = totals(call(&second, "get_calendar", range).await.unwrap());
     assert_eq!(after["blocked"], 2, "the other replica's cached calendar was dropped: {after}");
 }
