@@ -189,3 +189,55 @@ async fn every_write_previewed_then_confirmed_with_its_token_applies() {
         assert_eq!(done.structured_content.unwrap()["status"], "done", "{tool}");
     }
 }
+
+/// What the Python SDK's client saw and answered when it called `tool` with confirm: true in
+/// `mode`, its person answering `answer` (accept or decline).
+async fn asked_through_python(
+    python: &std::path::Path,
+    url: &str,
+    mode: &str,
+    answer: &str,
+    tool: &str,
+    arguments: &Value,
+) -> Value {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oauth/approve.py");
+    let run =
+        tokio::process::Command::new(python).args([script, url, mode, answer, tool, &arguments.to_string()]).output();
+    let out = tokio::time::timeout(Duration::from_secs(60), run).await.expect("the client finishes").unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+#[tokio::test]
+async fn a_client_that_can_ask_its_user_applies_on_approval_and_nothing_on_decline() {
+    let Some(python) = crate::support::oauth::python_sdk() else { return };
+    let h = mcp::start().await;
+    let (listing, check_in, _) = h.sandbox.inspect(mcp::free_stay);
+    for (k, (mode, protocol)) in [("legacy", "2025-11-25"), ("2026-07-28", "2026-07-28")].into_iter().enumerate() {
+        let start = check_in + chrono::Days::new(4 * k as u64);
+        let block = json!({"listing_id": listing, "start_date": start.to_string(),
+                           "end_date": (start + chrono::Days::new(1)).to_string()});
+        let before = blocks_applied(&h);
+
+        let declined = asked_through_python(&python, &h.url, mode, "decline", "block_dates", &block).await;
+        assert_eq!(declined["protocol"], protocol);
+        let asked = declined["asked"].as_array().unwrap();
+        assert_eq!(asked.len(), 1, "{mode}: the person is asked once: {declined}");
+        assert!(asked[0].as_str().unwrap().contains("Would block 2 day(s)"), "{mode}: they see the preview: {asked:?}");
+        assert_eq!(declined["is_error"], true, "{declined}");
+        assert!(declined["text"].to_string().contains("declined"), "{declined}");
+        assert_eq!(blocks_applied(&h), before, "{mode}: a decline applies nothing");
+
+        let approved = asked_through_python(&python, &h.url, mode, "accept", "block_dates", &block).await;
+        assert_eq!(approved["asked"].as_array().unwrap().len(), 1, "{approved}");
+        assert_eq!(approved["is_error"], false, "{approved}");
+        assert_eq!(approved["structured"]["status"], "done", "{mode}: {approved}");
+        assert_eq!(blocks_applied(&h), before + 1, "{mode}: an approval applies it once");
+        let blocked = h.sandbox.inspect(|s| {
+            let days = s.calendar(&s.listings[&listing], start, start + chrono::Days::new(1), false);
+            days.iter().filter(|d| d.status.as_deref() == Some("blocked")).count()
+        });
+        assert_eq!(blocked, 2, "{mode}: both days are blocked in Hostaway");
+    }
+}
