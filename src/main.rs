@@ -541,6 +541,14 @@ async fn serve(args: ServeArgs, clock: Clock) -> anyhow::Result<()> {
             (vec![http::Account { name: String::new(), server, shared, users: Vec::new() }], described, sandbox)
         }
     };
+    let website = options.oauth.as_ref().map(http::OAuthOptions::website);
+    let accounts: Vec<http::Account> = accounts
+        .into_iter()
+        .map(|account| match &website {
+            Some(website) => http::Account { server: account.server.with_website(website), ..account },
+            None => account,
+        })
+        .collect();
     let listener = http::listen(args.bind).with_context(|| format!("cannot listen on {}", args.bind))?;
     let addr = listener.local_addr()?;
     tracing::info!("MCP server at http://{addr}/mcp on {described}");

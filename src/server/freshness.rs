@@ -16,6 +16,10 @@ pub const LISTS_TTL_MS: u64 = 3_600_000;
 /// How long the resource list stays fresh: listings come and go by the day, not the second.
 pub const RESOURCES_TTL_MS: u64 = 60_000;
 
+/// How long one listing or booking read as a resource stays fresh: it is account data that a
+/// guest or a channel may change at any moment, so a client should ask again soon.
+pub const RECORD_TTL_MS: u64 = 30_000;
+
 /// The `_meta` key of the server's identity in a 2026-07-28 result.
 pub const SERVER_INFO: &str = "io.modelcontextprotocol/serverInfo";
 

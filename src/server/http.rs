@@ -136,6 +136,9 @@ fn router(
     });
     let shared = options.shared.clone();
     let gateway = server.gateway();
+    let about = super::llms_txt::render(&server.tools());
+    let llms_txt =
+        move || std::future::ready(([(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], about.clone()));
     let mut sessions = LocalSessionManager::default();
     sessions.session_config.keep_alive = Some(options.session_idle);
     let sessions = Arc::new(sessions);
@@ -163,6 +166,8 @@ fn router(
         )
         .layer(middleware::from_fn_with_state(guard, check_the_edge))
         .route("/health", get(move || report_health(shared.clone(), health.clone(), gateway.clone())))
+        .route("/", get(llms_txt.clone()))
+        .route("/llms.txt", get(llms_txt))
         .merge(webhooks.unwrap_or_default())
         .merge(metadata.unwrap_or_default())
 }

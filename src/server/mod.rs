@@ -8,6 +8,8 @@ pub mod drain;
 pub mod fair_share;
 mod freshness;
 pub mod http;
+mod identity;
+pub mod llms_txt;
 mod memory;
 pub mod metrics;
 pub mod oauth;
@@ -114,6 +116,8 @@ pub struct HostawayServer {
     /// Seals preview tokens; its key is the one thing replicas must share for a preview shown
     /// through one to be confirmed through another.
     seal: Arc<approval::seal::Sealer>,
+    /// The page at the deployment's public root, named as the server's website.
+    website: Option<Arc<str>>,
 }
 
 impl std::fmt::Debug for HostawayServer {
@@ -156,7 +160,8 @@ impl HostawayServer {
         );
         if !writes.is_empty() {
             sentences.push(format!(
-                "Writes ({}) only preview unless called with confirm: true; show the preview to the user first.",
+                "Writes ({}) only preview unless called with confirm: true; show the preview to the user, then confirm \
+                 with its preview_token.",
                 writes.join(", ")
             ));
         }
@@ -203,6 +208,7 @@ impl HostawayServer {
             seal: Arc::new(approval::seal::Sealer::ready(approval::seal::PreviewSeal::random(
                 options.preview_lifetime,
             ))),
+            website: None,
             ctx: Arc::new(ToolContext {
                 gateway,
                 guard,
@@ -227,6 +233,13 @@ impl HostawayServer {
     /// among replicas), asked at the first preview.
     pub fn with_shared_preview_key(mut self, source: approval::seal::KeySource, lifetime: Duration) -> Self {
         self.seal = Arc::new(approval::seal::Sealer::shared(source, lifetime));
+        self
+    }
+
+    /// The same server naming `url` (the deployment's public root, which serves `llms.txt`) as
+    /// its website.
+    pub fn with_website(mut self, url: &str) -> Self {
+        self.website = Some(url.into());
         self
     }
 
@@ -292,11 +305,9 @@ impl HostawayServer {
     }
 }
 
-/// Who this server is, as `initialize` and every 2026-07-28 result's `_meta` say.
+/// Who answered, as every 2026-07-28 result's `_meta` says.
 fn implementation() -> Implementation {
-    Implementation::new("hostaway-mcp", env!("CARGO_PKG_VERSION"))
-        .with_title("Hostaway")
-        .with_description(env!("CARGO_PKG_DESCRIPTION"))
+    identity::brief()
 }
 
 /// A tool's arguments that do not fit reach rmcp as an error that starts with
@@ -451,8 +462,13 @@ impl ServerHandler for HostawayServer {
                 None,
             ));
         }
+        let meta = freshness::meta(&context, &implementation());
         let prompt = PromptContext::new(self, request.name, request.arguments, context);
-        self.prompt_router.get_prompt(prompt).await
+        let mut answer = self.prompt_router.get_prompt(prompt).await?;
+        if let GetPromptResponse::Complete(prompt) = &mut answer {
+            prompt.meta = meta;
+        }
+        Ok(answer)
     }
 
     async fn list_resources(
@@ -490,7 +506,13 @@ impl ServerHandler for HostawayServer {
         request: ReadResourceRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
-        Box::pin(resources::read(&self.ctx, &request.uri, |tool| self.offers_to(&context, tool))).await.map(Into::into)
+        let read = Box::pin(resources::read(&self.ctx, &request.uri, |tool| self.offers_to(&context, tool))).await?;
+        // A listing or booking as Hostaway holds it: this client's, and worth asking again soon.
+        let (ttl_ms, cache_scope) = freshness::of_list(&context, freshness::RECORD_TTL_MS, CacheScope::Private);
+        let meta = freshness::meta(&context, &implementation());
+        let mut read = read;
+        (read.ttl_ms, read.cache_scope, read.meta) = (ttl_ms, cache_scope, meta);
+        Ok(read.into())
     }
 
     async fn subscribe(
@@ -553,7 +575,11 @@ impl ServerHandler for HostawayServer {
         request: CompleteRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CompleteResult, ErrorData> {
-        Box::pin(completions::complete(&self.ctx, &request, |tool| self.offers_to(&context, tool))).await
+        let completed =
+            Box::pin(completions::complete(&self.ctx, &request, |tool| self.offers_to(&context, tool))).await?;
+        let mut completed = completed;
+        completed.meta = freshness::meta(&context, &implementation());
+        Ok(completed)
     }
 
     fn get_info(&self) -> ServerConfig {
@@ -566,7 +592,7 @@ impl ServerHandler for HostawayServer {
                 .enable_completions()
                 .build(),
         )
-        .with_server_info(implementation())
+        .with_server_info(identity::full(self.website.as_deref()))
         .with_instructions(self.instructions())
     }
 }

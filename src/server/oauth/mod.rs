@@ -47,6 +47,11 @@ impl OAuthOptions {
         format!("{origin}{METADATA_PATH}{path}")
     }
 
+    /// The deployment's public root, whose page (`llms.txt`) says what the server is.
+    pub fn website(&self) -> String {
+        format!("{}/", split_origin(&self.public_url).0)
+    }
+
     /// The public URL's host (with port), which the Host check must accept.
     pub fn public_host(&self) -> Option<String> {
         let (origin, _) = split_origin(&self.public_url);

@@ -327,7 +327,10 @@ async fn two_people_reach_two_accounts_each_only_their_own_and_a_third_reaches_n
     };
     tokio::time::timeout(std::time::Duration::from_secs(10), settled).await.expect("both accounts learn their zone");
     let porto_before = received(&porto);
-    assert_eq!(listed(session("manager", ALL).await).await, ids(&lisbon), "the manager sees Lisbon's listings");
+    let manager = session("manager", ALL).await;
+    let named = manager.peer_info().and_then(|info| info.server_info.clone()).and_then(|s| s.website_url);
+    assert_eq!(named.as_deref(), Some("https://mcp.example.com/"), "the public root is the server's website");
+    assert_eq!(listed(manager).await, ids(&lisbon), "the manager sees Lisbon's listings");
     assert_eq!(received(&porto), porto_before, "nothing of the manager's reached Porto's Hostaway");
     let lisbon_before = received(&lisbon);
     assert_eq!(listed(session("writer", "hostaway:read").await).await, ids(&porto), "the writer sees Porto's");
