@@ -55,7 +55,7 @@ mod tests {
     fn the_oldest_copy_gives_the_age_and_the_text_says_the_same_as_the_structure() {
         let now: DateTime<Utc> = "2026-03-01T12:00:00Z".parse().unwrap();
         let read = |minutes: i64, why: &str| StaleRead {
-            operation: "getListing",
+            operation: crate::hostaway::id::GET_LISTING,
             fetched: now - chrono::Duration::minutes(minutes),
             why: why.into(),
         };

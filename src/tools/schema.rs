@@ -74,11 +74,28 @@ pub fn compact(tool: &mut Tool) {
     if super::is_write(tool) {
         with_preview_token(tool);
     }
+    without_empty_defaults(tool);
     if let Some(annotations) = tool.annotations.as_mut() {
         // The tool's own `title` says it already; clients read that first.
         annotations.title = None;
-        without_default_hints(annotations);
+        without_meaningless_hints(annotations);
     }
+}
+
+/// Drops an argument's `default` when it is `false` or `[]`: what an absent flag or list means
+/// anyway.
+fn without_empty_defaults(tool: &mut Tool) {
+    let mut input = (*tool.input_schema).clone();
+    if let Some(Value::Object(properties)) = input.get_mut("properties") {
+        for property in properties.values_mut().filter_map(Value::as_object_mut) {
+            if matches!(property.get("default"), Some(Value::Bool(false)))
+                || property.get("default") == Some(&Value::Array(vec![]))
+            {
+                property.remove("default");
+            }
+        }
+    }
+    tool.input_schema = input.into();
 }
 
 /// The argument a write's confirm takes back from its preview, and the preview's answer field.
@@ -101,23 +118,15 @@ fn with_preview_token(tool: &mut Tool) {
     }
 }
 
-/// Leaves out the hints that say what MCP already assumes when a hint is absent: `readOnlyHint`
-/// false, `destructiveHint` true, `idempotentHint` false, `openWorldHint` true; and, for a
-/// read-only tool, the destructive and idempotent hints, which the spec gives meaning only for
-/// tools that change something. What a client concludes is the same, for fewer bytes.
-fn without_default_hints(hints: &mut rmcp::model::ToolAnnotations) {
-    let read_only = hints.read_only_hint == Some(true);
-    if hints.read_only_hint == Some(false) {
-        hints.read_only_hint = None;
-    }
-    if read_only || hints.destructive_hint == Some(true) {
+/// Every hint the spec gives a meaning for the tool goes out stated, not left to MCP's defaults
+/// (clients that ask before destructive calls, and directory reviews, read them): `readOnlyHint`
+/// and `openWorldHint` for all, `destructiveHint` and `idempotentHint` for the tools that change
+/// something. A read-only tool's destructive and idempotent hints, which the spec says mean
+/// nothing there, are left out.
+fn without_meaningless_hints(hints: &mut rmcp::model::ToolAnnotations) {
+    if hints.read_only_hint == Some(true) {
         hints.destructive_hint = None;
-    }
-    if read_only || hints.idempotent_hint == Some(false) {
         hints.idempotent_hint = None;
-    }
-    if hints.open_world_hint == Some(true) {
-        hints.open_world_hint = None;
     }
 }
 

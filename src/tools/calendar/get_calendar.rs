@@ -34,7 +34,7 @@ pub struct GetCalendarArgs {
     pub listing_id: i64,
     /// First day, YYYY-MM-DD (listing's time zone).
     pub start_date: String,
-    /// Last day, YYYY-MM-DD, inclusive; at most 366 days in all.
+    /// Last day, inclusive; at most 366 days in all.
     pub end_date: String,
     /// `full` adds a row per day.
     #[serde(default)]

@@ -22,11 +22,11 @@ use crate::tools::{
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteStayArgs {
-    /// From search_listings or find_available_listings.
+    /// From search_listings.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub listing_id: i64,
-    /// Arrival day, YYYY-MM-DD (listing's time zone), not in the past.
+    /// Arrival day, YYYY-MM-DD (listing's zone), not in the past.
     pub check_in: String,
     /// Departure day, YYYY-MM-DD, exclusive; at most 90 nights after check_in.
     pub check_out: String,

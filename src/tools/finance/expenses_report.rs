@@ -48,7 +48,7 @@ pub enum ExpensesBy {
 pub struct ExpensesReportArgs {
     /// First day, YYYY-MM-DD.
     pub start_date: String,
-    /// Last day, YYYY-MM-DD, inclusive; at most 366 days in all.
+    /// Last day, inclusive; at most 366 days in all.
     pub end_date: String,
     /// How to group rows (default: total).
     #[serde(default)]

@@ -42,7 +42,7 @@ pub enum GroupBy {
 pub struct RevenueReportArgs {
     /// First night, YYYY-MM-DD (account's time zone).
     pub start_date: String,
-    /// Last night, YYYY-MM-DD, inclusive; at most 366 days in all.
+    /// Last night, inclusive; at most 366 days in all.
     pub end_date: String,
     /// How to group rows.
     #[serde(default, deserialize_with = "group_by")]

@@ -52,19 +52,19 @@ pub struct UpdateListingArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub max_guests: Option<i32>,
-    /// Check-in start hour, 0-23, listing's local time.
+    /// Earliest check-in hour, 0-23, local.
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 0, max = 23))]
     pub check_in_from: Option<i32>,
-    /// Check-in end hour, 0-23, listing's local time.
+    /// Latest check-in hour, 0-23, local.
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 0, max = 23))]
     pub check_in_until: Option<i32>,
-    /// Check-out hour, 0-23, listing's local time.
+    /// Check-out hour, 0-23, local.
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 0, max = 23))]
     pub check_out_by: Option<i32>,
-    /// true applies what preview_token previewed; else a preview.
+    /// true applies the preview_token's preview.
     #[serde(default)]
     pub confirm: bool,
 }

@@ -41,7 +41,7 @@ pub enum Via {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendGuestMessageArgs {
-    /// From unread_conversations or get_conversation.
+    /// From unread_conversations.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub conversation_id: i64,
@@ -55,7 +55,7 @@ pub struct SendGuestMessageArgs {
     /// Default: as the conversation came in (channel, else email).
     #[serde(default)]
     pub via: Option<Via>,
-    /// true applies what preview_token previewed; else a preview.
+    /// true applies the preview_token's preview.
     #[serde(default)]
     pub confirm: bool,
 }
@@ -89,15 +89,17 @@ pub struct SendGuestMessageOut {
 
 #[tool_router(router = send_guest_message_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Message a conversation's guest; the preview shows recipient, route and text. already_done if the same text
-    /// went the same way in the last 10 minutes.
+    /// Message a conversation's guest; the preview shows recipient, route and text. already_done if sent the same
+    /// way in the last 10 minutes.
     #[tool(
         name = "send_guest_message",
         title = "Send guest message",
         annotations(
             title = "Send guest message",
             read_only_hint = false,
-            destructive_hint = false,
+            // Additive in Hostaway, but a message once sent cannot be taken back: clients that ask
+            // before destructive calls should ask before this one.
+            destructive_hint = true,
             idempotent_hint = false,
             open_world_hint = true
         )

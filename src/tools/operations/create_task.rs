@@ -60,7 +60,7 @@ pub struct CreateTaskArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub reservation_id: Option<i64>,
-    /// When it can start: YYYY-MM-DD HH:MM, or a day (00:00), listing's time zone; not in the past.
+    /// Start: YYYY-MM-DD HH:MM or a day (00:00), listing's zone; not in the past.
     #[serde(default)]
     pub start: Option<String>,
     /// When it must be done by, the same way (a day means 23:59).
@@ -73,10 +73,10 @@ pub struct CreateTaskArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub assignee_user_id: Option<i64>,
-    /// Instead of start and due: a task per stay departing on these days, check-out to the next check-in.
+    /// Instead of start and due: a task per stay departing on these days.
     #[serde(default)]
     pub after_departures: Option<Departures>,
-    /// true applies what preview_token previewed; else a preview.
+    /// true applies the preview_token's preview.
     #[serde(default)]
     pub confirm: bool,
 }
@@ -124,8 +124,8 @@ struct Wanted {
 
 #[tool_router(router = create_task_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Create a task, or with after_departures one per stay departing on some days (check-out to next check-in).
-    /// already_done if they exist, so retrying is safe.
+    /// Create a task, or with after_departures one per departing stay (check-out to next check-in); already_done if
+    /// it exists.
     #[tool(
         name = "create_task",
         title = "Create task",

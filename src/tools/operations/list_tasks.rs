@@ -27,7 +27,7 @@ pub struct ListTasksArgs {
     /// First day tasks start, YYYY-MM-DD (listing's time zone); default today.
     #[serde(default)]
     pub start_date: Option<String>,
-    /// Last day, inclusive; default a week from start_date; at most 62 days in all.
+    /// Last day, inclusive (default: a week on); at most 62 days.
     #[serde(default)]
     pub end_date: Option<String>,
     /// Only this listing.

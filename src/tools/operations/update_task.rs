@@ -34,7 +34,7 @@ pub struct UpdateTaskArgs {
     /// Replaces the details.
     #[serde(default)]
     pub description: Option<String>,
-    /// New start: YYYY-MM-DD HH:MM, or a day (00:00), listing's time zone.
+    /// New start: YYYY-MM-DD HH:MM or a day (00:00), listing's zone.
     #[serde(default)]
     pub start: Option<String>,
     /// New deadline, the same way (a day means 23:59).
@@ -44,7 +44,7 @@ pub struct UpdateTaskArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub assignee_user_id: Option<i64>,
-    /// true applies what preview_token previewed; else a preview.
+    /// true applies the preview_token's preview.
     #[serde(default)]
     pub confirm: bool,
 }
@@ -62,8 +62,7 @@ pub struct UpdateTaskOut {
 
 #[tool_router(router = update_task_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Change a task's status, title, details, times or assignee; the preview shows each change, and only what differs
-    /// is sent.
+    /// Change a task's status, title, details, times or assignee; only what differs is sent.
     #[tool(
         name = "update_task",
         title = "Update task",

@@ -33,14 +33,14 @@ pub enum CancelledBy {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CancelReservationArgs {
-    /// From search_reservations or get_reservation.
+    /// From search_reservations.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub reservation_id: i64,
     /// Who asked to cancel.
     #[serde(default)]
     pub cancelled_by: CancelledBy,
-    /// true applies what preview_token previewed; else a preview.
+    /// true applies the preview_token's preview.
     #[serde(default)]
     pub confirm: bool,
 }

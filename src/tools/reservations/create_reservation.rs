@@ -28,11 +28,11 @@ use crate::{
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateReservationArgs {
-    /// From search_listings or find_available_listings.
+    /// From search_listings.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub listing_id: i64,
-    /// Arrival day, YYYY-MM-DD (listing's time zone), not in the past.
+    /// Arrival day, YYYY-MM-DD (listing's zone), not in the past.
     pub check_in: String,
     /// Departure day, YYYY-MM-DD, exclusive.
     pub check_out: String,
@@ -55,7 +55,7 @@ pub struct CreateReservationArgs {
     /// Private host note for the team.
     #[serde(default)]
     pub note: Option<String>,
-    /// true applies what preview_token previewed; else a preview.
+    /// true applies the preview_token's preview.
     #[serde(default)]
     pub confirm: bool,
 }
@@ -120,8 +120,8 @@ pub struct CreateReservationOut {
 }
 #[tool_router(router = create_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Book a direct stay. The preview checks free nights and capacity and shows the quote. already_done if this guest
-    /// already holds this listing on these dates, so retrying is safe.
+    /// Book a direct stay; the preview checks free nights and capacity and shows the quote. already_done if this guest
+    /// holds these dates here already.
     #[tool(
         name = "create_reservation",
         title = "Create reservation",

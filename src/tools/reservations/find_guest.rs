@@ -24,7 +24,7 @@ use crate::tools::{
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FindGuestArgs {
-    /// Part of the guest's name (any case and accents); with `email` too, a guest must match both.
+    /// Part of the guest's name (any case and accents); with `email`, both must match.
     #[serde(default)]
     pub name: Option<String>,
     /// The guest's exact email; or give `name`.

@@ -27,7 +27,7 @@ pub struct MarkNoShowArgs {
     /// true waives the guest's no-show fee (default false).
     #[serde(default)]
     pub waive_fee: bool,
-    /// true reports what preview_token previewed; else a preview.
+    /// true reports the preview_token's preview.
     #[serde(default)]
     pub confirm: bool,
 }

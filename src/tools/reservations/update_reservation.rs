@@ -43,7 +43,7 @@ pub struct PriceChange {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateReservationArgs {
-    /// From search_reservations or get_reservation.
+    /// From search_reservations.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub reservation_id: i64,
@@ -66,7 +66,7 @@ pub struct UpdateReservationArgs {
     /// Replaces the private note for the team.
     #[serde(default)]
     pub host_note: Option<String>,
-    /// true applies what preview_token previewed; else a preview.
+    /// true applies the preview_token's preview.
     #[serde(default)]
     pub confirm: bool,
 }
@@ -100,8 +100,8 @@ pub struct UpdateReservationOut {
 
 #[tool_router(router = update_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Change a booking's dates, party, contact or note. The preview shows each change and, for dates or party, the
-    /// new total; taken or past dates, oversized parties and closed bookings are refused. Sends only what differs.
+    /// Change a booking's dates, party, contact or note; the preview shows each change and any new total. Refuses
+    /// taken or past dates, oversized parties and closed bookings.
     #[tool(
         name = "update_reservation",
         title = "Update reservation",

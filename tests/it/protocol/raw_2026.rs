@@ -56,13 +56,16 @@ async fn every_2026_list_and_read_names_the_server_says_how_fresh_it_is_and_titl
         let hints = &tool["annotations"];
         let declaration = declared.iter().find(|t| t.name == name).unwrap();
         let said = declaration.annotations.clone().unwrap();
-        // What a client concludes from the hints, absent ones read as MCP's defaults.
-        let read_only = hints["readOnlyHint"].as_bool().unwrap_or(false);
+        // Every hint the spec gives a meaning for this tool is stated, as declared; a read-only
+        // tool's destructive and idempotent hints mean nothing and are left out.
+        let read_only = hints["readOnlyHint"].as_bool().unwrap_or_else(|| panic!("{name}: readOnlyHint unstated"));
         assert_eq!(Some(read_only), said.read_only_hint, "{name}: readOnlyHint");
-        assert_eq!(hints["openWorldHint"].as_bool().unwrap_or(true), said.open_world_hint.unwrap(), "{name}");
-        if !read_only {
-            assert_eq!(hints["destructiveHint"].as_bool().unwrap_or(true), said.destructive_hint.unwrap(), "{name}");
-            assert_eq!(hints["idempotentHint"].as_bool().unwrap_or(false), said.idempotent_hint.unwrap(), "{name}");
+        assert_eq!(hints["openWorldHint"].as_bool(), said.open_world_hint, "{name}: openWorldHint");
+        if read_only {
+            assert!(hints.get("destructiveHint").is_none() && hints.get("idempotentHint").is_none(), "{name}");
+        } else {
+            assert_eq!(hints["destructiveHint"].as_bool(), said.destructive_hint, "{name}: destructiveHint");
+            assert_eq!(hints["idempotentHint"].as_bool(), said.idempotent_hint, "{name}: idempotentHint");
         }
     }
 
