@@ -20,6 +20,7 @@ mod resources;
 mod staleness;
 pub mod subscriptions;
 mod upstream;
+pub mod views;
 pub mod webhook_health;
 pub mod webhooks;
 
@@ -190,7 +191,8 @@ impl HostawayServer {
 
     /// The same with `guard` joining confirmed writes (one whose lock spans replicas, for one).
     pub fn with_guard(gateway: Arc<Gateway>, options: ServerOptions, guard: WriteGuard) -> Self {
-        let tool_router = tools::router(&options.toolsets, options.read_only);
+        let mut tool_router = tools::router(&options.toolsets, options.read_only);
+        views::link(&mut tool_router);
         let mut prompt_router = Self::prompts();
         for prompt in prompt_router.list_all() {
             if !prompts::needs(&prompt.name).iter().all(|tool| tool_router.has_route(tool)) {
@@ -507,8 +509,13 @@ impl ServerHandler for HostawayServer {
         context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
         let read = Box::pin(resources::read(&self.ctx, &request.uri, |tool| self.offers_to(&context, tool))).await?;
-        // A listing or booking as Hostaway holds it: this client's, and worth asking again soon.
-        let (ttl_ms, cache_scope) = freshness::of_list(&context, freshness::RECORD_TTL_MS, CacheScope::Private);
+        // A listing or booking as Hostaway holds it: this client's, and worth asking again soon. A
+        // view is the same for everyone while the server runs.
+        let (ttl_ms, cache_scope) = if request.uri.starts_with("ui://") {
+            freshness::of_list(&context, freshness::LISTS_TTL_MS, CacheScope::Public)
+        } else {
+            freshness::of_list(&context, freshness::RECORD_TTL_MS, CacheScope::Private)
+        };
         let meta = freshness::meta(&context, &implementation());
         let mut read = read;
         (read.ttl_ms, read.cache_scope, read.meta) = (ttl_ms, cache_scope, meta);
@@ -590,6 +597,7 @@ impl ServerHandler for HostawayServer {
                 .enable_resources()
                 .enable_resources_subscribe()
                 .enable_completions()
+                .enable_extensions_with([views::capability()].into_iter().collect())
                 .build(),
         )
         .with_server_info(identity::full(self.website.as_deref()))

@@ -137,8 +137,12 @@ pub async fn list(
             .with_description("Guests waiting for a reply: in-house guests, then arrivals, each longest waiting first; subscribe to hear of new messages.")
             .with_mime_type("application/json")
     });
+    // The views open the first page too: a host reads them by URI anyway, but a person browsing
+    // resources sees what there is.
+    let views: Vec<Resource> = if cursor.is_none() { super::views::listed(&offers).collect() } else { Vec::new() };
+    let unread: Vec<Resource> = unread.into_iter().chain(views).collect();
     if !offers(&name_of(ToolContext::get_listing_tool_attr)) {
-        return Ok(ListResourcesResult { resources: unread.into_iter().collect(), ..ListResourcesResult::default() });
+        return Ok(ListResourcesResult { resources: unread, ..ListResourcesResult::default() });
     }
     let offset = match Cursor::decode(cursor.as_deref()) {
         Ok(None) => 0,
@@ -187,6 +191,9 @@ pub async fn read(
         let offered = KINDS.iter().any(|kind| kind.prefix == prefix && offers(&name_of(kind.tool)));
         uri.strip_prefix(prefix).filter(|_| offered).and_then(|rest| rest.parse::<i64>().ok())
     };
+    if let Some(view) = super::views::read(uri, &offers) {
+        return Ok(view);
+    }
     let json = if let Some(listing) = id(LISTING) {
         let (found, amenities) =
             tokio::join!(ctx.gateway.listing(listing, Fresh::No), rows::amenity_names(&ctx.gateway, Detail::Full));

@@ -12,7 +12,8 @@
 //! - `webhooks_live`: Hostaway's webhook events keeping answers fresh;
 //! - `replicas`: several gateways or processes sharing Redis;
 //! - `remote`: OAuth 2.1 against a real authorization server;
-//! - `house`: the layering, the generated copy, spec coverage.
+//! - `house`: the layering, the generated copy, spec coverage;
+//! - `views`: the MCP Apps views built from `ui/`, rendered in headless Chromium.
 //!
 //! Tests about the calendar live in `contract`, `tools`, `trust`, `protocol` and `webhooks_live`;
 //! `.ci/run` runs those again at pinned moments (`HOSTAWAY_MCP_CLOCK`).
@@ -28,4 +29,5 @@ mod replicas;
 mod support;
 mod tools;
 mod trust;
+mod views;
 mod webhooks_live;
