@@ -35,14 +35,24 @@ pub struct View {
 }
 
 /// Every view.
-pub const VIEWS: &[View] = &[View {
-    uri: "ui://hostaway/portfolio-calendar",
-    name: "portfolio-calendar",
-    title: "Portfolio calendar view",
-    description: "Listings by nights as a grid: free, gap, booked and blocked; a free run asks for a quote.",
-    tool: ToolContext::portfolio_calendar_tool_attr,
-    html: include_str!("../../views/portfolio-calendar.html"),
-}];
+pub const VIEWS: &[View] = &[
+    View {
+        uri: "ui://hostaway/portfolio-calendar",
+        name: "portfolio-calendar",
+        title: "Portfolio calendar view",
+        description: "Listings by nights as a grid: free, gap, booked and blocked; a free run asks for a quote.",
+        tool: ToolContext::portfolio_calendar_tool_attr,
+        html: include_str!("../../views/portfolio-calendar.html"),
+    },
+    View {
+        uri: "ui://hostaway/inbox",
+        name: "inbox",
+        title: "Inbox view",
+        description: "Unread conversations by urgency, with waiting time, the stay and the latest message.",
+        tool: ToolContext::unread_conversations_tool_attr,
+        html: include_str!("../../views/inbox.html"),
+    },
+];
 
 /// The server's capability entry: it serves views of this type.
 pub fn capability() -> (String, rmcp::model::JsonObject) {

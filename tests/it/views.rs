@@ -38,38 +38,31 @@ fn nights_by_state(listing: &Value) -> BTreeMap<String, u64> {
     counted
 }
 
-#[tokio::test]
-async fn the_portfolio_calendar_view_draws_every_listing_and_night_of_a_real_answer_in_both_themes() {
-    let Some(chromium) = browser::chromium() else { return };
-    let h = mcp::start().await;
-    let start = mcp::clock().today_utc() + chrono::Days::new(1);
-    let end = start + chrono::Days::new(29);
-    let args = json!({"start_date": start.to_string(), "end_date": end.to_string()});
-    let call = CallToolRequestParams::new("portfolio_calendar").with_arguments(args.as_object().cloned().unwrap());
+/// `tool`'s answer to `args` from the sandbox behind `h`, and what headless Chromium shows of it
+/// in the tool's view, served by the server, in each theme (see `ui/test/render.mjs`).
+async fn rendered(h: &mcp::Harness, chromium: &std::path::Path, tool: &str, args: Value) -> (Value, Value) {
+    let call = CallToolRequestParams::new(tool.to_string()).with_arguments(args.as_object().cloned().unwrap());
     let result = h.client.call_tool(call).await.unwrap();
-    let answer = result.structured_content.clone().unwrap();
-    let listings = answer["listings"].as_array().unwrap();
-    assert_eq!(listings.len(), h.sandbox.inspect(|s| s.listings.len()), "the sandbox's 24 listings, one page");
-
-    let tool = h.client.list_all_tools().await.unwrap().into_iter().find(|t| t.name == "portfolio_calendar").unwrap();
-    let uri =
-        tool.meta.as_ref().and_then(|m| m.0.get("ui")).and_then(|ui| ui["resourceUri"].as_str()).unwrap().to_string();
+    let listed = h.client.list_all_tools().await.unwrap().into_iter().find(|t| t.name == tool).unwrap();
+    let uri = listed.meta.as_ref().and_then(|m| m.0.get("ui")).and_then(|ui| ui["resourceUri"].as_str());
+    let uri = uri.unwrap_or_else(|| panic!("{tool} links no view")).to_string();
     let read = h.client.read_resource(ReadResourceRequestParams::new(uri.clone())).await.unwrap();
     let rmcp::model::ResourceContents::TextResourceContents { text: html, mime_type, .. } = &read.contents[0] else {
         panic!("{uri} is not text")
     };
     assert_eq!(mime_type.as_deref(), Some("text/html;profile=mcp-app"));
+    let view = VIEWS.iter().find(|v| v.uri == uri).unwrap().name;
 
     let work = tempfile::tempdir().unwrap();
     let host = browser::build("test/host", work.path());
     let case = work.path().join("case.json");
-    let seen = json!({"view": "portfolio-calendar", "html": html, "args": args, "result": serde_json::to_value(&result).unwrap()});
+    let seen = json!({"view": view, "html": html, "args": args, "result": serde_json::to_value(&result).unwrap()});
     std::fs::write(&case, seen.to_string()).unwrap();
     let shots = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("view-screenshots");
     std::fs::create_dir_all(&shots).unwrap();
     let run = tokio::process::Command::new("node")
         .arg("test/render.mjs")
-        .arg(&chromium)
+        .arg(chromium)
         .arg(&host)
         .arg(&case)
         .arg(&shots)
@@ -79,14 +72,32 @@ async fn the_portfolio_calendar_view_draws_every_listing_and_night_of_a_real_ans
         tokio::time::timeout(std::time::Duration::from_secs(90), run).await.expect("the browser finishes").unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    let report: Value = serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap();
     println!("screenshots of the views: {}", shots.display());
-
-    let nights = (end - start).num_days() as u64 + 1;
-    let mut backgrounds = Vec::new();
+    let report: Value = serde_json::from_str(stdout.lines().last().unwrap_or_default()).unwrap();
     for theme in ["light", "dark"] {
         let seen = &report["themes"][theme];
-        assert_eq!(seen["errors"], json!([]), "{theme}: the view ran without errors");
+        assert_eq!(seen["errors"], json!([]), "{view}, {theme}: the view ran without errors");
+        assert!(std::path::Path::new(seen["shot"].as_str().unwrap()).is_file());
+    }
+    let backgrounds = ["light", "dark"].map(|theme| report["themes"][theme]["background"].clone());
+    assert_ne!(backgrounds[0], backgrounds[1], "{view}: the host's theme reaches the view");
+    (result.structured_content.clone().unwrap(), report)
+}
+
+#[tokio::test]
+async fn the_portfolio_calendar_view_draws_every_listing_and_night_of_a_real_answer_in_both_themes() {
+    let Some(chromium) = browser::chromium() else { return };
+    let h = mcp::start().await;
+    let start = mcp::clock().today_utc() + chrono::Days::new(1);
+    let end = start + chrono::Days::new(29);
+    let args = json!({"start_date": start.to_string(), "end_date": end.to_string()});
+    let (answer, report) = rendered(&h, &chromium, "portfolio_calendar", args).await;
+    let listings = answer["listings"].as_array().unwrap();
+    assert_eq!(listings.len(), h.sandbox.inspect(|s| s.listings.len()), "the sandbox's 24 listings, one page");
+
+    let nights = (end - start).num_days() as u64 + 1;
+    for theme in ["light", "dark"] {
+        let seen = &report["themes"][theme];
         let rows = seen["rows"].as_array().unwrap();
         assert_eq!(rows.len(), listings.len(), "{theme}: a row per listing");
         assert_eq!(seen["columns"].as_u64(), Some(nights + 1), "{theme}: a column per night, and the names");
@@ -112,10 +123,33 @@ async fn the_portfolio_calendar_view_draws_every_listing_and_night_of_a_real_ans
             asked.starts_with("Quote a stay") && asked.contains(&format!("listing {}", first_free["listing_id"])),
             "{asked}"
         );
-        assert!(std::path::Path::new(seen["shot"].as_str().unwrap()).is_file());
-        backgrounds.push(seen["background"].as_str().unwrap().to_string());
     }
-    assert_ne!(backgrounds[0], backgrounds[1], "the host's theme reaches the view");
+}
+
+#[tokio::test]
+async fn the_inbox_view_lists_every_unread_conversation_by_urgency_with_its_message() {
+    let Some(chromium) = browser::chromium() else { return };
+    let h = mcp::start().await;
+    let (answer, report) = rendered(&h, &chromium, "unread_conversations", json!({"limit": 50})).await;
+    let conversations = answer["conversations"].as_array().unwrap();
+    assert!(!conversations.is_empty(), "the sandbox has unread conversations");
+    for theme in ["light", "dark"] {
+        let seen = &report["themes"][theme];
+        assert_eq!(seen["heading"], format!("Unread: {}", answer["unread_total"]), "{theme}");
+        let items = seen["items"].as_array().unwrap();
+        assert_eq!(items.len(), conversations.len(), "{theme}: every conversation of the answer");
+        // The answer's order is the reply order, and the view keeps it within each urgency.
+        let order = ["in_house", "arriving", "other"];
+        let mut expected: Vec<&Value> = conversations.iter().collect();
+        expected.sort_by_key(|c| order.iter().position(|u| c["urgency"] == *u));
+        for (item, conversation) in items.iter().zip(expected) {
+            assert_eq!(item["conversation"], conversation["conversation_id"], "{theme}");
+            assert_eq!(item["urgency"], conversation["urgency"], "{theme}");
+            assert_eq!(item["message"], conversation["last_message"], "{theme}: the message as text");
+        }
+        let asked = seen["asked"]["content"][0]["text"].as_str().expect("Reply asks the host");
+        assert!(asked.contains(&format!("conversation {}", items[0]["conversation"])), "{asked}");
+    }
 }
 
 #[tokio::test]

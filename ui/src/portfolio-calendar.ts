@@ -1,8 +1,8 @@
 // The portfolio calendar as a grid: a row per listing, a column per night, each night coloured
 // by what it is (free, gap, booked, blocked). A free or gap night asks the host to quote the run
 // it belongs to; every night is reachable by keyboard and says what it is on hover and focus.
-import { App, applyDocumentTheme, applyHostStyleVariables } from "@modelcontextprotocol/ext-apps";
-import "./theme.css";
+import type { App } from "@modelcontextprotocol/ext-apps";
+import { ask, el, start } from "./view";
 
 type State = "free" | "gap" | "booked" | "blocked";
 interface Run { state: State; from: string; to: string; price_from?: number; price_to?: number; min_stay?: number }
@@ -32,13 +32,6 @@ function dayAfter(day: string): string {
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + 1);
   return d.toISOString().slice(0, 10);
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
-  if (text !== undefined) node.textContent = text;
-  return node;
 }
 
 function price(run: Run): string {
@@ -76,16 +69,12 @@ function render(app: App, calendar: PortfolioCalendar, today: string) {
         const label = `${name}, ${night}: ${WORDS[run.state]} (${run.from} to ${run.to}${price(run)})`;
         const cell = el("td", { class: `night ${run.state}${night === today ? " today" : ""}`, title: label, "aria-label": label, tabindex: "0", "data-state": run.state });
         if (run.state === "free" || run.state === "gap") {
-          const ask = () =>
-            app.sendMessage({
-              role: "user",
-              content: [{ type: "text", text: `Quote a stay at ${name} (listing ${listing.listing_id}) from ${run.from} to ${dayAfter(run.to)}.` }],
-            });
-          cell.addEventListener("click", ask);
+          const quote = () => ask(app, `Quote a stay at ${name} (listing ${listing.listing_id}) from ${run.from} to ${dayAfter(run.to)}.`);
+          cell.addEventListener("click", () => void quote());
           cell.addEventListener("keydown", (event) => {
             if (event.key === "Enter" || event.key === " ") {
               event.preventDefault();
-              void ask();
+              void quote();
             }
           });
         }
@@ -104,17 +93,7 @@ function render(app: App, calendar: PortfolioCalendar, today: string) {
   }
 }
 
-const app = new App({ name: "hostaway-portfolio-calendar", version: "1.0.0" });
 const todayHere = new Date().toISOString().slice(0, 10);
-app.ontoolresult = (result) => {
-  const calendar = result.structuredContent as PortfolioCalendar | undefined;
-  if (calendar && Array.isArray(calendar.listings)) render(app, calendar, todayHere);
-};
-app.onhostcontextchanged = (context) => {
-  if (context.theme) applyDocumentTheme(context.theme);
-  if (context.styles?.variables) applyHostStyleVariables(context.styles.variables);
-};
-await app.connect();
-const context = app.getHostContext();
-if (context?.theme) applyDocumentTheme(context.theme);
-if (context?.styles?.variables) applyHostStyleVariables(context.styles.variables);
+await start<PortfolioCalendar>("hostaway-portfolio-calendar", (app, calendar) => {
+  if (Array.isArray(calendar.listings)) render(app, calendar, todayHere);
+});

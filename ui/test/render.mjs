@@ -2,15 +2,50 @@
 // prints what its page holds. Usage:
 //   node render.mjs <chromium> <host.html> <case.json> <screenshot folder>
 // case.json: {"view": "<name>", "html": "...", "args": {...}, "result": {...}}. For each theme it
-// waits for the view to draw, reads the grid, saves <folder>/<view>-<theme>.png, then clicks the
-// first free night and reports what the view asked the host.
+// waits for the view to draw, reads what the view shows (PROBES), saves
+// <folder>/<view>-<theme>.png, then uses the view's first action by keyboard and reports what
+// the view asked the host.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 
+/** Per view: what to wait for, what to read, and the control whose action asks the host. */
+const PROBES = {
+  "portfolio-calendar": {
+    ready: "table tbody tr",
+    action: "td.free",
+    read: (view) =>
+      view.locator("table").evaluate((table) => ({
+        columns: table.querySelectorAll("thead th").length,
+        rows: [...table.querySelectorAll("tbody tr")].map((row) => ({
+          listing: Number(row.getAttribute("data-listing")),
+          nights: row.querySelectorAll("td.night").length,
+          states: Object.fromEntries(
+            ["free", "gap", "booked", "blocked"].map((state) => [state, row.querySelectorAll(`td.${state}`).length]),
+          ),
+        })),
+      })),
+  },
+  inbox: {
+    ready: "ul.inbox li",
+    action: "ul.inbox li button",
+    read: (view) =>
+      view.locator("main").evaluate((main) => ({
+        heading: main.querySelector("h1")?.textContent,
+        sections: [...main.querySelectorAll("section")].map((section) => section.getAttribute("data-urgency")),
+        items: [...main.querySelectorAll("ul.inbox li")].map((item) => ({
+          conversation: Number(item.getAttribute("data-conversation")),
+          urgency: item.closest("section")?.getAttribute("data-urgency"),
+          message: item.querySelector(".message")?.textContent,
+        })),
+      })),
+  },
+};
+
 const [executablePath, hostPage, casePath, shots] = process.argv.slice(2);
 const seen = JSON.parse(readFileSync(casePath, "utf8"));
+const probe = PROBES[seen.view];
 const browser = await chromium.launch({ executablePath, args: ["--no-sandbox"] });
 const report = { themes: {} };
 try {
@@ -22,29 +57,20 @@ try {
     await page.goto(pathToFileURL(hostPage).href);
     await page.evaluate(([html, args, result, theme]) => window.mount(html, args, result, theme), [seen.html, seen.args, seen.result, theme]);
     const view = page.frameLocator("iframe");
-    await view.locator("table tbody tr").first().waitFor({ timeout: 10000 });
-    const rows = await view.locator("table tbody tr").evaluateAll((rows) =>
-      rows.map((row) => ({
-        listing: Number(row.getAttribute("data-listing")),
-        nights: row.querySelectorAll("td.night").length,
-        states: Object.fromEntries(
-          ["free", "gap", "booked", "blocked"].map((state) => [state, row.querySelectorAll(`td.${state}`).length]),
-        ),
-      })),
-    );
-    const columns = await view.locator("table thead th").count();
+    await view.locator(probe.ready).first().waitFor({ timeout: 10000 });
+    const shown = await probe.read(view);
     const background = await view.locator("body").evaluate((body) => getComputedStyle(body).backgroundColor);
-    const free = view.locator("td.free").first();
+    const shot = join(shots, `${seen.view}-${theme}.png`);
+    await page.screenshot({ path: shot, fullPage: true });
     let asked = null;
-    if ((await free.count()) > 0) {
-      await free.focus();
+    const control = view.locator(probe.action).first();
+    if ((await control.count()) > 0) {
+      await control.focus();
       await page.keyboard.press("Enter");
       await page.waitForFunction(() => window.asked.length > 0, null, { timeout: 5000 });
       asked = await page.evaluate(() => window.asked[0]);
     }
-    const shot = join(shots, `${seen.view}-${theme}.png`);
-    await page.screenshot({ path: shot, fullPage: true });
-    report.themes[theme] = { rows, columns, background, asked, shot, errors };
+    report.themes[theme] = { ...shown, background, asked, shot, errors };
     await page.close();
   }
 } finally {

@@ -36,6 +36,9 @@ pub fn chromium() -> Option<PathBuf> {
 /// Builds `entry` (a view's name, or `test/host`) of the front-end project into `out` with Vite,
 /// as `npm run build` does for the committed views; returns the built file.
 pub fn build(entry: &str, out: &Path) -> PathBuf {
+    // Vite refuses a second build of one project while another runs: tests take turns.
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let built = Command::new("node")
         .arg("node_modules/vite/bin/vite.js")
         .arg("build")
