@@ -12,7 +12,7 @@ use hostaway_mcp::{
     hostaway::{Gateway, GatewayConfig, Idempotence, id, token::Credentials},
     sandbox::{FaultPlan, RateLimits, Sandbox, SandboxConfig},
     secret::Secret,
-    server::{HostawayServer, ServerOptions, approval::seal::KeySource, connections::HEALTH_RESERVE, http, open_files},
+    server::{HostawayServer, ServerOptions, connections::HEALTH_RESERVE, http, open_files},
     shared::{RedisWriteLock, SharedStore},
     tools::{WriteGuard, write_lease_file::FileWriteLock},
 };
@@ -132,11 +132,6 @@ struct RunArgs {
     /// quota. stdio has a single client and no quota.
     #[arg(long, env = "MCP_CLIENT_CALLS_PER_MINUTE", default_value_t = hostaway_mcp::server::CLIENT_CALLS_PER_MINUTE)]
     client_calls_per_minute: u32,
-    /// The key preview tokens are sealed with, at least 32 characters. The replicas of an account
-    /// must share one for a preview shown through one to be confirmed through another: give it
-    /// here, or let Redis (--redis-url) share one. Without either, each process makes its own.
-    #[arg(long, env = "MCP_PREVIEW_KEY", hide_env_values = true)]
-    preview_key: Option<String>,
     /// How long a write's preview can be confirmed, in seconds.
     #[arg(long, env = "MCP_PREVIEW_LIFETIME_SECS", default_value_t = 900)]
     preview_lifetime_secs: u64,
@@ -163,26 +158,6 @@ impl RunArgs {
             client_calls_per_minute: self.client_calls_per_minute,
             preview_lifetime: Duration::from_secs(self.preview_lifetime_secs.max(1)),
         })
-    }
-
-    /// `server` sealing previews with the key given, else with the one Redis shares, else with
-    /// its own.
-    fn sealing(&self, server: HostawayServer, shared: Option<&SharedStore>) -> anyhow::Result<HostawayServer> {
-        let lifetime = Duration::from_secs(self.preview_lifetime_secs.max(1));
-        match (&self.preview_key, shared) {
-            (Some(key), _) => {
-                server.with_preview_key(key.as_bytes(), lifetime).context("MCP_PREVIEW_KEY / --preview-key")
-            }
-            (None, Some(shared)) => {
-                let shared = shared.clone();
-                let source: KeySource = Arc::new(move || {
-                    let shared = shared.clone();
-                    Box::pin(async move { shared.preview_key().await })
-                });
-                Ok(server.with_shared_preview_key(source, lifetime))
-            }
-            (None, None) => Ok(server),
-        }
     }
 }
 
@@ -456,7 +431,6 @@ async fn account_server(run: &RunArgs, account: accounts::Account, clock: Clock)
     let leases = run.hostaway.write_leases(gateway.account_id());
     let guard = write_guard(shared.as_ref(), leases, Duration::from_secs(run.hostaway.request_timeout_secs));
     let server = HostawayServer::with_guard(gateway, run.server_options(clock)?, guard);
-    let server = run.sealing(server, shared.as_ref())?;
     tracing::info!(account = account.name, users = account.users.len(), "serving account {}", account.account_id);
     Ok(http::Account { name: account.name, server, shared, users: account.users })
 }
@@ -536,7 +510,6 @@ async fn serve(args: ServeArgs, clock: Clock) -> anyhow::Result<()> {
             let timeout = Duration::from_secs(args.run.hostaway.request_timeout_secs);
             let guard = write_guard(shared.as_ref(), leases, timeout);
             let server = HostawayServer::with_guard(gateway, args.run.server_options(clock)?, guard);
-            let server = args.run.sealing(server, shared.as_ref())?;
             options.shared = shared.clone();
             (vec![http::Account { name: String::new(), server, shared, users: Vec::new() }], described, sandbox)
         }
@@ -604,7 +577,6 @@ async fn stdio(args: RunArgs, clock: Clock) -> anyhow::Result<()> {
     let leases = args.hostaway.write_leases(gateway.account_id());
     let guard = write_guard(shared.as_ref(), leases, Duration::from_secs(args.hostaway.request_timeout_secs));
     let server = HostawayServer::with_guard(gateway, args.server_options(clock)?, guard);
-    let server = args.sealing(server, shared.as_ref())?;
     tracing::info!("MCP server on stdio, {}", describe(&args, sandbox.as_ref(), shared.as_ref()));
     tokio::spawn(server.learn_account_zone());
     let running = rmcp::ServiceExt::serve(server, rmcp::transport::stdio())

@@ -192,6 +192,27 @@ impl Gateway {
         self.config.credentials.account_id
     }
 
+    /// A 32-byte key for `purpose` derived from the account's API secret (HKDF-SHA256): every
+    /// replica serving the account derives the same one with nothing to share or store, no one
+    /// without the secret can, and the secret itself never leaves the gateway. `None` only if the
+    /// derivation itself fails, which HKDF rules out for one hash length.
+    pub fn derived_key(&self, purpose: &str) -> Option<[u8; 32]> {
+        use aws_lc_rs::hkdf;
+        struct ThirtyTwo;
+        impl hkdf::KeyType for ThirtyTwo {
+            fn len(&self) -> usize {
+                32
+            }
+        }
+        let credentials = &self.config.credentials;
+        let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, b"hostaway-mcp derived keys v1")
+            .extract(credentials.secret.expose().as_bytes());
+        let account = credentials.account_id.to_be_bytes();
+        let mut key = [0u8; 32];
+        prk.expand(&[&account, purpose.as_bytes()], ThirtyTwo).and_then(|okm| okm.fill(&mut key)).ok()?;
+        Some(key)
+    }
+
     /// The counters so far.
     pub fn metrics(&self) -> MetricsSnapshot {
         self.metrics.snapshot()
@@ -526,5 +547,30 @@ impl Gateway {
         })?;
         self.metrics.limiter_wait(waited);
         Ok(waited)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{hostaway::token::Credentials, secret::Secret};
+
+    fn gateway(account_id: i64, secret: &str) -> Gateway {
+        let credentials = Credentials { account_id, secret: Secret::new(secret) };
+        Gateway::new(GatewayConfig::new("http://127.0.0.1:9/v1", credentials)).unwrap()
+    }
+
+    #[test]
+    fn a_derived_key_is_the_same_for_the_account_and_nobody_elses() {
+        let key = gateway(1, "the-account-secret-0123456789").derived_key("preview tokens").unwrap();
+        assert_eq!(
+            Some(key),
+            gateway(1, "the-account-secret-0123456789").derived_key("preview tokens"),
+            "replicas agree"
+        );
+        assert_ne!(Some(key), gateway(2, "the-account-secret-0123456789").derived_key("preview tokens"));
+        assert_ne!(Some(key), gateway(1, "another-secret-0123456789abc").derived_key("preview tokens"));
+        assert_ne!(Some(key), gateway(1, "the-account-secret-0123456789").derived_key("something else"));
+        assert_ne!(key, [0u8; 32]);
     }
 }

@@ -116,7 +116,7 @@ pub struct HostawayServer {
     sessions: Arc<AtomicU64>,
     /// Seals preview tokens; its key is the one thing replicas must share for a preview shown
     /// through one to be confirmed through another.
-    seal: Arc<approval::seal::Sealer>,
+    seal: Arc<approval::seal::PreviewSeal>,
     /// The page at the deployment's public root, named as the server's website.
     website: Option<Arc<str>>,
 }
@@ -207,9 +207,10 @@ impl HostawayServer {
             subscriptions: Arc::default(),
             session: 0,
             sessions: Arc::default(),
-            seal: Arc::new(approval::seal::Sealer::ready(approval::seal::PreviewSeal::random(
-                options.preview_lifetime,
-            ))),
+            seal: Arc::new(match gateway.derived_key("preview tokens") {
+                Some(key) => approval::seal::PreviewSeal::new(key, options.preview_lifetime),
+                None => approval::seal::PreviewSeal::random(options.preview_lifetime),
+            }),
             website: None,
             ctx: Arc::new(ToolContext {
                 gateway,
@@ -222,20 +223,6 @@ impl HostawayServer {
             tool_router,
             prompt_router,
         }
-    }
-
-    /// The same server sealing preview tokens with `key` (at least 32 bytes), which every replica
-    /// of the account must share; without it each process has a random key of its own.
-    pub fn with_preview_key(mut self, key: &[u8], lifetime: Duration) -> Result<Self, rmcp::model::RequestStateError> {
-        self.seal = Arc::new(approval::seal::Sealer::ready(approval::seal::PreviewSeal::new(key, lifetime)?));
-        Ok(self)
-    }
-
-    /// The same server sealing preview tokens with the key `source` gives (the one Redis shares
-    /// among replicas), asked at the first preview.
-    pub fn with_shared_preview_key(mut self, source: approval::seal::KeySource, lifetime: Duration) -> Self {
-        self.seal = Arc::new(approval::seal::Sealer::shared(source, lifetime));
-        self
     }
 
     /// The same server naming `url` (the deployment's public root, which serves `llms.txt`) as

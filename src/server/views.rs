@@ -37,7 +37,7 @@ pub struct View {
 /// Every view.
 pub const VIEWS: &[View] = &[
     View {
-        uri: "ui://hostaway/portfolio-calendar",
+        uri: "ui://hostaway/calendar",
         name: "portfolio-calendar",
         title: "Portfolio calendar view",
         description: "Listings by nights as a grid: free, gap, booked and blocked; a free run asks for a quote.",
@@ -51,6 +51,22 @@ pub const VIEWS: &[View] = &[
         description: "Unread conversations by urgency, with waiting time, the stay and the latest message.",
         tool: ToolContext::unread_conversations_tool_attr,
         html: include_str!("../../views/inbox.html"),
+    },
+    View {
+        uri: "ui://hostaway/revenue",
+        name: "revenue",
+        title: "Revenue view",
+        description: "A revenue report as bars by month, listing or channel, and the table they come from.",
+        tool: ToolContext::revenue_report_tool_attr,
+        html: include_str!("../../views/revenue.html"),
+    },
+    View {
+        uri: "ui://hostaway/statement",
+        name: "owner-statement",
+        title: "Owner statement view",
+        description: "An owner statement as a printable page: owner, period, listings, totals and notes.",
+        tool: ToolContext::get_owner_statement_tool_attr,
+        html: include_str!("../../views/owner-statement.html"),
     },
 ];
 

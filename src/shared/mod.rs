@@ -17,7 +17,6 @@ mod circuit;
 mod coherence;
 mod last_good;
 mod notices;
-mod preview_key;
 mod sessions;
 mod token;
 mod write_lock;

@@ -166,6 +166,72 @@ async fn a_view_exists_only_where_its_tool_does() {
     let options = ServerOptions { toolsets: vec!["finance".into()], ..ServerOptions::default() };
     let h = mcp::start_with(mcp::sandbox_config(), options).await;
     let listed = h.client.list_all_resources().await.unwrap();
-    assert!(listed.iter().all(|r| !r.uri.starts_with("ui://")), "{listed:?}");
-    assert!(h.client.read_resource(ReadResourceRequestParams::new(uri)).await.is_err(), "nor readable");
+    let views: Vec<&str> = listed.iter().map(|r| r.uri.as_str()).filter(|u| u.starts_with("ui://")).collect();
+    assert_eq!(views, ["ui://hostaway/revenue", "ui://hostaway/statement"], "the finance toolset's views alone");
+    assert!(
+        h.client.read_resource(ReadResourceRequestParams::new(uri)).await.is_err(),
+        "the calendar's is not readable"
+    );
+}
+
+#[tokio::test]
+async fn the_revenue_view_draws_a_bar_per_group_that_matches_its_table_and_sums_to_the_total() {
+    let Some(chromium) = browser::chromium() else { return };
+    let h = mcp::start().await;
+    let today = mcp::clock().today_utc();
+    let start = today - chrono::Days::new(90);
+    let args = json!({"start_date": start.to_string(), "end_date": today.to_string(), "group_by": "month"});
+    let (answer, report) = rendered(&h, &chromium, "revenue_report", args).await;
+    let groups = answer["groups"].as_array().unwrap();
+    assert!(groups.len() >= 3, "three months or more: {answer}");
+    let amount = |row: &Value| row["accommodation_revenue"]["amount"].as_f64().unwrap();
+    for theme in ["light", "dark"] {
+        let seen = &report["themes"][theme];
+        let bars = seen["bars"].as_array().unwrap();
+        assert_eq!(bars.len(), groups.len(), "{theme}: a bar per month");
+        let rows = seen["rows"].as_array().unwrap();
+        for ((bar, row), group) in bars.iter().zip(rows).zip(groups) {
+            assert_eq!(bar["label"], group["group"], "{theme}");
+            assert_eq!(bar["amount"].as_f64(), Some(amount(group)), "{theme}: the bar is the group's revenue");
+            assert_eq!(row.as_f64(), Some(amount(group)), "{theme}: and so is its table row");
+        }
+        let summed: f64 = bars.iter().map(|bar| bar["amount"].as_f64().unwrap()).sum();
+        let total = seen["total"].as_f64().unwrap();
+        assert_eq!(total, amount(&answer["totals"]), "{theme}: the table's total is the answer's");
+        assert!((summed - total).abs() < 0.01, "{theme}: the bars sum to the total ({summed} against {total})");
+        let widest = bars.iter().map(|bar| bar["width"].as_f64().unwrap()).fold(0.0, f64::max);
+        let largest =
+            bars.iter().max_by(|a, b| a["amount"].as_f64().partial_cmp(&b["amount"].as_f64()).unwrap()).unwrap();
+        assert_eq!(largest["width"].as_f64(), Some(widest), "{theme}: the largest revenue draws the longest bar");
+    }
+}
+
+#[tokio::test]
+async fn the_owner_statement_view_shows_the_owner_period_and_every_total_with_its_currency() {
+    let Some(chromium) = browser::chromium() else { return };
+    let h = mcp::start().await;
+    let listed = h.ok("list_owner_statements", json!({})).await;
+    let id = listed["statements"][0]["statement_id"].clone();
+    let (answer, report) = rendered(&h, &chromium, "get_owner_statement", json!({"statement_id": id})).await;
+    let totals = answer["totals"].as_array().unwrap();
+    assert!(!totals.is_empty(), "{answer}");
+    for theme in ["light", "dark"] {
+        let seen = &report["themes"][theme];
+        assert_eq!(seen["heading"], answer["name"], "{theme}");
+        assert_eq!(seen["facts"]["Owner"], answer["owner"], "{theme}");
+        assert_eq!(
+            seen["facts"]["Period"],
+            format!("{} to {}", answer["from"].as_str().unwrap(), answer["to"].as_str().unwrap())
+        );
+        let shown = seen["totals"].as_array().unwrap();
+        assert_eq!(shown.len(), totals.len(), "{theme}: every total");
+        for (line, total) in shown.iter().zip(totals) {
+            assert_eq!(line[0], total["name"], "{theme}");
+            let text = line[1].as_str().unwrap();
+            assert!(
+                text.ends_with(total["value"]["currency"].as_str().unwrap()),
+                "{theme}: {text} carries its currency"
+            );
+        }
+    }
 }

@@ -3,8 +3,8 @@
 //   node render.mjs <chromium> <host.html> <case.json> <screenshot folder>
 // case.json: {"view": "<name>", "html": "...", "args": {...}, "result": {...}}. For each theme it
 // waits for the view to draw, reads what the view shows (PROBES), saves
-// <folder>/<view>-<theme>.png, then uses the view's first action by keyboard and reports what
-// the view asked the host.
+// <folder>/<view>-<theme>.png, then uses the view's first action, if it has one, by keyboard and
+// reports what the view asked the host.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -41,6 +41,34 @@ const PROBES = {
         })),
       })),
   },
+  revenue: {
+    ready: ".bar",
+    read: (view) =>
+      view.locator("main").evaluate((main) => ({
+        bars: [...main.querySelectorAll(".bar")].map((bar) => ({
+          label: bar.querySelector(".label")?.textContent,
+          amount: Number(bar.getAttribute("data-amount")),
+          width: bar.querySelector(".fill")?.getBoundingClientRect().width,
+        })),
+        rows: [...main.querySelectorAll("table.figures tbody tr")].map((row) => Number(row.getAttribute("data-amount"))),
+        total: Number(main.querySelector("table.figures tfoot td.revenue")?.getAttribute("data-amount")),
+      })),
+  },
+  "owner-statement": {
+    ready: "article.statement",
+    read: (view) =>
+      view.locator("main").evaluate((main) => ({
+        heading: main.querySelector("h1")?.textContent,
+        facts: Object.fromEntries(
+          [...main.querySelectorAll("dt")].map((term) => [term.textContent, term.nextElementSibling?.textContent]),
+        ),
+        totals: [...main.querySelectorAll("table.figures tbody tr")].map((row) => [
+          row.querySelector("th")?.textContent,
+          row.querySelector("td")?.textContent,
+        ]),
+        notes: main.querySelector(".notes")?.textContent ?? null,
+      })),
+  },
 };
 
 const [executablePath, hostPage, casePath, shots] = process.argv.slice(2);
@@ -63,8 +91,8 @@ try {
     const shot = join(shots, `${seen.view}-${theme}.png`);
     await page.screenshot({ path: shot, fullPage: true });
     let asked = null;
-    const control = view.locator(probe.action).first();
-    if ((await control.count()) > 0) {
+    const control = probe.action ? view.locator(probe.action).first() : null;
+    if (control && (await control.count()) > 0) {
       await control.focus();
       await page.keyboard.press("Enter");
       await page.waitForFunction(() => window.asked.length > 0, null, { timeout: 5000 });

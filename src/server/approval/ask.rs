@@ -110,11 +110,7 @@ impl HostawayServer {
                 let Some(state) = request.request_state.as_deref() else {
                     return self.input_required(&tool, &arguments, &effect).await;
                 };
-                let seal = match self.seal.get().await {
-                    Ok(seal) => seal,
-                    Err(down) => return Ok(super::unsealable(&down)),
-                };
-                let saw = match seal.open(Purpose::Approval, state, &tool, &arguments) {
+                let saw = match self.seal.open(Purpose::Approval, state, &tool, &arguments) {
                     Ok(saw) => saw,
                     Err(Broken::Expired) => return self.input_required(&tool, &arguments, &effect).await,
                     Err(Broken::Foreign) => {
@@ -170,11 +166,7 @@ impl HostawayServer {
         effect: &Value,
     ) -> Result<CallToolResponse, ErrorData> {
         let question = InputRequest::Elicitation(ElicitRequest::new(self.question(tool, effect)?));
-        let seal = match self.seal.get().await {
-            Ok(seal) => seal,
-            Err(down) => return Ok(super::unsealable(&down)),
-        };
-        let state = seal.seal(Purpose::Approval, tool, arguments, effect);
+        let state = self.seal.seal(Purpose::Approval, tool, arguments, effect);
         Ok(CallToolResponse::InputRequired(InputRequiredResult::new(
             Some([(APPROVAL.to_string(), question)].into()),
             Some(state),

@@ -71,10 +71,7 @@ impl HostawayServer {
         if let Some(asking) = ask::Asking::of(&request, &context) {
             return self.ask(asking, request, context, started, preview.effect).await;
         }
-        let seal = match self.seal.get().await {
-            Ok(seal) => seal,
-            Err(down) => return Ok(unsealable(&down)),
-        };
+        let seal = &self.seal;
         let saw = match token {
             None => Err("confirm needs the preview_token of the preview the user saw".to_string()),
             Some(Value::String(token)) => match seal.open(Purpose::Preview, &token, &tool, &arguments) {
@@ -141,21 +138,13 @@ impl HostawayServer {
         answer
     }
 
-    /// A preview's answer with a token that a confirm of the same arguments brings back. Without
-    /// the shared key (Redis away) the preview still answers, without a token.
+    /// A preview's answer with a token that a confirm of the same arguments brings back.
     async fn with_token(&self, tool: &str, arguments: &JsonObject, preview: CallToolResult) -> CallToolResult {
         let Some(Value::Object(mut effect)) = preview.structured_content.clone() else { return preview };
         if preview.is_error == Some(true) {
             return preview;
         }
-        let seal = match self.seal.get().await {
-            Ok(seal) => seal,
-            Err(down) => {
-                tracing::warn!(error = %down.0, "a preview goes without its token");
-                return preview;
-            }
-        };
-        let token = seal.seal(Purpose::Preview, tool, arguments, &Value::Object(effect.clone()));
+        let token = self.seal.seal(Purpose::Preview, tool, arguments, &Value::Object(effect.clone()));
         effect.insert(TOKEN.into(), Value::String(token));
         let effect = Value::Object(effect);
         let mut answer = preview;
@@ -181,12 +170,4 @@ impl HostawayServer {
         ];
         CallToolResponse::Complete(answer)
     }
-}
-
-/// The answer to a confirm when the shared preview key cannot be had: nothing applied.
-fn unsealable(down: &crate::hostaway::budget::Unavailable) -> CallToolResponse {
-    CallToolResponse::Complete(CallToolResult::error(vec![ContentBlock::text(format!(
-        "Not applied: {}; the preview cannot be checked. Nothing was sent to Hostaway. Try again once Redis is back",
-        down.0
-    ))]))
 }

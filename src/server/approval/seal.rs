@@ -2,19 +2,17 @@
 //!
 //! A token seals a fingerprint of the effect a preview showed, bound to the tool and its
 //! arguments, with an expiry (HMAC-SHA256 through rmcp's `RequestStateCodec`). Nothing is stored
-//! per preview: any replica holding the key opens any token. A token opens only for the same tool
+//! per preview: any replica holding the key (derived from the account's API secret, so every
+//! replica of the account holds it) opens any token. A token opens only for the same tool
 //! and arguments before it expires; the fingerprint inside then says whether a fresh preview still
 //! shows what the person saw. The same seal carries the state of a 2026-07-28 approval round
 //! trip, under another purpose so one can never pass for the other.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use rmcp::model::{JsonObject, RequestStateCodec, RequestStateError, SealOptions};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use tokio::sync::OnceCell;
-
-use crate::hostaway::budget::{BoxFuture, Unavailable};
 
 /// What a sealed token stands for; mixed into what it is bound to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,15 +50,14 @@ impl std::fmt::Debug for PreviewSeal {
 pub const LIFETIME: Duration = Duration::from_secs(15 * 60);
 
 impl PreviewSeal {
-    /// A seal with `key` (at least 32 bytes, the same on every replica of an account).
-    pub fn new(key: &[u8], lifetime: Duration) -> Result<Self, RequestStateError> {
-        Ok(Self { codec: RequestStateCodec::try_new(key.to_vec())?, lifetime })
+    /// A seal with `key`, the same on every replica of an account (see `Gateway::derived_key`).
+    pub fn new(key: [u8; 32], lifetime: Duration) -> Self {
+        Self { codec: RequestStateCodec::new_unchecked(key.to_vec()), lifetime }
     }
 
-    /// A seal with a random key: for one process, whose previews a restart ends.
+    /// A seal with a random key: its previews end with the process.
     pub fn random(lifetime: Duration) -> Self {
-        let key: [u8; 32] = rand::random();
-        Self { codec: RequestStateCodec::new_unchecked(key.to_vec()), lifetime }
+        Self::new(rand::random(), lifetime)
     }
 
     /// How long a token lasts.
@@ -80,49 +77,6 @@ impl PreviewSeal {
             RequestStateError::Expired => Broken::Expired,
             _ => Broken::Foreign,
         })
-    }
-}
-
-/// Where the key of an account's replicas comes from when it is shared (Redis): asked at the
-/// first preview rather than at start-up, so a store that is away delays no start.
-pub type KeySource = Arc<dyn Fn() -> BoxFuture<'static, Result<Vec<u8>, Unavailable>> + Send + Sync>;
-
-/// The seal of a server: its own, one with a configured key, or one whose key is fetched once
-/// from where the replicas share it.
-pub struct Sealer {
-    ready: OnceCell<PreviewSeal>,
-    source: Option<KeySource>,
-    lifetime: Duration,
-}
-
-impl std::fmt::Debug for Sealer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sealer").field("ready", &self.ready.initialized()).finish_non_exhaustive()
-    }
-}
-
-impl Sealer {
-    /// A seal ready now.
-    pub fn ready(seal: PreviewSeal) -> Self {
-        let lifetime = seal.lifetime;
-        Self { ready: OnceCell::new_with(Some(seal)), source: None, lifetime }
-    }
-
-    /// A seal whose key `source` gives, asked until it answers.
-    pub fn shared(source: KeySource, lifetime: Duration) -> Self {
-        Self { ready: OnceCell::new(), source: Some(source), lifetime }
-    }
-
-    /// The seal, fetching its key if that has not happened yet.
-    pub async fn get(&self) -> Result<&PreviewSeal, Unavailable> {
-        self.ready
-            .get_or_try_init(|| async {
-                let source = self.source.as_ref().ok_or_else(|| Unavailable("no preview key".into()))?;
-                let key = source().await?;
-                PreviewSeal::new(&key, self.lifetime)
-                    .map_err(|error| Unavailable(format!("the shared preview key is unusable ({error})")))
-            })
-            .await
     }
 }
 
@@ -208,10 +162,9 @@ mod tests {
     #[test]
     fn a_shared_key_opens_what_another_replica_sealed() {
         let key = [7u8; 32];
-        let (one, two) = (PreviewSeal::new(&key, LIFETIME).unwrap(), PreviewSeal::new(&key, LIFETIME).unwrap());
+        let (one, two) = (PreviewSeal::new(key, LIFETIME), PreviewSeal::new(key, LIFETIME));
         let arguments = object(json!({"listing_id": 1}));
         let token = one.seal(Purpose::Preview, "a_write", &arguments, &json!({"n": 1}));
         assert!(two.open(Purpose::Preview, &token, "a_write", &arguments).is_ok());
-        assert!(PreviewSeal::new(&[1u8; 8], LIFETIME).is_err(), "a short key is refused");
     }
 }

@@ -36,13 +36,13 @@ const CHECK_ROUNDS: usize = 3;
 pub struct FindAvailableArgs {
     /// Arrival day, YYYY-MM-DD (account's zone), not in the past.
     pub check_in: String,
-    /// Departure day, YYYY-MM-DD, exclusive; at most 90 nights after check_in.
+    /// Departure day, exclusive; at most 90 nights after check_in.
     pub check_out: String,
     /// Guests in the party, 1-50.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1, max = 50))]
     pub guests: u32,
-    /// City (any case and accents).
+    /// City (any case, accents).
     #[serde(default)]
     pub city: Option<String>,
     /// Country name or 2-letter ISO code.

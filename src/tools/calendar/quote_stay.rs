@@ -28,7 +28,7 @@ pub struct QuoteStayArgs {
     pub listing_id: i64,
     /// Arrival day, YYYY-MM-DD (listing's zone), not in the past.
     pub check_in: String,
-    /// Departure day, YYYY-MM-DD, exclusive; at most 90 nights after check_in.
+    /// Departure day, exclusive; at most 90 nights after check_in.
     pub check_out: String,
     /// Guests in the party, 1-50.
     #[serde(deserialize_with = "args::int")]

@@ -12,7 +12,7 @@ use crate::tools::{ToolContext, args, error::ToolError, params::Parameters, text
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListStatementsArgs {
-    /// Words of the name (any case and accents).
+    /// Words of the name (any case, accents).
     #[serde(default)]
     pub name: Option<String>,
 }

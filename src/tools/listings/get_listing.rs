@@ -24,15 +24,15 @@ pub struct GetListingArgs {
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub listing_id: i64,
-    /// Default: full.
+    // Full unless the model asks for the summary: the schema says so with its default.
     #[serde(default)]
+    #[schemars(extend("default" = "full"))]
     pub detail: Option<Detail>,
 }
 
 #[tool_router(router = get_listing_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// One listing in full: prices, fees, rules, times, policies, amenities (access codes only with
-    /// --expose-access-codes).
+    /// One listing in full: prices, fees, rules, times, policies, amenities (access codes only if allowed).
     #[tool(
         name = "get_listing",
         title = "Get listing",

@@ -25,10 +25,10 @@ use crate::{
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SearchListingsArgs {
-    /// Words of the name (any case and accents).
+    /// Words of the name (any case, accents).
     #[serde(default)]
     pub query: Option<String>,
-    /// City (any case and accents).
+    /// City (any case, accents).
     #[serde(default)]
     pub city: Option<String>,
     /// Country name or 2-letter ISO code.

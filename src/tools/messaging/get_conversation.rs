@@ -88,7 +88,7 @@ pub struct ConversationThread {
 
 #[tool_router(router = get_conversation_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// One guest conversation: guest, booking and latest messages, oldest first. Scheduled messages are not shown.
+    /// One guest conversation: guest, booking and latest messages, oldest first; no scheduled messages.
     #[tool(
         name = "get_conversation",
         title = "Get conversation",

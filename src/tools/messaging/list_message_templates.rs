@@ -25,7 +25,7 @@ pub struct ListTemplatesArgs {
     #[serde(default)]
     #[schemars(schema_with = "channels::schema")]
     pub channel: Option<String>,
-    /// Fill the placeholders for this booking; only its listing's and channel's templates.
+    /// Fill placeholders for this booking; only its listing's and channel's templates.
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub reservation_id: Option<i64>,

@@ -117,8 +117,8 @@ const PREVIEW_CHARS: usize = 280;
 
 #[tool_router(router = unread_conversations_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Inbox triage: unread conversations; in-house guests, then arrivals, each longest waiting first (newest 1,000
-    /// scanned). Reply: send_guest_message.
+    /// Unread conversations: in-house guests, then arrivals, each longest waiting first (newest 1,000 scanned).
+    /// Reply: send_guest_message.
     #[tool(
         name = "unread_conversations",
         title = "Unread conversations",

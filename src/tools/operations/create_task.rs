@@ -47,12 +47,12 @@ pub struct Departures {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateTaskArgs {
-    /// What to do; default with after_departures: "Turnover cleaning".
+    /// What to do (after_departures: "Turnover cleaning").
     #[serde(default)]
     pub title: Option<String>,
     /// Kind of task.
     pub category: Category,
-    /// From search_listings; without it after_departures covers every listing.
+    /// From search_listings; absent, after_departures covers all listings.
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub listing_id: Option<i64>,

@@ -65,8 +65,8 @@ pub struct CancelReservationOut {
 
 #[tool_router(router = cancel_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Cancel a booking that has not begun, freeing its nights; unchanged if already cancelled. Channel bookings: cancel
-    /// in the channel too.
+    /// Cancel a booking not yet begun, freeing its nights; unchanged if already cancelled. Channel bookings: cancel
+    /// there too.
     #[tool(
         name = "cancel_reservation",
         title = "Cancel reservation",

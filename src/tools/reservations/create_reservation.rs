@@ -34,7 +34,7 @@ pub struct CreateReservationArgs {
     pub listing_id: i64,
     /// Arrival day, YYYY-MM-DD (listing's zone), not in the past.
     pub check_in: String,
-    /// Departure day, YYYY-MM-DD, exclusive.
+    /// Departure day, exclusive.
     pub check_out: String,
     /// Guests in the party, at least 1.
     #[serde(deserialize_with = "args::int")]

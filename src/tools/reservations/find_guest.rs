@@ -24,7 +24,7 @@ use crate::tools::{
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FindGuestArgs {
-    /// Part of the guest's name (any case and accents); with `email`, both must match.
+    /// Part of the guest's name (any case, accents); with `email`, both must match.
     #[serde(default)]
     pub name: Option<String>,
     /// The guest's exact email; or give `name`.
@@ -171,7 +171,7 @@ const NAME_PAGES: u32 = 30;
 /// Guests listed at most by find_guest.
 const MAX_GUESTS: usize = 20;
 
-/// The reservations whose guest's name contains `name` (any case and accents) and, when given,
+/// The reservations whose guest's name contains `name` (any case, accents) and, when given,
 /// whose email is `email`; and whether the scan stopped at its cap. Hostaway's own match is tried
 /// first (one page, usually); it is exact about accents ("Muller" misses "Müller"), so when it
 /// finds nobody the (cached) list is matched here instead, at most `pages` pages of it.

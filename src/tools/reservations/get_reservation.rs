@@ -23,8 +23,9 @@ pub struct GetReservationArgs {
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub reservation_id: i64,
-    /// Default: full.
+    // Full unless the model asks for the summary: the schema says so with its default.
     #[serde(default)]
+    #[schemars(extend("default" = "full"))]
     pub detail: Option<Detail>,
 }
 

@@ -24,7 +24,7 @@ pub struct MarkNoShowArgs {
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub reservation_id: i64,
-    /// true waives the guest's no-show fee (default false).
+    /// true waives the guest's no-show fee.
     #[serde(default)]
     pub waive_fee: bool,
     /// true reports the preview_token's preview.

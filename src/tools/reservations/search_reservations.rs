@@ -35,7 +35,7 @@ pub struct SearchReservationsArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub listing_id: Option<i64>,
-    /// Part of the guest's name (any case and accents).
+    /// Part of the guest's name (any case, accents).
     #[serde(default)]
     pub guest: Option<String>,
     /// The guest's exact email.
@@ -44,13 +44,13 @@ pub struct SearchReservationsArgs {
     /// Earliest arrival, YYYY-MM-DD.
     #[serde(default)]
     pub arrival_start_date: Option<String>,
-    /// Latest arrival, YYYY-MM-DD.
+    /// Latest arrival.
     #[serde(default)]
     pub arrival_end_date: Option<String>,
     /// Earliest departure, YYYY-MM-DD.
     #[serde(default)]
     pub departure_start_date: Option<String>,
-    /// Latest departure, YYYY-MM-DD.
+    /// Latest departure.
     #[serde(default)]
     pub departure_end_date: Option<String>,
     /// Booking channel.

@@ -50,7 +50,7 @@ pub struct UpdateReservationArgs {
     /// New arrival day, YYYY-MM-DD.
     #[serde(default)]
     pub check_in: Option<String>,
-    /// New departure day, YYYY-MM-DD (exclusive).
+    /// New departure day (exclusive).
     #[serde(default)]
     pub check_out: Option<String>,
     /// New party size, at least 1.

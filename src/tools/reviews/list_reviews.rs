@@ -39,7 +39,7 @@ pub struct ListReviewsArgs {
     #[serde(default)]
     #[schemars(schema_with = "channels::schema")]
     pub channel: Option<String>,
-    /// Lowest rating first (default: latest stay first).
+    /// Lowest rating first (else latest stay first).
     #[serde(default)]
     pub lowest_first: bool,
     /// Reviews to return, 1-50 (default 20).
