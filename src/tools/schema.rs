@@ -14,7 +14,8 @@
 //! - no `additionalProperties: false` on the arguments: an unknown one is refused by name anyway;
 //! - output schemas that keep every field's type but none of the prose, and the `x-untrusted` mark
 //!   on untrusted text: the input descriptions are the ones that teach the model; below the root,
-//!   an object with `properties` says no `type` (see [`without_object_type`]).
+//!   an object with `properties` and an `enum` of strings say no `type` (see
+//!   [`without_implied_type`]).
 
 use rmcp::model::{JsonObject, Tool};
 use serde_json::{Map, Value};
@@ -159,8 +160,8 @@ fn shape(schema: &mut JsonObject, side: Side) {
     let Value::Object(mut root) = root else { return };
     let mut kept = reachable(&Value::Object(root.clone()), &defs);
     if side == Side::Output {
-        root.values_mut().for_each(without_object_type);
-        kept.values_mut().for_each(without_object_type);
+        root.values_mut().for_each(without_implied_type);
+        kept.values_mut().for_each(without_implied_type);
     }
     if !kept.is_empty() {
         root.insert("$defs".into(), Value::Object(kept));
@@ -168,18 +169,26 @@ fn shape(schema: &mut JsonObject, side: Side) {
     *schema = root;
 }
 
-/// Drops `"type": "object"` under an output schema's root wherever `properties` says it already:
-/// an answer is JSON this server writes, so the looser schema admits no other answer, and a
-/// client reading it sees an object either way. The root keeps its type, as MCP asks.
-fn without_object_type(value: &mut Value) {
+/// Drops a `type` the node says already, under an output schema's root: `"object"` where
+/// `properties` stands, `"string"` beside an `enum` of strings. An answer is JSON this server
+/// writes, so the looser schema admits no other answer, and a client reading it sees the same
+/// shape either way. The root keeps its type, as MCP asks.
+fn without_implied_type(value: &mut Value) {
     match value {
         Value::Object(object) => {
-            if object.contains_key("properties") && object.get("type").and_then(Value::as_str) == Some("object") {
+            let implied = match object.get("type").and_then(Value::as_str) {
+                Some("object") => object.contains_key("properties"),
+                Some("string") => {
+                    matches!(object.get("enum"), Some(Value::Array(values)) if values.iter().all(Value::is_string))
+                }
+                _ => false,
+            };
+            if implied {
                 object.remove("type");
             }
-            object.values_mut().for_each(without_object_type);
+            object.values_mut().for_each(without_implied_type);
         }
-        Value::Array(items) => items.iter_mut().for_each(without_object_type),
+        Value::Array(items) => items.iter_mut().for_each(without_implied_type),
         _ => {}
     }
 }

@@ -24,14 +24,14 @@ pub struct AvailabilityArgs {
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub listing_id: i64,
-    /// First day, YYYY-MM-DD (listing's zone), not in the past.
+    /// First day.
     pub start_date: String,
     /// Last day, inclusive; at most 366 days in all.
     pub end_date: String,
     /// Note shown on the days in Hostaway.
     #[serde(default)]
     pub note: Option<String>,
-    /// true applies the preview_token's preview.
+    /// true applies the preview.
     #[serde(default)]
     pub confirm: bool,
 }

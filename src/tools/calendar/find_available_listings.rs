@@ -34,7 +34,7 @@ const CHECK_ROUNDS: usize = 3;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FindAvailableArgs {
-    /// Arrival day, YYYY-MM-DD (account's zone), not in the past.
+    /// Arrival day.
     pub check_in: String,
     /// Departure day, exclusive; at most 90 nights after check_in.
     pub check_out: String,

@@ -32,7 +32,7 @@ pub struct GetCalendarArgs {
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub listing_id: i64,
-    /// First day, YYYY-MM-DD (listing's zone).
+    /// First day.
     pub start_date: String,
     /// Last day, inclusive; at most 366 days in all.
     pub end_date: String,

@@ -38,7 +38,7 @@ const PAGE: usize = 100;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PortfolioCalendarArgs {
-    /// First day, YYYY-MM-DD.
+    /// First day.
     pub start_date: String,
     /// Last day, inclusive; at most 62 days.
     pub end_date: String,

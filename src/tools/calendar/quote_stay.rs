@@ -26,7 +26,7 @@ pub struct QuoteStayArgs {
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub listing_id: i64,
-    /// Arrival day, YYYY-MM-DD (listing's zone), not in the past.
+    /// Arrival day.
     pub check_in: String,
     /// Departure day, exclusive; at most 90 nights after check_in.
     pub check_out: String,

@@ -27,7 +27,7 @@ pub struct SetRatesArgs {
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub listing_id: i64,
-    /// First day, YYYY-MM-DD (listing's zone), not in the past.
+    /// First day.
     pub start_date: String,
     /// Last day, inclusive; at most 366 days in all.
     pub end_date: String,
@@ -39,7 +39,7 @@ pub struct SetRatesArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 365))]
     pub min_stay: Option<u32>,
-    /// true applies the preview_token's preview.
+    /// true applies the preview.
     #[serde(default)]
     pub confirm: bool,
 }

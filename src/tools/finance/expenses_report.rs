@@ -46,7 +46,7 @@ pub enum ExpensesBy {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpensesReportArgs {
-    /// First day, YYYY-MM-DD.
+    /// First day.
     pub start_date: String,
     /// Last day, inclusive; at most 366 days in all.
     pub end_date: String,

@@ -40,7 +40,7 @@ pub enum GroupBy {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevenueReportArgs {
-    /// First night, YYYY-MM-DD (account's zone).
+    /// First night.
     pub start_date: String,
     /// Last night, inclusive; at most 366 days in all.
     pub end_date: String,

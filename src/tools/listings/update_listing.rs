@@ -64,7 +64,7 @@ pub struct UpdateListingArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 0, max = 23))]
     pub check_out_by: Option<i32>,
-    /// true applies the preview_token's preview.
+    /// true applies the preview.
     #[serde(default)]
     pub confirm: bool,
 }

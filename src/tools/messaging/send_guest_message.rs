@@ -55,7 +55,7 @@ pub struct SendGuestMessageArgs {
     /// Default: as the conversation came in (channel, else email).
     #[serde(default)]
     pub via: Option<Via>,
-    /// true applies the preview_token's preview.
+    /// true applies the preview.
     #[serde(default)]
     pub confirm: bool,
 }

@@ -37,7 +37,7 @@ const TURNOVER_TITLE: &str = "Turnover cleaning";
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Departures {
-    /// First departure day, YYYY-MM-DD; not in the past.
+    /// First departure day.
     pub start_date: String,
     /// Last departure day, inclusive; at most 31 days in all.
     pub end_date: String,
@@ -60,7 +60,7 @@ pub struct CreateTaskArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub reservation_id: Option<i64>,
-    /// Start: YYYY-MM-DD HH:MM or a day (00:00), listing's zone; not in the past.
+    /// Start: YYYY-MM-DD HH:MM or a day (00:00).
     #[serde(default)]
     pub start: Option<String>,
     /// When it must be done by, the same way (a day means 23:59).
@@ -76,7 +76,7 @@ pub struct CreateTaskArgs {
     /// Instead of start and due: a task per stay departing on these days.
     #[serde(default)]
     pub after_departures: Option<Departures>,
-    /// true applies the preview_token's preview.
+    /// true applies the preview.
     #[serde(default)]
     pub confirm: bool,
 }

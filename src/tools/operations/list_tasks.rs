@@ -24,7 +24,7 @@ const DEFAULT_DAYS: i64 = 7;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListTasksArgs {
-    /// First day tasks start, YYYY-MM-DD (listing's zone); default today.
+    /// First day tasks start (default today).
     #[serde(default)]
     pub start_date: Option<String>,
     /// Last day, inclusive (default: a week on); at most 62 days.

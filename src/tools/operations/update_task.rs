@@ -34,7 +34,7 @@ pub struct UpdateTaskArgs {
     /// Replaces the details.
     #[serde(default)]
     pub description: Option<String>,
-    /// New start: YYYY-MM-DD HH:MM or a day (00:00), listing's zone.
+    /// New start: YYYY-MM-DD HH:MM or a day (00:00).
     #[serde(default)]
     pub start: Option<String>,
     /// New deadline, the same way (a day means 23:59).
@@ -44,7 +44,7 @@ pub struct UpdateTaskArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub assignee_user_id: Option<i64>,
-    /// true applies the preview_token's preview.
+    /// true applies the preview.
     #[serde(default)]
     pub confirm: bool,
 }

@@ -20,7 +20,7 @@ use crate::{
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ArrivalsArgs {
-    /// First day, YYYY-MM-DD (default today).
+    /// First day (default today).
     #[serde(default)]
     pub date: Option<String>,
     /// Days from `date`, 1-14 (default 1).

@@ -40,7 +40,7 @@ pub struct CancelReservationArgs {
     /// Who asked to cancel.
     #[serde(default)]
     pub cancelled_by: CancelledBy,
-    /// true applies the preview_token's preview.
+    /// true applies the preview.
     #[serde(default)]
     pub confirm: bool,
 }

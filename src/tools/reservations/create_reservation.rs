@@ -32,7 +32,7 @@ pub struct CreateReservationArgs {
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub listing_id: i64,
-    /// Arrival day, YYYY-MM-DD (listing's zone), not in the past.
+    /// Arrival day.
     pub check_in: String,
     /// Departure day, exclusive.
     pub check_out: String,
@@ -55,7 +55,7 @@ pub struct CreateReservationArgs {
     /// Private host note for the team.
     #[serde(default)]
     pub note: Option<String>,
-    /// true applies the preview_token's preview.
+    /// true applies the preview.
     #[serde(default)]
     pub confirm: bool,
 }

@@ -41,13 +41,13 @@ pub struct SearchReservationsArgs {
     /// The guest's exact email.
     #[serde(default)]
     pub email: Option<String>,
-    /// Earliest arrival, YYYY-MM-DD.
+    /// Earliest arrival.
     #[serde(default)]
     pub arrival_start_date: Option<String>,
     /// Latest arrival.
     #[serde(default)]
     pub arrival_end_date: Option<String>,
-    /// Earliest departure, YYYY-MM-DD.
+    /// Earliest departure.
     #[serde(default)]
     pub departure_start_date: Option<String>,
     /// Latest departure.

@@ -47,7 +47,7 @@ pub struct UpdateReservationArgs {
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub reservation_id: i64,
-    /// New arrival day, YYYY-MM-DD.
+    /// New arrival day.
     #[serde(default)]
     pub check_in: Option<String>,
     /// New departure day (exclusive).
@@ -66,7 +66,7 @@ pub struct UpdateReservationArgs {
     /// Replaces the private note for the team.
     #[serde(default)]
     pub host_note: Option<String>,
-    /// true applies the preview_token's preview.
+    /// true applies the preview.
     #[serde(default)]
     pub confirm: bool,
 }

@@ -27,9 +27,9 @@ const MAX_DAYS: i64 = 366;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ListReviewsArgs {
-    /// Stays that ended from this day, YYYY-MM-DD.
+    /// Stays that ended from this day.
     pub start_date: String,
-    /// Stays that ended by this day, YYYY-MM-DD, inclusive.
+    /// Stays that ended by this day, inclusive.
     pub end_date: String,
     /// Only these listings.
     #[serde(default, deserialize_with = "args::opt_ids")]
