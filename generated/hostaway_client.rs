@@ -3166,6 +3166,12 @@ pub mod types {
         )]
         pub first_name: ::std::option::Option<::std::string::String>,
         pub id: i64,
+        ///1 for the account's admins.
+        #[serde(
+            rename = "isAdmin",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_admin: ::std::option::Option<i32>,
         ///1 when the account disabled the user.
         #[serde(
             rename = "isDisabledByAccount",
@@ -3196,6 +3202,17 @@ pub mod types {
     }
     impl UserEnvelope {
         pub fn builder() -> builder::UserEnvelope {
+            Default::default()
+        }
+    }
+    ///`UserList`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UserList {
+        pub result: ::std::vec::Vec<User>,
+        pub status: EnvelopeStatus,
+    }
+    impl UserList {
+        pub fn builder() -> builder::UserList {
             Default::default()
         }
     }
@@ -13861,6 +13878,10 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<i64, ::std::string::String>,
+            is_admin: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
             is_disabled_by_account: ::std::result::Result<
                 ::std::option::Option<i32>,
                 ::std::string::String,
@@ -13880,6 +13901,7 @@ pub mod types {
                     email: Ok(Default::default()),
                     first_name: Ok(Default::default()),
                     id: Err("no value supplied for id".to_string()),
+                    is_admin: Ok(Default::default()),
                     is_disabled_by_account: Ok(Default::default()),
                     last_name: Ok(Default::default()),
                     user_group_name: Ok(Default::default()),
@@ -13919,6 +13941,18 @@ pub mod types {
                 self.id = value
                     .try_into()
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_admin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_admin = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_admin: {e}")
+                    });
                 self
             }
             pub fn is_disabled_by_account<T>(mut self, value: T) -> Self
@@ -13971,6 +14005,7 @@ pub mod types {
                     email: value.email?,
                     first_name: value.first_name?,
                     id: value.id?,
+                    is_admin: value.is_admin?,
                     is_disabled_by_account: value.is_disabled_by_account?,
                     last_name: value.last_name?,
                     user_group_name: value.user_group_name?,
@@ -13983,6 +14018,7 @@ pub mod types {
                     email: Ok(value.email),
                     first_name: Ok(value.first_name),
                     id: Ok(value.id),
+                    is_admin: Ok(value.is_admin),
                     is_disabled_by_account: Ok(value.is_disabled_by_account),
                     last_name: Ok(value.last_name),
                     user_group_name: Ok(value.user_group_name),
@@ -14041,6 +14077,67 @@ pub mod types {
         }
         impl ::std::convert::From<super::UserEnvelope> for UserEnvelope {
             fn from(value: super::UserEnvelope) -> Self {
+                Self {
+                    result: Ok(value.result),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UserList {
+            result: ::std::result::Result<
+                ::std::vec::Vec<super::User>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<super::EnvelopeStatus, ::std::string::String>,
+        }
+        impl ::std::default::Default for UserList {
+            fn default() -> Self {
+                Self {
+                    result: Err("no value supplied for result".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl UserList {
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::User>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EnvelopeStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UserList> for super::UserList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UserList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    result: value.result?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UserList> for UserList {
+            fn from(value: super::UserList) -> Self {
                 Self {
                     result: Ok(value.result),
                     status: Ok(value.status),
@@ -14873,6 +14970,18 @@ let response = client.create_task()
     pub fn create_task(&self) -> builder::CreateTask<'_> {
         builder::CreateTask::new(self)
     }
+    /**The account's users (staff), each with its group and whether the account disabled them
+
+Sends a `GET` request to `/users`
+
+```ignore
+let response = client.list_users()
+    .send()
+    .await;
+```*/
+    pub fn list_users(&self) -> builder::ListUsers<'_> {
+        builder::ListUsers::new(self)
+    }
     /**Get one user of the account (a staff member a task can be assigned to)
 
 Sends a `GET` request to `/user/{userId}`
@@ -14912,6 +15021,19 @@ let response = client.update_task()
 ```*/
     pub fn update_task(&self) -> builder::UpdateTask<'_> {
         builder::UpdateTask::new(self)
+    }
+    /**Delete a task
+
+Sends a `DELETE` request to `/tasks/{taskId}`
+
+```ignore
+let response = client.delete_task()
+    .task_id(task_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_task(&self) -> builder::DeleteTask<'_> {
+        builder::DeleteTask::new(self)
     }
     /**Every amenity Hostaway knows, to name a listing's listingAmenities
 
@@ -19336,6 +19458,68 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::list_users`]
+
+[`Client::list_users`]: super::Client::list_users*/
+    #[derive(Debug, Clone)]
+    pub struct ListUsers<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListUsers<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/users`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::UserList>, Error<types::Failure>> {
+            let Self { client } = self;
+            let url = format!("{}/users", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_users",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::get_user`]
 
 [`Client::get_user`]: super::Client::get_user*/
@@ -19571,6 +19755,84 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_task",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_task`]
+
+[`Client::delete_task`]: super::Client::delete_task*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteTask<'a> {
+        client: &'a super::Client,
+        task_id: Result<i64, String>,
+    }
+    impl<'a> DeleteTask<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                task_id: Err("task_id was not initialized".to_string()),
+            }
+        }
+        pub fn task_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.task_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for task_id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/tasks/{taskId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EmptyEnvelope>, Error<types::Failure>> {
+            let Self { client, task_id } = self;
+            let task_id = task_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/tasks/{}", client.baseurl, encode_path(& task_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_task",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

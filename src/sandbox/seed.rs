@@ -950,12 +950,14 @@ fn task_time(store: &Store, listing: i64, date: NaiveDate, hour: u32) -> (String
     (format_datetime(utc), format_datetime(local))
 }
 
-/// The staff: two cleaners the seeded cleanings are assigned to, and a former colleague the
-/// account has disabled.
+/// The staff: two cleaners the seeded cleanings are assigned to, a handyman who shares a first
+/// name with one of them, the office's admin, and a former colleague the account has disabled.
 fn seed_users(store: &mut Store) {
     let staff = [
         (501, "Marta", "Kowalski", "Cleaning", false),
         (502, "Jonas", "Weber", "Cleaning", false),
+        (503, "Jonas", "Berg", "Maintenance", false),
+        (505, "Lena", "Hoffmann", "Office", false),
         (510, "Rui", "Almeida", "Maintenance", true),
     ];
     for (id, first, last, group, disabled) in staff {
@@ -966,6 +968,7 @@ fn seed_users(store: &mut Store) {
             email: Some(format!("{}@staff.example", first.to_lowercase())),
             user_group_name: Some(group.into()),
             is_disabled_by_account: Some(i32::from(disabled)),
+            is_admin: Some(i32::from(group == "Office")),
         };
         store.users.insert(id, user);
     }

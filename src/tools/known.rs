@@ -53,22 +53,4 @@ impl ToolContext {
             Err(other) => Err(other.into()),
         }
     }
-
-    /// Refuses an assignee (the argument `field`) who is not on the account's staff, or whom the
-    /// account disabled: a task assigned to nobody who can see it would never be done.
-    pub async fn known_assignee(&self, field: &'static str, id: Option<i64>) -> Result<(), ToolError> {
-        let Some(id) = id else { return Ok(()) };
-        match self.gateway.user(id).await {
-            Ok(user) if user.is_disabled_by_account == Some(1) => Err(ToolError::invalid(
-                field,
-                format!("user {id} is disabled in this account; assign the task to someone active, or leave it out"),
-            )),
-            Ok(_) => Ok(()),
-            Err(GatewayError::NotFound { .. }) => Err(ToolError::invalid(
-                field,
-                format!("no user {id} in this account; give the Hostaway user id of a staff member, or leave it out"),
-            )),
-            Err(other) => Err(other.into()),
-        }
-    }
 }

@@ -1,4 +1,5 @@
-//! Tasks: a filtered walk, one task, and the two writes (create, update).
+//! Tasks: a filtered walk, one task, the three writes (create, update, delete), and the staff
+//! they are assigned to.
 //!
 //! Every task read is account-wide in the cache (Hostaway lists tasks by no listing), so any task
 //! write drops them all and nothing else.
@@ -13,9 +14,10 @@ use crate::hostaway::{
     types,
 };
 
-/// Staff change tasks in Hostaway's app at any moment: half a minute, like bookings.
+/// Staff change tasks in Hostaway's app at any moment: half a minute, like bookings. The staff
+/// list changes when someone joins or leaves: ten minutes, and a name or id it lacks is read again.
 pub(super) const TTLS: &[(&str, std::time::Duration)] =
-    &[(id::LIST_TASKS, secs(30)), (id::GET_TASK, secs(30)), (id::GET_USER, secs(600))];
+    &[(id::LIST_TASKS, secs(30)), (id::GET_TASK, secs(30)), (id::LIST_USERS, secs(600))];
 
 /// Tasks per page of a walk.
 const TASKS_PAGE: u32 = 100;
@@ -79,12 +81,10 @@ impl Gateway {
         Ok(envelope.result)
     }
 
-    /// One of the account's staff, to check an assignee before a task is written for them.
-    pub async fn user(&self, user: i64) -> Result<types::User, GatewayError> {
-        let key = ReadKey { operation: id::GET_USER, params: user.to_string(), scope: Scope::default() };
-        let envelope = self
-            .fetch(key, Fresh::No, move |client| async move { client.get_user().user_id(user).send().await })
-            .await?;
+    /// The account's staff, every user (Hostaway gives this list no paging).
+    pub async fn staff(&self, fresh: Fresh) -> Result<Vec<types::User>, GatewayError> {
+        let key = ReadKey { operation: id::LIST_USERS, params: String::new(), scope: Scope::default() };
+        let envelope = self.fetch(key, fresh, move |client| async move { client.list_users().send().await }).await?;
         Ok(envelope.result)
     }
 
@@ -109,5 +109,15 @@ impl Gateway {
             })
             .await?;
         Ok(updated.result)
+    }
+
+    /// Deletes a task. Sending it again after it went finds nothing (404), so it is safe to repeat:
+    /// a lost answer is settled by reading the task.
+    pub async fn delete_task(&self, task: i64) -> Result<(), GatewayError> {
+        self.write(id::DELETE_TASK, Idempotence::Safe, Scope::default(), move |client| async move {
+            client.delete_task().task_id(task).send().await
+        })
+        .await?;
+        Ok(())
     }
 }

@@ -92,6 +92,21 @@ pub async fn user(State(shared): State<Arc<Shared>>, Path(id): Path<i64>) -> Rep
     wire::success(store.users.get(&id).cloned().ok_or_else(|| Failure::not_found("User", id))?)
 }
 
+/// `GET /users`: every user of the account, in id order (the docs give this list no paging).
+pub async fn users(State(shared): State<Arc<Shared>>) -> Reply {
+    let store = lock(&shared.store);
+    wire::success(store.users.values().cloned().collect::<Vec<_>>())
+}
+
+/// `DELETE /tasks/{taskId}`: the task goes for good; a second delete finds nothing.
+pub async fn delete(State(shared): State<Arc<Shared>>, Path(id): Path<i64>) -> Reply {
+    let mut store = lock(&shared.store);
+    find(&store, id)?;
+    store.tasks.remove(&id);
+    shared.applied(id::DELETE_TASK);
+    wire::success(json!({}))
+}
+
 /// Checks the references a task makes and fills what Hostaway derives: the listing from the
 /// reservation, the channel, and both times in the listing's zone.
 fn settle(store: &Store, task: &mut types::Task) -> Result<(), Failure> {

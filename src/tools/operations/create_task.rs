@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     plan::Plan,
     rows::{Category, Sites, TaskRow, end_of_day, local_time},
+    staff::Assignee,
 };
 use crate::{
     hostaway::{Fresh, TaskQuery, types},
@@ -69,10 +70,9 @@ pub struct CreateTaskArgs {
     /// Details for whoever does it.
     #[serde(default)]
     pub description: Option<String>,
-    /// Hostaway user to assign, as list_tasks shows them.
-    #[serde(default, deserialize_with = "args::opt_int")]
-    #[schemars(range(min = 1))]
-    pub assignee_user_id: Option<i64>,
+    /// Who does it: a name or user id (list_staff).
+    #[serde(default)]
+    pub assignee: Option<Assignee>,
     /// Instead of start and due: a task per stay departing on these days.
     #[serde(default)]
     pub after_departures: Option<Departures>,
@@ -210,9 +210,12 @@ impl ToolContext {
         untrusted::single_line("title", args.title.as_deref())?;
         let title = args::non_blank(args.title.as_deref());
         let description = args::non_blank(args.description.as_deref());
-        self.known_assignee("assignee_user_id", args.assignee_user_id).await?;
+        let (assignee, staff) = match &args.assignee {
+            Some(named) => self.assignee("assignee", named).await.map(|(id, staff)| (Some(id), staff))?,
+            None => (None, self.gateway.staff(Fresh::No).await?),
+        };
         let listings = self.gateway.portfolio().await?;
-        let sites = Sites::of(&listings);
+        let sites = Sites::of(&listings, &staff);
         if let Some(id) = args.listing_id.filter(|id| !sites.listings.contains_key(id)) {
             return Err(ToolError::invalid("listing_id", format!("no listing {id}; find one with search_listings")));
         }
@@ -231,7 +234,7 @@ impl ToolContext {
                 .map_err(|e| ToolError::invalid("after_departures", e.to_string()))?;
             today.refuse_past("after_departures.start_date", range.start)?;
             let title = title.unwrap_or_else(|| TURNOVER_TITLE.to_string());
-            let plans = self.turnovers(args, range, &title, description, &sites).await?;
+            let plans = self.turnovers(args, range, &title, description, assignee, &sites).await?;
             if plans.len() > MAX_NEW_TASKS {
                 return Err(ToolError::Refused(format!(
                     "{} stays depart from {} to {}; one call creates at most {MAX_NEW_TASKS} tasks: narrow the dates \
@@ -278,7 +281,7 @@ impl ToolContext {
             due,
             zone,
             description,
-            assignee: args.assignee_user_id,
+            assignee,
         };
         Ok(Wanted { plans: vec![plan], sites, note: None })
     }

@@ -99,8 +99,12 @@ impl ToolContext {
             starts: range
                 .map_or((None, None), |r| (Some(r.start - Duration::days(1)), Some(r.end + Duration::days(1)))),
         };
-        let (found, listings) = tokio::join!(self.gateway.tasks(&query, Fresh::No), self.gateway.portfolio());
-        let ((found, capped), sites) = (found?, Sites::of(&listings?));
+        let (found, listings, staff) = tokio::join!(
+            self.gateway.tasks(&query, Fresh::No),
+            self.gateway.portfolio(),
+            self.gateway.staff(Fresh::No)
+        );
+        let ((found, capped), sites) = (found?, Sites::of(&listings?, &staff?));
         let mut rows: Vec<(Option<NaiveDateTime>, TaskRow)> = found
             .iter()
             .filter(|t| args.listing_id.is_none_or(|id| t.listing_map_id == Some(id)))

@@ -83,6 +83,7 @@ impl Plan {
             start: Some(shown(self.start)),
             due: self.due.map(shown),
             assignee_user_id: self.assignee,
+            assignee: sites.staff_name(self.assignee),
             description: self.description.clone().map(Untrusted::from),
         }
     }
@@ -161,6 +162,7 @@ impl ToolContext {
         range: Range,
         title: &str,
         description: Option<String>,
+        assignee: Option<i64>,
         sites: &Sites,
     ) -> Result<Vec<Plan>, ToolError> {
         let leaving = ReservationQuery {
@@ -222,7 +224,7 @@ impl ToolContext {
                     due: next.map(|day| at(day, check_in)).filter(|due| *due > start),
                     zone: sites.zone(Some(r.listing_map_id)),
                     description: description.clone(),
-                    assignee: args.assignee_user_id,
+                    assignee,
                 }
             })
             .collect())

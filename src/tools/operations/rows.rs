@@ -122,26 +122,38 @@ pub struct TaskRow {
     /// Hostaway user it is assigned to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_user_id: Option<i64>,
+    /// Their name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<Untrusted>,
     /// Details.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<Untrusted>,
 }
 
-/// What tasks need to know about listings: names, zones and check-in and check-out hours.
+/// What tasks need to know about listings (names, zones and check-in and check-out hours) and
+/// about the staff (names).
 pub(super) struct Sites {
     /// The portfolio's listings by id.
     pub(super) listings: HashMap<i64, types::Listing>,
     /// The zone of a task without a listing: the account's, as create_task reads its times.
     account: Tz,
+    /// Staff names by user id.
+    staff: HashMap<i64, String>,
 }
 
 impl Sites {
-    /// What the portfolio's listings tell about their tasks.
-    pub(super) fn of(listings: &[types::Listing]) -> Self {
+    /// What the portfolio's listings and the account's staff tell about their tasks.
+    pub(super) fn of(listings: &[types::Listing], staff: &[types::User]) -> Self {
         Self {
             listings: listings.iter().map(|l| (l.id, l.clone())).collect(),
             account: crate::tools::today::account_zone(listings),
+            staff: super::staff::names(staff),
         }
+    }
+
+    /// The name of the staff member `user` is, as a task shows it.
+    pub(super) fn staff_name(&self, user: Option<i64>) -> Option<Untrusted> {
+        user.and_then(|id| self.staff.get(&id)).map(|name| Untrusted::from(name.as_str()))
     }
 
     /// A listing's zone; the account's for no listing or an unknown one.
@@ -191,6 +203,7 @@ impl Sites {
                 t.should_end_by_listing_time.as_deref(),
             )),
             assignee_user_id: t.assignee_user_id,
+            assignee: self.staff_name(t.assignee_user_id),
             description: t.description.clone().map(Untrusted::from),
         }
     }

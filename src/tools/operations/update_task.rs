@@ -1,16 +1,20 @@
-//! `update_task`: a task's status, title, details, times or assignee. It previews each change by
-//! default and writes only with `confirm: true`; before a confirmed write it reads the task afresh,
-//! and a task already as asked answers `unchanged` with nothing sent.
+//! `update_task`: a task's status, title, details, times or assignee, or the task deleted (one
+//! made by mistake). It previews each change by default and writes only with `confirm: true`;
+//! before a confirmed write it reads the task afresh, and a task already as asked answers
+//! `unchanged` with nothing sent.
 
 use chrono::{NaiveDateTime, NaiveTime};
 use rmcp::{Json, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::rows::{Sites, TaskRow, TaskStatus, end_of_day, local_time, to_utc};
+use super::{
+    rows::{Sites, TaskRow, TaskStatus, end_of_day, local_time, to_utc},
+    staff::Assignee,
+};
 use crate::tools::today::LocalToday;
 use crate::{
-    hostaway::{Fresh, types},
+    hostaway::{Fresh, GatewayError, types},
     tools::{
         ToolContext, WriteStatus, args, error::ToolError, params::Parameters, reservations::writes::FieldChange,
         untrusted,
@@ -40,10 +44,12 @@ pub struct UpdateTaskArgs {
     /// New deadline, the same way (a day means 23:59).
     #[serde(default)]
     pub due: Option<String>,
-    /// Hostaway user to assign.
-    #[serde(default, deserialize_with = "args::opt_int")]
-    #[schemars(range(min = 1))]
-    pub assignee_user_id: Option<i64>,
+    /// Who does it: a name or user id (list_staff).
+    #[serde(default)]
+    pub assignee: Option<Assignee>,
+    /// true deletes the task instead; it cannot be undone.
+    #[serde(default)]
+    pub delete: bool,
     /// true applies the preview.
     #[serde(default)]
     pub confirm: bool,
@@ -62,7 +68,7 @@ pub struct UpdateTaskOut {
 
 #[tool_router(router = update_task_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Change a task's status, title, details, times or assignee; only what differs is sent.
+    /// Change a task's status, title, details, times or assignee (by name), or delete it; only what differs is sent.
     #[tool(
         name = "update_task",
         title = "Update task",
@@ -76,11 +82,28 @@ impl ToolContext {
         if args.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
             return Err(ToolError::invalid("title", "is blank; give the task's new title or leave it out"));
         }
-        self.known_assignee("assignee_user_id", args.assignee_user_id).await?;
-        let sites = Sites::of(&self.gateway.portfolio().await?);
+        if args.delete
+            && let Some(field) = [
+                ("status", args.status.is_some()),
+                ("title", args.title.is_some()),
+                ("description", args.description.is_some()),
+                ("start", args.start.is_some()),
+                ("due", args.due.is_some()),
+                ("assignee", args.assignee.is_some()),
+            ]
+            .into_iter()
+            .find_map(|(field, given)| given.then_some(field))
+        {
+            return Err(ToolError::invalid(field, "means nothing with delete: true; leave it out"));
+        }
+        let (assignee, staff) = match &args.assignee {
+            Some(named) => self.assignee("assignee", named).await.map(|(id, staff)| (Some(id), staff))?,
+            None => (None, self.gateway.staff(Fresh::No).await?),
+        };
+        let sites = Sites::of(&self.gateway.portfolio().await?, &staff);
         if !args.confirm {
             let task = self.gateway.task(args.task_id, Fresh::No).await?;
-            let (changes, _) = self.task_changes(&task, &args, &sites)?;
+            let (changes, _) = self.task_changes(&task, &args, assignee, &sites)?;
             return Ok(Json(UpdateTaskOut { status: WriteStatus::Preview, task: sites.row(&task), changes }));
         }
         let summary = format!("task {}", args.task_id);
@@ -88,10 +111,20 @@ impl ToolContext {
             .guard
             .run("update_task", &args, &summary, async {
                 let task = self.gateway.task(args.task_id, Fresh::Yes).await?;
-                let (changes, input) = self.task_changes(&task, &args, &sites)?;
+                let (changes, input) = self.task_changes(&task, &args, assignee, &sites)?;
                 if changes.is_empty() {
                     let out = UpdateTaskOut { status: WriteStatus::Unchanged, task: sites.row(&task), changes };
                     return Ok((out, WriteStatus::Unchanged));
+                }
+                if args.delete {
+                    // A 404 here means it went between the read and the delete: an earlier
+                    // attempt of this delete whose answer was lost, or someone else. Gone either way.
+                    match self.gateway.delete_task(args.task_id).await {
+                        Ok(()) | Err(GatewayError::NotFound { .. }) => {}
+                        Err(error) => return Err(ToolError::of_write("update_task", "the task was deleted", error)),
+                    }
+                    let out = UpdateTaskOut { status: WriteStatus::Done, task: sites.row(&task), changes };
+                    return Ok((out, WriteStatus::Done));
                 }
                 let updated = self
                     .gateway
@@ -111,8 +144,14 @@ impl ToolContext {
         &self,
         task: &types::Task,
         args: &UpdateTaskArgs,
+        assignee: Option<i64>,
         sites: &Sites,
     ) -> Result<(Vec<FieldChange>, types::TaskInput), ToolError> {
+        if args.delete {
+            let deleted =
+                FieldChange { field: "task".into(), before: Some(task.title.clone().into()), after: "deleted".into() };
+            return Ok((vec![deleted], types::TaskInput::default()));
+        }
         let zone = sites.zone(task.listing_map_id);
         let today = self.clock.today_in(zone);
         let local_today = LocalToday { date: today, zone };
@@ -158,16 +197,17 @@ impl ToolContext {
         change("description", task.description.clone(), args.description.clone());
         change("start", now_start.map(shown), start.map(shown));
         change("due", now_due.map(shown), due.map(shown));
-        change(
-            "assignee_user_id",
-            task.assignee_user_id.map(|id| id.to_string()),
-            args.assignee_user_id.map(|id| id.to_string()),
-        );
+        let who = |id: Option<i64>| {
+            id.map(|id| {
+                sites.staff_name(Some(id)).map_or_else(|| id.to_string(), |name| format!("{} ({id})", name.raw()))
+            })
+        };
+        change("assignee", who(task.assignee_user_id), who(assignee));
         let input = types::TaskInput {
             title: Some(args.title.as_deref().map_or_else(|| task.title.clone(), |t| t.trim().to_string())),
             listing_map_id: task.listing_map_id,
             reservation_id: task.reservation_id,
-            assignee_user_id: args.assignee_user_id.or(task.assignee_user_id),
+            assignee_user_id: assignee.or(task.assignee_user_id),
             description: args.description.clone().or_else(|| task.description.clone()),
             can_start_from: start.map(|at| to_utc(at, zone)).or_else(|| task.can_start_from.clone()),
             should_end_by: due.map(|at| to_utc(at, zone)).or_else(|| task.should_end_by.clone()),

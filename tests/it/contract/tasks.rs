@@ -143,3 +143,33 @@ async fn a_user_is_read_by_id_and_an_unknown_one_is_not_found() {
     let missing = client.get_user().user_id(999_999).send().await.unwrap_err();
     assert_eq!(missing.status().map(|s| s.as_u16()), Some(404), "{missing}");
 }
+
+#[tokio::test]
+async fn the_users_list_holds_every_user_once_with_their_group_and_state() {
+    let (sandbox, client) = api::connected().await;
+    let stored: Vec<types::User> = sandbox.inspect(|s| s.users.values().cloned().collect());
+    let listed = client.list_users().send().await.unwrap().into_inner();
+    assert_eq!(listed.status, types::EnvelopeStatus::Success);
+    let ids: Vec<i64> = listed.result.iter().map(|u| u.id).collect();
+    assert_eq!(ids, stored.iter().map(|u| u.id).collect::<Vec<_>>(), "every user, once, in id order");
+    for (user, stored) in listed.result.iter().zip(&stored) {
+        assert_eq!(user.first_name, stored.first_name);
+        assert_eq!(user.user_group_name, stored.user_group_name);
+        assert_eq!(user.is_admin, stored.is_admin);
+        assert_eq!(user.is_disabled_by_account, stored.is_disabled_by_account);
+    }
+    assert!(listed.result.iter().any(|u| u.is_disabled_by_account == Some(1)), "a disabled user is still listed");
+}
+
+#[tokio::test]
+async fn a_deleted_task_is_gone_and_a_second_delete_finds_nothing() {
+    let (sandbox, client) = api::connected().await;
+    let id = sandbox.inspect(|s| *s.tasks.keys().next().unwrap());
+    let deleted = client.delete_task().task_id(id).send().await.unwrap().into_inner();
+    assert_eq!(deleted.status, types::EnvelopeStatus::Success);
+    let (status, _) = api::failure(client.get_task().task_id(id).send().await);
+    assert_eq!(status, 404, "the task is gone");
+    let (status, _) = api::failure(client.delete_task().task_id(id).send().await);
+    assert_eq!(status, 404, "a second delete finds nothing");
+    assert_eq!(sandbox.stats().applied(id::DELETE_TASK), 1);
+}

@@ -230,6 +230,7 @@ async fn hostile_text_planted_through_hostaway_comes_back_cleaned_with_its_words
         ("list_owner_statements", json!({})),
         ("list_reviews", json!({"listing_ids": [listing], "start_date": day(-1), "end_date": day(30)})),
         ("list_tasks", json!({"listing_id": listing, "start_date": day(0), "end_date": day(0)})),
+        ("list_staff", json!({"include_disabled": true})),
         (
             "create_task",
             json!({"listing_id": listing, "category": "cleaning", "title": "Towels", "start": format!("{} 10:00", day(3))}),

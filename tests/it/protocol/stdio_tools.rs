@@ -151,6 +151,7 @@ fn every_call(
         ("cancel_reservation", json!({"reservation_id": reservation})),
         ("mark_no_show", json!({"reservation_id": begun})),
         ("list_tasks", json!({"start_date": day(0), "end_date": day(14)})),
+        ("list_staff", json!({"name": "marta"})),
         (
             "create_task",
             json!({"category": "cleaning", "after_departures": {"start_date": day(1), "end_date": day(8)}}),

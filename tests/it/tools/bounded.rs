@@ -76,6 +76,7 @@ fn largest_calls(h: &mcp::Harness, statement: i64, task: i64, begun: i64) -> Vec
         ("list_owner_statements", json!({})),
         ("get_owner_statement", json!({"statement_id": statement})),
         ("list_tasks", json!({"start_date": day(-31), "end_date": day(30), "limit": 100})),
+        ("list_staff", json!({"include_disabled": true})),
         (
             "create_task",
             // Across 300 listings the stays of any range are more than it reads at once, so one listing's.

@@ -314,19 +314,18 @@ async fn an_unknown_or_disabled_assignee_is_refused() {
     });
     let unknown = h.sandbox.inspect(|s| s.users.keys().max().unwrap() + 1000);
     for confirm in [false, true] {
-        let error =
-            h.err("update_task", json!({"task_id": task, "assignee_user_id": unknown, "confirm": confirm})).await;
-        assert!(error.contains(&format!("no user {unknown}")), "{error}");
+        let error = h.err("update_task", json!({"task_id": task, "assignee": unknown, "confirm": confirm})).await;
+        assert!(error.contains(&format!("no staff member with user id {unknown}")), "{error}");
     }
-    let error = h.err("update_task", json!({"task_id": task, "assignee_user_id": disabled, "confirm": true})).await;
+    let error = h.err("update_task", json!({"task_id": task, "assignee": disabled, "confirm": true})).await;
     assert!(error.contains("disabled"), "{error}");
     let day = today(&h) + Duration::days(9);
     let create = json!({"category": "maintenance", "title": "Fix the tap", "start": day.to_string(),
-        "assignee_user_id": unknown, "confirm": true});
-    assert!(h.err("create_task", create).await.contains(&format!("no user {unknown}")));
+        "assignee": unknown, "confirm": true});
+    assert!(h.err("create_task", create).await.contains(&format!("no staff member with user id {unknown}")));
     assert_eq!(h.sandbox.stats().applied(id::UPDATE_TASK) + h.sandbox.stats().applied(id::CREATE_TASK), 0);
     let active = h.sandbox.inspect(|s| s.users.values().find(|u| u.is_disabled_by_account == Some(0)).unwrap().id);
-    let moved = h.ok("update_task", json!({"task_id": task, "assignee_user_id": active, "confirm": true})).await;
+    let moved = h.ok("update_task", json!({"task_id": task, "assignee": active, "confirm": true})).await;
     assert!(matches!(moved["status"].as_str(), Some("done" | "unchanged")), "{moved}");
 }
 
@@ -364,4 +363,70 @@ async fn confirms_of_one_task_in_other_words_make_it_once() {
     assert_eq!(h.sandbox.stats().applied(id::CREATE_TASK), 2);
     let stored = h.sandbox.inspect(|s| s.tasks.values().filter(|t| t.title.contains("tap")).count());
     assert_eq!(stored, 1);
+}
+
+/// Issue 32: a task goes to a person by name. Words of one name find them, and the task Hostaway
+/// holds is theirs; a first name two people share, or a name nobody has, is refused with whom it
+/// could mean, and nothing is written; the change names the people, and every task row names its
+/// assignee as the staff list does.
+#[tokio::test]
+async fn a_task_is_assigned_by_name() {
+    let h = mcp::start().await;
+    let name_of = |id: i64| {
+        h.sandbox.inspect(|s| {
+            let u = &s.users[&id];
+            format!("{} {}", u.first_name.clone().unwrap(), u.last_name.clone().unwrap())
+        })
+    };
+    let day = today(&h) + Duration::days(9);
+    let create = |who: &str| {
+        json!({"category": "maintenance", "title": "Fix the tap", "start": day.to_string(), "assignee": who,
+            "confirm": true})
+    };
+    let shared = h.err("create_task", create("jonas")).await;
+    assert!(shared.contains("Jonas Weber (502)") && shared.contains("Jonas Berg (503)"), "{shared}");
+    let nobody = h.err("create_task", create("Joanna Smith")).await;
+    assert!(nobody.contains("list_staff"), "{nobody}");
+    assert_eq!(h.sandbox.stats().applied(id::CREATE_TASK), 0, "nothing written");
+
+    let made = h.ok("create_task", create("Jonas WEBER")).await;
+    let row = &made["tasks"][0];
+    assert_eq!((row["assignee_user_id"].clone(), row["assignee"].clone()), (json!(502), json!(name_of(502))), "{made}");
+    let task = row["task_id"].as_i64().unwrap();
+    assert_eq!(h.sandbox.inspect(|s| s.tasks[&task].assignee_user_id), Some(502));
+
+    let preview = h.ok("update_task", json!({"task_id": task, "assignee": "lena"})).await;
+    assert_eq!(
+        preview["changes"],
+        json!([{"field": "assignee", "before": format!("{} (502)", name_of(502)), "after": format!("{} (505)", name_of(505))}]),
+        "{preview}"
+    );
+    assert_eq!(h.sandbox.inspect(|s| s.tasks[&task].assignee_user_id), Some(502), "a preview writes nothing");
+    let moved = h.ok("update_task", json!({"task_id": task, "assignee": "lena", "confirm": true})).await;
+    assert_eq!(moved["status"], "done");
+    assert_eq!(h.sandbox.inspect(|s| s.tasks[&task].assignee_user_id), Some(505));
+    let again = h.ok("update_task", json!({"task_id": task, "assignee": 505, "confirm": true})).await;
+    assert_eq!(again["status"], "unchanged", "the same person by id: nothing to send");
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_TASK), 1);
+}
+
+/// Issue 32: a task made by mistake is deleted: the preview says so and sends nothing, the
+/// confirm deletes it once (Hostaway no longer holds it), and a repeat finds no task.
+#[tokio::test]
+async fn a_task_is_deleted_once() {
+    let h = mcp::start().await;
+    let task = h.sandbox.inspect(|s| s.tasks.values().find(|t| t.status.as_deref() == Some("pending")).unwrap().id);
+    let mixed = h.err("update_task", json!({"task_id": task, "delete": true, "title": "x", "confirm": true})).await;
+    assert!(mixed.contains("title") && mixed.contains("delete"), "{mixed}");
+    let preview = h.ok("update_task", json!({"task_id": task, "delete": true})).await;
+    assert_eq!(preview["status"], "preview");
+    assert_eq!(preview["changes"][0]["after"], "deleted", "{preview}");
+    assert!(h.sandbox.inspect(|s| s.tasks.contains_key(&task)), "a preview deletes nothing");
+    let done = h.ok("update_task", json!({"task_id": task, "delete": true, "confirm": true})).await;
+    assert_eq!(done["status"], "done", "{done}");
+    assert!(!h.sandbox.inspect(|s| s.tasks.contains_key(&task)), "Hostaway no longer holds it");
+    let repeat = h.call("update_task", json!({"task_id": task, "delete": true, "confirm": true})).await;
+    let text = mcp::text(&repeat);
+    assert!(repeat.is_error == Some(true) || text.contains("already_done"), "{text}");
+    assert_eq!(h.sandbox.stats().applied(id::DELETE_TASK), 1, "deleted once");
 }

@@ -40,7 +40,9 @@ const CASES: u64 = 3;
 
 fn applied(h: &mcp::Harness) -> u64 {
     let stats = h.sandbox.stats();
-    WRITES.iter().map(|op| stats.applied(op)).sum::<u64>() + stats.applied(id::UPDATE_TASK)
+    WRITES.iter().map(|op| stats.applied(op)).sum::<u64>()
+        + stats.applied(id::UPDATE_TASK)
+        + stats.applied(id::DELETE_TASK)
 }
 
 /// The listing's today, in its own zone.
@@ -258,8 +260,13 @@ async fn listing_message_and_task_writes_keep_the_write_properties() {
         );
 
         let day = today + Duration::days(rng.random_range(3..60));
+        let (assignee, named) = h.sandbox.inspect(|s| {
+            let active: Vec<&types::User> = s.users.values().filter(|u| u.is_disabled_by_account == Some(0)).collect();
+            let u = active[rng.random_range(0..active.len())];
+            (u.id, format!("{} {}", u.first_name.clone().unwrap(), u.last_name.clone().unwrap()))
+        });
         let task = json!({"category": "maintenance", "title": format!("Check the boiler {case}"), "listing_id": listing,
-            "start": format!("{day} 10:00")});
+            "start": format!("{day} 10:00"), "assignee": named});
         let mut past = task.clone();
         past["start"] = json!(format!("{} 10:00", today - Duration::days(1)));
         refused_in_the_past(&h, "create_task", past).await;
@@ -269,6 +276,11 @@ async fn listing_message_and_task_writes_keep_the_write_properties() {
         assert_eq!(
             json!([preview["tasks"][0]["title"], preview["tasks"][0]["start"], preview["tasks"][0]["listing_id"]]),
             json!([held.title, held.can_start_from_listing_time.as_deref().map(|t| &t[..16]), held.listing_map_id]),
+            "create_task {task}: previewed vs held"
+        );
+        assert_eq!(
+            (preview["tasks"][0]["assignee_user_id"].as_i64(), held.assignee_user_id),
+            (Some(assignee), Some(assignee)),
             "create_task {task}: previewed vs held"
         );
 
@@ -281,5 +293,18 @@ async fn listing_message_and_task_writes_keep_the_write_properties() {
         let previewed =
             preview["changes"].as_array().unwrap().iter().find(|c| c["field"] == "title").unwrap()["after"].clone();
         assert_eq!(previewed, json!(held), "update_task {update}: previewed vs held");
+
+        // A delete has nothing to find a second time: the repeat is refused and applies nothing.
+        let delete = json!({"task_id": id, "delete": true});
+        let before = applied(&h);
+        assert_eq!(h.ok("update_task", delete.clone()).await["status"], "preview");
+        assert_eq!(applied(&h), before, "update_task {delete}: a preview applied something");
+        let mut confirm = delete.clone();
+        confirm["confirm"] = json!(true);
+        assert_eq!(h.ok("update_task", confirm.clone()).await["status"], "done");
+        assert!(!h.sandbox.inspect(|s| s.tasks.contains_key(&id)), "update_task {confirm}: the task is still held");
+        let again = h.call("update_task", confirm.clone()).await;
+        assert_eq!(again.is_error, Some(true), "update_task {confirm} twice: {again:?}");
+        assert_eq!(applied(&h), before + 1, "update_task {confirm}: deleted once");
     }
 }

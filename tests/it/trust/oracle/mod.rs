@@ -600,6 +600,66 @@ async fn reviews_and_tasks(o: &mut Oracle) {
     .await;
 }
 
+/// list_staff against `/users`: the active users by name, each with their group and admin
+/// flag, the disabled ones counted; one name's words find that person; and list_tasks names each
+/// task's assignee as `/users` does.
+async fn staff(o: &mut Oracle) {
+    let users = o.wire.get("/users", &[]).await.as_array().unwrap().clone();
+    let name =
+        |u: &Value| [&u["firstName"], &u["lastName"]].iter().filter_map(|p| p.as_str()).collect::<Vec<_>>().join(" ");
+    let disabled = |u: &Value| u["isDisabledByAccount"] == 1;
+    let mut want: Vec<Value> = users
+        .iter()
+        .filter(|u| !disabled(u))
+        .map(|u| json!([u["id"], name(u), u["userGroupName"], u["isAdmin"] == 1]))
+        .collect();
+    want.sort_by_key(|row| (row[1].as_str().unwrap().to_lowercase(), row[0].as_i64()));
+    let left_out = users.iter().filter(|u| disabled(u)).count();
+    let rows = |a: &Value| {
+        json!([
+            a["staff"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| json!([m["user_id"], m["name"], m["group"], m["admin"] == true]))
+                .collect::<Vec<_>>(),
+            a["disabled_left_out"].as_u64().unwrap_or(0)
+        ])
+    };
+    o.same("list_staff", json!({}), rows, json!([want, left_out])).await;
+    for user in users.iter().filter(|u| !disabled(u)) {
+        let full = name(user);
+        let namesakes = users.iter().filter(|u| name(u) == full).count();
+        if namesakes == 1 {
+            o.same(
+                "list_staff",
+                json!({"name": full.to_uppercase()}),
+                |a| a["staff"][0]["user_id"].clone(),
+                user["id"].clone(),
+            )
+            .await;
+        }
+    }
+    let tasks = o.wire.all("/tasks", &[]).await;
+    let named: BTreeMap<i64, String> = users.iter().map(|u| (u["id"].as_i64().unwrap(), name(u))).collect();
+    let (first, last) = (o.today - Duration::days(7), o.today + Duration::days(7));
+    let listed = o
+        .every(
+            "list_tasks",
+            json!({"start_date": first.to_string(), "end_date": last.to_string(), "limit": 100}),
+            "tasks",
+        )
+        .await;
+    let mut checked = 0;
+    for row in &listed {
+        let raw = tasks.iter().find(|t| t["id"] == row["task_id"]).unwrap();
+        let want = raw["assigneeUserId"].as_i64().and_then(|id| named.get(&id)).map_or(Value::Null, |n| json!(n));
+        assert_eq!(row["assignee"], want, "list_tasks names task {}'s assignee as /users does", row["task_id"]);
+        checked += usize::from(!want.is_null());
+    }
+    assert!(checked > 0, "some listed tasks are assigned: {listed:?}");
+}
+
 /// The seeds the oracle runs on: the default account and two others.
 const SEEDS: [u64; 3] = [42, 7, 2027];
 
@@ -613,8 +673,9 @@ async fn run(seed: u64) {
     calendars(&mut o).await;
     money(&mut o).await;
     reviews_and_tasks(&mut o).await;
+    staff(&mut o).await;
     println!("oracle, seed {seed}, today {}: {:?}", o.today, o.cases);
-    assert_eq!(o.cases.len(), 20, "every read tool had cases: {:?}", o.cases.keys());
+    assert_eq!(o.cases.len(), 21, "every read tool had cases: {:?}", o.cases.keys());
 }
 
 #[tokio::test]
