@@ -1,6 +1,6 @@
-//! What `block_dates` and `unblock_dates` share: their arguments and answer, the nights they
-//! change as runs of days, the booked nights neither can touch, and the one body that previews or
-//! applies either. Every write previews unless called with `confirm: true`.
+//! What `block_dates` does either way (blocking, or reopening with `unblock`): its arguments and
+//! answer, the nights it changes as runs of days, the booked nights it cannot touch, and the one
+//! body that previews or applies it. Every write previews unless called with `confirm: true`.
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;
@@ -16,7 +16,7 @@ use crate::{
     },
 };
 
-/// Arguments of `block_dates` and `unblock_dates`.
+/// Arguments of `block_dates`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AvailabilityArgs {
@@ -31,6 +31,9 @@ pub struct AvailabilityArgs {
     /// Note shown on the days in Hostaway.
     #[serde(default)]
     pub note: Option<String>,
+    /// true reopens blocked days instead.
+    #[serde(default)]
+    pub unblock: bool,
     /// true applies the preview.
     #[serde(default)]
     pub confirm: bool,
@@ -70,7 +73,7 @@ pub struct Conflict {
     pub nights: u32,
 }
 
-/// What `block_dates` or `unblock_dates` would do or did.
+/// What `block_dates` would do or did.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct AvailabilityOutcome {
     /// preview (nothing changed), done (changed now) or unchanged (Hostaway already holds this; nothing sent).
@@ -81,13 +84,13 @@ pub struct AvailabilityOutcome {
     pub start_date: String,
     /// Last day of the range (inclusive).
     pub end_date: String,
-    /// Preview only: days that would become blocked (block_dates) or bookable (unblock_dates).
+    /// Preview only: days that would become blocked (or bookable, unblocking).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub will_change: Option<Days>,
-    /// Preview only: days already blocked (block_dates) or bookable (unblock_dates); nothing changes for them.
+    /// Preview only: days already blocked (or bookable, unblocking); nothing changes for them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub already: Option<Days>,
-    /// After the change: days now blocked (block_dates) or bookable (unblock_dates).
+    /// After the change: days now blocked (or bookable, unblocking).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub now: Option<Days>,
     /// Booked nights in the range; they stay booked whatever this tool does.
@@ -96,7 +99,7 @@ pub struct AvailabilityOutcome {
     pub summary: String,
 }
 
-/// The state `block_dates` or `unblock_dates` asks for.
+/// The state `block_dates` asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Target {
     /// Closed to bookings.
@@ -106,7 +109,7 @@ pub(super) enum Target {
 }
 
 impl ToolContext {
-    /// Shared body of `block_dates` and `unblock_dates`.
+    /// The body of `block_dates`, either way.
     pub(super) async fn set_availability(
         &self,
         tool: &'static str,

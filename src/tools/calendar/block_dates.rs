@@ -1,6 +1,6 @@
-//! `block_dates`: closing a listing's dates to bookings (maintenance, owner use). Booked nights
-//! stay booked; the shared body in `availability` previews or applies it. Undone by
-//! `unblock_dates`.
+//! `block_dates`: closing a listing's dates to bookings (maintenance, owner use), or with
+//! `unblock: true` reopening them: one tool, since one undoes the other over the same arguments.
+//! Booked nights stay booked; the body in `availability` previews or applies it.
 
 use rmcp::{Json, tool, tool_router};
 
@@ -9,7 +9,7 @@ use crate::tools::{ToolContext, error::ToolError, params::Parameters};
 
 #[tool_router(router = block_dates_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Block a listing's dates (maintenance, owner use); booked days stay booked. Undo: unblock_dates.
+    /// Block a listing's dates (maintenance, owner use), or reopen them with unblock; booked days stay booked.
     #[tool(
         name = "block_dates",
         title = "Block dates",
@@ -25,6 +25,7 @@ impl ToolContext {
         &self,
         Parameters(args): Parameters<AvailabilityArgs>,
     ) -> Result<Json<AvailabilityOutcome>, ToolError> {
-        self.set_availability("block_dates", Target::Blocked, args).await.map(Json)
+        let target = if args.unblock { Target::Open } else { Target::Blocked };
+        self.set_availability("block_dates", target, args).await.map(Json)
     }
 }

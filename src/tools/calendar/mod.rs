@@ -19,7 +19,6 @@ mod portfolio_calendar;
 mod quote_stay;
 mod rows;
 mod set_rates;
-mod unblock_dates;
 mod update;
 
 /// The calendar toolset, as `--toolsets` names it and the instructions introduce it.
@@ -35,6 +34,5 @@ fn tools() -> ToolRouter<ToolContext> {
         + ToolContext::find_available_listings_tool()
         + ToolContext::portfolio_calendar_tool()
         + ToolContext::block_dates_tool()
-        + ToolContext::unblock_dates_tool()
         + ToolContext::set_rates_tool()
 }

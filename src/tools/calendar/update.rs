@@ -1,4 +1,4 @@
-//! The one write block_dates, unblock_dates and set_rates all send: `updateCalendar` over a range,
+//! The one write block_dates (either way) and set_rates send: `updateCalendar` over a range,
 //! guarded (confirmation, repeat suppression, audit) and sent only when Hostaway's calendar, read
 //! fresh, differs from what it sets.
 

@@ -207,7 +207,7 @@ async fn hostile_text_planted_through_hostaway_comes_back_cleaned_with_its_words
         ("quote_stay", json!({"listing_id": listing, "check_in": day(0), "check_out": day(2), "guests": 2})),
         ("find_available_listings", json!({"check_in": day(40), "check_out": day(42), "guests": 1, "limit": 20})),
         ("block_dates", json!({"listing_id": listing, "start_date": day(0), "end_date": day(1)})),
-        ("unblock_dates", json!({"listing_id": listing, "start_date": day(0), "end_date": day(1)})),
+        ("block_dates", json!({"listing_id": listing, "start_date": day(0), "end_date": day(1), "unblock": true})),
         ("set_rates", json!({"listing_id": listing, "start_date": day(60), "end_date": day(61), "price": 150})),
         ("search_reservations", json!({"listing_id": listing, "limit": 100, "detail": "full"})),
         ("get_reservation", json!({"reservation_id": booked.id, "detail": "full"})),

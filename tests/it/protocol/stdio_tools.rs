@@ -139,7 +139,7 @@ fn every_call(
         ("list_owner_statements", json!({})),
         ("get_owner_statement", json!({"statement_id": statement})),
         ("block_dates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151)})),
-        ("unblock_dates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151)})),
+        ("block_dates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151), "unblock": true})),
         ("set_rates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151), "price": 199})),
         ("update_listing", json!({"listing_id": listing, "min_nights": 2})),
         ("send_guest_message", json!({"conversation_id": conversation, "message": "See you soon!"})),

@@ -48,7 +48,7 @@ fn largest_calls(h: &mcp::Harness, statement: i64, task: i64, begun: i64) -> Vec
         ("portfolio_calendar", json!({"start_date": day(0), "end_date": day(61)})),
         ("quote_stay", json!({"listing_id": listing, "check_in": day(150), "check_out": day(180), "guests": 1})),
         ("block_dates", json!({"listing_id": listing, "start_date": first, "end_date": last, "note": "n".repeat(500)})),
-        ("unblock_dates", json!({"listing_id": listing, "start_date": first, "end_date": last})),
+        ("block_dates", json!({"listing_id": listing, "start_date": first, "end_date": last, "unblock": true})),
         (
             "set_rates",
             json!({"listing_id": listing, "start_date": first, "end_date": last, "price": 999, "min_stay": 2}),

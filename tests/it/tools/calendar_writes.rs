@@ -1,4 +1,4 @@
-//! End to end: block_dates, unblock_dates, set_rates and update_listing against the sandbox.
+//! End to end: block_dates (both ways), set_rates and update_listing against the sandbox.
 
 use crate::support::mcp;
 use hostaway_mcp::hostaway::id;
@@ -163,7 +163,7 @@ async fn unblock_reopens_only_the_blocked_days() {
     let free = count(&before, "available") + count(&before, "blocked");
     h.ok("block_dates", b.with(json!({"confirm": true}))).await;
 
-    let preview = h.ok("unblock_dates", b.args()).await;
+    let preview = h.ok("block_dates", b.with(json!({"unblock": true}))).await;
     assert_eq!(preview["status"], "preview");
     assert_eq!(preview["will_change"]["count"], json!(free));
     assert_eq!(preview["already"]["count"], 0);
@@ -171,7 +171,7 @@ async fn unblock_reopens_only_the_blocked_days() {
     assert_eq!(h.sandbox.stats().applied(id::UPDATE_CALENDAR), 1);
 
     let start = calls(&h);
-    let done = h.ok("unblock_dates", b.with(json!({"confirm": true}))).await;
+    let done = h.ok("block_dates", b.with(json!({"unblock": true, "confirm": true}))).await;
     assert_eq!(calls(&h) - start, 2, "a fresh read, then the write");
     assert_eq!(done["status"], "done");
     assert_eq!(done["now"]["count"], json!(free));
@@ -183,7 +183,7 @@ async fn unblock_reopens_only_the_blocked_days() {
             _ => assert_eq!(now, "available", "{date} is open again"),
         }
     }
-    let again = h.ok("unblock_dates", b.with(json!({"confirm": true}))).await;
+    let again = h.ok("block_dates", b.with(json!({"unblock": true, "confirm": true}))).await;
     assert_eq!(again["status"], "unchanged");
     assert_eq!(h.sandbox.stats().applied(id::UPDATE_CALENDAR), 2);
 }
@@ -323,7 +323,11 @@ async fn bad_arguments_are_tool_errors_naming_the_field() {
     let cases = [
         ("block_dates", b.with(json!({"start_date": "next monday"})), "`start_date`"),
         ("block_dates", b.with(json!({"end_date": (b.start - Duration::days(1)).to_string()})), "`end_date`"),
-        ("unblock_dates", b.with(json!({"end_date": (b.start + Duration::days(366)).to_string()})), "366"),
+        (
+            "block_dates",
+            b.with(json!({"unblock": true, "end_date": (b.start + Duration::days(366)).to_string()})),
+            "366",
+        ),
         ("block_dates", b.with(json!({"reason": "x"})), "reason"),
         ("set_rates", b.args(), "min_stay"),
         ("set_rates", b.with(json!({"price": -5})), "`price`"),
@@ -357,12 +361,12 @@ async fn read_only_mode_hides_the_calendar_and_listing_writes() {
     let h = mcp::start_with(mcp::sandbox_config(), ServerOptions { read_only: true, ..Default::default() }).await;
     let names: Vec<String> = h.client.list_all_tools().await.unwrap().into_iter().map(|t| t.name.to_string()).collect();
     assert!(names.iter().any(|n| n == "get_listing"));
-    for tool in ["block_dates", "unblock_dates", "set_rates", "update_listing"] {
+    for tool in ["block_dates", "set_rates", "update_listing"] {
         assert!(!names.iter().any(|n| n == tool), "{tool} is offered in read-only mode");
     }
     let full = mcp::start().await;
     let tools = full.client.list_all_tools().await.unwrap();
-    for name in ["block_dates", "unblock_dates", "set_rates", "update_listing"] {
+    for name in ["block_dates", "set_rates", "update_listing"] {
         let tool = tools.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("{name} is missing"));
         // As a client reads them, with MCP's defaults for the hints the list leaves out.
         let hints = tool.annotations.as_ref().unwrap();
@@ -385,7 +389,7 @@ async fn blocking_again_after_an_unblock_is_a_new_write_not_a_repeat() {
     let b = busy(&h);
     let confirm = b.with(json!({"confirm": true}));
     assert_eq!(h.ok("block_dates", confirm.clone()).await["status"], "done");
-    assert_eq!(h.ok("unblock_dates", confirm.clone()).await["status"], "done");
+    assert_eq!(h.ok("block_dates", b.with(json!({"unblock": true, "confirm": true}))).await["status"], "done");
     let again = h.ok("block_dates", confirm.clone()).await;
     assert_eq!(again["status"], "done", "the state changed in between, so this is sent");
     assert_eq!(h.sandbox.stats().applied(id::UPDATE_CALENDAR), 3);

@@ -60,7 +60,7 @@ async fn a_confirm_without_a_token_or_with_another_calls_token_is_refused_with_a
     let others = token_of(&h, "block_dates", &other_days).await;
     let (why, _) = refused(&h, "block_dates", with(&confirm, json!({"preview_token": others}))).await;
     assert!(why.contains("not from a preview of this tool with these arguments"), "{why}");
-    let another_tool = token_of(&h, "unblock_dates", &block).await;
+    let another_tool = token_of(&h, "set_rates", &with(&block, json!({"price": 150}))).await;
     let (why, _) = refused(&h, "block_dates", with(&confirm, json!({"preview_token": another_tool}))).await;
     assert!(why.contains("not from a preview of this tool"), "{why}");
     let (why, _) = refused(&h, "block_dates", with(&confirm, json!({"preview_token": "rs1.made.up"}))).await;

@@ -168,9 +168,11 @@ async fn calendar_writes_and_searches_refuse_past_dates_but_reads_of_the_past_st
         "start_date": (today - Duration::days(3)).to_string(),
         "end_date": (today + Duration::days(2)).to_string(),
     });
-    for tool in ["block_dates", "unblock_dates"] {
-        let message = h.err(tool, range.clone()).await;
-        assert!(message.contains(&format!("today is {today} in Europe/Berlin")), "{tool}: {message}");
+    for unblock in [false, true] {
+        let mut range = range.clone();
+        range["unblock"] = json!(unblock);
+        let message = h.err("block_dates", range.clone()).await;
+        assert!(message.contains(&format!("today is {today} in Europe/Berlin")), "{range}: {message}");
     }
     let mut rates = range.clone();
     rates["price"] = json!(150);

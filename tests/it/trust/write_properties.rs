@@ -118,10 +118,13 @@ async fn calendar_writes_keep_the_write_properties() {
         let after = h.sandbox.inspect(|s| blocked_days(s, listing, start, last));
         assert_eq!(preview["will_change"]["count"], json!(after - before), "block_dates {range}: previewed vs applied");
 
-        refused_in_the_past(&h, "unblock_dates", past.clone()).await;
-        let (preview, _) = preview_then_twice(&h, "unblock_dates", &range).await;
+        let (mut reopen, mut past_reopen) = (range.clone(), past.clone());
+        reopen["unblock"] = json!(true);
+        past_reopen["unblock"] = json!(true);
+        refused_in_the_past(&h, "block_dates", past_reopen).await;
+        let (preview, _) = preview_then_twice(&h, "block_dates", &reopen).await;
         let freed = after - h.sandbox.inspect(|s| blocked_days(s, listing, start, last));
-        assert_eq!(preview["will_change"]["count"], json!(freed), "unblock_dates {range}: previewed vs applied");
+        assert_eq!(preview["will_change"]["count"], json!(freed), "block_dates {reopen}: previewed vs applied");
 
         let price = f64::from(rng.random_range(80..400));
         let min_stay = rng.random_range(1..5);
