@@ -677,6 +677,49 @@ pub mod types {
             Default::default()
         }
     }
+    ///`ExpenseEnvelope`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ExpenseEnvelope {
+        pub result: Expense,
+        pub status: EnvelopeStatus,
+    }
+    impl ExpenseEnvelope {
+        pub fn builder() -> builder::ExpenseEnvelope {
+            Default::default()
+        }
+    }
+    ///An expense or extra as it is recorded or corrected.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ExpenseInput {
+        ///Negative for an expense
+        pub amount: f64,
+        #[serde(
+            rename = "categoriesNames",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub categories_names: ::std::vec::Vec<::std::string::String>,
+        ///What it was for; at most 255 characters.
+        pub concept: ::std::string::String,
+        ///Y-m-d.
+        #[serde(rename = "expenseDate")]
+        pub expense_date: ::std::string::String,
+        #[serde(
+            rename = "listingMapId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub listing_map_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "reservationId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub reservation_id: ::std::option::Option<i64>,
+    }
+    impl ExpenseInput {
+        pub fn builder() -> builder::ExpenseInput {
+            Default::default()
+        }
+    }
     ///`ExpenseList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ExpenseList {
@@ -5423,6 +5466,204 @@ pub mod types {
                     listing_name: Ok(value.listing_name),
                     reservation_id: Ok(value.reservation_id),
                     type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ExpenseEnvelope {
+            result: ::std::result::Result<super::Expense, ::std::string::String>,
+            status: ::std::result::Result<super::EnvelopeStatus, ::std::string::String>,
+        }
+        impl ::std::default::Default for ExpenseEnvelope {
+            fn default() -> Self {
+                Self {
+                    result: Err("no value supplied for result".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl ExpenseEnvelope {
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Expense>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EnvelopeStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExpenseEnvelope> for super::ExpenseEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExpenseEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    result: value.result?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ExpenseEnvelope> for ExpenseEnvelope {
+            fn from(value: super::ExpenseEnvelope) -> Self {
+                Self {
+                    result: Ok(value.result),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ExpenseInput {
+            amount: ::std::result::Result<f64, ::std::string::String>,
+            categories_names: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            concept: ::std::result::Result<::std::string::String, ::std::string::String>,
+            expense_date: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            listing_map_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            reservation_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ExpenseInput {
+            fn default() -> Self {
+                Self {
+                    amount: Err("no value supplied for amount".to_string()),
+                    categories_names: Ok(Default::default()),
+                    concept: Err("no value supplied for concept".to_string()),
+                    expense_date: Err("no value supplied for expense_date".to_string()),
+                    listing_map_id: Ok(Default::default()),
+                    reservation_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl ExpenseInput {
+            pub fn amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn categories_names<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.categories_names = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for categories_names: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn concept<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.concept = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for concept: {e}")
+                    });
+                self
+            }
+            pub fn expense_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expense_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for expense_date: {e}")
+                    });
+                self
+            }
+            pub fn listing_map_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.listing_map_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for listing_map_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn reservation_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reservation_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for reservation_id: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExpenseInput> for super::ExpenseInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExpenseInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    amount: value.amount?,
+                    categories_names: value.categories_names?,
+                    concept: value.concept?,
+                    expense_date: value.expense_date?,
+                    listing_map_id: value.listing_map_id?,
+                    reservation_id: value.reservation_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ExpenseInput> for ExpenseInput {
+            fn from(value: super::ExpenseInput) -> Self {
+                Self {
+                    amount: Ok(value.amount),
+                    categories_names: Ok(value.categories_names),
+                    concept: Ok(value.concept),
+                    expense_date: Ok(value.expense_date),
+                    listing_map_id: Ok(value.listing_map_id),
+                    reservation_id: Ok(value.reservation_id),
                 }
             }
         }
@@ -14870,6 +15111,59 @@ let response = client.list_expenses()
     pub fn list_expenses(&self) -> builder::ListExpenses<'_> {
         builder::ListExpenses::new(self)
     }
+    /**Record an expense (negative amount) or an extra (positive amount)
+
+Sends a `POST` request to `/expenses`
+
+```ignore
+let response = client.create_expense()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_expense(&self) -> builder::CreateExpense<'_> {
+        builder::CreateExpense::new(self)
+    }
+    /**One expense or extra
+
+Sends a `GET` request to `/expenses/{expenseId}`
+
+```ignore
+let response = client.get_expense()
+    .expense_id(expense_id)
+    .send()
+    .await;
+```*/
+    pub fn get_expense(&self) -> builder::GetExpense<'_> {
+        builder::GetExpense::new(self)
+    }
+    /**Correct an expense or extra
+
+Sends a `PUT` request to `/expenses/{expenseId}`
+
+```ignore
+let response = client.update_expense()
+    .expense_id(expense_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_expense(&self) -> builder::UpdateExpense<'_> {
+        builder::UpdateExpense::new(self)
+    }
+    /**Remove an expense or extra
+
+Sends a `DELETE` request to `/expenses/{expenseId}`
+
+```ignore
+let response = client.delete_expense()
+    .expense_id(expense_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_expense(&self) -> builder::DeleteExpense<'_> {
+        builder::DeleteExpense::new(self)
+    }
     /**The account's owner statements, by id and name only
 
 Sends a `GET` request to `/ownerStatements`
@@ -18718,6 +19012,364 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_expenses",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_expense`]
+
+[`Client::create_expense`]: super::Client::create_expense*/
+    #[derive(Debug, Clone)]
+    pub struct CreateExpense<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::ExpenseInput, String>,
+    }
+    impl<'a> CreateExpense<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExpenseInput>,
+            <V as std::convert::TryInto<types::ExpenseInput>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ExpenseInput` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ExpenseInput,
+            ) -> types::builder::ExpenseInput,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/expenses`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ExpenseEnvelope>, Error<types::Failure>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::ExpenseInput::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/expenses", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_expense",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_expense`]
+
+[`Client::get_expense`]: super::Client::get_expense*/
+    #[derive(Debug, Clone)]
+    pub struct GetExpense<'a> {
+        client: &'a super::Client,
+        expense_id: Result<i64, String>,
+    }
+    impl<'a> GetExpense<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                expense_id: Err("expense_id was not initialized".to_string()),
+            }
+        }
+        pub fn expense_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.expense_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for expense_id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/expenses/{expenseId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ExpenseEnvelope>, Error<types::Failure>> {
+            let Self { client, expense_id } = self;
+            let expense_id = expense_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/expenses/{}", client.baseurl, encode_path(& expense_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_expense",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_expense`]
+
+[`Client::update_expense`]: super::Client::update_expense*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateExpense<'a> {
+        client: &'a super::Client,
+        expense_id: Result<i64, String>,
+        body: Result<types::builder::ExpenseInput, String>,
+    }
+    impl<'a> UpdateExpense<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                expense_id: Err("expense_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn expense_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.expense_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for expense_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExpenseInput>,
+            <V as std::convert::TryInto<types::ExpenseInput>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `ExpenseInput` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ExpenseInput,
+            ) -> types::builder::ExpenseInput,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/expenses/{expenseId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ExpenseEnvelope>, Error<types::Failure>> {
+            let Self { client, expense_id, body } = self;
+            let expense_id = expense_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ExpenseInput::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/expenses/{}", client.baseurl, encode_path(& expense_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_expense",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_expense`]
+
+[`Client::delete_expense`]: super::Client::delete_expense*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteExpense<'a> {
+        client: &'a super::Client,
+        expense_id: Result<i64, String>,
+    }
+    impl<'a> DeleteExpense<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                expense_id: Err("expense_id was not initialized".to_string()),
+            }
+        }
+        pub fn expense_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.expense_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for expense_id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/expenses/{expenseId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EmptyEnvelope>, Error<types::Failure>> {
+            let Self { client, expense_id } = self;
+            let expense_id = expense_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/expenses/{}", client.baseurl, encode_path(& expense_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_expense",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -1,8 +1,9 @@
-//! Money: the consolidated revenue report and one reservation's charges and price breakdown.
+//! Money: the consolidated revenue report, one reservation's charges and price breakdown, owner
+//! statements, and the expenses and extras, read and written.
 
-use super::{id, secs};
+use super::{Fresh, id, secs};
 use crate::hostaway::{
-    Gateway, GatewayError,
+    Gateway, GatewayError, Idempotence,
     cache::{ReadKey, Scope},
     finance_form::FinanceReportRequest,
     paging::Page,
@@ -15,6 +16,7 @@ pub(super) const TTLS: &[(&str, std::time::Duration)] = &[
     (id::LIST_FINANCE_FIELDS, secs(300)),
     (id::LIST_GUEST_CHARGES, secs(60)),
     (id::LIST_EXPENSES, secs(300)),
+    (id::GET_EXPENSE, secs(300)),
     (id::LIST_OWNER_STATEMENTS, secs(300)),
     (id::GET_OWNER_STATEMENT, secs(300)),
 ];
@@ -75,7 +77,7 @@ impl Gateway {
 
     /// Every expense and extra of the account (Hostaway filters them by nothing but page), up to
     /// 5,000; `true` when there were more than were read.
-    pub async fn expenses(&self) -> Result<(Vec<types::Expense>, bool), GatewayError> {
+    pub async fn expenses(&self, fresh: Fresh) -> Result<(Vec<types::Expense>, bool), GatewayError> {
         super::offset_walk(EXPENSES_PAGE, EXPENSES_PAGES, |request| async move {
             let key = ReadKey {
                 operation: id::LIST_EXPENSES,
@@ -83,7 +85,7 @@ impl Gateway {
                 scope: Scope::default(),
             };
             let page = self
-                .read(key, move |client| async move {
+                .fetch(key, fresh, move |client| async move {
                     let (limit, offset) = (super::limit(request.limit), super::offset(request.offset));
                     client.list_expenses().limit(limit).offset(offset).send().await
                 })
@@ -91,6 +93,51 @@ impl Gateway {
             Ok(Page::counted(page.result, page.count))
         })
         .await
+    }
+
+    /// One expense or extra.
+    pub async fn expense(&self, expense: i64, fresh: Fresh) -> Result<types::Expense, GatewayError> {
+        let key = ReadKey { operation: id::GET_EXPENSE, params: expense.to_string(), scope: Scope::default() };
+        let envelope = self
+            .fetch(key, fresh, move |client| async move { client.get_expense().expense_id(expense).send().await })
+            .await?;
+        Ok(envelope.result)
+    }
+
+    /// Records an expense or extra. A POST: never repeated once it may have reached Hostaway, so a
+    /// lost answer is reported as such, for the caller to look for the expense.
+    pub async fn create_expense(&self, input: types::ExpenseInput) -> Result<types::Expense, GatewayError> {
+        let created = self
+            .write(id::CREATE_EXPENSE, Idempotence::Unsafe, Scope::default(), move |client| {
+                let input = input.clone();
+                async move { client.create_expense().body(input).send().await }
+            })
+            .await?;
+        Ok(created.result)
+    }
+
+    /// Corrects an expense (a PUT of every field, so safe to repeat).
+    pub async fn update_expense(
+        &self,
+        expense: i64,
+        input: types::ExpenseInput,
+    ) -> Result<types::Expense, GatewayError> {
+        let updated = self
+            .write(id::UPDATE_EXPENSE, Idempotence::Safe, Scope::default(), move |client| {
+                let input = input.clone();
+                async move { client.update_expense().expense_id(expense).body(input).send().await }
+            })
+            .await?;
+        Ok(updated.result)
+    }
+
+    /// Removes an expense. Sent again after it went, it finds nothing (404): safe to repeat.
+    pub async fn delete_expense(&self, expense: i64) -> Result<(), GatewayError> {
+        self.write(id::DELETE_EXPENSE, Idempotence::Safe, Scope::default(), move |client| async move {
+            client.delete_expense().expense_id(expense).send().await
+        })
+        .await?;
+        Ok(())
     }
 
     /// The account's owner statements, by id and name (all Hostaway lists of them).

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::reservations::find as find_reservation;
 use crate::{
-    hostaway::types,
+    hostaway::{id, types},
     sandbox::{
         app::{Shared, lock},
         pricing::round2,
@@ -211,6 +211,96 @@ pub async fn expenses(State(shared): State<Arc<Shared>>, Params(q): Params<Expen
         Some(limit),
         Some(offset),
     )
+}
+
+fn find_expense(store: &crate::sandbox::store::Store, id: i64) -> Result<usize, Failure> {
+    store.expenses.iter().position(|e| e.id == id).ok_or_else(|| Failure::not_found("Expense", id))
+}
+
+/// An expense as Hostaway stores `input`: its date and concept checked, its listing taken from its
+/// reservation, its type from the amount's sign, and the listing's and guest's names filled in.
+fn settled_expense(
+    store: &crate::sandbox::store::Store,
+    id: i64,
+    input: &types::ExpenseInput,
+) -> Result<types::Expense, Failure> {
+    NaiveDate::parse_from_str(&input.expense_date, "%Y-%m-%d")
+        .map_err(|_| Failure::invalid(format!("expenseDate {:?} is not Y-m-d", input.expense_date)))?;
+    let concept = input.concept.trim();
+    if concept.is_empty() || concept.chars().count() > 255 {
+        return Err(Failure::invalid("concept is required, at most 255 characters"));
+    }
+    let mut listing = input.listing_map_id;
+    let mut guest = None;
+    if let Some(reservation) = input.reservation_id {
+        let booking = find_reservation(store, reservation)?;
+        if listing.is_some_and(|l| l != booking.listing_map_id) {
+            return Err(Failure::invalid(format!("reservation {reservation} is not at listing {listing:?}")));
+        }
+        listing = Some(booking.listing_map_id);
+        guest = booking.guest_name.clone();
+    }
+    let listing_name = match listing {
+        Some(l) => Some(store.listings.get(&l).ok_or_else(|| Failure::not_found("listing", l))?.name.clone()),
+        None => None,
+    };
+    let expense = json!({
+        "id": id,
+        "listingMapId": listing,
+        "reservationId": input.reservation_id,
+        "expenseDate": input.expense_date,
+        "concept": concept,
+        "amount": round2(input.amount),
+        "type": if input.amount < 0.0 { "expense" } else { "extra" },
+        "categoriesNames": input.categories_names,
+        "listingName": listing_name,
+        "guestName": guest,
+        "isDeleted": 0,
+    });
+    serde_json::from_value(expense).map_err(|e| Failure::Internal(e.to_string()))
+}
+
+/// `POST /expenses`.
+pub async fn create_expense(
+    State(shared): State<Arc<Shared>>,
+    wire::Body(input): wire::Body<types::ExpenseInput>,
+) -> Reply {
+    let mut store = lock(&shared.store);
+    let id = store.expenses.iter().map(|e| e.id + 1).max().unwrap_or(80_000);
+    let expense = settled_expense(&store, id, &input)?;
+    store.expenses.push(expense.clone());
+    shared.applied(id::CREATE_EXPENSE);
+    wire::success(expense)
+}
+
+/// `GET /expenses/{id}`.
+pub async fn expense(State(shared): State<Arc<Shared>>, Path(id): Path<i64>) -> Reply {
+    let store = lock(&shared.store);
+    let at = find_expense(&store, id)?;
+    wire::success(store.expenses[at].clone())
+}
+
+/// `PUT /expenses/{id}`: the fields sent replace the expense's.
+pub async fn update_expense(
+    State(shared): State<Arc<Shared>>,
+    Path(id): Path<i64>,
+    wire::Body(input): wire::Body<types::ExpenseInput>,
+) -> Reply {
+    let mut store = lock(&shared.store);
+    let at = find_expense(&store, id)?;
+    let expense = settled_expense(&store, id, &input)?;
+    store.expenses[at] = expense.clone();
+    shared.applied(id::UPDATE_EXPENSE);
+    wire::success(expense)
+}
+
+/// `DELETE /expenses/{id}`: gone from the list; a second delete finds nothing.
+pub async fn delete_expense(State(shared): State<Arc<Shared>>, Path(id): Path<i64>) -> Reply {
+    let mut store = lock(&shared.store);
+    let at = find_expense(&store, id)?;
+    store.expenses.remove(at);
+    shared.applied(id::DELETE_EXPENSE);
+    wire::success(json!({}))
 }
 
 /// `GET /ownerStatements`: every statement, by id and name only.

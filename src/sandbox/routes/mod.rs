@@ -52,7 +52,11 @@ pub fn api() -> Router<Arc<Shared>> {
         .route("/v1/guestPayments/charges", get(finance::charges))
         .route("/v1/financeField/{reservationId}", get(finance::fields))
         .route("/v1/finance/report/consolidated", post(finance::consolidated))
-        .route("/v1/expenses", get(finance::expenses))
+        .route("/v1/expenses", get(finance::expenses).post(finance::create_expense))
+        .route(
+            "/v1/expenses/{expenseId}",
+            get(finance::expense).put(finance::update_expense).delete(finance::delete_expense),
+        )
         .route("/v1/reviews", get(reviews::list))
         .route("/v1/ownerStatements", get(finance::statements))
         .route("/v1/ownerStatement/{ownerStatementId}", get(finance::statement))

@@ -28,7 +28,6 @@ const MAX_CALENDAR_DAYS: i64 = 366;
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetCalendarArgs {
-    /// From search_listings.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub listing_id: i64,

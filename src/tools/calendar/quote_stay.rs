@@ -22,7 +22,6 @@ use crate::tools::{
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct QuoteStayArgs {
-    /// From search_listings.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub listing_id: i64,

@@ -14,7 +14,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    hostaway::types,
+    hostaway::{Fresh, types},
     tools::{
         ToolContext,
         args::{self, Money, Range},
@@ -37,6 +37,8 @@ pub enum ExpensesBy {
     Category,
     /// One row per month.
     Month,
+    /// One row per expense, with its id.
+    Item,
     /// One row for everything (default).
     #[default]
     Total,
@@ -78,8 +80,11 @@ pub struct ExpensesReport {
 /// One group's expenses and extras.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct ExpensesRow {
-    /// The listing's name, the category, the month (YYYY-MM) or "total".
+    /// The listing's name, the category, the month (YYYY-MM), the item's day and concept, or "total".
     pub group: Untrusted,
+    /// The item's id (group_by item), for record_expense.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expense_id: Option<i64>,
     /// Spent (the sum of expenses, as a positive amount).
     pub expenses: Money,
     /// Received on top (the sum of extras).
@@ -105,12 +110,12 @@ impl ToolContext {
         let words = [Some(args.start_date.as_str()), Some(args.end_date.as_str())];
         let today = self.today_for_words(None, &words).await?;
         let range = Range::parse(&args.start_date, &args.end_date, MAX_DAYS, today)?;
-        let (portfolio, expenses) = tokio::join!(self.gateway.portfolio(), self.gateway.expenses());
+        let (portfolio, expenses) = tokio::join!(self.gateway.portfolio(), self.gateway.expenses(Fresh::No));
         let (portfolio, (expenses, capped)) = (portfolio?, expenses?);
         self.known_listings("listing_ids", args.listing_ids.as_deref().unwrap_or_default()).await?;
         let currency = args::currency_or_fallback(args::most_used_currency(&portfolio));
         let names: BTreeMap<i64, &str> = portfolio.iter().map(|l| (l.id, l.name.as_str())).collect();
-        let mut groups: BTreeMap<String, Sums> = BTreeMap::new();
+        let mut groups: BTreeMap<(String, Option<i64>), Sums> = BTreeMap::new();
         let mut total = Sums::default();
         for expense in expenses.iter().filter(|e| counts(e, range, args.listing_ids.as_deref())) {
             let group = match args.group_by {
@@ -126,13 +131,22 @@ impl ToolContext {
                     Some(expense.categories_names.first().cloned().unwrap_or_else(|| "uncategorised".into()))
                 }
                 ExpensesBy::Month => date_of(expense).map(|d| d.format("%Y-%m").to_string()),
+                ExpensesBy::Item => Some(format!(
+                    "{} {}",
+                    expense.expense_date.as_deref().unwrap_or_default(),
+                    expense.concept.as_deref().unwrap_or_default()
+                )),
             };
             if let Some(group) = group {
-                groups.entry(group).or_default().add(expense.amount);
+                let item = (args.group_by == ExpensesBy::Item).then_some(expense.id);
+                groups.entry((group, item)).or_default().add(expense.amount);
             }
             total.add(expense.amount);
         }
-        let mut rows: Vec<ExpensesRow> = groups.into_iter().map(|(group, sums)| sums.row(group, &currency)).collect();
+        let mut rows: Vec<ExpensesRow> = groups
+            .into_iter()
+            .map(|((group, item), sums)| ExpensesRow { expense_id: item, ..sums.row(group, &currency) })
+            .collect();
         rows.sort_by(|a, b| b.expenses.amount.total_cmp(&a.expenses.amount).then(a.group.cmp(&b.group)));
         let mut report = ExpensesReport {
             start_date: range.start.to_string(),
@@ -164,6 +178,7 @@ fn together(rest: &[ExpensesRow], shown: usize, currency: &str) -> ExpensesRow {
     let go_on = "this row adds up the rest; ask with listing_ids for their own rows";
     ExpensesRow {
         group: format!("{} more groups: {}", rest.len(), bound::stopped(shown, "rows", go_on)).into(),
+        expense_id: None,
         expenses: money(|r| &r.expenses),
         extras: money(|r| &r.extras),
         net: money(|r| &r.net),
@@ -199,6 +214,7 @@ impl Sums {
         let money = |amount: f64| Money::new(amount, currency);
         ExpensesRow {
             group: group.into(),
+            expense_id: None,
             expenses: money(self.expenses),
             extras: money(self.extras),
             net: money(self.extras - self.expenses),

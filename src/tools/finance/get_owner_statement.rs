@@ -18,7 +18,6 @@ use crate::tools::{
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetStatementArgs {
-    /// From list_owner_statements.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub statement_id: i64,

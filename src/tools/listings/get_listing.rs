@@ -20,7 +20,6 @@ use crate::{
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetListingArgs {
-    /// From search_listings.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub listing_id: i64,

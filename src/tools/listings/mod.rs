@@ -14,7 +14,7 @@ pub mod update_listing;
 
 /// The listings toolset, as `--toolsets` names it and the instructions introduce it.
 pub const TOOLSET: Toolset =
-    Toolset { name: "listings", guide: "Find properties with search_listings / get_listing.", tools };
+    Toolset { name: "listings", guide: "Find properties with search_listings (listing_id) / get_listing.", tools };
 
 fn tools() -> ToolRouter<ToolContext> {
     ToolContext::search_listings_tool() + ToolContext::get_listing_tool() + ToolContext::update_listing_tool()

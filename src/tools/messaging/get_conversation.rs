@@ -16,7 +16,6 @@ use crate::{
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetConversationArgs {
-    /// From unread_conversations.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub conversation_id: i64,

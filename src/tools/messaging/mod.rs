@@ -17,7 +17,7 @@ pub mod unread_conversations;
 /// The messaging toolset, as `--toolsets` names it and the instructions introduce it.
 pub const TOOLSET: Toolset = Toolset {
     name: "messaging",
-    guide: "Guests: unread_conversations (in-house guests, then arrivals, each longest waiting first), get_conversation, saved replies with list_message_templates.",
+    guide: "Guests: unread_conversations (conversation_id; in-house guests, then arrivals, each longest waiting first), get_conversation, saved replies with list_message_templates.",
     tools,
 };
 

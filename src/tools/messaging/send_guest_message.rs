@@ -41,7 +41,6 @@ pub enum Via {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SendGuestMessageArgs {
-    /// From unread_conversations.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub conversation_id: i64,

@@ -23,7 +23,7 @@ mod update_task;
 /// The operations toolset, as `--toolsets` names it and the instructions introduce it.
 pub const TOOLSET: Toolset = Toolset {
     name: "operations",
-    guide: "Cleaning and maintenance tasks by day, listing and status: list_tasks; who is on the staff, by name and \
+    guide: "Cleaning and maintenance tasks by day, listing and status: list_tasks (task_id); who is on the staff, by name and \
             group: list_staff (tasks are assigned by name).",
     tools,
 };

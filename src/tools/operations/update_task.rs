@@ -25,7 +25,6 @@ use crate::{
 #[derive(Debug, Hash, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateTaskArgs {
-    /// From list_tasks.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub task_id: i64,

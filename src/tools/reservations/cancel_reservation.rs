@@ -33,7 +33,6 @@ pub enum CancelledBy {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CancelReservationArgs {
-    /// From search_reservations.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub reservation_id: i64,

@@ -19,7 +19,6 @@ use crate::{
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GetReservationArgs {
-    /// From search_reservations.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub reservation_id: i64,

@@ -25,7 +25,7 @@ pub(crate) use rows::{detailed, occupies, row};
 /// The reservations toolset, as `--toolsets` names it and the instructions introduce it.
 pub const TOOLSET: Toolset = Toolset {
     name: "reservations",
-    guide: "Bookings: search_reservations, get_reservation, find_guest, arrivals_and_departures (check-ins, check-outs, turnovers).",
+    guide: "Bookings: search_reservations or find_guest (reservation_id), get_reservation, arrivals_and_departures (check-ins, check-outs, turnovers).",
     tools,
 };
 

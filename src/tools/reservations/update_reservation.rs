@@ -43,7 +43,6 @@ pub struct PriceChange {
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateReservationArgs {
-    /// From search_reservations.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub reservation_id: i64,

@@ -3,6 +3,7 @@
 
 use crate::support::api;
 use hostaway_mcp::domain::Channel;
+use hostaway_mcp::hostaway::id;
 
 use std::collections::BTreeSet;
 
@@ -351,4 +352,52 @@ async fn expense_paging_covers_every_row_once_and_the_sign_tells_expenses_from_e
     let unique: BTreeSet<i64> = seen.iter().copied().collect();
     assert_eq!(unique.len(), seen.len(), "no expense appears twice");
     assert_eq!(unique, stored);
+}
+
+#[tokio::test]
+async fn an_expense_is_recorded_read_corrected_and_removed() {
+    let (sandbox, client) = api::connected().await;
+    let booking = sandbox.inspect(|s| s.reservations.values().next().unwrap().clone());
+    let input = types::ExpenseInput {
+        listing_map_id: None,
+        reservation_id: Some(booking.id),
+        expense_date: "2026-03-02".into(),
+        concept: "Broken lamp".into(),
+        amount: -35.5,
+        categories_names: vec!["Repairs".into()],
+    };
+    let made = client.create_expense().body(input.clone()).send().await.unwrap().into_inner().result;
+    assert_eq!(made.listing_map_id, Some(booking.listing_map_id), "the booking sets the listing");
+    assert_eq!((made.amount, made.type_.as_deref()), (-35.5, Some("expense")), "a negative amount is an expense");
+    let read = client.get_expense().expense_id(made.id).send().await.unwrap().into_inner().result;
+    assert_eq!((read.concept.as_deref(), read.expense_date.as_deref()), (Some("Broken lamp"), Some("2026-03-02")));
+    let count = client.list_expenses().limit(1).send().await.unwrap().into_inner().count.unwrap();
+    let last = client.list_expenses().limit(1).offset(count as i32 - 1).send().await.unwrap().into_inner().result;
+    assert_eq!(last[0].id, made.id, "listed, last");
+
+    let extra = types::ExpenseInput { amount: 40.0, concept: "Late check-out".into(), ..input.clone() };
+    let corrected = client.update_expense().expense_id(made.id).body(extra).send().await.unwrap().into_inner().result;
+    assert_eq!((corrected.amount, corrected.type_.as_deref()), (40.0, Some("extra")), "a positive amount is an extra");
+
+    let (status, message) = api::failure(
+        client
+            .create_expense()
+            .body(types::ExpenseInput { expense_date: "02/03/2026".into(), ..input.clone() })
+            .send()
+            .await,
+    );
+    assert_eq!(status, 400, "{message}");
+    assert_eq!(
+        client.delete_expense().expense_id(made.id).send().await.unwrap().into_inner().status,
+        types::EnvelopeStatus::Success
+    );
+    let (status, _) = api::failure(client.get_expense().expense_id(made.id).send().await);
+    assert_eq!(status, 404, "removed");
+    let (status, _) = api::failure(client.delete_expense().expense_id(made.id).send().await);
+    assert_eq!(status, 404, "a second delete finds nothing");
+    let stats = sandbox.stats();
+    assert_eq!(
+        [stats.applied(id::CREATE_EXPENSE), stats.applied(id::UPDATE_EXPENSE), stats.applied(id::DELETE_EXPENSE)],
+        [1, 1, 1]
+    );
 }

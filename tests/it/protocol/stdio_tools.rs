@@ -135,6 +135,7 @@ fn every_call(
         ("revenue_report", json!({"start_date": day(-60), "end_date": day(-1), "group_by": "channel"})),
         ("payments_for_reservation", json!({"reservation_id": reservation})),
         ("expenses_report", json!({"start_date": day(-90), "end_date": day(0), "group_by": "category"})),
+        ("record_expense", json!({"listing_id": listing, "concept": "Light bulbs", "amount": 12.4})),
         ("list_reviews", json!({"start_date": day(-90), "end_date": day(0), "lowest_first": true})),
         ("list_owner_statements", json!({})),
         ("get_owner_statement", json!({"statement_id": statement})),

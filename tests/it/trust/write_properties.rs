@@ -3,7 +3,8 @@
 //!
 //! - Nothing lands before the listing's today: the same call moved into the past is a tool error
 //!   and Hostaway applies nothing (update_listing and send_guest_message take no date; mark_no_show,
-//!   about a stay that has begun, refuses one still ahead).
+//!   about a stay that has begun, refuses one still ahead; record_expense, which records what
+//!   happened, refuses a day after today instead).
 //! - A preview applies nothing.
 //! - The previewed effect is the applied effect, read back from what Hostaway (the sandbox's
 //!   store) holds afterwards.
@@ -23,7 +24,10 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
 /// Every operation that changes the account.
-const WRITES: [&str; 9] = [
+const WRITES: [&str; 12] = [
+    id::CREATE_EXPENSE,
+    id::UPDATE_EXPENSE,
+    id::DELETE_EXPENSE,
     id::REPORT_NO_SHOW,
     id::UPDATE_LISTING,
     id::UPDATE_CALENDAR,
@@ -309,5 +313,45 @@ async fn listing_message_and_task_writes_keep_the_write_properties() {
         let again = h.call("update_task", confirm.clone()).await;
         assert_eq!(again.is_error, Some(true), "update_task {confirm} twice: {again:?}");
         assert_eq!(applied(&h), before + 1, "update_task {confirm}: deleted once");
+    }
+}
+
+#[tokio::test]
+async fn expense_writes_keep_the_write_properties() {
+    let h = mcp::start().await;
+    for case in 0..CASES {
+        let mut rng = ChaCha8Rng::seed_from_u64(300 + case);
+        let listing = h.sandbox.inspect(|s| *s.listings.keys().nth(rng.random_range(0..s.listings.len())).unwrap());
+        let today = h.sandbox.inspect(|s| listing_today(s, listing));
+        let day = today - Duration::days(rng.random_range(0..200));
+        let amount = f64::from(rng.random_range(500..90_000)) / 100.0;
+        let kind = if rng.random_bool(0.7) { "expense" } else { "extra" };
+        let new = json!({"listing_id": listing, "date": day.to_string(), "concept": format!("Repair {case}"),
+            "amount": amount, "kind": kind});
+        let mut later = new.clone();
+        later["date"] = json!((today + Duration::days(rng.random_range(1..30))).to_string());
+        refused_in_the_past(&h, "record_expense", later).await;
+        let (preview, done) = preview_then_twice(&h, "record_expense", &new).await;
+        let id = done["expense"]["expense_id"].as_i64().unwrap();
+        let held = h.sandbox.inspect(|s| s.expenses.iter().find(|e| e.id == id).cloned().unwrap());
+        let sign = if kind == "expense" { -1.0 } else { 1.0 };
+        assert_eq!(
+            json!([
+                preview["expense"]["date"],
+                preview["expense"]["concept"],
+                sign * preview["expense"]["amount"]["amount"].as_f64().unwrap()
+            ]),
+            json!([held.expense_date, held.concept, held.amount]),
+            "record_expense {new}: previewed vs held"
+        );
+
+        let fix = json!({"expense_id": id, "amount": amount + 1.0});
+        let (preview, _) = preview_then_twice(&h, "record_expense", &fix).await;
+        let held = h.sandbox.inspect(|s| s.expenses.iter().find(|e| e.id == id).map(|e| e.amount).unwrap());
+        assert_eq!(
+            preview["expense"]["amount"]["amount"],
+            json!(held.abs()),
+            "record_expense {fix}: previewed vs held"
+        );
     }
 }

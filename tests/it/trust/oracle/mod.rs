@@ -463,6 +463,34 @@ async fn money(o: &mut Oracle) {
             json!(cents(net)),
         )
         .await;
+        // Item by item: each expense of one listing in the period, its id, day, concept and amount.
+        let listing = o.listings[0]["id"].as_i64().unwrap();
+        let mut want: Vec<Value> = expenses
+            .iter()
+            .filter(|e| e["isDeleted"] != 1 && e["listingMapId"] == listing)
+            .filter(|e| date(&e["expenseDate"]).is_some_and(|d| d >= first && d <= last))
+            .map(|e| {
+                let text = format!("{} {}", e["expenseDate"].as_str().unwrap(), e["concept"].as_str().unwrap());
+                json!([e["id"], text, cents(e["amount"].as_f64().unwrap())])
+            })
+            .collect();
+        want.sort_by_key(|row| row[0].as_i64());
+        o.same(
+            "expenses_report",
+            json!({"start_date": first.to_string(), "end_date": last.to_string(), "group_by": "item", "listing_ids": [listing]}),
+            |a| {
+                let mut rows: Vec<Value> = a["rows"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| json!([r["expense_id"], r["group"], cents(amount(&r["extras"]) - amount(&r["expenses"]))]))
+                    .collect();
+                rows.sort_by_key(|row| row[0].as_i64());
+                json!(rows)
+            },
+            json!(want),
+        )
+        .await;
     }
     let nowhere = Oracle::unknown_id(o.listings.iter().map(|l| l["id"].as_i64().unwrap()));
     let (first, last) = periods[0];
