@@ -2162,6 +2162,18 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub door_code: ::std::option::Option<::std::string::String>,
+        ///How the guest gets in.
+        #[serde(
+            rename = "doorCodeInstruction",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub door_code_instruction: ::std::option::Option<::std::string::String>,
+        ///The lock's maker or service.
+        #[serde(
+            rename = "doorCodeVendor",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub door_code_vendor: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "guestCountry",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2361,6 +2373,16 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub channel_id: ::std::option::Option<i64>,
+        #[serde(
+            rename = "checkInTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub check_in_time: ::std::option::Option<i32>,
+        #[serde(
+            rename = "checkOutTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub check_out_time: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub children: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2377,6 +2399,16 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub door_code: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "doorCodeInstruction",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub door_code_instruction: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "doorCodeVendor",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub door_code_vendor: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "guestCountry",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -10364,6 +10396,14 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            door_code_instruction: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            door_code_vendor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             guest_country: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -10514,6 +10554,8 @@ pub mod types {
                         "no value supplied for departure_date".to_string(),
                     ),
                     door_code: Ok(Default::default()),
+                    door_code_instruction: Ok(Default::default()),
+                    door_code_vendor: Ok(Default::default()),
                     guest_country: Ok(Default::default()),
                     guest_email: Ok(Default::default()),
                     guest_first_name: Ok(Default::default()),
@@ -10780,6 +10822,34 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for door_code: {e}")
+                    });
+                self
+            }
+            pub fn door_code_instruction<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.door_code_instruction = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for door_code_instruction: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn door_code_vendor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.door_code_vendor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for door_code_vendor: {e}"
+                        )
                     });
                 self
             }
@@ -11227,6 +11297,8 @@ pub mod types {
                     currency: value.currency?,
                     departure_date: value.departure_date?,
                     door_code: value.door_code?,
+                    door_code_instruction: value.door_code_instruction?,
+                    door_code_vendor: value.door_code_vendor?,
                     guest_country: value.guest_country?,
                     guest_email: value.guest_email?,
                     guest_first_name: value.guest_first_name?,
@@ -11288,6 +11360,8 @@ pub mod types {
                     currency: Ok(value.currency),
                     departure_date: Ok(value.departure_date),
                     door_code: Ok(value.door_code),
+                    door_code_instruction: Ok(value.door_code_instruction),
+                    door_code_vendor: Ok(value.door_code_vendor),
                     guest_country: Ok(value.guest_country),
                     guest_email: Ok(value.guest_email),
                     guest_first_name: Ok(value.guest_first_name),
@@ -11499,6 +11573,14 @@ pub mod types {
                 ::std::option::Option<i64>,
                 ::std::string::String,
             >,
+            check_in_time: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            check_out_time: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
             children: ::std::result::Result<
                 ::std::option::Option<i32>,
                 ::std::string::String,
@@ -11516,6 +11598,14 @@ pub mod types {
                 ::std::string::String,
             >,
             door_code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            door_code_instruction: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            door_code_vendor: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
@@ -11586,11 +11676,15 @@ pub mod types {
                     adults: Ok(Default::default()),
                     arrival_date: Ok(Default::default()),
                     channel_id: Ok(Default::default()),
+                    check_in_time: Ok(Default::default()),
+                    check_out_time: Ok(Default::default()),
                     children: Ok(Default::default()),
                     comment: Ok(Default::default()),
                     currency: Ok(Default::default()),
                     departure_date: Ok(Default::default()),
                     door_code: Ok(Default::default()),
+                    door_code_instruction: Ok(Default::default()),
+                    door_code_vendor: Ok(Default::default()),
                     guest_country: Ok(Default::default()),
                     guest_email: Ok(Default::default()),
                     guest_first_name: Ok(Default::default()),
@@ -11645,6 +11739,32 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for channel_id: {e}")
+                    });
+                self
+            }
+            pub fn check_in_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.check_in_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for check_in_time: {e}")
+                    });
+                self
+            }
+            pub fn check_out_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.check_out_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for check_out_time: {e}"
+                        )
                     });
                 self
             }
@@ -11709,6 +11829,34 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for door_code: {e}")
+                    });
+                self
+            }
+            pub fn door_code_instruction<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.door_code_instruction = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for door_code_instruction: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn door_code_vendor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.door_code_vendor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for door_code_vendor: {e}"
+                        )
                     });
                 self
             }
@@ -11912,11 +12060,15 @@ pub mod types {
                     adults: value.adults?,
                     arrival_date: value.arrival_date?,
                     channel_id: value.channel_id?,
+                    check_in_time: value.check_in_time?,
+                    check_out_time: value.check_out_time?,
                     children: value.children?,
                     comment: value.comment?,
                     currency: value.currency?,
                     departure_date: value.departure_date?,
                     door_code: value.door_code?,
+                    door_code_instruction: value.door_code_instruction?,
+                    door_code_vendor: value.door_code_vendor?,
                     guest_country: value.guest_country?,
                     guest_email: value.guest_email?,
                     guest_first_name: value.guest_first_name?,
@@ -11941,11 +12093,15 @@ pub mod types {
                     adults: Ok(value.adults),
                     arrival_date: Ok(value.arrival_date),
                     channel_id: Ok(value.channel_id),
+                    check_in_time: Ok(value.check_in_time),
+                    check_out_time: Ok(value.check_out_time),
                     children: Ok(value.children),
                     comment: Ok(value.comment),
                     currency: Ok(value.currency),
                     departure_date: Ok(value.departure_date),
                     door_code: Ok(value.door_code),
+                    door_code_instruction: Ok(value.door_code_instruction),
+                    door_code_vendor: Ok(value.door_code_vendor),
                     guest_country: Ok(value.guest_country),
                     guest_email: Ok(value.guest_email),
                     guest_first_name: Ok(value.guest_first_name),

@@ -120,7 +120,8 @@ struct RunArgs {
     #[arg(long, env = "MCP_TOOLSETS", value_delimiter = ',')]
     toolsets: Vec<String>,
     /// Let get_listing and get_reservation return door codes and Wi-Fi credentials (e.g. to send
-    /// check-in instructions). Off by default: the model never sees them.
+    /// check-in instructions), and update_reservation set a booking's door details. Off by default:
+    /// the model never sees nor writes them.
     #[arg(long, env = "EXPOSE_ACCESS_CODES", value_parser = clap::builder::FalseyValueParser::new())]
     expose_access_codes: bool,
     /// How long one tool call may take in all, Hostaway waits and retries included, in seconds. A

@@ -65,7 +65,8 @@ pub struct ServerOptions {
     pub read_only: bool,
     /// Offer only the tools of these toolsets (see [`tools::TOOLSETS`]); empty means all.
     pub toolsets: Vec<String>,
-    /// Let get_listing and get_reservation return door codes and Wi-Fi credentials (off by default).
+    /// Let get_listing and get_reservation return door codes and Wi-Fi credentials, and
+    /// update_reservation write door details (off by default).
     pub expose_access_codes: bool,
     /// The current time the tools work with.
     pub clock: Clock,
@@ -163,7 +164,8 @@ impl HostawayServer {
         if !writes.is_empty() {
             sentences.push(format!(
                 "Writes ({}) only preview unless called with confirm: true; show the preview to the user, then confirm \
-                 with its preview_token.",
+                 with its preview_token. A confirm that finds its effect already in Hostaway (the same booking, task, \
+                 expense or state) answers unchanged or already_done and sends nothing.",
                 writes.join(", ")
             ));
         }

@@ -46,7 +46,8 @@ pub struct ToolContext {
     pub gateway: Arc<Gateway>,
     /// Confirmation, repeat suppression and audit for writes.
     pub guard: WriteGuard,
-    /// Whether get_listing and get_reservation may return door codes and Wi-Fi credentials.
+    /// Whether get_listing and get_reservation may return door codes and Wi-Fi credentials, and
+    /// update_reservation may write door details.
     pub expose_access_codes: bool,
     /// The current time, shared with the gateway and the sandbox; "today" is read from it in
     /// each listing's zone (see [`today`]).

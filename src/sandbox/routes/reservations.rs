@@ -316,6 +316,11 @@ pub async fn update(
     if input.listing_map_id.is_some_and(|l| l != current.listing_map_id) {
         return Err(Failure::invalid("listingMapId of a reservation cannot be changed"));
     }
+    for hour in [input.check_in_time, input.check_out_time].into_iter().flatten() {
+        if !(0..=23).contains(&hour) {
+            return Err(Failure::invalid(format!("checkInTime and checkOutTime are hours 0-23, not {hour}")));
+        }
+    }
     let mut updated: types::Reservation = wire::merge(&current, &input)?;
     let reprice = input.arrival_date.is_some() || input.departure_date.is_some() || input.number_of_guests.is_some();
     if reprice {

@@ -25,7 +25,7 @@ pub struct AvailabilityArgs {
     pub listing_id: i64,
     /// First day.
     pub start_date: String,
-    /// Last day, inclusive; at most 366 days in all.
+    /// Last day, inclusive; at most 366 days.
     pub end_date: String,
     /// Note shown on the days in Hostaway.
     #[serde(default)]

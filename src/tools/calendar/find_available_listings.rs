@@ -36,9 +36,9 @@ const CHECK_ROUNDS: usize = 3;
 pub struct FindAvailableArgs {
     /// Arrival day.
     pub check_in: String,
-    /// Departure day, exclusive; at most 90 nights after check_in.
+    /// Departure day; at most 90 nights.
     pub check_out: String,
-    /// Guests in the party, 1-50.
+    /// Guests in the party.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1, max = 50))]
     pub guests: u32,
@@ -55,7 +55,7 @@ pub struct FindAvailableArgs {
     #[serde(default)]
     #[schemars(extend("exclusiveMinimum" = 0))]
     pub max_total_price: Option<f64>,
-    /// Listings to quote and return, 1-20 (default 5).
+    /// Listings to quote and return (default 5).
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 20))]
     pub limit: Option<u32>,

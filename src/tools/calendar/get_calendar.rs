@@ -33,7 +33,7 @@ pub struct GetCalendarArgs {
     pub listing_id: i64,
     /// First day.
     pub start_date: String,
-    /// Last day, inclusive; at most 366 days in all.
+    /// Last day, inclusive; at most 366 days.
     pub end_date: String,
     /// `full` adds a row per day.
     #[serde(default)]
@@ -122,8 +122,7 @@ pub struct CalendarDayRow {
 
 #[tool_router(router = get_calendar_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// A listing's calendar as runs of days alike in status, price and min stay, with totals and gap nights. One
-    /// stay's price: quote_stay.
+    /// A listing's calendar as runs of days alike in status, price and min stay, with totals and gap nights.
     #[tool(
         name = "get_calendar",
         title = "Get calendar",

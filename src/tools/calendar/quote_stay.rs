@@ -27,9 +27,9 @@ pub struct QuoteStayArgs {
     pub listing_id: i64,
     /// Arrival day.
     pub check_in: String,
-    /// Departure day, exclusive; at most 90 nights after check_in.
+    /// Departure day; at most 90 nights.
     pub check_out: String,
-    /// Guests in the party, 1-50.
+    /// Guests in the party.
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1, max = 50))]
     pub guests: u32,

@@ -28,7 +28,7 @@ pub struct SetRatesArgs {
     pub listing_id: i64,
     /// First day.
     pub start_date: String,
-    /// Last day, inclusive; at most 366 days in all.
+    /// Last day, inclusive; at most 366 days.
     pub end_date: String,
     /// Nightly price, listing's currency.
     #[serde(default)]

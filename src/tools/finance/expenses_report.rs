@@ -50,7 +50,7 @@ pub enum ExpensesBy {
 pub struct ExpensesReportArgs {
     /// First day.
     pub start_date: String,
-    /// Last day, inclusive; at most 366 days in all.
+    /// Last day, inclusive; at most 366 days.
     pub end_date: String,
     /// How to group rows (default: total).
     #[serde(default)]

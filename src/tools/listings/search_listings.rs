@@ -37,7 +37,7 @@ pub struct SearchListingsArgs {
     /// Minimum guest capacity.
     #[serde(default, deserialize_with = "args::opt_int")]
     pub min_guests: Option<u32>,
-    /// Rows per page, 1-100 (default 20).
+    /// Rows per page (default 20).
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 100))]
     pub limit: Option<u32>,

@@ -124,8 +124,7 @@ struct Wanted {
 
 #[tool_router(router = create_task_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Create a task, or with after_departures one per departing stay (check-out to next check-in); already_done if
-    /// it exists.
+    /// Create a task, or with after_departures one per departing stay (check-out to next check-in).
     #[tool(
         name = "create_task",
         title = "Create task",

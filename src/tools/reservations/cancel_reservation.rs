@@ -64,8 +64,7 @@ pub struct CancelReservationOut {
 
 #[tool_router(router = cancel_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Cancel a booking not yet begun, freeing its nights; unchanged if already cancelled. Channel bookings: cancel
-    /// there too.
+    /// Cancel a booking not yet begun, freeing its nights. Channel bookings: cancel there too.
     #[tool(
         name = "cancel_reservation",
         title = "Cancel reservation",

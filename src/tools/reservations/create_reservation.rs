@@ -119,8 +119,7 @@ pub struct CreateReservationOut {
 }
 #[tool_router(router = create_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Book a direct stay; the preview checks free nights and capacity and shows the quote. already_done if this guest
-    /// holds these dates here already.
+    /// Book a direct stay; the preview checks free nights and capacity and shows the quote.
     #[tool(
         name = "create_reservation",
         title = "Create reservation",

@@ -61,7 +61,7 @@ pub struct SearchReservationsArgs {
     #[serde(default)]
     #[schemars(schema_with = "statuses_schema")]
     pub status: Vec<String>,
-    /// Rows per page, 1-100 (default 20).
+    /// Rows per page (default 20).
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 100))]
     pub limit: Option<u32>,

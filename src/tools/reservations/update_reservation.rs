@@ -1,7 +1,9 @@
-//! `update_reservation`: a booking's dates, party, contact or note. The preview lists each field
-//! that changes and, for dates or party, the new nights, capacity and total; only what differs is
-//! sent, and a booking already as asked answers `unchanged`. Nothing before the listing's today
-//! is rewritten.
+//! `update_reservation`: a booking's dates, party, contact, note or arrival details (door code,
+//! its vendor and instructions, arrival and departure hours). The preview lists each field that
+//! changes and, for dates or party, the new nights, capacity and total; only what differs is sent,
+//! and a booking already as asked answers `unchanged`. Nothing before the listing's today is
+//! rewritten, and a stay that has ended keeps its arrival details. Door details are written only
+//! when the server runs with `--expose-access-codes`; they go to the audit log by name only.
 
 use std::num::NonZeroU32;
 
@@ -49,22 +51,39 @@ pub struct UpdateReservationArgs {
     /// New arrival day.
     #[serde(default)]
     pub check_in: Option<String>,
-    /// New departure day (exclusive).
+    /// New departure day.
     #[serde(default)]
     pub check_out: Option<String>,
-    /// New party size, at least 1.
+    /// New party size.
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1))]
     pub guests: Option<u32>,
-    /// New guest email address.
+    /// New guest email.
     #[serde(default)]
     pub guest_email: Option<String>,
     /// New guest phone, with country code.
     #[serde(default)]
     pub guest_phone: Option<String>,
-    /// Replaces the private note for the team.
+    /// Replaces the team's private note.
     #[serde(default)]
     pub host_note: Option<String>,
+    /// Guest's door code.
+    #[serde(default)]
+    pub door_code: Option<String>,
+    /// Lock maker or service.
+    #[serde(default)]
+    pub door_code_vendor: Option<String>,
+    /// How the guest gets in.
+    #[serde(default)]
+    pub door_code_instruction: Option<String>,
+    /// Arrival hour.
+    #[serde(default, deserialize_with = "args::opt_int")]
+    #[schemars(range(max = 23))]
+    pub check_in_hour: Option<u8>,
+    /// Departure hour.
+    #[serde(default, deserialize_with = "args::opt_int")]
+    #[schemars(range(max = 23))]
+    pub check_out_hour: Option<u8>,
     /// true applies the preview.
     #[serde(default)]
     pub confirm: bool,
@@ -99,8 +118,7 @@ pub struct UpdateReservationOut {
 
 #[tool_router(router = update_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Change a booking's dates, party, contact or note; the preview shows each change and any new total. Refuses
-    /// taken or past dates, oversized parties and closed bookings.
+    /// Change a booking's dates, party, contact, note or arrival details; previews each change and any new total.
     #[tool(
         name = "update_reservation",
         title = "Update reservation",
@@ -117,7 +135,7 @@ impl ToolContext {
         Parameters(args): Parameters<UpdateReservationArgs>,
     ) -> Result<Json<UpdateReservationOut>, ToolError> {
         let words = [args.check_in.as_deref(), args.check_out.as_deref()];
-        let wanted = Wanted::parse(&args, self.today_for_words(None, &words).await?)?;
+        let wanted = Wanted::parse(&args, self.today_for_words(None, &words).await?, self.expose_access_codes)?;
         let id = args.reservation_id;
         if !args.confirm {
             return Ok(Json(self.update_plan(id, &wanted, Fresh::No).await?.out));
@@ -158,13 +176,39 @@ struct Wanted {
     guest_email: Option<String>,
     guest_phone: Option<String>,
     host_note: Option<String>,
+    door_code: Option<String>,
+    door_code_vendor: Option<String>,
+    door_code_instruction: Option<String>,
+    check_in_hour: Option<u8>,
+    check_out_hour: Option<u8>,
 }
 
 impl Wanted {
-    /// Validates `args`; day words count from `today` (the account's).
-    fn parse(args: &UpdateReservationArgs, today: NaiveDate) -> Result<Self, ToolError> {
+    /// Validates `args`; day words count from `today` (the account's). Door details need the
+    /// server to allow access codes (`expose`).
+    fn parse(args: &UpdateReservationArgs, today: NaiveDate, expose: bool) -> Result<Self, ToolError> {
         crate::tools::untrusted::single_line("guest_email", args.guest_email.as_deref())?;
         crate::tools::untrusted::single_line("guest_phone", args.guest_phone.as_deref())?;
+        let door = [
+            ("door_code", &args.door_code),
+            ("door_code_vendor", &args.door_code_vendor),
+            ("door_code_instruction", &args.door_code_instruction),
+        ];
+        for (field, value) in door {
+            crate::tools::untrusted::single_line(field, value.as_deref())?;
+            if value.is_some() && !expose {
+                return Err(ToolError::invalid(
+                    field,
+                    "door details are written only when the server runs with --expose-access-codes \
+                     (EXPOSE_ACCESS_CODES=1); ask whoever runs it, or set them in Hostaway",
+                ));
+            }
+        }
+        for (field, hour) in [("check_in_hour", args.check_in_hour), ("check_out_hour", args.check_out_hour)] {
+            if hour.is_some_and(|h| h > 23) {
+                return Err(ToolError::invalid(field, "is an hour of the day, 0-23"));
+            }
+        }
         let guests = match args.guests {
             None => None,
             Some(n) => Some(NonZeroU32::new(n).ok_or_else(|| ToolError::invalid("guests", "must be at least 1"))?),
@@ -184,6 +228,11 @@ impl Wanted {
             guest_email,
             guest_phone,
             host_note: args.host_note.clone(),
+            door_code: args.door_code.as_deref().map(str::trim).map(str::to_string),
+            door_code_vendor: args.door_code_vendor.as_deref().map(str::trim).map(str::to_string),
+            door_code_instruction: args.door_code_instruction.as_deref().map(str::trim).map(str::to_string),
+            check_in_hour: args.check_in_hour,
+            check_out_hour: args.check_out_hour,
         };
         if let (Some(check_in), Some(check_out)) = (wanted.check_in, wanted.check_out) {
             Stay::new(check_in, check_out, MAX_STAY_NIGHTS)?;
@@ -191,7 +240,7 @@ impl Wanted {
         if wanted.fields().is_empty() {
             return Err(ToolError::Refused(
                 "nothing to change: give at least one of check_in, check_out, guests, guest_email, guest_phone, \
-                 host_note"
+                 host_note, door_code, door_code_vendor, door_code_instruction, check_in_hour, check_out_hour"
                     .into(),
             ));
         }
@@ -207,11 +256,53 @@ impl Wanted {
             ("guest_email", self.guest_email.is_some()),
             ("guest_phone", self.guest_phone.is_some()),
             ("host_note", self.host_note.is_some()),
+            ("door_code", self.door_code.is_some()),
+            ("door_code_vendor", self.door_code_vendor.is_some()),
+            ("door_code_instruction", self.door_code_instruction.is_some()),
+            ("check_in_hour", self.check_in_hour.is_some()),
+            ("check_out_hour", self.check_out_hour.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, given)| given.then_some(name))
         .collect()
     }
+}
+
+/// The arrival details `wanted` changes in `current`, as (field, before, after), each also set in
+/// `body`.
+fn arrival_changes(
+    current: &types::Reservation,
+    wanted: &Wanted,
+    body: &mut types::ReservationInput,
+) -> Vec<(&'static str, Option<String>, String)> {
+    let mut changes = Vec::new();
+    let texts = [
+        ("door_code", &current.door_code, &wanted.door_code, &mut body.door_code),
+        ("door_code_vendor", &current.door_code_vendor, &wanted.door_code_vendor, &mut body.door_code_vendor),
+        (
+            "door_code_instruction",
+            &current.door_code_instruction,
+            &wanted.door_code_instruction,
+            &mut body.door_code_instruction,
+        ),
+    ];
+    for (field, now, asked, sent) in texts {
+        if let Some(asked) = asked.as_ref().filter(|asked| now.as_ref() != Some(*asked)) {
+            changes.push((field, now.clone(), asked.clone()));
+            *sent = Some(asked.clone());
+        }
+    }
+    let hours = [
+        ("check_in_hour", current.check_in_time, wanted.check_in_hour, &mut body.check_in_time),
+        ("check_out_hour", current.check_out_time, wanted.check_out_hour, &mut body.check_out_time),
+    ];
+    for (field, now, asked, sent) in hours {
+        if let Some(asked) = asked.map(i32::from).filter(|asked| now != Some(*asked)) {
+            changes.push((field, now.map(|h| h.to_string()), asked.to_string()));
+            *sent = Some(asked);
+        }
+    }
+    changes
 }
 
 /// A previewed update, the body that would carry it out, and why confirming it would be refused.
@@ -267,9 +358,23 @@ impl ToolContext {
         {
             body.host_note = Some(note.clone());
         }
+        let arrival = arrival_changes(&current, wanted, &mut body);
+        for (field, before, after) in &arrival {
+            change(field, before.clone(), after.clone());
+        }
         if moves_in || moves_out || regroups {
             let today = self.listing_today(current.listing_map_id).await?;
             refuse_rewriting_the_past(&current, (moves_in, moves_out), (check_in, check_out), today)?;
+        }
+        if !arrival.is_empty() {
+            let today = self.listing_today(current.listing_map_id).await?;
+            if StayPhase::of(current.arrival_date, current.departure_date, today.date) == StayPhase::Ended {
+                return Err(ToolError::Refused(format!(
+                    "reservation {id} ended on {}: a stay that has ended keeps its arrival details (today is {} in {}); \
+                     nothing was changed",
+                    current.departure_date, today.date, today.zone
+                )));
+            }
         }
         let mut refusal = status_of(&current).is_over().then(|| {
             format!(

@@ -319,6 +319,30 @@ async fn updating_dates_reprices_marks_modified_and_cannot_move_listing() {
 }
 
 #[tokio::test]
+async fn arrival_details_are_set_and_read_back_and_an_hour_past_23_is_refused() {
+    let (sandbox, client) = api::connected().await;
+    let id = sandbox.inspect(|s| *s.reservations.keys().next().unwrap());
+    let details = types::ReservationInput {
+        door_code: Some("4821".into()),
+        door_code_vendor: Some("Nuki".into()),
+        door_code_instruction: Some("Keypad left of the gate".into()),
+        check_in_time: Some(16),
+        check_out_time: Some(10),
+        ..Default::default()
+    };
+    client.update_reservation().reservation_id(id).body(details).send().await.unwrap();
+    let read = client.get_reservation().reservation_id(id).send().await.unwrap().into_inner().result;
+    assert_eq!(
+        (read.door_code.as_deref(), read.door_code_vendor.as_deref(), read.door_code_instruction.as_deref()),
+        (Some("4821"), Some("Nuki"), Some("Keypad left of the gate"))
+    );
+    assert_eq!((read.check_in_time, read.check_out_time), (Some(16), Some(10)));
+    let late = types::ReservationInput { check_in_time: Some(24), ..Default::default() };
+    let (status, message) = api::failure(client.update_reservation().reservation_id(id).body(late).send().await);
+    assert_eq!(status, 400, "{message}");
+}
+
+#[tokio::test]
 async fn cancelling_frees_the_nights_and_is_idempotent() {
     let (sandbox, client) = api::connected().await;
     let (listing, arrival, departure) = free_stay(&sandbox, 110);

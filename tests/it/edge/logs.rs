@@ -1,6 +1,6 @@
 //! No log level prints what guests wrote: the built binary run with `LOG_LEVEL=debug` or `trace` sends a
-//! guest message and reads a booking, and its stderr carries neither the message body, nor the
-//! guest's email, nor their phone number. And a lasting condition (Redis away) is logged once per
+//! guest message, sets a door code and reads a booking, and its stderr carries neither the message
+//! body, nor the guest's email, nor their phone number, nor the door code or its instructions. And a lasting condition (Redis away) is logged once per
 //! interval, not once per occurrence.
 
 use crate::support::mcp;
@@ -30,15 +30,21 @@ async fn trace_logs_carry_no_message_body_email_or_phone() {
 async fn logs_carry_no_guest_text(level: &str) {
     let sandbox = Sandbox::start(mcp::sandbox_config(), "127.0.0.1:0".parse().unwrap()).await.unwrap();
     let (conversation, reservation) = sandbox.inspect(|s| {
-        let reservation =
-            s.reservations.values().find(|r| r.guest_email.is_some() && r.phone.is_some()).unwrap().clone();
+        let reservation = s
+            .reservations
+            .values()
+            .find(|r| {
+                r.guest_email.is_some() && r.phone.is_some() && r.departure_date > s.today + chrono::Duration::days(2)
+            })
+            .unwrap()
+            .clone();
         (*s.conversations.keys().next().unwrap(), reservation)
     });
     let (email, phone) = (reservation.guest_email.clone().unwrap(), reservation.phone.clone().unwrap());
     let body = "Quokka-7731 says the heater code is 4412; write to quokka.7731@example.org";
 
     let command = mcp::binary_against(&sandbox).configure(|cmd| {
-        cmd.arg("stdio").env("LOG_LEVEL", level).env_remove("LOG_FORMAT");
+        cmd.arg("stdio").env("LOG_LEVEL", level).env("EXPOSE_ACCESS_CODES", "1").env_remove("LOG_FORMAT");
     });
     let (transport, stderr) = TokioChildProcess::builder(command).stderr(Stdio::piped()).spawn().unwrap();
     let logged = Arc::new(Mutex::new(String::new()));
@@ -64,6 +70,10 @@ async fn logs_carry_no_guest_text(level: &str) {
     let sent =
         call("send_guest_message", json!({"conversation_id": conversation, "message": body, "confirm": true})).await;
     assert_ne!(sent.is_error, Some(true), "{sent:?}");
+    let door = json!({"reservation_id": reservation.id, "door_code": "Door-5519", "door_code_instruction": "Gate-2207",
+        "confirm": true});
+    let coded = call("update_reservation", door).await;
+    assert_ne!(coded.is_error, Some(true), "{coded:?}");
     let read = call("get_reservation", json!({"reservation_id": reservation.id})).await;
     let answer = serde_json::to_string(&read.structured_content).unwrap();
     assert!(answer.contains(&email) && answer.contains(&phone), "the tool does return them: {answer}");
@@ -72,7 +82,7 @@ async fn logs_carry_no_guest_text(level: &str) {
 
     let logged = logged.lock().await;
     assert!(logged.contains("hostaway call"), "{level} logging is on:\n{logged}");
-    for private in ["Quokka-7731", "quokka.7731@example.org", &email, &phone] {
+    for private in ["Quokka-7731", "quokka.7731@example.org", &email, &phone, "Door-5519", "Gate-2207"] {
         assert!(!logged.contains(private), "{private} is in the {level} logs:\n{logged}");
     }
 }

@@ -472,3 +472,51 @@ async fn read_only_mode_lists_none_of_the_booking_writes() {
         assert_ne!(hints.open_world_hint, Some(false), "{name}");
     }
 }
+
+/// Issue 32: a booking's arrival details. Door details are refused, naming the flag, unless the
+/// server allows access codes; with it, the preview shows each change and writes nothing, the
+/// confirm writes once what Hostaway then holds, a repeat is unchanged, and a stay that has ended
+/// keeps its details.
+#[tokio::test]
+async fn arrival_details_are_written_once_and_door_codes_only_when_allowed() {
+    let details = json!({"door_code": "4821", "door_code_vendor": "Nuki", "door_code_instruction": "Keypad by the gate",
+        "check_in_hour": 16, "check_out_hour": 10});
+    let closed = mcp::start().await;
+    let booking = closed.sandbox.inspect(|s| upcoming(s, |_, _| true)).id;
+    let mut asked = details.clone();
+    asked["reservation_id"] = json!(booking);
+    let refused = closed.err("update_reservation", asked.clone()).await;
+    assert!(refused.contains("--expose-access-codes"), "{refused}");
+    let hours = json!({"reservation_id": booking, "check_in_hour": 16, "confirm": true});
+    assert_eq!(closed.ok("update_reservation", hours).await["status"], "done", "hours need no flag");
+
+    let h =
+        mcp::start_with(mcp::sandbox_config(), ServerOptions { expose_access_codes: true, ..Default::default() }).await;
+    let held = |h: &mcp::Harness| {
+        h.sandbox.inspect(|s| {
+            let r = &s.reservations[&booking];
+            json!([r.door_code, r.door_code_vendor, r.door_code_instruction, r.check_in_time, r.check_out_time])
+        })
+    };
+    let before = held(&h);
+    let preview = h.ok("update_reservation", asked.clone()).await;
+    let fields: Vec<&str> =
+        preview["changes"].as_array().unwrap().iter().map(|c| c["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["door_code", "door_code_vendor", "door_code_instruction", "check_in_hour", "check_out_hour"]);
+    assert_eq!(held(&h), before, "a preview writes nothing");
+    let mut confirm = asked.clone();
+    confirm["confirm"] = json!(true);
+    assert_eq!(h.ok("update_reservation", confirm.clone()).await["status"], "done");
+    assert_eq!(held(&h), json!(["4821", "Nuki", "Keypad by the gate", 16, 10]));
+    assert_eq!(h.ok("update_reservation", confirm).await["status"], "unchanged");
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_RESERVATION), 1);
+
+    let ended = h.sandbox.inspect(|s| {
+        let r = s.reservations.values().find(|r| r.departure_date < s.today - Duration::days(2)).unwrap();
+        r.id
+    });
+    let late = json!({"reservation_id": ended, "check_out_hour": 12, "confirm": true});
+    let refused = h.err("update_reservation", late).await;
+    assert!(refused.contains("ended"), "{refused}");
+    assert_eq!(h.sandbox.stats().applied(id::UPDATE_RESERVATION), 1, "nothing written for an ended stay");
+}

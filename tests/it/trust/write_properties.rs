@@ -200,6 +200,17 @@ async fn booking_writes_keep_the_write_properties() {
         let previewed = preview["price"]["after"]["amount"].as_f64().or(total_before);
         assert_eq!(previewed, held.total_price, "update_reservation {change}: previewed price vs held: {preview}");
 
+        let hours = json!({"reservation_id": id, "check_in_hour": rng.random_range(12..20), "check_out_hour": rng.random_range(7..12)});
+        let (preview, _) = preview_then_twice(&h, "update_reservation", &hours).await;
+        let held = h.sandbox.inspect(|s| s.reservations[&id].clone());
+        let previewed: Vec<String> =
+            preview["changes"].as_array().unwrap().iter().map(|c| c["after"].to_string()).collect();
+        assert_eq!(
+            previewed,
+            [held.check_in_time, held.check_out_time].map(|h| format!("\"{}\"", h.unwrap())),
+            "update_reservation {hours}: previewed vs held"
+        );
+
         let cancel = json!({"reservation_id": id});
         let (preview, _) = preview_then_twice(&h, "cancel_reservation", &cancel).await;
         assert_eq!(preview["reservation"]["reservation_id"], json!(id));
@@ -213,6 +224,8 @@ async fn booking_writes_keep_the_write_properties() {
             .id
     });
     refused_in_the_past(&h, "cancel_reservation", json!({"reservation_id": ended})).await;
+    let other_hour = h.sandbox.inspect(|s| (s.reservations[&ended].check_in_time.unwrap_or(14) + 1) % 24);
+    refused_in_the_past(&h, "update_reservation", json!({"reservation_id": ended, "check_in_hour": other_hour})).await;
 
     // mark_no_show is the one write about a stay that has begun: a Booking.com stay whose arrival day
     // has come is reported once, as previewed; one still ahead is refused like a past date elsewhere.
