@@ -104,10 +104,15 @@ pub const PREVIEW_TOKEN: &str = "preview_token";
 
 /// Declares the [`PREVIEW_TOKEN`] a write's preview answers with and its confirm takes back. The
 /// server, not the tool, seals and checks it (`server::approval`), so no tool's types carry it.
+/// `confirm` says no more than its type: the instructions' sentence on writes tells, once for all
+/// of them, that a write only previews until `confirm: true` comes with the preview's token.
 fn with_preview_token(tool: &mut Tool) {
     let mut input = (*tool.input_schema).clone();
     if let Some(Value::Object(properties)) = input.get_mut("properties") {
         properties.insert(PREVIEW_TOKEN.into(), serde_json::json!({"type": "string"}));
+        if let Some(Value::Object(confirm)) = properties.get_mut("confirm") {
+            confirm.remove("description");
+        }
     }
     tool.input_schema = input.into();
     if let Some(output) = tool.output_schema.as_deref() {
