@@ -558,6 +558,72 @@ pub mod types {
             Default::default()
         }
     }
+    ///`CustomField`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CustomField {
+        pub id: i64,
+        #[serde(
+            rename = "isPublic",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_public: ::std::option::Option<i32>,
+        pub name: ::std::string::String,
+        ///reservation, listing or task.
+        #[serde(
+            rename = "objectType",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub object_type: ::std::option::Option<::std::string::String>,
+        ///A dropdown's choices, [{value, label}], as JSON text or as an array.
+        #[serde(
+            rename = "possibleValues",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub possible_values: ::std::option::Option<::serde_json::Value>,
+        ///text, textarea, number or dropdown.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "varName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub var_name: ::std::option::Option<::std::string::String>,
+    }
+    impl CustomField {
+        pub fn builder() -> builder::CustomField {
+            Default::default()
+        }
+    }
+    ///`CustomFieldList`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CustomFieldList {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub offset: ::std::option::Option<i64>,
+        pub result: ::std::vec::Vec<CustomField>,
+        pub status: EnvelopeStatus,
+    }
+    impl CustomFieldList {
+        pub fn builder() -> builder::CustomFieldList {
+            Default::default()
+        }
+    }
+    ///One custom field's value on a reservation or listing.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CustomFieldValue {
+        #[serde(rename = "customFieldId")]
+        pub custom_field_id: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl CustomFieldValue {
+        pub fn builder() -> builder::CustomFieldValue {
+            Default::default()
+        }
+    }
     ///A success with no payload; `result` is null or an empty array.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EmptyEnvelope {
@@ -939,6 +1005,65 @@ pub mod types {
     impl GuestChargeList {
         pub fn builder() -> builder::GuestChargeList {
             Default::default()
+        }
+    }
+    ///`ListCustomFieldsObjectType`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ListCustomFieldsObjectType {
+        #[serde(rename = "reservation")]
+        Reservation,
+        #[serde(rename = "listing")]
+        Listing,
+        #[serde(rename = "task")]
+        Task,
+    }
+    impl ::std::fmt::Display for ListCustomFieldsObjectType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Reservation => f.write_str("reservation"),
+                Self::Listing => f.write_str("listing"),
+                Self::Task => f.write_str("task"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListCustomFieldsObjectType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "reservation" => Ok(Self::Reservation),
+                "listing" => Ok(Self::Listing),
+                "task" => Ok(Self::Task),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListCustomFieldsObjectType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListCustomFieldsObjectType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ListGuestChargesPaymentProvider`
@@ -1324,6 +1449,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub currency_code: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "customFieldValues",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub custom_field_values: ::std::vec::Vec<CustomFieldValue>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -1563,6 +1694,12 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub currency_code: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "customFieldValues",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub custom_field_values: ::std::vec::Vec<CustomFieldValue>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -2155,6 +2292,12 @@ pub mod types {
         pub confirmation_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "customFieldValues",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub custom_field_values: ::std::vec::Vec<CustomFieldValue>,
         #[serde(rename = "departureDate")]
         pub departure_date: ::chrono::naive::NaiveDate,
         #[serde(
@@ -2389,6 +2532,12 @@ pub mod types {
         pub comment: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub currency: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "customFieldValues",
+            default,
+            skip_serializing_if = "::std::vec::Vec::is_empty"
+        )]
+        pub custom_field_values: ::std::vec::Vec<CustomFieldValue>,
         #[serde(
             rename = "departureDate",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5231,6 +5380,342 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CustomField {
+            id: ::std::result::Result<i64, ::std::string::String>,
+            is_public: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            object_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            possible_values: ::std::result::Result<
+                ::std::option::Option<::serde_json::Value>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            var_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomField {
+            fn default() -> Self {
+                Self {
+                    id: Err("no value supplied for id".to_string()),
+                    is_public: Ok(Default::default()),
+                    name: Err("no value supplied for name".to_string()),
+                    object_type: Ok(Default::default()),
+                    possible_values: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    var_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomField {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_public<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_public = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_public: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn object_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.object_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for object_type: {e}")
+                    });
+                self
+            }
+            pub fn possible_values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.possible_values = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for possible_values: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn var_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.var_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for var_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomField> for super::CustomField {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomField,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    is_public: value.is_public?,
+                    name: value.name?,
+                    object_type: value.object_type?,
+                    possible_values: value.possible_values?,
+                    type_: value.type_?,
+                    var_name: value.var_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomField> for CustomField {
+            fn from(value: super::CustomField) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    is_public: Ok(value.is_public),
+                    name: Ok(value.name),
+                    object_type: Ok(value.object_type),
+                    possible_values: Ok(value.possible_values),
+                    type_: Ok(value.type_),
+                    var_name: Ok(value.var_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomFieldList {
+            count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            limit: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            offset: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            result: ::std::result::Result<
+                ::std::vec::Vec<super::CustomField>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<super::EnvelopeStatus, ::std::string::String>,
+        }
+        impl ::std::default::Default for CustomFieldList {
+            fn default() -> Self {
+                Self {
+                    count: Ok(Default::default()),
+                    limit: Ok(Default::default()),
+                    offset: Ok(Default::default()),
+                    result: Err("no value supplied for result".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl CustomFieldList {
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for count: {e}")
+                    });
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for limit: {e}")
+                    });
+                self
+            }
+            pub fn offset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.offset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for offset: {e}")
+                    });
+                self
+            }
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomField>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EnvelopeStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomFieldList> for super::CustomFieldList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomFieldList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    count: value.count?,
+                    limit: value.limit?,
+                    offset: value.offset?,
+                    result: value.result?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomFieldList> for CustomFieldList {
+            fn from(value: super::CustomFieldList) -> Self {
+                Self {
+                    count: Ok(value.count),
+                    limit: Ok(value.limit),
+                    offset: Ok(value.offset),
+                    result: Ok(value.result),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomFieldValue {
+            custom_field_id: ::std::result::Result<i64, ::std::string::String>,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomFieldValue {
+            fn default() -> Self {
+                Self {
+                    custom_field_id: Err(
+                        "no value supplied for custom_field_id".to_string(),
+                    ),
+                    value: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomFieldValue {
+            pub fn custom_field_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_field_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_field_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomFieldValue> for super::CustomFieldValue {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomFieldValue,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    custom_field_id: value.custom_field_id?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomFieldValue> for CustomFieldValue {
+            fn from(value: super::CustomFieldValue) -> Self {
+                Self {
+                    custom_field_id: Ok(value.custom_field_id),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct EmptyEnvelope {
             status: ::std::result::Result<super::EnvelopeStatus, ::std::string::String>,
         }
@@ -6980,6 +7465,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            custom_field_values: ::std::result::Result<
+                ::std::vec::Vec<super::CustomFieldValue>,
+                ::std::string::String,
+            >,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -7119,6 +7608,7 @@ pub mod types {
                     country: Ok(Default::default()),
                     country_code: Ok(Default::default()),
                     currency_code: Ok(Default::default()),
+                    custom_field_values: Ok(Default::default()),
                     description: Ok(Default::default()),
                     door_security_code: Ok(Default::default()),
                     external_listing_name: Ok(Default::default()),
@@ -7371,6 +7861,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for currency_code: {e}")
+                    });
+                self
+            }
+            pub fn custom_field_values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomFieldValue>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_field_values = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_field_values: {e}"
+                        )
                     });
                 self
             }
@@ -7798,6 +8302,7 @@ pub mod types {
                     country: value.country?,
                     country_code: value.country_code?,
                     currency_code: value.currency_code?,
+                    custom_field_values: value.custom_field_values?,
                     description: value.description?,
                     door_security_code: value.door_security_code?,
                     external_listing_name: value.external_listing_name?,
@@ -7852,6 +8357,7 @@ pub mod types {
                     country: Ok(value.country),
                     country_code: Ok(value.country_code),
                     currency_code: Ok(value.currency_code),
+                    custom_field_values: Ok(value.custom_field_values),
                     description: Ok(value.description),
                     door_security_code: Ok(value.door_security_code),
                     external_listing_name: Ok(value.external_listing_name),
@@ -8148,6 +8654,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            custom_field_values: ::std::result::Result<
+                ::std::vec::Vec<super::CustomFieldValue>,
+                ::std::string::String,
+            >,
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -8261,6 +8771,7 @@ pub mod types {
                     country: Ok(Default::default()),
                     country_code: Ok(Default::default()),
                     currency_code: Ok(Default::default()),
+                    custom_field_values: Ok(Default::default()),
                     description: Ok(Default::default()),
                     external_listing_name: Ok(Default::default()),
                     guests_included: Ok(Default::default()),
@@ -8454,6 +8965,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for currency_code: {e}")
+                    });
+                self
+            }
+            pub fn custom_field_values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomFieldValue>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_field_values = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_field_values: {e}"
+                        )
                     });
                 self
             }
@@ -8787,6 +9312,7 @@ pub mod types {
                     country: value.country?,
                     country_code: value.country_code?,
                     currency_code: value.currency_code?,
+                    custom_field_values: value.custom_field_values?,
                     description: value.description?,
                     external_listing_name: value.external_listing_name?,
                     guests_included: value.guests_included?,
@@ -8830,6 +9356,7 @@ pub mod types {
                     country: Ok(value.country),
                     country_code: Ok(value.country_code),
                     currency_code: Ok(value.currency_code),
+                    custom_field_values: Ok(value.custom_field_values),
                     description: Ok(value.description),
                     external_listing_name: Ok(value.external_listing_name),
                     guests_included: Ok(value.guests_included),
@@ -10388,6 +10915,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            custom_field_values: ::std::result::Result<
+                ::std::vec::Vec<super::CustomFieldValue>,
+                ::std::string::String,
+            >,
             departure_date: ::std::result::Result<
                 ::chrono::naive::NaiveDate,
                 ::std::string::String,
@@ -10550,6 +11081,7 @@ pub mod types {
                     comment: Ok(Default::default()),
                     confirmation_code: Ok(Default::default()),
                     currency: Ok(Default::default()),
+                    custom_field_values: Ok(Default::default()),
                     departure_date: Err(
                         "no value supplied for departure_date".to_string(),
                     ),
@@ -10796,6 +11328,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for currency: {e}")
+                    });
+                self
+            }
+            pub fn custom_field_values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomFieldValue>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_field_values = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_field_values: {e}"
+                        )
                     });
                 self
             }
@@ -11295,6 +11841,7 @@ pub mod types {
                     comment: value.comment?,
                     confirmation_code: value.confirmation_code?,
                     currency: value.currency?,
+                    custom_field_values: value.custom_field_values?,
                     departure_date: value.departure_date?,
                     door_code: value.door_code?,
                     door_code_instruction: value.door_code_instruction?,
@@ -11358,6 +11905,7 @@ pub mod types {
                     comment: Ok(value.comment),
                     confirmation_code: Ok(value.confirmation_code),
                     currency: Ok(value.currency),
+                    custom_field_values: Ok(value.custom_field_values),
                     departure_date: Ok(value.departure_date),
                     door_code: Ok(value.door_code),
                     door_code_instruction: Ok(value.door_code_instruction),
@@ -11593,6 +12141,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            custom_field_values: ::std::result::Result<
+                ::std::vec::Vec<super::CustomFieldValue>,
+                ::std::string::String,
+            >,
             departure_date: ::std::result::Result<
                 ::std::option::Option<::chrono::naive::NaiveDate>,
                 ::std::string::String,
@@ -11681,6 +12233,7 @@ pub mod types {
                     children: Ok(Default::default()),
                     comment: Ok(Default::default()),
                     currency: Ok(Default::default()),
+                    custom_field_values: Ok(Default::default()),
                     departure_date: Ok(Default::default()),
                     door_code: Ok(Default::default()),
                     door_code_instruction: Ok(Default::default()),
@@ -11801,6 +12354,20 @@ pub mod types {
                     .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for currency: {e}")
+                    });
+                self
+            }
+            pub fn custom_field_values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomFieldValue>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.custom_field_values = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for custom_field_values: {e}"
+                        )
                     });
                 self
             }
@@ -12065,6 +12632,7 @@ pub mod types {
                     children: value.children?,
                     comment: value.comment?,
                     currency: value.currency?,
+                    custom_field_values: value.custom_field_values?,
                     departure_date: value.departure_date?,
                     door_code: value.door_code?,
                     door_code_instruction: value.door_code_instruction?,
@@ -12098,6 +12666,7 @@ pub mod types {
                     children: Ok(value.children),
                     comment: Ok(value.comment),
                     currency: Ok(value.currency),
+                    custom_field_values: Ok(value.custom_field_values),
                     departure_date: Ok(value.departure_date),
                     door_code: Ok(value.door_code),
                     door_code_instruction: Ok(value.door_code_instruction),
@@ -15484,6 +16053,25 @@ let response = client.delete_task()
 ```*/
     pub fn delete_task(&self) -> builder::DeleteTask<'_> {
         builder::DeleteTask::new(self)
+    }
+    /**The account's custom fields (their names, types and dropdown choices), of one object type or all
+
+Sends a `GET` request to `/customFields`
+
+Arguments:
+- `limit`: Default 100, at most 500.
+- `object_type`: Only fields of reservations, listings or tasks; absent, all.
+- `offset`: Number of items to skip (0-based).
+```ignore
+let response = client.list_custom_fields()
+    .limit(limit)
+    .object_type(object_type)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    pub fn list_custom_fields(&self) -> builder::ListCustomFields<'_> {
+        builder::ListCustomFields::new(self)
     }
     /**Every amenity Hostaway knows, to name a listing's listingAmenities
 
@@ -20641,6 +21229,118 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_task",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_custom_fields`]
+
+[`Client::list_custom_fields`]: super::Client::list_custom_fields*/
+    #[derive(Debug, Clone)]
+    pub struct ListCustomFields<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        object_type: Result<Option<types::ListCustomFieldsObjectType>, String>,
+        offset: Result<Option<i32>, String>,
+    }
+    impl<'a> ListCustomFields<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                object_type: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn object_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListCustomFieldsObjectType>,
+        {
+            self.object_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListCustomFieldsObjectType` for object_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/customFields`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::CustomFieldList>, Error<types::Failure>> {
+            let Self { client, limit, object_type, offset } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let object_type = object_type.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/customFields", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("objectType", &object_type))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_custom_fields",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -304,6 +304,7 @@ pub fn portfolio(seed: u64, today: NaiveDate, listings: usize) -> Result<Store, 
     seed_reviews(&mut rng, &mut store)?;
     seed_owner_statements(&mut store)?;
     seed_users(&mut store);
+    seed_custom_fields(&mut store)?;
     seed_tasks(&mut store)?;
     store.templates = [
         ("Check-in instructions", "Sent two days before arrival", "Hi {{guest_first_name}}, your check-in is from {{checkin_time}}. The key box code will follow on the day of arrival."),
@@ -972,6 +973,34 @@ fn seed_users(store: &mut Store) {
         };
         store.users.insert(id, user);
     }
+}
+
+/// Custom fields as managers keep them: on bookings a parking spot, an arrival flight and a
+/// dropdown for an early check-in; on listings cleaning notes and a number of parking spaces. Some
+/// bookings and listings hold values.
+fn seed_custom_fields(store: &mut Store) -> Result<(), SeedError> {
+    let fields = [
+        json!({"id": 901, "name": "Parking spot", "varName": "parking_spot", "type": "text", "objectType": "reservation", "isPublic": 1}),
+        json!({"id": 902, "name": "Arrival flight", "varName": "arrival_flight", "type": "text", "objectType": "reservation", "isPublic": 1}),
+        json!({"id": 903, "name": "Early check-in", "varName": "early_check_in", "type": "dropdown", "objectType": "reservation",
+            "possibleValues": "[{\"value\":\"yes\",\"label\":\"Yes\"},{\"value\":\"no\",\"label\":\"No\"}]", "isPublic": 0}),
+        json!({"id": 911, "name": "Cleaning notes", "varName": "cleaning_notes", "type": "textarea", "objectType": "listing", "isPublic": 0}),
+        json!({"id": 912, "name": "Parking spaces", "varName": "parking_spaces", "type": "number", "objectType": "listing", "isPublic": 1}),
+    ];
+    for field in fields {
+        store.custom_fields.push(typed("custom field", field)?);
+    }
+    for (n, reservation) in store.reservations.values_mut().enumerate().filter(|(n, _)| n % 4 == 0) {
+        reservation.custom_field_values =
+            vec![typed("custom field value", json!({"customFieldId": 901, "value": format!("P{}", n % 17 + 1)}))?];
+    }
+    for (n, listing) in store.listings.values_mut().enumerate().filter(|(n, _)| n % 3 == 0) {
+        listing.custom_field_values = vec![
+            typed("custom field value", json!({"customFieldId": 911, "value": "Spare linen in the hall cupboard"}))?,
+            typed("custom field value", json!({"customFieldId": 912, "value": (n % 3 + 1).to_string()}))?,
+        ];
+    }
+    Ok(())
 }
 
 /// A turnover cleaning for every stay departing within a week either side of today (done for the

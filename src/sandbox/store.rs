@@ -62,6 +62,8 @@ pub struct Store {
     pub owner_statements: Vec<types::OwnerStatement>,
     /// Tasks by id.
     pub tasks: BTreeMap<i64, types::Task>,
+    /// The account's custom fields (made in Hostaway's dashboard), of reservations and listings.
+    pub custom_fields: Vec<types::CustomField>,
     /// The account's staff by id: the people tasks are assigned to.
     pub users: BTreeMap<i64, types::User>,
     /// Unified webhooks by id (none at the start).

@@ -140,6 +140,7 @@ pub async fn update(
         return Err(Failure::invalid("The name field cannot be empty"));
     }
     let mut store = lock(&shared.store);
+    super::custom_fields::check(&store, "listing", &input.custom_field_values)?;
     let updated: types::Listing = wire::merge(find(&store, id)?, &input)?;
     store.listings.insert(id, updated.clone());
     shared.applied(id::UPDATE_LISTING);

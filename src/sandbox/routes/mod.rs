@@ -15,6 +15,7 @@ use crate::hostaway::{OPERATIONS, id};
 mod auth;
 mod calendar;
 pub(super) mod conversations;
+mod custom_fields;
 mod finance;
 mod listings;
 pub(super) mod reservations;
@@ -65,6 +66,7 @@ pub fn api() -> Router<Arc<Shared>> {
         .route("/v1/users", get(tasks::users))
         .route("/v1/user/{userId}", get(tasks::user))
         .route("/v1/amenities", get(listings::amenities))
+        .route("/v1/customFields", get(custom_fields::list))
         .route("/v1/webhooks/unifiedWebhooks", get(webhooks::list).post(webhooks::create))
         .route(
             "/v1/webhooks/unifiedWebhooks/{webhookId}",

@@ -157,12 +157,15 @@ pub async fn list(State(shared): State<Arc<Shared>>, Params(q): Params<ListQuery
             wire::slice(&plain, Some(limit), q.offset)
         }
     };
-    // The remaining balance comes only with includePayments=1, which the list does not take.
+    // The remaining balance comes only with includePayments=1, which the list does not take; custom
+    // field values only with includeResources=1.
+    let include = q.include_resources == Some(1);
     let page: Vec<_> = page
         .into_iter()
         .map(|r| types::Reservation {
             remaining_balance: None,
-            ..with_resources(&store, r, q.include_resources == Some(1))
+            custom_field_values: if include { r.custom_field_values.clone() } else { Vec::new() },
+            ..with_resources(&store, r, include)
         })
         .collect();
     wire::page(&page, total, Some(limit), q.after_id.is_none().then_some(q.offset.unwrap_or(0)))
@@ -321,6 +324,7 @@ pub async fn update(
             return Err(Failure::invalid(format!("checkInTime and checkOutTime are hours 0-23, not {hour}")));
         }
     }
+    super::custom_fields::check(&store, "reservation", &input.custom_field_values)?;
     let mut updated: types::Reservation = wire::merge(&current, &input)?;
     let reprice = input.arrival_date.is_some() || input.departure_date.is_some() || input.number_of_guests.is_some();
     if reprice {

@@ -4,6 +4,7 @@
 mod auth;
 mod calendar;
 mod conversations;
+mod custom_fields;
 mod faults;
 mod finance;
 mod listings;
