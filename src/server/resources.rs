@@ -20,11 +20,13 @@ use crate::{
     tools::{
         Declaration, ToolContext,
         args::{Cursor, Detail},
-        listings::rows,
+        error::ToolError,
+        listings::get_listing::GetListingArgs,
         messaging::unread_conversations::UnreadConversationsArgs,
         name_of,
         params::Parameters,
-        reservations, untrusted,
+        reservations::get_reservation::GetReservationArgs,
+        untrusted,
     },
 };
 
@@ -94,6 +96,14 @@ pub fn templates(offers: impl Fn(&str) -> bool) -> ListResourceTemplatesResult {
 fn upstream(error: GatewayError) -> ErrorData {
     match error {
         GatewayError::NotFound { message } => ErrorData::resource_not_found(message, None),
+        other => ErrorData::internal_error(other.to_string(), None),
+    }
+}
+
+/// A tool's failure as a resource read's error: Hostaway's not-found stays one.
+fn tool_failed(error: ToolError) -> ErrorData {
+    match error {
+        ToolError::Hostaway(error) => upstream(error),
         other => ErrorData::internal_error(other.to_string(), None),
     }
 }
@@ -194,13 +204,13 @@ pub async fn read(
     if let Some(view) = super::views::read(uri, &offers) {
         return Ok(view);
     }
-    let json = if let Some(listing) = id(LISTING) {
-        let (found, amenities) =
-            tokio::join!(ctx.gateway.listing(listing, Fresh::No), rows::amenity_names(&ctx.gateway, Detail::Full));
-        serde_json::to_string(&rows::row(&found.map_err(upstream)?, Detail::Full, &amenities.map_err(upstream)?))
-    } else if let Some(reservation) = id(RESERVATION) {
-        let found = ctx.gateway.reservation(reservation, Fresh::No).await.map_err(upstream)?;
-        serde_json::to_string(&reservations::detailed(&found, Detail::Full))
+    // Read through the tools themselves, so a resource holds exactly what its tool answers.
+    let json = if let Some(listing_id) = id(LISTING) {
+        let args = GetListingArgs { listing_id, detail: Some(Detail::Full) };
+        serde_json::to_string(&ctx.get_listing(Parameters(args)).await.map_err(tool_failed)?.0)
+    } else if let Some(reservation_id) = id(RESERVATION) {
+        let args = GetReservationArgs { reservation_id, detail: Some(Detail::Full) };
+        serde_json::to_string(&ctx.get_reservation(Parameters(args)).await.map_err(tool_failed)?.0)
     } else if uri == UNREAD && offers_unread(&offers) {
         let args = UnreadConversationsArgs { limit: Some(UNREAD_ROWS), cursor: None };
         let inbox = ctx

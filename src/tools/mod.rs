@@ -20,6 +20,7 @@ pub mod write_lease_file;
 
 pub mod calendar;
 mod channels;
+mod custom_fields;
 mod days;
 pub mod finance;
 pub mod listings;

@@ -126,7 +126,7 @@ pub fn clean(raw: &str) -> String {
 /// (bidi controls, zero-width characters, Unicode tags), a private-use, surrogate or unassigned
 /// code point, any default-ignorable code point (variation selectors, fillers, the soft hyphen),
 /// or the line and paragraph separators, which break a line where no newline shows.
-fn hidden(c: char) -> bool {
+pub fn hidden(c: char) -> bool {
     if c == '\n' || c == '\t' {
         return false;
     }

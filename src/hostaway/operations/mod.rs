@@ -8,6 +8,7 @@
 
 mod calendar;
 mod conversations;
+mod custom_fields;
 mod finance;
 mod listings;
 mod reservations;
@@ -74,6 +75,7 @@ pub(super) fn default_ttls() -> CacheTtls {
         finance::TTLS,
         reviews::TTLS,
         tasks::TTLS,
+        custom_fields::TTLS,
     ]
     .concat()
     .into_iter()

@@ -1,6 +1,7 @@
 //! `get_listing`: one property in full, its access codes only when the operator started the
 //! server with --expose-access-codes.
 
+use crate::tools::custom_fields::FieldsOf;
 use rmcp::{Json, tool, tool_router};
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -52,7 +53,10 @@ impl ToolContext {
         let detail = args.detail.unwrap_or(Detail::Full);
         let (listing, amenities) = tokio::join!(gateway.listing(id, Fresh::No), amenity_names(gateway, detail));
         let (listing, amenities) = (listing?, amenities?);
-        let shaped = row(&listing, detail, &amenities);
+        let mut shaped = row(&listing, detail, &amenities);
+        if let Some(more) = shaped.more.as_mut() {
+            more.custom_fields = self.custom_values(FieldsOf::Listing, &listing.custom_field_values).await?;
+        }
         Ok(Json(if self.expose_access_codes { with_access(shaped, &listing) } else { shaped }))
     }
 }

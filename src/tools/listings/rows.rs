@@ -110,6 +110,9 @@ pub struct ListingDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(skip)]
     pub access: Option<AccessCodes>,
+    /// Custom field values by field name.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub custom_fields: crate::tools::custom_fields::Named,
 }
 
 /// A listing as the list tools answer: get_listing's row, whose full detail (`more`) the output
@@ -177,6 +180,7 @@ pub(crate) fn row(l: &types::Listing, detail: Detail, amenities: &HashMap<i64, S
         description: l.description.clone().map(Untrusted::from),
         house_rules: l.house_rules.clone().map(Untrusted::from),
         access: None,
+        custom_fields: Default::default(),
     });
     ListingRow {
         listing_id: l.id,

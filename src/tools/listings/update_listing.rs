@@ -1,6 +1,8 @@
 //! `update_listing`: changing a listing's static data (name, texts, base prices and fees, default
 //! stay rules, capacity, check-in hours). Previews unless called with `confirm: true`.
 
+use std::collections::BTreeMap;
+
 use rmcp::{Json, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -8,7 +10,7 @@ use serde_json::Value;
 
 use crate::{
     hostaway::{Fresh, types},
-    tools::{ToolContext, WriteStatus, args, error::ToolError, params::Parameters},
+    tools::{ToolContext, WriteStatus, args, custom_fields::FieldsOf, error::ToolError, params::Parameters},
 };
 
 /// Arguments of `update_listing`; only the fields given change.
@@ -63,6 +65,9 @@ pub struct UpdateListingArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 0, max = 23))]
     pub check_out_by: Option<i32>,
+    /// Values by field name; "" clears.
+    #[serde(default)]
+    pub custom_fields: Option<BTreeMap<String, String>>,
     /// true applies the preview.
     #[serde(default)]
     pub confirm: bool,
@@ -98,7 +103,7 @@ pub struct ListingUpdateOutcome {
 
 #[tool_router(router = update_listing_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Change a listing's static data; only the fields given change. Per-date prices: set_rates.
+    /// Change a listing's static data or custom fields; only the fields given change. Per-date prices: set_rates.
     #[tool(
         name = "update_listing",
         title = "Update listing",
@@ -118,21 +123,24 @@ impl ToolContext {
         let id = args.listing_id;
         if !args.confirm {
             let listing = self.gateway.listing(id, Fresh::No).await?;
-            let (changes, _) = plan(&listing, &requested)?;
+            let (changes, _) = self.listing_changes(&listing, &requested, args.custom_fields.as_ref()).await?;
             let summary = match changes.len() {
                 0 => "Nothing would change: the listing already has these values.".to_string(),
                 n => format!("Would change {n} field(s) of listing {id}: {}.", names(&changes)),
             };
             return Ok(Json(ListingUpdateOutcome { status: WriteStatus::Preview, listing_id: id, changes, summary }));
         }
-        let fields: Vec<&str> = requested.iter().map(|f| f.hostaway).collect();
+        let mut fields: Vec<&str> = requested.iter().map(|f| f.hostaway).collect();
+        if args.custom_fields.as_ref().is_some_and(|c| !c.is_empty()) {
+            fields.push("customFieldValues");
+        }
         let audit = format!("listing {id} fields {}", fields.join(","));
         let text = format!("{args:?}");
         let request = (id, text);
         let gateway = &self.gateway;
         let write = async {
             let listing = self.gateway.listing(id, Fresh::Yes).await?;
-            let (mut changes, input) = plan(&listing, &requested)?;
+            let (mut changes, input) = self.listing_changes(&listing, &requested, args.custom_fields.as_ref()).await?;
             if changes.is_empty() {
                 return Ok((changes, WriteStatus::Unchanged));
             }
@@ -218,14 +226,41 @@ fn requested_fields(args: &UpdateListingArgs) -> Result<Vec<Requested>, ToolErro
         }
         push(name, hostaway, hour.map(Value::from));
     }
-    if out.is_empty() {
+    if out.is_empty() && args.custom_fields.as_ref().is_none_or(BTreeMap::is_empty) {
         return Err(ToolError::invalid(
             "name",
             "nothing to change: give at least one of name, description, house_rules, base_price, cleaning_fee, \
-             extra_guest_fee, min_nights, max_nights, max_guests, check_in_from, check_in_until, check_out_by",
+             extra_guest_fee, min_nights, max_nights, max_guests, check_in_from, check_in_until, check_out_by, \
+             custom_fields",
         ));
     }
     Ok(out)
+}
+
+impl ToolContext {
+    /// The changes `requested` and the `custom` field values make to `listing`, and the partial
+    /// update carrying only them (the custom values as the whole list, changed).
+    async fn listing_changes(
+        &self,
+        listing: &types::Listing,
+        requested: &[Requested],
+        custom: Option<&BTreeMap<String, String>>,
+    ) -> Result<(Vec<FieldChange>, types::ListingInput), ToolError> {
+        let (mut changes, mut input) = plan(listing, requested)?;
+        if let Some(wanted) = custom.filter(|wanted| !wanted.is_empty()) {
+            let current = &listing.custom_field_values;
+            let (values, custom) = self.with_custom_values("custom_fields", FieldsOf::Listing, current, wanted).await?;
+            if !custom.is_empty() {
+                input.custom_field_values = values;
+            }
+            changes.extend(custom.into_iter().map(|c| FieldChange {
+                field: c.field,
+                before: c.before.map_or(Value::Null, |b| Value::from(b.raw())),
+                after: Value::from(c.after.raw()),
+            }));
+        }
+        Ok((changes, input))
+    }
 }
 
 /// The changes `requested` makes to `listing` and the partial update carrying only them.

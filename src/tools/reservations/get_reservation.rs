@@ -5,6 +5,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::rows::{DetailedReservation, detailed};
+use crate::tools::custom_fields::FieldsOf;
 use crate::{
     hostaway::Fresh,
     tools::{
@@ -30,7 +31,7 @@ pub struct GetReservationArgs {
 
 #[tool_router(router = get_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// One booking in full (price breakdown, balance, notes, contacts); never door codes or card data.
+    /// One booking in full (price breakdown, balance, notes, contacts, custom fields); never door codes or card data.
     #[tool(
         name = "get_reservation",
         title = "Get reservation",
@@ -49,8 +50,11 @@ impl ToolContext {
         let id = args.reservation_id;
         let reservation = self.gateway.reservation(id, Fresh::No).await?;
         let mut shaped = detailed(&reservation, args.detail.unwrap_or(Detail::Full));
-        if let (true, Some(more)) = (self.expose_access_codes, shaped.more.as_mut()) {
-            more.door_code = reservation.door_code.clone().map(crate::tools::untrusted::Untrusted::from);
+        if let Some(more) = shaped.more.as_mut() {
+            if self.expose_access_codes {
+                more.door_code = reservation.door_code.clone().map(crate::tools::untrusted::Untrusted::from);
+            }
+            more.custom_fields = self.custom_values(FieldsOf::Reservation, &reservation.custom_field_values).await?;
         }
         Ok(Json(shaped))
     }

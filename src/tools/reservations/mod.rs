@@ -11,7 +11,7 @@ mod arrivals_and_departures;
 mod cancel_reservation;
 mod create_reservation;
 mod find_guest;
-mod get_reservation;
+pub mod get_reservation;
 mod mark_no_show;
 mod rows;
 mod search_reservations;
@@ -20,7 +20,7 @@ pub mod writes;
 
 pub(crate) use find_guest::guests_named;
 pub use rows::{DetailedReservation, ListedReservation, ReservationDetails, ReservationRow};
-pub(crate) use rows::{detailed, occupies, row};
+pub(crate) use rows::{occupies, row};
 
 /// The reservations toolset, as `--toolsets` names it and the instructions introduce it.
 pub const TOOLSET: Toolset = Toolset {

@@ -131,6 +131,9 @@ pub struct ReservationDetails {
     /// The stay's door code, only when the operator started the server with --expose-access-codes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub door_code: Option<Untrusted>,
+    /// Custom field values by field name.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub custom_fields: crate::tools::custom_fields::Named,
 }
 
 /// Whether `status` (as Hostaway spells it) holds the calendar: stays that happened or will happen.
@@ -162,6 +165,7 @@ pub(crate) fn detailed(r: &types::Reservation, detail: Detail) -> DetailedReserv
         cancelled_at: r.cancellation_date.clone(),
         cancelled_by: r.cancelled_by.clone().map(Untrusted::from),
         door_code: None,
+        custom_fields: Default::default(),
     });
     DetailedReservation { row: row(r), more }
 }

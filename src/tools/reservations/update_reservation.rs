@@ -1,11 +1,11 @@
-//! `update_reservation`: a booking's dates, party, contact, note or arrival details (door code,
-//! its vendor and instructions, arrival and departure hours). The preview lists each field that
+//! `update_reservation`: a booking's dates, party, contact, note, arrival details (door code,
+//! its vendor and instructions, arrival and departure hours) or custom field values, by name. The preview lists each field that
 //! changes and, for dates or party, the new nights, capacity and total; only what differs is sent,
 //! and a booking already as asked answers `unchanged`. Nothing before the listing's today is
 //! rewritten, and a stay that has ended keeps its arrival details. Door details are written only
 //! when the server runs with `--expose-access-codes`; they go to the audit log by name only.
 
-use std::num::NonZeroU32;
+use std::{collections::BTreeMap, num::NonZeroU32};
 
 use chrono::{Duration, NaiveDate};
 use rmcp::{Json, tool, tool_router};
@@ -21,6 +21,7 @@ use crate::{
     tools::{
         ToolContext, WriteStatus,
         args::{self, Money, Stay},
+        custom_fields::FieldsOf,
         error::ToolError,
         params::Parameters,
         reservations::{self, ReservationRow},
@@ -84,6 +85,9 @@ pub struct UpdateReservationArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(max = 23))]
     pub check_out_hour: Option<u8>,
+    /// Values by field name; "" clears.
+    #[serde(default)]
+    pub custom_fields: Option<BTreeMap<String, String>>,
     /// true applies the preview.
     #[serde(default)]
     pub confirm: bool,
@@ -118,7 +122,8 @@ pub struct UpdateReservationOut {
 
 #[tool_router(router = update_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Change a booking's dates, party, contact, note or arrival details; previews each change and any new total.
+    /// Change a booking's dates, party, contact, note, arrival details or custom fields; previews each change and any
+    /// new total.
     #[tool(
         name = "update_reservation",
         title = "Update reservation",
@@ -181,6 +186,7 @@ struct Wanted {
     door_code_instruction: Option<String>,
     check_in_hour: Option<u8>,
     check_out_hour: Option<u8>,
+    custom_fields: Option<BTreeMap<String, String>>,
 }
 
 impl Wanted {
@@ -233,6 +239,7 @@ impl Wanted {
             door_code_instruction: args.door_code_instruction.as_deref().map(str::trim).map(str::to_string),
             check_in_hour: args.check_in_hour,
             check_out_hour: args.check_out_hour,
+            custom_fields: args.custom_fields.clone().filter(|values| !values.is_empty()),
         };
         if let (Some(check_in), Some(check_out)) = (wanted.check_in, wanted.check_out) {
             Stay::new(check_in, check_out, MAX_STAY_NIGHTS)?;
@@ -240,7 +247,8 @@ impl Wanted {
         if wanted.fields().is_empty() {
             return Err(ToolError::Refused(
                 "nothing to change: give at least one of check_in, check_out, guests, guest_email, guest_phone, \
-                 host_note, door_code, door_code_vendor, door_code_instruction, check_in_hour, check_out_hour"
+                 host_note, door_code, door_code_vendor, door_code_instruction, check_in_hour, check_out_hour, \
+                 custom_fields"
                     .into(),
             ));
         }
@@ -261,6 +269,7 @@ impl Wanted {
             ("door_code_instruction", self.door_code_instruction.is_some()),
             ("check_in_hour", self.check_in_hour.is_some()),
             ("check_out_hour", self.check_out_hour.is_some()),
+            ("custom_fields", self.custom_fields.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, given)| given.then_some(name))
@@ -361,6 +370,15 @@ impl ToolContext {
         let arrival = arrival_changes(&current, wanted, &mut body);
         for (field, before, after) in &arrival {
             change(field, before.clone(), after.clone());
+        }
+        if let Some(wanted) = &wanted.custom_fields {
+            let of = FieldsOf::Reservation;
+            let (values, custom) =
+                self.with_custom_values("custom_fields", of, &current.custom_field_values, wanted).await?;
+            if !custom.is_empty() {
+                body.custom_field_values = values;
+                changes.extend(custom);
+            }
         }
         if moves_in || moves_out || regroups {
             let today = self.listing_today(current.listing_map_id).await?;

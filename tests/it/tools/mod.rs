@@ -4,6 +4,7 @@ mod availability;
 mod booking_writes;
 mod bounded;
 mod calendar_writes;
+mod custom_fields;
 mod direct;
 mod expenses;
 mod inbox_finance;

@@ -236,7 +236,10 @@ async fn status_filters_are_applied_and_a_capped_scan_says_so() {
 async fn get_reservation_returns_the_booking_in_full_in_one_call() {
     let h = mcp::start().await;
     h.ok("search_listings", json!({"limit": 1})).await;
-    let r = h.sandbox.inspect(|s| s.reservations.values().find(|r| r.confirmation_code.is_some()).unwrap().clone());
+    let r = h.sandbox.inspect(|s| {
+        let plain = |r: &&types::Reservation| r.confirmation_code.is_some() && r.custom_field_values.is_empty();
+        s.reservations.values().find(plain).unwrap().clone()
+    });
     let (spent, answer) = calls(&h, "get_reservation", json!({"reservation_id": r.id.to_string()})).await;
     assert_eq!(spent, 1);
     assert_eq!(answer["reservation_id"], r.id);
@@ -444,9 +447,17 @@ async fn typical_requests_stay_within_their_call_budgets() {
     )
     .await;
     assert_eq!(spent, 1, "search_reservations by arrival");
-    let id = h.sandbox.inspect(|s| *s.reservations.keys().nth(100).unwrap());
+    let (id, noted, other) = h.sandbox.inspect(|s| {
+        let mut noted = s.reservations.values().filter(|r| !r.custom_field_values.is_empty()).map(|r| r.id);
+        let plain = s.reservations.values().skip(100).find(|r| r.custom_field_values.is_empty()).unwrap().id;
+        (plain, noted.next().unwrap(), noted.next().unwrap())
+    });
     let (spent, _) = calls(&h, "get_reservation", json!({"reservation_id": id})).await;
     assert_eq!(spent, 1, "get_reservation");
+    let (spent, _) = calls(&h, "get_reservation", json!({"reservation_id": noted})).await;
+    assert_eq!(spent, 2, "get_reservation with custom fields: the account's field names the first time");
+    let (spent, _) = calls(&h, "get_reservation", json!({"reservation_id": other})).await;
+    assert_eq!(spent, 1, "get_reservation with custom fields: the field names cached");
     let email = h.sandbox.inspect(|s| s.reservations[&id].guest_email.clone().unwrap());
     let (spent, _) = calls(&h, "find_guest", json!({"email": email})).await;
     assert_eq!(spent, 1, "find_guest: one page (the account's zone was learnt when the session began)");

@@ -211,6 +211,15 @@ async fn booking_writes_keep_the_write_properties() {
             "update_reservation {hours}: previewed vs held"
         );
 
+        let spot = format!("P{}", rng.random_range(1..99));
+        let custom = json!({"reservation_id": id, "custom_fields": {"Parking spot": spot}});
+        let (preview, _) = preview_then_twice(&h, "update_reservation", &custom).await;
+        let held = h.sandbox.inspect(|s| {
+            let value = s.reservations[&id].custom_field_values.iter().find(|v| v.custom_field_id == 901).cloned();
+            value.and_then(|v| v.value)
+        });
+        assert_eq!(preview["changes"][0]["after"], json!(held), "update_reservation {custom}: previewed vs held");
+
         let cancel = json!({"reservation_id": id});
         let (preview, _) = preview_then_twice(&h, "cancel_reservation", &cancel).await;
         assert_eq!(preview["reservation"]["reservation_id"], json!(id));

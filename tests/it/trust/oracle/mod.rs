@@ -688,6 +688,45 @@ async fn staff(o: &mut Oracle) {
     assert!(checked > 0, "some listed tasks are assigned: {listed:?}");
 }
 
+/// get_reservation's and get_listing's custom fields against `/customFields` and the values the
+/// raw records hold: every non-empty value, under its field's name.
+async fn custom_fields(o: &mut Oracle) {
+    let fields = o.wire.all("/customFields", &[]).await;
+    let named = |record: &Value| -> Value {
+        let mut by_name = serde_json::Map::new();
+        for value in record["customFieldValues"].as_array().into_iter().flatten() {
+            let text = value["value"].as_str().unwrap_or_default();
+            if text.is_empty() {
+                continue;
+            }
+            let field = fields.iter().find(|f| f["id"] == value["customFieldId"]).unwrap();
+            by_name.insert(field["name"].as_str().unwrap().to_string(), json!(text));
+        }
+        Value::Object(by_name)
+    };
+    let with_values: Vec<i64> = o
+        .wire
+        .all("/reservations", &[("includeResources", "1".into())])
+        .await
+        .iter()
+        .filter(|r| r["customFieldValues"].as_array().is_some_and(|v| !v.is_empty()))
+        .map(|r| r["id"].as_i64().unwrap())
+        .collect();
+    assert!(!with_values.is_empty(), "some bookings hold custom field values");
+    for id in Oracle::spread(&with_values, 4) {
+        let raw = o.wire.get(&format!("/reservations/{id}"), &[]).await;
+        let want = named(&raw);
+        o.same("get_reservation", json!({"reservation_id": id}), |a| a["more"]["custom_fields"].clone(), want).await;
+    }
+    let listing_ids: Vec<i64> = o.listings.iter().map(|l| l["id"].as_i64().unwrap()).collect();
+    for id in Oracle::spread(&listing_ids, 4) {
+        let raw = o.wire.get(&format!("/listings/{id}"), &[]).await;
+        let want = named(&raw);
+        let want = if want.as_object().is_some_and(|m| m.is_empty()) { Value::Null } else { want };
+        o.same("get_listing", json!({"listing_id": id}), |a| a["more"]["custom_fields"].clone(), want).await;
+    }
+}
+
 /// The seeds the oracle runs on: the default account and two others.
 const SEEDS: [u64; 3] = [42, 7, 2027];
 
@@ -702,6 +741,7 @@ async fn run(seed: u64) {
     money(&mut o).await;
     reviews_and_tasks(&mut o).await;
     staff(&mut o).await;
+    custom_fields(&mut o).await;
     println!("oracle, seed {seed}, today {}: {:?}", o.today, o.cases);
     assert_eq!(o.cases.len(), 21, "every read tool had cases: {:?}", o.cases.keys());
 }
