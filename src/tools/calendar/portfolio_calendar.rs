@@ -49,7 +49,6 @@ pub struct PortfolioCalendarArgs {
     #[serde(default, deserialize_with = "args::opt_ids")]
     #[schemars(inner(range(min = 1)))]
     pub listing_ids: Option<Vec<i64>>,
-    /// From next_cursor.
     #[serde(default)]
     pub cursor: Option<String>,
 }

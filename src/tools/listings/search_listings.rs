@@ -41,7 +41,6 @@ pub struct SearchListingsArgs {
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 100))]
     pub limit: Option<u32>,
-    /// From next_cursor (same arguments).
     #[serde(default)]
     pub cursor: Option<String>,
     /// `full` adds every field.

@@ -19,7 +19,7 @@ pub struct GetConversationArgs {
     #[serde(deserialize_with = "args::int")]
     #[schemars(range(min = 1))]
     pub conversation_id: i64,
-    /// Latest messages to return, 1-100 (default 20).
+    /// Latest messages to return (default 20).
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 100))]
     pub limit: Option<u32>,

@@ -29,11 +29,10 @@ use crate::{
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnreadConversationsArgs {
-    /// Conversations per page, 1-50 (default 10).
+    /// Conversations per page (default 10).
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 50))]
     pub limit: Option<u32>,
-    /// From next_cursor (same arguments).
     #[serde(default)]
     pub cursor: Option<String>,
 }

@@ -44,7 +44,7 @@ pub struct ListTasksArgs {
     /// Only this kind.
     #[serde(default)]
     pub category: Option<Category>,
-    /// Tasks to return, 1-100 (default 50).
+    /// Tasks to return (default 50).
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 100))]
     pub limit: Option<u32>,

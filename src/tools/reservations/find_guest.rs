@@ -30,7 +30,6 @@ pub struct FindGuestArgs {
     /// The guest's exact email; or give `name`.
     #[serde(default)]
     pub email: Option<String>,
-    /// From next_cursor (same arguments).
     #[serde(default)]
     pub cursor: Option<String>,
 }

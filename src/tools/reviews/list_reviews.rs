@@ -42,7 +42,7 @@ pub struct ListReviewsArgs {
     /// Lowest rating first (else latest stay first).
     #[serde(default)]
     pub lowest_first: bool,
-    /// Reviews to return, 1-50 (default 20).
+    /// Reviews to return (default 20).
     #[serde(default, deserialize_with = "args::opt_int")]
     #[schemars(range(min = 1, max = 50))]
     pub limit: Option<u32>,
