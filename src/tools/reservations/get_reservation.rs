@@ -52,7 +52,10 @@ impl ToolContext {
         let mut shaped = detailed(&reservation, args.detail.unwrap_or(Detail::Full));
         if let Some(more) = shaped.more.as_mut() {
             if self.expose_access_codes {
-                more.door_code = reservation.door_code.clone().map(crate::tools::untrusted::Untrusted::from);
+                let access = |text: &Option<String>| text.clone().map(crate::tools::untrusted::Untrusted::from);
+                more.door_code = access(&reservation.door_code);
+                more.door_code_vendor = access(&reservation.door_code_vendor);
+                more.door_code_instruction = access(&reservation.door_code_instruction);
             }
             more.custom_fields = self.custom_values(FieldsOf::Reservation, &reservation.custom_field_values).await?;
         }

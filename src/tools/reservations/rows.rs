@@ -131,6 +131,15 @@ pub struct ReservationDetails {
     /// The stay's door code, only when the operator started the server with --expose-access-codes.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub door_code: Option<Untrusted>,
+    /// The lock's maker or service, and how the guest gets in: with the door code only, and left
+    /// out of the output schema, which every session pays for, since few servers ever send them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(skip)]
+    pub door_code_vendor: Option<Untrusted>,
+    /// See `door_code_vendor`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(skip)]
+    pub door_code_instruction: Option<Untrusted>,
     /// Custom field values by field name.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub custom_fields: crate::tools::custom_fields::Named,
@@ -165,6 +174,8 @@ pub(crate) fn detailed(r: &types::Reservation, detail: Detail) -> DetailedReserv
         cancelled_at: r.cancellation_date.clone(),
         cancelled_by: r.cancelled_by.clone().map(Untrusted::from),
         door_code: None,
+        door_code_vendor: None,
+        door_code_instruction: None,
         custom_fields: Default::default(),
     });
     DetailedReservation { row: row(r), more }

@@ -508,6 +508,19 @@ async fn arrival_details_are_written_once_and_door_codes_only_when_allowed() {
     confirm["confirm"] = json!(true);
     assert_eq!(h.ok("update_reservation", confirm.clone()).await["status"], "done");
     assert_eq!(held(&h), json!(["4821", "Nuki", "Keypad by the gate", 16, 10]));
+    let read = h.ok("get_reservation", json!({"reservation_id": booking})).await;
+    let more = &read["more"];
+    assert_eq!(
+        json!([
+            more["door_code"],
+            more["door_code_vendor"],
+            more["door_code_instruction"],
+            more["check_in_hour"],
+            more["check_out_hour"]
+        ]),
+        json!(["4821", "Nuki", "Keypad by the gate", 16, 10]),
+        "read back as set: {read}"
+    );
     assert_eq!(h.ok("update_reservation", confirm).await["status"], "unchanged");
     assert_eq!(h.sandbox.stats().applied(id::UPDATE_RESERVATION), 1);
 
