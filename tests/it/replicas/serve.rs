@@ -216,12 +216,15 @@ fn note(conversation: i64) -> String {
     format!("The key safe code for your stay is on its way (ref {conversation}).")
 }
 
-/// An answer during a Redis outage: a result, or an error that says what to do.
+/// An answer during a Redis outage: a result, or an error that says what to do. A confirm whose
+/// preview failed in the outage went without a token: the approval gate refuses it, sends nothing
+/// and says how to confirm again.
 fn assert_clear(answer: &Result<CallToolResult, String>) -> bool {
     let answer = answer.as_ref().expect("every call is answered, none hangs");
     let failed = answer.is_error == Some(true);
     let text = mcp::text(answer);
-    assert!(!failed || text.contains("Redis") || text.contains("retry"), "{text}");
+    let says_what_to_do = ["Redis", "retry", "call send_guest_message again"].iter().any(|s| text.contains(s));
+    assert!(!failed || says_what_to_do, "{text}");
     failed && text.contains("Redis")
 }
 
