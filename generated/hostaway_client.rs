@@ -990,6 +990,17 @@ pub mod types {
             Default::default()
         }
     }
+    ///`GuestChargeEnvelope`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct GuestChargeEnvelope {
+        pub result: GuestCharge,
+        pub status: EnvelopeStatus,
+    }
+    impl GuestChargeEnvelope {
+        pub fn builder() -> builder::GuestChargeEnvelope {
+            Default::default()
+        }
+    }
     ///`GuestChargeList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct GuestChargeList {
@@ -1936,6 +1947,169 @@ pub mod types {
     impl NoShowRequest {
         pub fn builder() -> builder::NoShowRequest {
             Default::default()
+        }
+    }
+    ///A payment taken outside Hostaway, as it is recorded or changed.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct OfflineChargeInput {
+        pub amount: f64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "paymentMethod")]
+        pub payment_method: OfflineChargeInputPaymentMethod,
+        ///YYYY-MM-DD HH:MM:SS.
+        #[serde(rename = "scheduledDate")]
+        pub scheduled_date: ::std::string::String,
+        ///awaiting or paid when recorded; paid or cancelled when changed.
+        pub status: OfflineChargeInputStatus,
+        pub title: ::std::string::String,
+    }
+    impl OfflineChargeInput {
+        pub fn builder() -> builder::OfflineChargeInput {
+            Default::default()
+        }
+    }
+    ///`OfflineChargeInputPaymentMethod`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum OfflineChargeInputPaymentMethod {
+        #[serde(rename = "credit_card")]
+        CreditCard,
+        #[serde(rename = "vcc")]
+        Vcc,
+        #[serde(rename = "cash")]
+        Cash,
+        #[serde(rename = "paypal")]
+        Paypal,
+        #[serde(rename = "venmo")]
+        Venmo,
+        #[serde(rename = "bank_transfer")]
+        BankTransfer,
+        #[serde(rename = "bank_check")]
+        BankCheck,
+        #[serde(rename = "ota")]
+        Ota,
+        #[serde(rename = "other")]
+        Other,
+    }
+    impl ::std::fmt::Display for OfflineChargeInputPaymentMethod {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::CreditCard => f.write_str("credit_card"),
+                Self::Vcc => f.write_str("vcc"),
+                Self::Cash => f.write_str("cash"),
+                Self::Paypal => f.write_str("paypal"),
+                Self::Venmo => f.write_str("venmo"),
+                Self::BankTransfer => f.write_str("bank_transfer"),
+                Self::BankCheck => f.write_str("bank_check"),
+                Self::Ota => f.write_str("ota"),
+                Self::Other => f.write_str("other"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for OfflineChargeInputPaymentMethod {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "credit_card" => Ok(Self::CreditCard),
+                "vcc" => Ok(Self::Vcc),
+                "cash" => Ok(Self::Cash),
+                "paypal" => Ok(Self::Paypal),
+                "venmo" => Ok(Self::Venmo),
+                "bank_transfer" => Ok(Self::BankTransfer),
+                "bank_check" => Ok(Self::BankCheck),
+                "ota" => Ok(Self::Ota),
+                "other" => Ok(Self::Other),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for OfflineChargeInputPaymentMethod {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for OfflineChargeInputPaymentMethod {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///awaiting or paid when recorded; paid or cancelled when changed.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum OfflineChargeInputStatus {
+        #[serde(rename = "awaiting")]
+        Awaiting,
+        #[serde(rename = "paid")]
+        Paid,
+        #[serde(rename = "cancelled")]
+        Cancelled,
+    }
+    impl ::std::fmt::Display for OfflineChargeInputStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Awaiting => f.write_str("awaiting"),
+                Self::Paid => f.write_str("paid"),
+                Self::Cancelled => f.write_str("cancelled"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for OfflineChargeInputStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "awaiting" => Ok(Self::Awaiting),
+                "paid" => Ok(Self::Paid),
+                "cancelled" => Ok(Self::Cancelled),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for OfflineChargeInputStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for OfflineChargeInputStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`OwnerStatement`
@@ -7278,6 +7452,65 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct GuestChargeEnvelope {
+            result: ::std::result::Result<super::GuestCharge, ::std::string::String>,
+            status: ::std::result::Result<super::EnvelopeStatus, ::std::string::String>,
+        }
+        impl ::std::default::Default for GuestChargeEnvelope {
+            fn default() -> Self {
+                Self {
+                    result: Err("no value supplied for result".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl GuestChargeEnvelope {
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GuestCharge>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EnvelopeStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GuestChargeEnvelope>
+        for super::GuestChargeEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GuestChargeEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    result: value.result?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GuestChargeEnvelope> for GuestChargeEnvelope {
+            fn from(value: super::GuestChargeEnvelope) -> Self {
+                Self {
+                    result: Ok(value.result),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct GuestChargeList {
             count: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -9700,6 +9933,148 @@ pub mod types {
             fn from(value: super::NoShowRequest) -> Self {
                 Self {
                     waived_fees: Ok(value.waived_fees),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct OfflineChargeInput {
+            amount: ::std::result::Result<f64, ::std::string::String>,
+            description: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            payment_method: ::std::result::Result<
+                super::OfflineChargeInputPaymentMethod,
+                ::std::string::String,
+            >,
+            scheduled_date: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                super::OfflineChargeInputStatus,
+                ::std::string::String,
+            >,
+            title: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for OfflineChargeInput {
+            fn default() -> Self {
+                Self {
+                    amount: Err("no value supplied for amount".to_string()),
+                    description: Ok(Default::default()),
+                    payment_method: Err(
+                        "no value supplied for payment_method".to_string(),
+                    ),
+                    scheduled_date: Err(
+                        "no value supplied for scheduled_date".to_string(),
+                    ),
+                    status: Err("no value supplied for status".to_string()),
+                    title: Err("no value supplied for title".to_string()),
+                }
+            }
+        }
+        impl OfflineChargeInput {
+            pub fn amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn payment_method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::OfflineChargeInputPaymentMethod>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.payment_method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for payment_method: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn scheduled_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scheduled_date = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for scheduled_date: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::OfflineChargeInputStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for title: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<OfflineChargeInput> for super::OfflineChargeInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OfflineChargeInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    amount: value.amount?,
+                    description: value.description?,
+                    payment_method: value.payment_method?,
+                    scheduled_date: value.scheduled_date?,
+                    status: value.status?,
+                    title: value.title?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::OfflineChargeInput> for OfflineChargeInput {
+            fn from(value: super::OfflineChargeInput) -> Self {
+                Self {
+                    amount: Ok(value.amount),
+                    description: Ok(value.description),
+                    payment_method: Ok(value.payment_method),
+                    scheduled_date: Ok(value.scheduled_date),
+                    status: Ok(value.status),
+                    title: Ok(value.title),
                 }
             }
         }
@@ -15789,6 +16164,42 @@ let response = client.list_guest_charges()
     pub fn list_guest_charges(&self) -> builder::ListGuestCharges<'_> {
         builder::ListGuestCharges::new(self)
     }
+    /**Record a payment taken outside Hostaway (cash, bank transfer, ...) as an offline charge of a reservation
+
+Sends a `POST` request to `/guestPayments/charges/{reservationId}`
+
+Arguments:
+- `reservation_id`: Hostaway's numeric reservation id (the reservation's `id`, not the channel's `reservationId`).
+- `body`
+```ignore
+let response = client.create_offline_charge()
+    .reservation_id(reservation_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_offline_charge(&self) -> builder::CreateOfflineCharge<'_> {
+        builder::CreateOfflineCharge::new(self)
+    }
+    /**Change an offline charge still awaiting payment, e.g. mark it paid or cancelled
+
+Sends a `PUT` request to `/guestPayments/charges/{reservationId}/{chargeId}`
+
+Arguments:
+- `reservation_id`: Hostaway's numeric reservation id (the reservation's `id`, not the channel's `reservationId`).
+- `charge_id`
+- `body`
+```ignore
+let response = client.update_offline_charge()
+    .reservation_id(reservation_id)
+    .charge_id(charge_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_offline_charge(&self) -> builder::UpdateOfflineCharge<'_> {
+        builder::UpdateOfflineCharge::new(self)
+    }
     /**The price breakdown (finance fields) of a reservation
 
 Sends a `GET` request to `/financeField/{reservationId}`
@@ -19498,6 +19909,244 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_guest_charges",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_offline_charge`]
+
+[`Client::create_offline_charge`]: super::Client::create_offline_charge*/
+    #[derive(Debug, Clone)]
+    pub struct CreateOfflineCharge<'a> {
+        client: &'a super::Client,
+        reservation_id: Result<i64, String>,
+        body: Result<types::builder::OfflineChargeInput, String>,
+    }
+    impl<'a> CreateOfflineCharge<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                reservation_id: Err("reservation_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn reservation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.reservation_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `i64` for reservation_id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::OfflineChargeInput>,
+            <V as std::convert::TryInto<
+                types::OfflineChargeInput,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `OfflineChargeInput` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::OfflineChargeInput,
+            ) -> types::builder::OfflineChargeInput,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/guestPayments/charges/{reservationId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GuestChargeEnvelope>, Error<types::Failure>> {
+            let Self { client, reservation_id, body } = self;
+            let reservation_id = reservation_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::OfflineChargeInput::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/guestPayments/charges/{}", client.baseurl, encode_path(&
+                reservation_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_offline_charge",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_offline_charge`]
+
+[`Client::update_offline_charge`]: super::Client::update_offline_charge*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateOfflineCharge<'a> {
+        client: &'a super::Client,
+        reservation_id: Result<i64, String>,
+        charge_id: Result<i64, String>,
+        body: Result<types::builder::OfflineChargeInput, String>,
+    }
+    impl<'a> UpdateOfflineCharge<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                reservation_id: Err("reservation_id was not initialized".to_string()),
+                charge_id: Err("charge_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn reservation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.reservation_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `i64` for reservation_id failed".to_string()
+                });
+            self
+        }
+        pub fn charge_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.charge_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for charge_id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::OfflineChargeInput>,
+            <V as std::convert::TryInto<
+                types::OfflineChargeInput,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `OfflineChargeInput` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::OfflineChargeInput,
+            ) -> types::builder::OfflineChargeInput,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/guestPayments/charges/{reservationId}/{chargeId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::GuestChargeEnvelope>, Error<types::Failure>> {
+            let Self { client, reservation_id, charge_id, body } = self;
+            let reservation_id = reservation_id.map_err(Error::InvalidRequest)?;
+            let charge_id = charge_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::OfflineChargeInput::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/guestPayments/charges/{}/{}", client.baseurl, encode_path(&
+                reservation_id.to_string()), encode_path(& charge_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_offline_charge",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -213,6 +213,83 @@ pub async fn expenses(State(shared): State<Arc<Shared>>, Params(q): Params<Expen
     )
 }
 
+/// Checks an offline charge's fields as Hostaway does: a title, an amount above 0, a method of
+/// the docs' list (the generated type holds it) and a scheduled time.
+fn checked_charge(input: &types::OfflineChargeInput) -> Result<(), Failure> {
+    if input.title.trim().is_empty() {
+        return Err(Failure::invalid("title is required"));
+    }
+    if !(input.amount.is_finite() && input.amount > 0.0) {
+        return Err(Failure::invalid("amount must be above 0"));
+    }
+    chrono::NaiveDateTime::parse_from_str(&input.scheduled_date, "%Y-%m-%d %H:%M:%S")
+        .map_err(|_| Failure::invalid(format!("scheduledDate {:?} is not Y-m-d H:i:s", input.scheduled_date)))?;
+    Ok(())
+}
+
+/// `POST /guestPayments/charges/{reservationId}`: an offline charge, awaiting or paid, in the
+/// reservation's currency.
+pub async fn create_charge(
+    State(shared): State<Arc<Shared>>,
+    Path(reservation): Path<i64>,
+    wire::Body(input): wire::Body<types::OfflineChargeInput>,
+) -> Reply {
+    checked_charge(&input)?;
+    if input.status == types::OfflineChargeInputStatus::Cancelled {
+        return Err(Failure::invalid("status must be awaiting or paid"));
+    }
+    let mut store = lock(&shared.store);
+    let booking = find_reservation(&store, reservation)?.clone();
+    let id = store.charges.iter().map(|c| c.id + 1).max().unwrap_or(1);
+    let paid = input.status == types::OfflineChargeInputStatus::Paid;
+    let charge = json!({
+        "id": id, "listingMapId": booking.listing_map_id, "reservationId": reservation, "type": "charge",
+        "title": input.title, "description": input.description, "currency": booking.currency,
+        "paymentMethod": input.payment_method.to_string(), "amount": round2(input.amount),
+        "status": input.status.to_string(), "paymentProvider": "offline", "scheduledDate": input.scheduled_date,
+        "chargeDate": paid.then(|| store.now_string()), "isManual": 1,
+    });
+    let charge: types::GuestCharge = serde_json::from_value(charge).map_err(|e| Failure::Internal(e.to_string()))?;
+    store.charges.push(charge.clone());
+    shared.applied(id::CREATE_OFFLINE_CHARGE);
+    wire::success(charge)
+}
+
+/// `PUT /guestPayments/charges/{reservationId}/{chargeId}`: only a charge still awaiting, never a
+/// credit_card_online one, and only to paid or cancelled.
+pub async fn update_charge(
+    State(shared): State<Arc<Shared>>,
+    Path((reservation, charge_id)): Path<(i64, i64)>,
+    wire::Body(input): wire::Body<types::OfflineChargeInput>,
+) -> Reply {
+    checked_charge(&input)?;
+    if input.status == types::OfflineChargeInputStatus::Awaiting {
+        return Err(Failure::invalid("status must be paid or cancelled"));
+    }
+    let mut store = lock(&shared.store);
+    let now = store.now_string();
+    let charge = store
+        .charges
+        .iter_mut()
+        .find(|c| c.id == charge_id && c.reservation_id == Some(reservation))
+        .ok_or_else(|| Failure::not_found("Charge", charge_id))?;
+    if charge.status.as_deref() != Some("awaiting") || charge.payment_method.as_deref() == Some("credit_card_online") {
+        return Err(Failure::invalid("only an awaiting offline charge can be changed"));
+    }
+    charge.title = Some(input.title.clone());
+    charge.description = input.description.clone();
+    charge.amount = Some(round2(input.amount));
+    charge.payment_method = Some(input.payment_method.to_string());
+    charge.status = Some(input.status.to_string());
+    charge.scheduled_date = Some(input.scheduled_date.clone());
+    if input.status == types::OfflineChargeInputStatus::Paid {
+        charge.charge_date = Some(now);
+    }
+    let changed = charge.clone();
+    shared.applied(id::UPDATE_OFFLINE_CHARGE);
+    wire::success(changed)
+}
+
 fn find_expense(store: &crate::sandbox::store::Store, id: i64) -> Result<usize, Failure> {
     store.expenses.iter().position(|e| e.id == id).ok_or_else(|| Failure::not_found("Expense", id))
 }

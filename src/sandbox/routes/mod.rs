@@ -51,6 +51,8 @@ pub fn api() -> Router<Arc<Shared>> {
         .route("/v1/conversations/{conversationId}/messages", get(conversations::messages).post(conversations::send))
         .route("/v1/messageTemplates", get(conversations::templates))
         .route("/v1/guestPayments/charges", get(finance::charges))
+        .route("/v1/guestPayments/charges/{reservationId}", post(finance::create_charge))
+        .route("/v1/guestPayments/charges/{reservationId}/{chargeId}", put(finance::update_charge))
         .route("/v1/financeField/{reservationId}", get(finance::fields))
         .route("/v1/finance/report/consolidated", post(finance::consolidated))
         .route("/v1/expenses", get(finance::expenses).post(finance::create_expense))

@@ -401,3 +401,44 @@ async fn an_expense_is_recorded_read_corrected_and_removed() {
         [1, 1, 1]
     );
 }
+
+#[tokio::test]
+async fn an_offline_charge_is_recorded_in_the_bookings_currency_and_changed_only_while_awaiting() {
+    let (sandbox, client) = api::connected().await;
+    let booking = sandbox.inspect(|s| s.reservations.values().find(|r| r.currency.is_some()).unwrap().clone());
+    let cash = types::OfflineChargeInput {
+        title: "Cash at check-in".into(),
+        description: None,
+        amount: 120.0,
+        payment_method: types::OfflineChargeInputPaymentMethod::Cash,
+        status: types::OfflineChargeInputStatus::Awaiting,
+        scheduled_date: "2026-12-08 16:00:00".into(),
+    };
+    let made = client.create_offline_charge().reservation_id(booking.id).body(cash.clone()).send().await.unwrap();
+    let made = made.into_inner().result;
+    assert_eq!(
+        (made.payment_provider.as_deref(), made.status.as_deref(), made.currency.clone(), made.amount),
+        (Some("offline"), Some("awaiting"), booking.currency.clone(), Some(120.0))
+    );
+    let listed = client.list_guest_charges().reservation_id(booking.id).send().await.unwrap().into_inner().result;
+    assert!(listed.iter().any(|c| c.id == made.id), "listed with the booking's charges");
+
+    let paid = types::OfflineChargeInput { status: types::OfflineChargeInputStatus::Paid, ..cash.clone() };
+    let changed = client.update_offline_charge().reservation_id(booking.id).charge_id(made.id).body(paid.clone());
+    let changed = changed.send().await.unwrap().into_inner().result;
+    assert_eq!(changed.status.as_deref(), Some("paid"));
+    assert!(changed.charge_date.is_some(), "a paid charge has a charge date");
+    let again = client.update_offline_charge().reservation_id(booking.id).charge_id(made.id).body(paid).send().await;
+    assert_eq!(api::failure(again).0, 400, "only an awaiting charge changes");
+
+    let cancelled = types::OfflineChargeInput { status: types::OfflineChargeInputStatus::Cancelled, ..cash.clone() };
+    let refused = client.create_offline_charge().reservation_id(booking.id).body(cancelled).send().await;
+    assert_eq!(api::failure(refused).0, 400, "a new charge is awaiting or paid");
+    let undated = types::OfflineChargeInput { scheduled_date: "tomorrow".into(), ..cash };
+    assert_eq!(
+        api::failure(client.create_offline_charge().reservation_id(booking.id).body(undated).send().await).0,
+        400
+    );
+    let stats = sandbox.stats();
+    assert_eq!([stats.applied(id::CREATE_OFFLINE_CHARGE), stats.applied(id::UPDATE_OFFLINE_CHARGE)], [1, 1]);
+}
