@@ -75,7 +75,9 @@ impl AuthServers {
             .stderr(Stdio::null())
             .spawn()
             .expect("node starts");
-        // Its first line, waited for with a bound (read on a thread: std pipes do not time out).
+        // Its first line, waited for with a bound (read on a thread: std pipes do not time out). The
+        // bound is wide: a cold Node loading oidc-provider while the suite keeps both cores busy took
+        // over 30 s once in CI.
         let stdout = child.stdout.take().unwrap();
         let (sender, first) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -83,7 +85,7 @@ impl AuthServers {
             let _ = BufReader::new(stdout).read_line(&mut line);
             let _ = sender.send(line);
         });
-        let line = first.recv_timeout(std::time::Duration::from_secs(30)).expect("the authorization servers start");
+        let line = first.recv_timeout(std::time::Duration::from_secs(120)).expect("the authorization servers start");
         let urls: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
         let url = |name: &str| urls[name].as_str().unwrap().to_string();
         Some(Self { issuer: url("issuer"), twin: url("twin"), stranger: url("stranger"), child })
