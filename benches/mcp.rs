@@ -129,7 +129,7 @@ async fn main() {
         ("unread_conversations", json!({})),
         ("get_conversation", json!({"conversation_id": conversation})),
         ("revenue_report", json!({"start_date": day(-90), "end_date": day(-1), "group_by": "listing"})),
-        ("payments_for_reservation", json!({"reservation_id": p.reservations[3]})),
+        ("get_reservation", json!({"reservation_id": p.reservations[3], "payments": true})),
     ];
     for (tool, args) in reads {
         sandbox.reset_stats();

@@ -209,7 +209,7 @@ pub async fn read(
         let args = GetListingArgs { listing_id, detail: Some(Detail::Full) };
         serde_json::to_string(&ctx.get_listing(Parameters(args)).await.map_err(tool_failed)?.0)
     } else if let Some(reservation_id) = id(RESERVATION) {
-        let args = GetReservationArgs { reservation_id, detail: Some(Detail::Full) };
+        let args = GetReservationArgs { reservation_id, detail: Some(Detail::Full), payments: false };
         serde_json::to_string(&ctx.get_reservation(Parameters(args)).await.map_err(tool_failed)?.0)
     } else if uri == UNREAD && offers_unread(&offers) {
         let args = UnreadConversationsArgs { limit: Some(UNREAD_ROWS), cursor: None };

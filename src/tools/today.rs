@@ -10,7 +10,7 @@
 
 use std::{collections::HashMap, sync::RwLock};
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Tz;
 
 use crate::hostaway::{Fresh, types};
@@ -159,9 +159,29 @@ impl ToolContext {
     }
 }
 
+/// A local time in `zone` as Hostaway's UTC "YYYY-MM-DD HH:MM:SS". A time the clocks skip (the
+/// hour lost to summer time) moves an hour on.
+pub(crate) fn to_utc(local: NaiveDateTime, zone: Tz) -> String {
+    let at = zone
+        .from_local_datetime(&local)
+        .earliest()
+        .or_else(|| zone.from_local_datetime(&(local + Duration::hours(1))).earliest())
+        .map_or(local, |at| at.naive_utc());
+    at.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_times_become_utc_and_the_skipped_hour_moves_on() {
+        let berlin = chrono_tz::Europe::Berlin;
+        let day = |d, h| NaiveDate::from_ymd_opt(2026, 3, d).unwrap().and_hms_opt(h, 30, 0).unwrap();
+        assert_eq!(to_utc(day(28, 11), berlin), "2026-03-28 10:30:00", "winter: UTC+1");
+        assert_eq!(to_utc(day(29, 11), berlin), "2026-03-29 09:30:00", "summer: UTC+2");
+        assert_eq!(to_utc(day(29, 2), berlin), "2026-03-29 01:30:00", "02:30 does not exist; 03:30 does");
+    }
 
     fn listing(id: i64, zone: Option<&str>) -> types::Listing {
         serde_json::from_value(serde_json::json!({"id": id, "name": format!("L{id}"), "timeZoneName": zone})).unwrap()

@@ -210,8 +210,17 @@ async fn the_revenue_view_draws_a_bar_per_group_that_matches_its_table_and_sums_
 async fn the_owner_statement_view_shows_the_owner_period_and_every_total_with_its_currency() {
     let Some(chromium) = browser::chromium() else { return };
     let h = mcp::start().await;
-    let listed = h.ok("list_owner_statements", json!({})).await;
-    let id = listed["statements"][0]["statement_id"].clone();
+    let (listed, report) = rendered(&h, &chromium, "get_owner_statement", json!({})).await;
+    let ids: Vec<Value> = listed["statements"].as_array().unwrap().iter().map(|s| s["statement_id"].clone()).collect();
+    assert!(!ids.is_empty(), "{listed}");
+    for theme in ["light", "dark"] {
+        assert_eq!(
+            report["themes"][theme]["listed"],
+            json!(ids),
+            "{theme}: without an id, the view lists every statement"
+        );
+    }
+    let id = ids[0].clone();
     let (answer, report) = rendered(&h, &chromium, "get_owner_statement", json!({"statement_id": id})).await;
     let totals = answer["totals"].as_array().unwrap();
     assert!(!totals.is_empty(), "{answer}");

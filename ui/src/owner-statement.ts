@@ -1,5 +1,6 @@
 // An owner statement as a page to print or save: the owner, the period, the listings and every
-// total with its currency, and the statement's notes (as text: people wrote them).
+// total with its currency, and the statement's notes (as text: people wrote them). Called
+// without a statement id, the tool lists the statements, shown here as a list by id and name.
 import { el, start } from "./view";
 
 interface Money { amount: number; currency: string }
@@ -13,6 +14,7 @@ interface Statement {
   listing_ids?: number[];
   totals?: { name?: string; value?: Money }[];
   notes?: string;
+  statements?: { statement_id: number; name?: string }[];
 }
 
 function money(value?: Money): string {
@@ -50,6 +52,16 @@ function render(statement: Statement) {
   view.append(sheet, print);
 }
 
+function renderList(statements: { statement_id: number; name?: string }[]) {
+  const view = document.getElementById("view")!;
+  const list = el("ul", { class: "statements", "aria-label": "Owner statements" });
+  for (const item of statements) {
+    list.append(el("li", { "data-statement": String(item.statement_id) }, `${item.statement_id} · ${item.name ?? ""}`));
+  }
+  view.replaceChildren(el("h1", {}, "Owner statements"), list);
+}
+
 await start<Statement>("hostaway-owner-statement", (_app, statement) => {
   if (statement.statement_id !== undefined) render(statement);
+  else if (statement.statements) renderList(statement.statements);
 });

@@ -55,7 +55,7 @@ const PROBES = {
       })),
   },
   "owner-statement": {
-    ready: "article.statement",
+    ready: "article.statement, ul.statements li",
     read: (view) =>
       view.locator("main").evaluate((main) => ({
         heading: main.querySelector("h1")?.textContent,
@@ -67,6 +67,7 @@ const PROBES = {
           row.querySelector("td")?.textContent,
         ]),
         notes: main.querySelector(".notes")?.textContent ?? null,
+        listed: [...main.querySelectorAll("ul.statements li")].map((item) => Number(item.getAttribute("data-statement"))),
       })),
   },
 };

@@ -46,18 +46,63 @@ impl Gateway {
     }
 
     /// What the guest of a reservation was charged and paid.
-    pub async fn guest_charges(&self, reservation: i64) -> Result<Vec<types::GuestCharge>, GatewayError> {
+    pub async fn guest_charges(&self, reservation: i64, fresh: Fresh) -> Result<Vec<types::GuestCharge>, GatewayError> {
         let key = ReadKey {
             operation: id::LIST_GUEST_CHARGES,
             params: reservation.to_string(),
             scope: Scope::reservation(reservation, None),
         };
         let list = self
-            .read(key, move |client| async move {
+            .fetch(key, fresh, move |client| async move {
                 client.list_guest_charges().reservation_id(reservation).limit(super::limit(CHARGES_PAGE)).send().await
             })
             .await?;
         Ok(list.result)
+    }
+
+    /// Records a payment taken outside Hostaway as an offline charge. A POST: never repeated once
+    /// it may have reached Hostaway, so a lost answer is reported as such, for the caller to look
+    /// among the booking's charges.
+    pub async fn create_offline_charge(
+        &self,
+        reservation: i64,
+        listing: i64,
+        input: types::OfflineChargeInput,
+    ) -> Result<types::GuestCharge, GatewayError> {
+        let scope = Scope::reservation(reservation, Some(listing));
+        let created = self
+            .write(id::CREATE_OFFLINE_CHARGE, Idempotence::Unsafe, scope, move |client| {
+                let input = input.clone();
+                async move { client.create_offline_charge().reservation_id(reservation).body(input).send().await }
+            })
+            .await?;
+        Ok(created.result)
+    }
+
+    /// Marks an offline charge paid or cancelled (a PUT of every field, so safe to repeat).
+    pub async fn update_offline_charge(
+        &self,
+        reservation: i64,
+        listing: i64,
+        charge: i64,
+        input: types::OfflineChargeInput,
+    ) -> Result<types::GuestCharge, GatewayError> {
+        let scope = Scope::reservation(reservation, Some(listing));
+        let updated = self
+            .write(id::UPDATE_OFFLINE_CHARGE, Idempotence::Safe, scope, move |client| {
+                let input = input.clone();
+                async move {
+                    client
+                        .update_offline_charge()
+                        .reservation_id(reservation)
+                        .charge_id(charge)
+                        .body(input)
+                        .send()
+                        .await
+                }
+            })
+            .await?;
+        Ok(updated.result)
     }
 
     /// A reservation's price breakdown (its finance fields).

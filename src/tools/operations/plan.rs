@@ -11,8 +11,9 @@ use chrono_tz::Tz;
 
 use super::{
     create_task::CreateTaskArgs,
-    rows::{Category, Sites, TaskRow, to_utc},
+    rows::{Category, Sites, TaskRow},
 };
+use crate::tools::today::to_utc;
 use crate::{
     hostaway::{ReservationQuery, types},
     tools::{ToolContext, args::Range, error::ToolError, reservations::occupies},

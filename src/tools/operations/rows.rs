@@ -5,7 +5,7 @@
 use crate::tools::untrusted::Untrusted;
 use std::collections::HashMap;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use chrono_tz::Tz;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -228,17 +228,6 @@ pub(super) fn local_time(
         .map_err(|_| ToolError::invalid(field, format!("{value:?} is not a time; use YYYY-MM-DD HH:MM or YYYY-MM-DD")))
 }
 
-/// A local time in `zone` as Hostaway's UTC "YYYY-MM-DD HH:MM:SS". A time the clocks skip (the
-/// hour lost to summer time) moves an hour on.
-pub(super) fn to_utc(local: NaiveDateTime, zone: Tz) -> String {
-    let at = zone
-        .from_local_datetime(&local)
-        .earliest()
-        .or_else(|| zone.from_local_datetime(&(local + Duration::hours(1))).earliest())
-        .map_or(local, |at| at.naive_utc());
-    at.format("%Y-%m-%d %H:%M:%S").to_string()
-}
-
 /// The time a bare day means for a deadline.
 pub(super) fn end_of_day() -> NaiveTime {
     NaiveTime::from_hms_opt(23, 59, 0).unwrap_or(NaiveTime::MIN)
@@ -258,15 +247,6 @@ mod tests {
         assert_eq!(local_time("start", "today", today, nine).unwrap(), at(9, 0));
         let error = local_time("due", "soon", today, nine).unwrap_err().to_string();
         assert!(error.contains("`due`") && error.contains("YYYY-MM-DD HH:MM"), "{error}");
-    }
-
-    #[test]
-    fn local_times_become_utc_and_the_skipped_hour_moves_on() {
-        let berlin = chrono_tz::Europe::Berlin;
-        let day = |d, h| NaiveDate::from_ymd_opt(2026, 3, d).unwrap().and_hms_opt(h, 30, 0).unwrap();
-        assert_eq!(to_utc(day(28, 11), berlin), "2026-03-28 10:30:00", "winter: UTC+1");
-        assert_eq!(to_utc(day(29, 11), berlin), "2026-03-29 09:30:00", "summer: UTC+2");
-        assert_eq!(to_utc(day(29, 2), berlin), "2026-03-29 01:30:00", "02:30 does not exist; 03:30 does");
     }
 
     #[test]

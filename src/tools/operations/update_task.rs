@@ -9,10 +9,11 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    rows::{Sites, TaskRow, TaskStatus, end_of_day, local_time, to_utc},
+    rows::{Sites, TaskRow, TaskStatus, end_of_day, local_time},
     staff::Assignee,
 };
 use crate::tools::today::LocalToday;
+use crate::tools::today::to_utc;
 use crate::{
     hostaway::{Fresh, GatewayError, types},
     tools::{

@@ -1,6 +1,7 @@
 //! `cancel_reservation`: a booking that has not begun is cancelled, by the host or the guest, and
 //! its nights are free again. A stay under way or ended is not cancelled (its past nights cannot be
-//! given back); a Booking.com guest who never came is reported with `mark_no_show` instead.
+//! given back); a Booking.com guest who never came is reported with `no_show: true` instead (see
+//! `no_show`), so one tool ends every booking that will not be stayed.
 
 use rmcp::{Json, tool, tool_router};
 use schemars::JsonSchema;
@@ -17,6 +18,9 @@ use crate::{
         reservations::{self, ReservationRow},
     },
 };
+
+/// The tool's name, for the audit log and the write guard of both of its ways.
+pub(super) const TOOL: &str = "cancel_reservation";
 
 /// Who cancelled a reservation.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -39,6 +43,12 @@ pub struct CancelReservationArgs {
     /// Who asked to cancel.
     #[serde(default)]
     pub cancelled_by: CancelledBy,
+    /// true: report a Booking.com guest who never came (from the arrival day) instead.
+    #[serde(default)]
+    pub no_show: bool,
+    /// With no_show, true waives the guest's no-show fee.
+    #[serde(default)]
+    pub waive_fee: bool,
     /// true applies the preview.
     #[serde(default)]
     pub confirm: bool,
@@ -54,17 +64,24 @@ pub struct CancelReservationOut {
     /// Things to know before confirming, e.g. that the booking belongs to a channel.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
-    /// Who is recorded as cancelling.
-    pub cancelled_by: CancelledBy,
+    /// Who is recorded as cancelling (absent for a no-show).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cancelled_by: Option<CancelledBy>,
     /// True when it was already cancelled, so nothing was (or would be) sent.
     pub already_cancelled: bool,
+    /// For a no-show: whether its fee is (or would be) waived.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fee_waived: Option<bool>,
+    /// For a no-show: when Hostaway recorded the report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reported_at: Option<String>,
     /// Anything else to know, e.g. that its nights become free.
     pub note: String,
 }
 
 #[tool_router(router = cancel_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Cancel a booking not yet begun, freeing its nights. Channel bookings: cancel there too.
+    /// Cancel a booking not yet begun, freeing its nights, or report a Booking.com no-show. Channel bookings: cancel there too.
     #[tool(
         name = "cancel_reservation",
         title = "Cancel reservation",
@@ -81,6 +98,12 @@ impl ToolContext {
         Parameters(args): Parameters<CancelReservationArgs>,
     ) -> Result<Json<CancelReservationOut>, ToolError> {
         let id = args.reservation_id;
+        if args.no_show {
+            return Ok(Json(self.report_no_show(id, args.waive_fee, args.confirm).await?));
+        }
+        if args.waive_fee {
+            return Err(ToolError::invalid("waive_fee", "goes with no_show: true; a cancellation has no no-show fee"));
+        }
         let by = args.cancelled_by;
         if !args.confirm {
             let reservation = self.gateway.reservation(id, Fresh::No).await?;
@@ -92,7 +115,7 @@ impl ToolContext {
         let summary = format!("reservation {id} cancelled by {}", cancelled_by(by));
         let (out, status) = self
             .guard
-            .run("cancel_reservation", &(id, by), &summary, async {
+            .run(TOOL, &(id, by), &summary, async {
                 let reservation = self.gateway.reservation(id, Fresh::Yes).await?;
                 if is_cancelled(&reservation) {
                     return Ok((cancel_out(&reservation, by, WriteStatus::Unchanged), WriteStatus::Unchanged));
@@ -103,7 +126,7 @@ impl ToolContext {
                     .gateway
                     .cancel_reservation(id, reservation.listing_map_id, body)
                     .await
-                    .map_err(|e| ToolError::of_write("cancel_reservation", "the booking was cancelled", e))?;
+                    .map_err(|e| ToolError::of_write(TOOL, "the booking was cancelled", e))?;
                 let mut out = cancel_out(&cancelled, by, WriteStatus::Done);
                 out.already_cancelled = false;
                 out.note = format!(
@@ -133,11 +156,11 @@ impl ToolContext {
             StayPhase::UnderWay => format!(
                 "reservation {id} began on {arrival} and runs until {departure}: a stay under way is not cancelled. \
                  To end it early, set an earlier check_out with update_reservation; a Booking.com guest who never \
-                 came is reported with mark_no_show"
+                 came is reported with no_show: true"
             ),
             StayPhase::Ended => format!(
                 "reservation {id} ended on {departure}: a stay that has ended is not cancelled. A Booking.com guest \
-                 who never came is reported with mark_no_show"
+                 who never came is reported with no_show: true"
             ),
         };
         Err(ToolError::Refused(format!("{why} (today is {} in {}); nothing was changed", today.date, today.zone)))
@@ -171,8 +194,10 @@ fn cancel_out(reservation: &types::Reservation, by: CancelledBy, status: WriteSt
         status,
         reservation: reservations::row(reservation),
         warnings: channel_warning(reservation).into_iter().collect(),
-        cancelled_by: by,
+        cancelled_by: Some(by),
         already_cancelled: already,
+        fee_waived: None,
+        reported_at: None,
         note,
     }
 }

@@ -1,11 +1,12 @@
-//! `get_reservation`: one booking in full. Door codes only when the operator exposes them.
+//! `get_reservation`: one booking in full, and with `payments: true` its charges, price lines and
+//! balance (`finance::payments`). Door codes only when the operator exposes them.
 
 use rmcp::{Json, tool, tool_router};
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::rows::{DetailedReservation, detailed};
-use crate::tools::custom_fields::FieldsOf;
+use crate::tools::{custom_fields::FieldsOf, finance::payments::Payments};
 use crate::{
     hostaway::Fresh,
     tools::{
@@ -27,11 +28,25 @@ pub struct GetReservationArgs {
     #[serde(default)]
     #[schemars(extend("default" = "full"))]
     pub detail: Option<Detail>,
+    /// true adds charges, price lines, paid and due.
+    #[serde(default)]
+    pub payments: bool,
+}
+
+/// One booking, and what it costs, what is paid and what is due when asked.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct ReservationAnswer {
+    /// The booking.
+    #[serde(flatten)]
+    pub reservation: DetailedReservation,
+    /// With payments: true.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payments: Option<Payments>,
 }
 
 #[tool_router(router = get_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// One booking in full (price breakdown, balance, notes, contacts, custom fields); never door codes or card data.
+    /// One booking in full (notes, contacts, custom fields; payments: charges, price lines, due); never door codes or card data.
     #[tool(
         name = "get_reservation",
         title = "Get reservation",
@@ -46,8 +61,11 @@ impl ToolContext {
     pub async fn get_reservation(
         &self,
         Parameters(args): Parameters<GetReservationArgs>,
-    ) -> Result<Json<DetailedReservation>, ToolError> {
+    ) -> Result<Json<ReservationAnswer>, ToolError> {
         let id = args.reservation_id;
+        if id <= 0 {
+            return Err(ToolError::invalid("reservation_id", "must be a positive Hostaway reservation id"));
+        }
         let reservation = self.gateway.reservation(id, Fresh::No).await?;
         let mut shaped = detailed(&reservation, args.detail.unwrap_or(Detail::Full));
         if let Some(more) = shaped.more.as_mut() {
@@ -59,6 +77,7 @@ impl ToolContext {
             }
             more.custom_fields = self.custom_values(FieldsOf::Reservation, &reservation.custom_field_values).await?;
         }
-        Ok(Json(shaped))
+        let payments = if args.payments { Some(self.payments_of(&reservation).await?) } else { None };
+        Ok(Json(ReservationAnswer { reservation: shaped, payments }))
     }
 }

@@ -12,7 +12,7 @@ mod cancel_reservation;
 mod create_reservation;
 mod find_guest;
 pub mod get_reservation;
-mod mark_no_show;
+mod no_show;
 mod rows;
 mod search_reservations;
 mod update_reservation;
@@ -37,5 +37,4 @@ fn tools() -> ToolRouter<ToolContext> {
         + ToolContext::create_tool()
         + ToolContext::update_tool()
         + ToolContext::cancel_tool()
-        + ToolContext::no_show_tool()
 }

@@ -220,7 +220,7 @@ async fn an_unknown_listing_or_reservation_id_is_an_error_on_every_tool_never_an
         ("get_listing", json!({"listing_id": 1}), "not found"),
         ("get_calendar", json!({"listing_id": 1, "start_date": "today", "end_date": "tomorrow"}), "not found"),
         ("get_reservation", json!({"reservation_id": 1}), "not found"),
-        ("payments_for_reservation", json!({"reservation_id": 1}), "not found"),
+        ("get_reservation", json!({"reservation_id": 1, "payments": true}), "not found"),
         ("get_conversation", json!({"conversation_id": 1}), "not found"),
     ];
     for (tool, arguments, hint) in cases {

@@ -215,7 +215,7 @@ async fn hostile_text_planted_through_hostaway_comes_back_cleaned_with_its_words
         ("arrivals_and_departures", json!({"date": day(0), "days": 2})),
         ("update_reservation", json!({"reservation_id": booked.id, "guests": 1})),
         ("cancel_reservation", json!({"reservation_id": booked.id})),
-        ("mark_no_show", json!({"reservation_id": booked.id})),
+        ("cancel_reservation", json!({"reservation_id": booked.id, "no_show": true})),
         (
             "create_reservation",
             json!({"listing_id": listing, "check_in": day(0), "check_out": day(2), "guests": 1, "guest_name": "Bo"}),
@@ -224,11 +224,12 @@ async fn hostile_text_planted_through_hostaway_comes_back_cleaned_with_its_words
         ("get_conversation", json!({"conversation_id": conversation})),
         ("list_message_templates", json!({"listing_id": listing})),
         ("send_guest_message", json!({"conversation_id": conversation, "message": "See you"})),
-        ("payments_for_reservation", json!({"reservation_id": booked.id})),
+        ("get_reservation", json!({"reservation_id": booked.id, "payments": true})),
         ("revenue_report", json!({"start_date": day(-10), "end_date": day(10), "group_by": "listing"})),
         ("expenses_report", json!({"start_date": day(-90), "end_date": day(10), "group_by": "item"})),
         ("record_expense", json!({"listing_id": listing, "concept": "Light bulbs", "amount": 12.4})),
-        ("list_owner_statements", json!({})),
+        ("record_payment", json!({"reservation_id": booked.id, "amount": 50})),
+        ("get_owner_statement", json!({})),
         ("list_reviews", json!({"listing_ids": [listing], "start_date": day(-1), "end_date": day(30)})),
         ("list_tasks", json!({"listing_id": listing, "start_date": day(0), "end_date": day(0)})),
         ("list_staff", json!({"include_disabled": true})),
@@ -340,8 +341,9 @@ const OURS: &[&str] = &[
 ];
 
 /// Fields that are ours at one place only, by their parent's property and their name: a price
-/// line's Hostaway key, the note an answer adds, the message send_guest_message was asked to send.
-const OURS_AT: &[(&str, &str)] = &[("components", "name"), ("breakdown", "name"), ("", "note"), ("", "message")];
+/// line's Hostaway key, the note an answer (or its payments) adds, the message send_guest_message was asked to send.
+const OURS_AT: &[(&str, &str)] =
+    &[("components", "name"), ("breakdown", "name"), ("", "note"), ("payments", "note"), ("", "message")];
 
 #[tokio::test]
 async fn every_string_a_person_can_write_is_marked_untrusted_in_every_output_schema() {

@@ -133,11 +133,12 @@ fn every_call(
         ("get_conversation", json!({"conversation_id": conversation})),
         ("list_message_templates", json!({"listing_id": listing})),
         ("revenue_report", json!({"start_date": day(-60), "end_date": day(-1), "group_by": "channel"})),
-        ("payments_for_reservation", json!({"reservation_id": reservation})),
+        ("get_reservation", json!({"reservation_id": reservation, "payments": true})),
         ("expenses_report", json!({"start_date": day(-90), "end_date": day(0), "group_by": "category"})),
         ("record_expense", json!({"listing_id": listing, "concept": "Light bulbs", "amount": 12.4})),
+        ("record_payment", json!({"reservation_id": reservation, "amount": 50})),
         ("list_reviews", json!({"start_date": day(-90), "end_date": day(0), "lowest_first": true})),
-        ("list_owner_statements", json!({})),
+        ("get_owner_statement", json!({})),
         ("get_owner_statement", json!({"statement_id": statement})),
         ("block_dates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151)})),
         ("block_dates", json!({"listing_id": listing, "start_date": day(150), "end_date": day(151), "unblock": true})),
@@ -150,7 +151,7 @@ fn every_call(
         ),
         ("update_reservation", json!({"reservation_id": reservation, "host_note": "VIP"})),
         ("cancel_reservation", json!({"reservation_id": reservation})),
-        ("mark_no_show", json!({"reservation_id": begun})),
+        ("cancel_reservation", json!({"reservation_id": begun, "no_show": true})),
         ("list_tasks", json!({"start_date": day(0), "end_date": day(14)})),
         ("list_staff", json!({"name": "marta"})),
         (
@@ -173,7 +174,7 @@ async fn call_every_tool(client: &RunningService<RoleClient, ()>, listing: i64, 
     assert!(!writes.is_empty() && writes.len() < listed.len());
     // The one id only a tool can tell: the first owner statement.
     let statements = client
-        .call_tool(CallToolRequestParams::new("list_owner_statements").with_arguments(serde_json::Map::new()))
+        .call_tool(CallToolRequestParams::new("get_owner_statement").with_arguments(serde_json::Map::new()))
         .await
         .unwrap();
     let statement = statements.structured_content.unwrap()["statements"][0]["statement_id"].as_i64().unwrap();
@@ -184,7 +185,7 @@ async fn call_every_tool(client: &RunningService<RoleClient, ()>, listing: i64, 
         .await
         .unwrap();
     let task = tasks.structured_content.unwrap()["tasks"][0]["task_id"].as_i64().unwrap();
-    // And a Booking.com stay that has begun, the kind mark_no_show reports.
+    // And a Booking.com stay that has begun, the kind a no-show report takes.
     let yesterday = (mcp::clock().today_utc() - Duration::days(1)).to_string();
     let begun =
         json!({"channel": "booking.com", "arrival_end_date": yesterday, "status": ["new", "modified"], "limit": 1});

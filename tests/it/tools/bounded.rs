@@ -64,17 +64,18 @@ fn largest_calls(h: &mcp::Harness, statement: i64, task: i64, begun: i64) -> Vec
         ),
         ("update_reservation", json!({"reservation_id": reservation, "host_note": text})),
         ("cancel_reservation", json!({"reservation_id": reservation})),
-        ("mark_no_show", json!({"reservation_id": begun})),
+        ("cancel_reservation", json!({"reservation_id": begun, "no_show": true})),
         ("unread_conversations", json!({"limit": 50})),
         ("get_conversation", json!({"conversation_id": conversation, "limit": 100})),
         ("list_message_templates", json!({})),
         ("send_guest_message", json!({"conversation_id": conversation, "message": "x".repeat(5000)})),
         ("revenue_report", json!({"start_date": day(-365), "end_date": day(0), "group_by": "listing"})),
-        ("payments_for_reservation", json!({"reservation_id": reservation})),
+        ("get_reservation", json!({"reservation_id": reservation, "payments": true})),
         ("expenses_report", json!({"start_date": day(-365), "end_date": day(0), "group_by": "item"})),
         ("record_expense", json!({"concept": "Accountant", "amount": 300})),
+        ("record_payment", json!({"reservation_id": reservation, "amount": 50})),
         ("list_reviews", json!({"start_date": day(-365), "end_date": day(0), "limit": 50})),
-        ("list_owner_statements", json!({})),
+        ("get_owner_statement", json!({})),
         ("get_owner_statement", json!({"statement_id": statement})),
         ("list_tasks", json!({"start_date": day(-31), "end_date": day(30), "limit": 100})),
         ("list_staff", json!({"include_disabled": true})),
@@ -91,7 +92,7 @@ fn largest_calls(h: &mcp::Harness, statement: i64, task: i64, begun: i64) -> Vec
 async fn every_tools_largest_answer_on_a_large_portfolio_stays_under_the_bound() {
     let h = large_portfolio().await;
     assert_eq!(h.sandbox.inspect(|s| s.listings.len()), LISTINGS);
-    let statement = h.ok("list_owner_statements", json!({})).await["statements"][0]["statement_id"].as_i64().unwrap();
+    let statement = h.ok("get_owner_statement", json!({})).await["statements"][0]["statement_id"].as_i64().unwrap();
     let task = h.ok("list_tasks", json!({"category": "maintenance"})).await["tasks"][0]["task_id"].as_i64().unwrap();
     let yesterday = (h.sandbox.inspect(|s| s.today) - Duration::days(1)).to_string();
     let begun =

@@ -275,7 +275,7 @@ async fn revenue_report_for_chosen_listings_counts_only_their_nights() {
 }
 
 #[tokio::test]
-async fn payments_for_reservation_match_the_store_charges_and_breakdown() {
+async fn reservation_payments_match_the_store_charges_and_breakdown() {
     let h = mcp::start().await;
     let (reservation, charges, money) = h.sandbox.inspect(|s| {
         let today = s.today;
@@ -295,10 +295,11 @@ async fn payments_for_reservation_match_the_store_charges_and_breakdown() {
         let charges: Vec<_> = s.charges.iter().filter(|c| c.reservation_id == Some(r.id)).cloned().collect();
         (r.clone(), charges, s.money[&r.id])
     });
-    let answer = h.ok("payments_for_reservation", json!({"reservation_id": reservation.id})).await;
-    assert_eq!(answer["reservation_id"], json!(reservation.id));
-    close(amount(&answer["total"]), reservation.total_price.unwrap(), "total");
-    assert_eq!(answer["total"]["currency"], "EUR");
+    let whole = h.ok("get_reservation", json!({"reservation_id": reservation.id, "payments": true})).await;
+    assert_eq!(whole["reservation_id"], json!(reservation.id));
+    close(amount(&whole["total"]), reservation.total_price.unwrap(), "total");
+    assert_eq!(whole["total"]["currency"], "EUR");
+    let answer = &whole["payments"];
     let sum = |status: &str| -> f64 {
         charges
             .iter()
@@ -322,6 +323,7 @@ async fn payments_for_reservation_match_the_store_charges_and_breakdown() {
         assert_eq!(row["status"], json!(charge.status));
         assert_eq!(row["method"], json!(charge.payment_method));
         assert!(row["scheduled_for"].as_str().unwrap().ends_with('Z'));
+        assert_eq!(row["charge_id"], json!(charge.id));
     }
     let breakdown: HashMap<&str, f64> = answer["breakdown"]
         .as_array()
@@ -343,7 +345,7 @@ async fn payments_for_reservation_match_the_store_charges_and_breakdown() {
             .unwrap()
             .id
     });
-    let answer = h.ok("payments_for_reservation", json!({"reservation_id": airbnb})).await;
+    let answer = &h.ok("get_reservation", json!({"reservation_id": airbnb, "payments": true})).await["payments"];
     assert!(answer["note"].as_str().unwrap().contains("Airbnb collects"), "{answer}");
     assert_eq!(answer["charges"], json!([]));
     assert_eq!(amount(&answer["due"]), 0.0);
@@ -387,7 +389,7 @@ async fn a_new_unpaid_booking_owes_its_remaining_balance_and_says_no_charge_coll
     let owed = raw.remaining_balance.expect("includePayments=1 carries the remaining balance");
     assert!(owed > 0.0, "a new unpaid booking owes something");
 
-    let answer = h.ok("payments_for_reservation", json!({"reservation_id": id})).await;
+    let answer = &h.ok("get_reservation", json!({"reservation_id": id, "payments": true})).await["payments"];
     close(amount(&answer["due"]), owed, "due");
     assert_eq!(answer["due"]["currency"], json!(raw.currency));
     assert_eq!(amount(&answer["scheduled"]), 0.0);
@@ -423,7 +425,7 @@ async fn invalid_arguments_are_tool_errors_naming_the_field() {
             json!({"start_date": "2026-01-01", "end_date": "2026-01-31", "listing_ids": [1]}),
             "`listing_ids`",
         ),
-        ("payments_for_reservation", json!({"reservation_id": 0}), "`reservation_id`"),
+        ("get_reservation", json!({"reservation_id": 0, "payments": true}), "`reservation_id`"),
     ];
     for (tool, args, field) in cases {
         let message = h.err(tool, args.clone()).await;
@@ -432,7 +434,7 @@ async fn invalid_arguments_are_tool_errors_naming_the_field() {
     // A malformed number is a tool error naming the argument and quoting the bad value.
     for (tool, args, field, value) in [
         ("get_conversation", json!({"conversation_id": "abc"}), "`conversation_id`", "abc"),
-        ("payments_for_reservation", json!({"reservation_id": "x1"}), "`reservation_id`", "x1"),
+        ("get_reservation", json!({"reservation_id": "x1", "payments": true}), "`reservation_id`", "x1"),
     ] {
         let message = h.err(tool, args).await;
         assert!(message.contains(field) && message.contains(value), "{tool}: {message}");
@@ -456,7 +458,7 @@ async fn each_tool_stays_within_its_upstream_call_budget() {
         ("get_conversation", json!({"conversation_id": conversation}), 2),
         // The report names listings from the portfolio search_listings has just read: one shared cache entry.
         ("revenue_report", range, 1),
-        ("payments_for_reservation", json!({"reservation_id": reservation}), 3),
+        ("get_reservation", json!({"reservation_id": reservation, "payments": true}), 3),
     ];
     assert!(budgets[0].2 <= 2, "about 100 conversations take at most two pages");
     for (tool, args, budget) in budgets {

@@ -9,6 +9,7 @@ mod direct;
 mod expenses;
 mod inbox_finance;
 mod no_show;
+mod payments;
 mod reservations;
 mod reviews;
 mod statements;

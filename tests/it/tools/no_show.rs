@@ -1,4 +1,4 @@
-//! mark_no_show end to end: a Booking.com guest who never came is reported once, with the fee
+//! cancel_reservation with no_show end to end: a Booking.com guest who never came is reported once, with the fee
 //! charged or waived, and nothing else can be reported (issue 25, repro 2).
 
 use crate::support::mcp;
@@ -23,22 +23,25 @@ fn booking(s: &Store, channel: i64, begun: bool) -> types::Reservation {
 async fn a_booking_com_guest_who_never_came_is_reported_once() {
     let h = mcp::start().await;
     let id = h.sandbox.inspect(|s| booking(s, Channel::BookingCom.id(), true)).id;
-    let preview = h.ok("mark_no_show", json!({"reservation_id": id})).await;
+    let preview = h.ok("cancel_reservation", json!({"reservation_id": id, "no_show": true})).await;
     assert_eq!(preview["status"], "preview");
-    assert_eq!(preview["reservation_id"], id);
+    assert_eq!(preview["reservation"]["reservation_id"], id);
+    assert_eq!(preview["fee_waived"], false);
     assert_eq!(h.sandbox.stats().applied(id::REPORT_NO_SHOW), 0, "a preview reports nothing");
 
-    let confirm = json!({"reservation_id": id, "confirm": true});
-    let done = h.ok("mark_no_show", confirm.clone()).await;
+    let confirm = json!({"reservation_id": id, "no_show": true, "confirm": true});
+    let done = h.ok("cancel_reservation", confirm.clone()).await;
     assert_eq!(done["status"], "done", "{done}");
     let held = h.sandbox.inspect(|s| s.reservations[&id].clone());
     assert_eq!(done["reported_at"], json!(held.bookingcom_no_show_reported_at));
     assert_eq!(held.bookingcom_no_show_fee_waived, Some(json!(false)));
-    let again = h.ok("mark_no_show", confirm).await;
+    let again = h.ok("cancel_reservation", confirm).await;
     assert!(matches!(again["status"].as_str(), Some("already_done" | "unchanged")), "{again}");
     assert_eq!(h.sandbox.stats().applied(id::REPORT_NO_SHOW), 1, "the same report twice is sent once");
 
-    let waived = h.ok("mark_no_show", json!({"reservation_id": id, "waive_fee": true, "confirm": true})).await;
+    let waived = h
+        .ok("cancel_reservation", json!({"reservation_id": id, "no_show": true, "waive_fee": true, "confirm": true}))
+        .await;
     assert_eq!(waived["status"], "done", "waiving the fee is a new report: {waived}");
     assert_eq!(h.sandbox.inspect(|s| s.reservations[&id].bookingcom_no_show_fee_waived.clone()), Some(json!(true)));
     assert_eq!(h.sandbox.stats().applied(id::REPORT_NO_SHOW), 2);
@@ -50,12 +53,13 @@ async fn other_channels_stays_ahead_and_unknown_bookings_are_refused() {
     let (direct, ahead) = h
         .sandbox
         .inspect(|s| (booking(s, Channel::Direct.id(), true).id, booking(s, Channel::BookingCom.id(), false).id));
-    let refused = h.err("mark_no_show", json!({"reservation_id": direct, "confirm": true})).await;
+    let refused =
+        h.err("cancel_reservation", json!({"reservation_id": direct, "no_show": true, "confirm": true})).await;
     assert!(refused.contains("Booking.com bookings only"), "{refused}");
-    let refused = h.err("mark_no_show", json!({"reservation_id": ahead, "confirm": true})).await;
+    let refused = h.err("cancel_reservation", json!({"reservation_id": ahead, "no_show": true, "confirm": true})).await;
     assert!(refused.contains("only from the arrival day on"), "{refused}");
     let unknown = h.sandbox.inspect(|s| s.reservations.keys().max().unwrap() + 1000);
-    let refused = h.err("mark_no_show", json!({"reservation_id": unknown})).await;
+    let refused = h.err("cancel_reservation", json!({"reservation_id": unknown, "no_show": true})).await;
     assert!(refused.contains("search_reservations"), "{refused}");
     assert_eq!(h.sandbox.stats().applied(id::REPORT_NO_SHOW), 0);
 }

@@ -1,4 +1,4 @@
-//! list_owner_statements and get_owner_statement end to end, against the sandbox's statements.
+//! get_owner_statement end to end, listing and reading, against the sandbox's statements.
 
 use crate::support::mcp;
 
@@ -8,13 +8,13 @@ use serde_json::json;
 async fn statements_are_listed_found_by_name_and_read_with_their_totals() {
     let h = mcp::start().await;
     let stored = h.sandbox.inspect(|s| s.owner_statements.clone());
-    let listed = h.ok("list_owner_statements", json!({})).await;
+    let listed = h.ok("get_owner_statement", json!({})).await;
     let ids: Vec<i64> =
         listed["statements"].as_array().unwrap().iter().map(|s| s["statement_id"].as_i64().unwrap()).collect();
     assert_eq!(ids, stored.iter().map(|s| s.id).collect::<Vec<_>>());
 
     let city = h.sandbox.inspect(|s| s.listings.values().find_map(|l| l.city.clone()).unwrap());
-    let named = h.ok("list_owner_statements", json!({"name": city.to_uppercase()})).await;
+    let named = h.ok("get_owner_statement", json!({"name": city.to_uppercase()})).await;
     let expected: Vec<i64> =
         stored.iter().filter(|s| s.statement_name.as_deref().unwrap().contains(&city)).map(|s| s.id).collect();
     let found: Vec<i64> =
@@ -44,6 +44,8 @@ async fn statements_are_listed_found_by_name_and_read_with_their_totals() {
     }
     assert_eq!(answer["totals"].as_array().unwrap().len(), one.summary_data_json.len());
 
+    let both = h.err("get_owner_statement", json!({"statement_id": one.id, "name": "x"})).await;
+    assert!(both.contains("`name`"), "{both}");
     let missing = h.err("get_owner_statement", json!({"statement_id": 1})).await;
     assert!(missing.contains("not found"), "{missing}");
 }

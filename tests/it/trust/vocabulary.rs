@@ -68,7 +68,7 @@ async fn one_reservation_has_one_channel_name_in_every_tool() {
     let row = found["reservations"].as_array().unwrap().iter().find(|r| r["reservation_id"] == json!(stay.id));
     assert_eq!(row.expect("the channel filter accepts the name it answers with")["channel"], json!(channel));
 
-    let payments = h.ok("payments_for_reservation", json!({"reservation_id": stay.id})).await;
+    let payments = h.ok("get_reservation", json!({"reservation_id": stay.id, "payments": true})).await;
     assert_eq!(payments["channel"], json!(channel));
 
     let last_night = stay.departure_date - Duration::days(1);
@@ -101,7 +101,7 @@ async fn money_is_never_negative_zero() {
     assert!(picks.len() >= 6, "the sandbox has reservations with and without charges");
     let mut texts = Vec::new();
     for id in picks {
-        texts.push(mcp::text(&h.call("payments_for_reservation", json!({"reservation_id": id})).await));
+        texts.push(mcp::text(&h.call("get_reservation", json!({"reservation_id": id, "payments": true})).await));
     }
     for group_by in ["total", "listing", "channel", "month"] {
         let args = json!({"start_date": (today - Duration::days(120)).to_string(),

@@ -2,7 +2,7 @@
 //! some weeks or months ahead and a length drawn from a seeded generator, several cases a tool.
 //!
 //! - Nothing lands before the listing's today: the same call moved into the past is a tool error
-//!   and Hostaway applies nothing (update_listing and send_guest_message take no date; mark_no_show,
+//!   and Hostaway applies nothing (update_listing and send_guest_message take no date; a no-show report,
 //!   about a stay that has begun, refuses one still ahead; record_expense, which records what
 //!   happened, refuses a day after today instead).
 //! - A preview applies nothing.
@@ -24,8 +24,10 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
 /// Every operation that changes the account.
-const WRITES: [&str; 12] = [
+const WRITES: [&str; 14] = [
     id::CREATE_EXPENSE,
+    id::CREATE_OFFLINE_CHARGE,
+    id::UPDATE_OFFLINE_CHARGE,
     id::UPDATE_EXPENSE,
     id::DELETE_EXPENSE,
     id::REPORT_NO_SHOW,
@@ -236,7 +238,7 @@ async fn booking_writes_keep_the_write_properties() {
     let other_hour = h.sandbox.inspect(|s| (s.reservations[&ended].check_in_time.unwrap_or(14) + 1) % 24);
     refused_in_the_past(&h, "update_reservation", json!({"reservation_id": ended, "check_in_hour": other_hour})).await;
 
-    // mark_no_show is the one write about a stay that has begun: a Booking.com stay whose arrival day
+    // A no-show report is the one write about a stay that has begun: a Booking.com stay whose arrival day
     // has come is reported once, as previewed; one still ahead is refused like a past date elsewhere.
     let (begun, ahead) = h.sandbox.inspect(|s| {
         let booking_com =
@@ -246,12 +248,12 @@ async fn booking_writes_keep_the_write_properties() {
         let ahead = s.reservations.values().filter(booking_com).find(|r| r.arrival_date > later).unwrap().id;
         (begun, ahead)
     });
-    refused_in_the_past(&h, "mark_no_show", json!({"reservation_id": ahead})).await;
-    let report = json!({"reservation_id": begun, "waive_fee": true});
-    let (preview, done) = preview_then_twice(&h, "mark_no_show", &report).await;
+    refused_in_the_past(&h, "cancel_reservation", json!({"reservation_id": ahead, "no_show": true})).await;
+    let report = json!({"reservation_id": begun, "no_show": true, "waive_fee": true});
+    let (preview, done) = preview_then_twice(&h, "cancel_reservation", &report).await;
     let held = h.sandbox.inspect(|s| s.reservations[&begun].clone());
     assert_eq!(preview["fee_waived"], json!(true));
-    assert_eq!(held.bookingcom_no_show_fee_waived, Some(json!(true)), "mark_no_show {report}: previewed vs held");
+    assert_eq!(held.bookingcom_no_show_fee_waived, Some(json!(true)), "no-show {report}: previewed vs held");
     assert_eq!(done["reported_at"], json!(held.bookingcom_no_show_reported_at));
 }
 
@@ -375,5 +377,45 @@ async fn expense_writes_keep_the_write_properties() {
             json!(held.abs()),
             "record_expense {fix}: previewed vs held"
         );
+    }
+}
+
+#[tokio::test]
+async fn payment_writes_keep_the_write_properties() {
+    let h = mcp::start().await;
+    let methods = ["cash", "bank_transfer", "bank_check", "paypal", "other"];
+    for case in 0..CASES {
+        let mut rng = ChaCha8Rng::seed_from_u64(400 + case);
+        let booking = h.sandbox.inspect(|s| {
+            let holding: Vec<i64> =
+                s.reservations.values().filter(|r| blocks_calendar(&r.status)).map(|r| r.id).collect();
+            holding[rng.random_range(0..holding.len())]
+        });
+        let amount = f64::from(rng.random_range(500..90_000)) / 100.0;
+        let awaiting = rng.random_bool(0.5);
+        let method = methods[rng.random_range(0..methods.len())];
+        let new = json!({"reservation_id": booking, "amount": amount, "method": method, "awaiting": awaiting,
+            "title": format!("Payment {case}")});
+        let (preview, done) = preview_then_twice(&h, "record_payment", &new).await;
+        let id = done["charge"]["charge_id"].as_i64().unwrap();
+        let held = h.sandbox.inspect(|s| s.charges.iter().find(|c| c.id == id).cloned().unwrap());
+        let shown = &preview["charge"];
+        assert_eq!(
+            json!([
+                shown["amount"]["amount"],
+                shown["amount"]["currency"],
+                shown["status"],
+                shown["method"],
+                shown["title"]
+            ]),
+            json!([held.amount, held.currency, held.status, held.payment_method, held.title]),
+            "record_payment {new}: previewed vs held"
+        );
+        if awaiting {
+            let settle = json!({"reservation_id": booking, "charge_id": id});
+            let (preview, _) = preview_then_twice(&h, "record_payment", &settle).await;
+            let held = h.sandbox.inspect(|s| s.charges.iter().find(|c| c.id == id).and_then(|c| c.status.clone()));
+            assert_eq!(held.as_deref(), Some("paid"), "record_payment {settle}: {preview}");
+        }
     }
 }

@@ -1,81 +1,35 @@
-//! `mark_no_show`: a guest who never came. A stay that has begun or ended is not cancelled; Hostaway
-//! records a no-show instead (`PUT /reservations/{id}/statuses/noShow`), for Booking.com bookings
-//! only, which then charges or waives Booking.com's no-show fee. Reporting again only refreshes the
-//! report, so a second identical confirmation sends nothing.
+//! `cancel_reservation` with `no_show: true`: a guest who never came. A stay that has begun or ended
+//! is not cancelled; Hostaway records a no-show instead (`PUT /reservations/{id}/statuses/noShow`),
+//! for Booking.com bookings only, which then charges or waives Booking.com's no-show fee. Reporting
+//! again only refreshes the report, so a second identical confirmation sends nothing.
 
-use rmcp::{Json, tool, tool_router};
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
-
+use super::cancel_reservation::{CancelReservationOut, TOOL};
 use crate::{
     domain::{BookingStatus, StayPhase},
     hostaway::{Fresh, types},
-    tools::{ToolContext, WriteStatus, args, channels, error::ToolError, params::Parameters},
+    tools::{ToolContext, WriteStatus, channels, error::ToolError, reservations},
 };
 
 /// The only channel Hostaway reports no-shows for, as `channels` names it.
 const BOOKING_COM: &str = "booking.com";
 
-/// Arguments of `mark_no_show`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MarkNoShowArgs {
-    /// A Booking.com booking whose arrival day has come.
-    #[serde(deserialize_with = "args::int")]
-    #[schemars(range(min = 1))]
-    pub reservation_id: i64,
-    /// true waives the guest's no-show fee.
-    #[serde(default)]
-    pub waive_fee: bool,
-    /// true reports the preview_token's preview.
-    #[serde(default)]
-    pub confirm: bool,
-}
-
-/// What `mark_no_show` would do or did.
-#[derive(Clone, Debug, Serialize, JsonSchema)]
-pub struct NoShowOut {
-    /// preview (nothing sent), done (reported now) or unchanged (already reported so; nothing sent).
-    pub status: WriteStatus,
-    /// The booking.
-    pub reservation_id: i64,
-    /// Whether the no-show fee is (or would be) waived.
-    pub fee_waived: bool,
-    /// When Hostaway recorded the report.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reported_at: Option<String>,
-    /// Which stay (dates, listing) and what it means.
-    pub note: String,
-}
-
-#[tool_router(router = no_show_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Report that a Booking.com guest never came (from the arrival day on), fee charged or waived.
-    #[tool(
-        name = "mark_no_show",
-        title = "Mark no-show",
-        annotations(
-            title = "Mark no-show",
-            read_only_hint = false,
-            destructive_hint = true,
-            idempotent_hint = true,
-            open_world_hint = true
-        )
-    )]
-    pub async fn mark_no_show(
+    /// Previews or reports that reservation `id`'s guest never came, the fee waived or not.
+    pub(super) async fn report_no_show(
         &self,
-        Parameters(args): Parameters<MarkNoShowArgs>,
-    ) -> Result<Json<NoShowOut>, ToolError> {
-        let (id, waive) = (args.reservation_id, args.waive_fee);
-        if !args.confirm {
+        id: i64,
+        waive: bool,
+        confirm: bool,
+    ) -> Result<CancelReservationOut, ToolError> {
+        if !confirm {
             let reservation = self.gateway.reservation(id, Fresh::No).await?;
             self.refuse_unless_a_no_show_fits(&reservation).await?;
-            return Ok(Json(out(&reservation, waive, WriteStatus::Preview)));
+            return Ok(out(&reservation, waive, WriteStatus::Preview));
         }
         let summary = format!("reservation {id} reported a no-show, fee waived: {waive}");
         let (out, status) = self
             .guard
-            .run("mark_no_show", &(id, waive), &summary, async {
+            .run(TOOL, &(id, "no_show", waive), &summary, async {
                 let reservation = self.gateway.reservation(id, Fresh::Yes).await?;
                 self.refuse_unless_a_no_show_fits(&reservation).await?;
                 if reported(&reservation) && waived(&reservation) == Some(waive) {
@@ -85,15 +39,13 @@ impl ToolContext {
                     .gateway
                     .report_no_show(id, reservation.listing_map_id, waive)
                     .await
-                    .map_err(|e| ToolError::of_write("mark_no_show", "the no-show was reported", e))?;
+                    .map_err(|e| ToolError::of_write(TOOL, "the no-show was reported", e))?;
                 Ok((out(&done, waive, WriteStatus::Done), WriteStatus::Done))
             })
             .await?;
-        Ok(Json(NoShowOut { status, ..out }))
+        Ok(CancelReservationOut { status, ..out })
     }
-}
 
-impl ToolContext {
     /// Refuses a booking Hostaway cannot report: another channel's, one that holds no nights
     /// (cancelled, an inquiry), or one whose arrival day has not come in the listing's zone.
     async fn refuse_unless_a_no_show_fits(&self, reservation: &types::Reservation) -> Result<(), ToolError> {
@@ -115,7 +67,7 @@ impl ToolContext {
         if StayPhase::of(reservation.arrival_date, reservation.departure_date, today.date) == StayPhase::Upcoming {
             return Err(ToolError::Refused(format!(
                 "reservation {id} arrives on {}: a guest is a no-show only from the arrival day on (today is {} in \
-                 {}); nothing was changed",
+                 {}); to call the stay off, cancel without no_show; nothing was changed",
                 reservation.arrival_date, today.date, today.zone
             )));
         }
@@ -138,7 +90,7 @@ fn waived(reservation: &types::Reservation) -> Option<bool> {
 }
 
 /// The answer for `reservation`, the fee choice asked for and the outcome.
-fn out(reservation: &types::Reservation, waive: bool, status: WriteStatus) -> NoShowOut {
+fn out(reservation: &types::Reservation, waive: bool, status: WriteStatus) -> CancelReservationOut {
     let fee = if waive { "the no-show fee is waived" } else { "Booking.com charges the guest its no-show fee" };
     let r = reservation;
     let stay = format!(
@@ -150,10 +102,13 @@ fn out(reservation: &types::Reservation, waive: bool, status: WriteStatus) -> No
         WriteStatus::Unchanged => format!("already reported that {stay} never came; {fee}; nothing was sent"),
         _ => format!("reported that {stay} never came; {fee}"),
     };
-    NoShowOut {
+    CancelReservationOut {
         status,
-        reservation_id: r.id,
-        fee_waived: waive,
+        reservation: reservations::row(reservation),
+        warnings: Vec::new(),
+        cancelled_by: None,
+        already_cancelled: false,
+        fee_waived: Some(waive),
         reported_at: reservation.bookingcom_no_show_reported_at.clone().filter(|_| reported(reservation)),
         note,
     }

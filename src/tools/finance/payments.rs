@@ -1,35 +1,27 @@
-//! `payments_for_reservation`: what one booking costs, what is paid and what is due, from its
-//! guest charges, its finance fields and Hostaway's remaining balance.
+//! A booking's payments, as get_reservation answers them with `payments: true`: what it costs,
+//! what is paid and what is due, from its guest charges, its finance fields and Hostaway's
+//! remaining balance. `record_payment` answers its charges in the same shape.
 
 use crate::tools::untrusted::Untrusted;
-use rmcp::{Json, tool, tool_router};
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::{
-    hostaway::Fresh,
+    hostaway::{Fresh, types},
     tools::{
         ToolContext,
         args::{self, Money},
         channels,
         error::ToolError,
-        params::Parameters,
     },
 };
-
-/// Arguments of `payments_for_reservation`.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PaymentsForReservationArgs {
-    /// Hostaway's reservation id (not the channel's code).
-    #[serde(deserialize_with = "args::int")]
-    #[schemars(range(min = 1))]
-    pub reservation_id: i64,
-}
 
 /// One guest charge.
 #[derive(Clone, Debug, Serialize, JsonSchema)]
 pub struct ChargeRow {
+    /// Hostaway's id (record_payment takes it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub charge_id: Option<i64>,
     /// What it is for, e.g. Deposit or Balance.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<Untrusted>,
@@ -61,17 +53,9 @@ pub struct BreakdownRow {
     pub amount: Money,
 }
 
-/// What a booking costs, what is paid and what is due.
+/// What a booking costs, what is paid and what is due (get_reservation with `payments: true`).
 #[derive(Debug, Serialize, JsonSchema)]
-pub struct ReservationPayments {
-    /// The reservation's id.
-    pub reservation_id: i64,
-    /// The booking channel, e.g. airbnb or direct (the names every tool uses).
-    pub channel: String,
-    /// The booking's status.
-    pub status: String,
-    /// What the guest pays in all.
-    pub total: Money,
+pub struct Payments {
     /// Charges collected so far.
     pub paid: Money,
     /// What the guest still owes, as Hostaway holds it for the booking (its remaining balance).
@@ -82,37 +66,18 @@ pub struct ReservationPayments {
     pub charges: Vec<ChargeRow>,
     /// The price breakdown (finance fields).
     pub breakdown: Vec<BreakdownRow>,
-    /// Said when the channel collects the guest's payment itself.
+    /// Said when the channel collects the guest's payment itself, or charges miss what is owed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
-#[tool_router(router = payments_for_reservation_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// One booking's price breakdown, charges (status, dates) and balance due; says when the channel collects payment.
-    #[tool(
-        name = "payments_for_reservation",
-        title = "Payments for reservation",
-        annotations(
-            title = "Payments for reservation",
-            read_only_hint = true,
-            destructive_hint = false,
-            idempotent_hint = true,
-            open_world_hint = true
-        )
-    )]
-    pub async fn payments_for_reservation(
-        &self,
-        Parameters(args): Parameters<PaymentsForReservationArgs>,
-    ) -> Result<Json<ReservationPayments>, ToolError> {
-        let id = args.reservation_id;
-        if id <= 0 {
-            return Err(ToolError::invalid("reservation_id", "must be a positive Hostaway reservation id"));
-        }
+    /// The charges, price breakdown and balance of `reservation`, read from Hostaway.
+    pub(crate) async fn payments_of(&self, reservation: &types::Reservation) -> Result<Payments, ToolError> {
+        let id = reservation.id;
         let gateway = &self.gateway;
-        let (reservation, charges, fields) =
-            tokio::join!(gateway.reservation(id, Fresh::No), gateway.guest_charges(id), gateway.finance_fields(id));
-        let (reservation, charges, fields) = (reservation?, charges?, fields?);
+        let (charges, fields) = tokio::join!(gateway.guest_charges(id, Fresh::No), gateway.finance_fields(id));
+        let (charges, fields) = (charges?, fields?);
         let currency = args::currency_or_fallback(reservation.currency.as_deref());
         let money = |amount: f64| Money::new(amount, currency.clone());
         let paid: f64 = charges
@@ -154,25 +119,11 @@ impl ToolContext {
             )),
             None => None,
         };
-        Ok(Json(ReservationPayments {
-            reservation_id: reservation.id,
-            channel,
-            status: reservation.status.to_string(),
-            total: money(total),
+        Ok(Payments {
             paid: money(paid),
             due: money(due),
             scheduled: money(scheduled),
-            charges: charges
-                .iter()
-                .map(|c| ChargeRow {
-                    title: c.title.clone().map(Untrusted::from),
-                    amount: Money::new(c.amount.unwrap_or(0.0), c.currency.clone().unwrap_or_else(|| currency.clone())),
-                    status: c.status.clone(),
-                    scheduled_for: c.scheduled_date.as_deref().map(args::iso_datetime),
-                    charged_at: c.charge_date.as_deref().map(args::iso_datetime),
-                    method: c.payment_method.clone().map(Untrusted::from),
-                })
-                .collect(),
+            charges: charges.iter().map(|c| charge_row(c, &currency)).collect(),
             breakdown: fields
                 .iter()
                 .filter(|f| f.is_deleted != Some(1))
@@ -183,6 +134,19 @@ impl ToolContext {
                 })
                 .collect(),
             note,
-        }))
+        })
+    }
+}
+
+/// A guest charge as every tool answers it, its amount in its own currency, else `currency`.
+pub(crate) fn charge_row(charge: &types::GuestCharge, currency: &str) -> ChargeRow {
+    ChargeRow {
+        charge_id: Some(charge.id),
+        title: charge.title.clone().map(Untrusted::from),
+        amount: Money::new(charge.amount.unwrap_or(0.0), charge.currency.clone().unwrap_or_else(|| currency.into())),
+        status: charge.status.clone(),
+        scheduled_for: charge.scheduled_date.as_deref().map(args::iso_datetime),
+        charged_at: charge.charge_date.as_deref().map(args::iso_datetime),
+        method: charge.payment_method.clone().map(Untrusted::from),
     }
 }
