@@ -846,6 +846,11 @@ pub mod types {
         )]
         pub is_overridden_by_user: ::std::option::Option<i32>,
         #[serde(
+            rename = "isQuantitySelectable",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_quantity_selectable: ::std::option::Option<i32>,
+        #[serde(
             rename = "listingFeeSettingId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
@@ -860,11 +865,40 @@ pub mod types {
         ///price, tax, fee or discount in the field table.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
+        ///Units of a multi-unit booking.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub units: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<f64>,
     }
     impl FinanceField {
         pub fn builder() -> builder::FinanceField {
+            Default::default()
+        }
+    }
+    ///`FinanceFieldEnvelope`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct FinanceFieldEnvelope {
+        pub result: FinanceField,
+        pub status: EnvelopeStatus,
+    }
+    impl FinanceFieldEnvelope {
+        pub fn builder() -> builder::FinanceFieldEnvelope {
+            Default::default()
+        }
+    }
+    ///What a finance field is set to.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct FinanceFieldInput {
+        #[serde(rename = "isIncludedInTotalPrice")]
+        pub is_included_in_total_price: i32,
+        ///1 keeps the value from being replaced by the channel's or a recalculation.
+        #[serde(rename = "isOverriddenByUser")]
+        pub is_overridden_by_user: i32,
+        pub value: f64,
+    }
+    impl FinanceFieldInput {
+        pub fn builder() -> builder::FinanceFieldInput {
             Default::default()
         }
     }
@@ -1625,6 +1659,374 @@ pub mod types {
     impl ListingEnvelope {
         pub fn builder() -> builder::ListingEnvelope {
             Default::default()
+        }
+    }
+    ///Whether a fee's amount is a percentage or a flat amount.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ListingFeeAmountType {
+        #[serde(rename = "percent")]
+        Percent,
+        #[serde(rename = "flat")]
+        Flat,
+    }
+    impl ::std::fmt::Display for ListingFeeAmountType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Percent => f.write_str("percent"),
+                Self::Flat => f.write_str("flat"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListingFeeAmountType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "percent" => Ok(Self::Percent),
+                "flat" => Ok(Self::Flat),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListingFeeAmountType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListingFeeAmountType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///What a fee's amount is counted per.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ListingFeeAppliedPer {
+        #[serde(rename = "reservation")]
+        Reservation,
+        #[serde(rename = "person")]
+        Person,
+        #[serde(rename = "night")]
+        Night,
+        #[serde(rename = "person_per_night")]
+        PersonPerNight,
+    }
+    impl ::std::fmt::Display for ListingFeeAppliedPer {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Reservation => f.write_str("reservation"),
+                Self::Person => f.write_str("person"),
+                Self::Night => f.write_str("night"),
+                Self::PersonPerNight => f.write_str("person_per_night"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListingFeeAppliedPer {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "reservation" => Ok(Self::Reservation),
+                "person" => Ok(Self::Person),
+                "night" => Ok(Self::Night),
+                "person_per_night" => Ok(Self::PersonPerNight),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListingFeeAppliedPer {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListingFeeAppliedPer {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///An extra fee a listing charges and how it is worked out.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ListingFeeSetting {
+        #[serde(
+            rename = "accountId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub account_id: ::std::option::Option<i64>,
+        ///A flat amount or a percentage, as amountType says.
+        pub amount: f64,
+        ///percent or flat.
+        #[serde(rename = "amountType")]
+        pub amount_type: ::std::string::String,
+        ///What the amount is counted per: reservation, person, night or person_per_night.
+        #[serde(rename = "feeAppliedPer")]
+        pub fee_applied_per: ::std::string::String,
+        ///The fee's own name; null uses the type's.
+        #[serde(
+            rename = "feeTitle",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub fee_title: ::std::option::Option<::std::string::String>,
+        ///What the fee is for, e.g. petFee, parkingFee, resortFee.
+        #[serde(rename = "feeType")]
+        pub fee_type: ::std::string::String,
+        pub id: i64,
+        ///YYYY-MM-DD HH:MM:SS.
+        #[serde(
+            rename = "insertedOn",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub inserted_on: ::std::option::Option<::std::string::String>,
+        ///1 when the fee is always in the total price; 0 or null when a guest adds it.
+        #[serde(
+            rename = "isMandatory",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_mandatory: ::std::option::Option<i32>,
+        ///1 when a quantity can be chosen and multiplies the fee; 0 when the quantity is always 1.
+        #[serde(
+            rename = "isQuantitySelectable",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_quantity_selectable: ::std::option::Option<i32>,
+        #[serde(rename = "listingMapId")]
+        pub listing_map_id: i64,
+        ///YYYY-MM-DD HH:MM:SS.
+        #[serde(
+            rename = "updatedOn",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub updated_on: ::std::option::Option<::std::string::String>,
+    }
+    impl ListingFeeSetting {
+        pub fn builder() -> builder::ListingFeeSetting {
+            Default::default()
+        }
+    }
+    ///`ListingFeeSettingEnvelope`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ListingFeeSettingEnvelope {
+        pub result: ListingFeeSetting,
+        pub status: EnvelopeStatus,
+    }
+    impl ListingFeeSettingEnvelope {
+        pub fn builder() -> builder::ListingFeeSettingEnvelope {
+            Default::default()
+        }
+    }
+    ///A listing's fee setting as it is created or changed.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ListingFeeSettingInput {
+        ///Not negative; a percentage or a flat amount, as amountType says.
+        pub amount: f64,
+        #[serde(rename = "amountType")]
+        pub amount_type: ListingFeeAmountType,
+        #[serde(rename = "feeAppliedPer")]
+        pub fee_applied_per: ListingFeeAppliedPer,
+        ///The fee's own name; null uses the type's.
+        #[serde(
+            rename = "feeTitle",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub fee_title: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "feeType")]
+        pub fee_type: ListingFeeType,
+        ///1 puts the fee in every total price; 0 or null leaves it for the guest to add.
+        #[serde(
+            rename = "isMandatory",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_mandatory: ::std::option::Option<i32>,
+        ///1 lets a quantity be chosen that multiplies the fee; 0 keeps the quantity at 1.
+        #[serde(
+            rename = "isQuantitySelectable",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub is_quantity_selectable: ::std::option::Option<i32>,
+    }
+    impl ListingFeeSettingInput {
+        pub fn builder() -> builder::ListingFeeSettingInput {
+            Default::default()
+        }
+    }
+    ///`ListingFeeSettingList`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ListingFeeSettingList {
+        pub result: ::std::vec::Vec<ListingFeeSetting>,
+        pub status: EnvelopeStatus,
+    }
+    impl ListingFeeSettingList {
+        pub fn builder() -> builder::ListingFeeSettingList {
+            Default::default()
+        }
+    }
+    ///What a listing's fee is for.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ListingFeeType {
+        #[serde(rename = "additionalCleaningFee")]
+        AdditionalCleaningFee,
+        #[serde(rename = "parkingFee")]
+        ParkingFee,
+        #[serde(rename = "towelChangeFee")]
+        TowelChangeFee,
+        #[serde(rename = "midstayCleaningFee")]
+        MidstayCleaningFee,
+        #[serde(rename = "roomRequestFee")]
+        RoomRequestFee,
+        #[serde(rename = "reservationChangeFee")]
+        ReservationChangeFee,
+        #[serde(rename = "lateCheckoutFee")]
+        LateCheckoutFee,
+        #[serde(rename = "otherFees")]
+        OtherFees,
+        #[serde(rename = "creditCardFee")]
+        CreditCardFee,
+        #[serde(rename = "kitchenLinenFee")]
+        KitchenLinenFee,
+        #[serde(rename = "linenPackageFee")]
+        LinenPackageFee,
+        #[serde(rename = "transferFee")]
+        TransferFee,
+        #[serde(rename = "wristbandFee")]
+        WristbandFee,
+        #[serde(rename = "extraBedsFee")]
+        ExtraBedsFee,
+        #[serde(rename = "serviceFee")]
+        ServiceFee,
+        #[serde(rename = "bedLinenFee")]
+        BedLinenFee,
+        #[serde(rename = "bookingFee")]
+        BookingFee,
+        #[serde(rename = "petFee")]
+        PetFee,
+        #[serde(rename = "skiPassFee")]
+        SkiPassFee,
+        #[serde(rename = "tourismFee")]
+        TourismFee,
+        #[serde(rename = "childrenExtraFee")]
+        ChildrenExtraFee,
+        #[serde(rename = "resortFee")]
+        ResortFee,
+    }
+    impl ::std::fmt::Display for ListingFeeType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::AdditionalCleaningFee => f.write_str("additionalCleaningFee"),
+                Self::ParkingFee => f.write_str("parkingFee"),
+                Self::TowelChangeFee => f.write_str("towelChangeFee"),
+                Self::MidstayCleaningFee => f.write_str("midstayCleaningFee"),
+                Self::RoomRequestFee => f.write_str("roomRequestFee"),
+                Self::ReservationChangeFee => f.write_str("reservationChangeFee"),
+                Self::LateCheckoutFee => f.write_str("lateCheckoutFee"),
+                Self::OtherFees => f.write_str("otherFees"),
+                Self::CreditCardFee => f.write_str("creditCardFee"),
+                Self::KitchenLinenFee => f.write_str("kitchenLinenFee"),
+                Self::LinenPackageFee => f.write_str("linenPackageFee"),
+                Self::TransferFee => f.write_str("transferFee"),
+                Self::WristbandFee => f.write_str("wristbandFee"),
+                Self::ExtraBedsFee => f.write_str("extraBedsFee"),
+                Self::ServiceFee => f.write_str("serviceFee"),
+                Self::BedLinenFee => f.write_str("bedLinenFee"),
+                Self::BookingFee => f.write_str("bookingFee"),
+                Self::PetFee => f.write_str("petFee"),
+                Self::SkiPassFee => f.write_str("skiPassFee"),
+                Self::TourismFee => f.write_str("tourismFee"),
+                Self::ChildrenExtraFee => f.write_str("childrenExtraFee"),
+                Self::ResortFee => f.write_str("resortFee"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ListingFeeType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "additionalCleaningFee" => Ok(Self::AdditionalCleaningFee),
+                "parkingFee" => Ok(Self::ParkingFee),
+                "towelChangeFee" => Ok(Self::TowelChangeFee),
+                "midstayCleaningFee" => Ok(Self::MidstayCleaningFee),
+                "roomRequestFee" => Ok(Self::RoomRequestFee),
+                "reservationChangeFee" => Ok(Self::ReservationChangeFee),
+                "lateCheckoutFee" => Ok(Self::LateCheckoutFee),
+                "otherFees" => Ok(Self::OtherFees),
+                "creditCardFee" => Ok(Self::CreditCardFee),
+                "kitchenLinenFee" => Ok(Self::KitchenLinenFee),
+                "linenPackageFee" => Ok(Self::LinenPackageFee),
+                "transferFee" => Ok(Self::TransferFee),
+                "wristbandFee" => Ok(Self::WristbandFee),
+                "extraBedsFee" => Ok(Self::ExtraBedsFee),
+                "serviceFee" => Ok(Self::ServiceFee),
+                "bedLinenFee" => Ok(Self::BedLinenFee),
+                "bookingFee" => Ok(Self::BookingFee),
+                "petFee" => Ok(Self::PetFee),
+                "skiPassFee" => Ok(Self::SkiPassFee),
+                "tourismFee" => Ok(Self::TourismFee),
+                "childrenExtraFee" => Ok(Self::ChildrenExtraFee),
+                "resortFee" => Ok(Self::ResortFee),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListingFeeType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListingFeeType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///`ListingImage`
@@ -6582,6 +6984,10 @@ pub mod types {
                 ::std::option::Option<i32>,
                 ::std::string::String,
             >,
+            is_quantity_selectable: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
             listing_fee_setting_id: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -6600,6 +7006,10 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            units: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
             value: ::std::result::Result<
                 ::std::option::Option<f64>,
                 ::std::string::String,
@@ -6614,12 +7024,14 @@ pub mod types {
                     is_included_in_total_price: Ok(Default::default()),
                     is_mandatory: Ok(Default::default()),
                     is_overridden_by_user: Ok(Default::default()),
+                    is_quantity_selectable: Ok(Default::default()),
                     listing_fee_setting_id: Ok(Default::default()),
                     name: Err("no value supplied for name".to_string()),
                     quantity: Ok(Default::default()),
                     title: Ok(Default::default()),
                     total: Err("no value supplied for total".to_string()),
                     type_: Ok(Default::default()),
+                    units: Ok(Default::default()),
                     value: Ok(Default::default()),
                 }
             }
@@ -6699,6 +7111,20 @@ pub mod types {
                     });
                 self
             }
+            pub fn is_quantity_selectable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_quantity_selectable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_quantity_selectable: {e}"
+                        )
+                    });
+                self
+            }
             pub fn listing_fee_setting_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -6773,6 +7199,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn units<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.units = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for units: {e}")
+                    });
+                self
+            }
             pub fn value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<f64>>,
@@ -6798,12 +7236,14 @@ pub mod types {
                     is_included_in_total_price: value.is_included_in_total_price?,
                     is_mandatory: value.is_mandatory?,
                     is_overridden_by_user: value.is_overridden_by_user?,
+                    is_quantity_selectable: value.is_quantity_selectable?,
                     listing_fee_setting_id: value.listing_fee_setting_id?,
                     name: value.name?,
                     quantity: value.quantity?,
                     title: value.title?,
                     total: value.total?,
                     type_: value.type_?,
+                    units: value.units?,
                     value: value.value?,
                 })
             }
@@ -6817,12 +7257,158 @@ pub mod types {
                     is_included_in_total_price: Ok(value.is_included_in_total_price),
                     is_mandatory: Ok(value.is_mandatory),
                     is_overridden_by_user: Ok(value.is_overridden_by_user),
+                    is_quantity_selectable: Ok(value.is_quantity_selectable),
                     listing_fee_setting_id: Ok(value.listing_fee_setting_id),
                     name: Ok(value.name),
                     quantity: Ok(value.quantity),
                     title: Ok(value.title),
                     total: Ok(value.total),
                     type_: Ok(value.type_),
+                    units: Ok(value.units),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct FinanceFieldEnvelope {
+            result: ::std::result::Result<super::FinanceField, ::std::string::String>,
+            status: ::std::result::Result<super::EnvelopeStatus, ::std::string::String>,
+        }
+        impl ::std::default::Default for FinanceFieldEnvelope {
+            fn default() -> Self {
+                Self {
+                    result: Err("no value supplied for result".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl FinanceFieldEnvelope {
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::FinanceField>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EnvelopeStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FinanceFieldEnvelope>
+        for super::FinanceFieldEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FinanceFieldEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    result: value.result?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FinanceFieldEnvelope> for FinanceFieldEnvelope {
+            fn from(value: super::FinanceFieldEnvelope) -> Self {
+                Self {
+                    result: Ok(value.result),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct FinanceFieldInput {
+            is_included_in_total_price: ::std::result::Result<
+                i32,
+                ::std::string::String,
+            >,
+            is_overridden_by_user: ::std::result::Result<i32, ::std::string::String>,
+            value: ::std::result::Result<f64, ::std::string::String>,
+        }
+        impl ::std::default::Default for FinanceFieldInput {
+            fn default() -> Self {
+                Self {
+                    is_included_in_total_price: Err(
+                        "no value supplied for is_included_in_total_price".to_string(),
+                    ),
+                    is_overridden_by_user: Err(
+                        "no value supplied for is_overridden_by_user".to_string(),
+                    ),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl FinanceFieldInput {
+            pub fn is_included_in_total_price<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_included_in_total_price = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_included_in_total_price: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn is_overridden_by_user<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_overridden_by_user = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_overridden_by_user: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<FinanceFieldInput> for super::FinanceFieldInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FinanceFieldInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    is_included_in_total_price: value.is_included_in_total_price?,
+                    is_overridden_by_user: value.is_overridden_by_user?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::FinanceFieldInput> for FinanceFieldInput {
+            fn from(value: super::FinanceFieldInput) -> Self {
+                Self {
+                    is_included_in_total_price: Ok(value.is_included_in_total_price),
+                    is_overridden_by_user: Ok(value.is_overridden_by_user),
                     value: Ok(value.value),
                 }
             }
@@ -8733,6 +9319,549 @@ pub mod types {
         }
         impl ::std::convert::From<super::ListingEnvelope> for ListingEnvelope {
             fn from(value: super::ListingEnvelope) -> Self {
+                Self {
+                    result: Ok(value.result),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListingFeeSetting {
+            account_id: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            amount: ::std::result::Result<f64, ::std::string::String>,
+            amount_type: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            fee_applied_per: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            fee_title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            fee_type: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<i64, ::std::string::String>,
+            inserted_on: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_mandatory: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            is_quantity_selectable: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            listing_map_id: ::std::result::Result<i64, ::std::string::String>,
+            updated_on: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListingFeeSetting {
+            fn default() -> Self {
+                Self {
+                    account_id: Ok(Default::default()),
+                    amount: Err("no value supplied for amount".to_string()),
+                    amount_type: Err("no value supplied for amount_type".to_string()),
+                    fee_applied_per: Err(
+                        "no value supplied for fee_applied_per".to_string(),
+                    ),
+                    fee_title: Ok(Default::default()),
+                    fee_type: Err("no value supplied for fee_type".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    inserted_on: Ok(Default::default()),
+                    is_mandatory: Ok(Default::default()),
+                    is_quantity_selectable: Ok(Default::default()),
+                    listing_map_id: Err(
+                        "no value supplied for listing_map_id".to_string(),
+                    ),
+                    updated_on: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListingFeeSetting {
+            pub fn account_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.account_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for account_id: {e}")
+                    });
+                self
+            }
+            pub fn amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn amount_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount_type: {e}")
+                    });
+                self
+            }
+            pub fn fee_applied_per<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fee_applied_per = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for fee_applied_per: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn fee_title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fee_title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fee_title: {e}")
+                    });
+                self
+            }
+            pub fn fee_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fee_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fee_type: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn inserted_on<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.inserted_on = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for inserted_on: {e}")
+                    });
+                self
+            }
+            pub fn is_mandatory<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_mandatory = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_mandatory: {e}")
+                    });
+                self
+            }
+            pub fn is_quantity_selectable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_quantity_selectable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_quantity_selectable: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn listing_map_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.listing_map_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for listing_map_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn updated_on<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_on = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_on: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListingFeeSetting> for super::ListingFeeSetting {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListingFeeSetting,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    account_id: value.account_id?,
+                    amount: value.amount?,
+                    amount_type: value.amount_type?,
+                    fee_applied_per: value.fee_applied_per?,
+                    fee_title: value.fee_title?,
+                    fee_type: value.fee_type?,
+                    id: value.id?,
+                    inserted_on: value.inserted_on?,
+                    is_mandatory: value.is_mandatory?,
+                    is_quantity_selectable: value.is_quantity_selectable?,
+                    listing_map_id: value.listing_map_id?,
+                    updated_on: value.updated_on?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListingFeeSetting> for ListingFeeSetting {
+            fn from(value: super::ListingFeeSetting) -> Self {
+                Self {
+                    account_id: Ok(value.account_id),
+                    amount: Ok(value.amount),
+                    amount_type: Ok(value.amount_type),
+                    fee_applied_per: Ok(value.fee_applied_per),
+                    fee_title: Ok(value.fee_title),
+                    fee_type: Ok(value.fee_type),
+                    id: Ok(value.id),
+                    inserted_on: Ok(value.inserted_on),
+                    is_mandatory: Ok(value.is_mandatory),
+                    is_quantity_selectable: Ok(value.is_quantity_selectable),
+                    listing_map_id: Ok(value.listing_map_id),
+                    updated_on: Ok(value.updated_on),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListingFeeSettingEnvelope {
+            result: ::std::result::Result<
+                super::ListingFeeSetting,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<super::EnvelopeStatus, ::std::string::String>,
+        }
+        impl ::std::default::Default for ListingFeeSettingEnvelope {
+            fn default() -> Self {
+                Self {
+                    result: Err("no value supplied for result".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl ListingFeeSettingEnvelope {
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ListingFeeSetting>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EnvelopeStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListingFeeSettingEnvelope>
+        for super::ListingFeeSettingEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListingFeeSettingEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    result: value.result?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListingFeeSettingEnvelope>
+        for ListingFeeSettingEnvelope {
+            fn from(value: super::ListingFeeSettingEnvelope) -> Self {
+                Self {
+                    result: Ok(value.result),
+                    status: Ok(value.status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListingFeeSettingInput {
+            amount: ::std::result::Result<f64, ::std::string::String>,
+            amount_type: ::std::result::Result<
+                super::ListingFeeAmountType,
+                ::std::string::String,
+            >,
+            fee_applied_per: ::std::result::Result<
+                super::ListingFeeAppliedPer,
+                ::std::string::String,
+            >,
+            fee_title: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            fee_type: ::std::result::Result<
+                super::ListingFeeType,
+                ::std::string::String,
+            >,
+            is_mandatory: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            is_quantity_selectable: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListingFeeSettingInput {
+            fn default() -> Self {
+                Self {
+                    amount: Err("no value supplied for amount".to_string()),
+                    amount_type: Err("no value supplied for amount_type".to_string()),
+                    fee_applied_per: Err(
+                        "no value supplied for fee_applied_per".to_string(),
+                    ),
+                    fee_title: Ok(Default::default()),
+                    fee_type: Err("no value supplied for fee_type".to_string()),
+                    is_mandatory: Ok(Default::default()),
+                    is_quantity_selectable: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListingFeeSettingInput {
+            pub fn amount<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount: {e}")
+                    });
+                self
+            }
+            pub fn amount_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ListingFeeAmountType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.amount_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for amount_type: {e}")
+                    });
+                self
+            }
+            pub fn fee_applied_per<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ListingFeeAppliedPer>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fee_applied_per = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for fee_applied_per: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn fee_title<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fee_title = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fee_title: {e}")
+                    });
+                self
+            }
+            pub fn fee_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ListingFeeType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fee_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fee_type: {e}")
+                    });
+                self
+            }
+            pub fn is_mandatory<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_mandatory = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_mandatory: {e}")
+                    });
+                self
+            }
+            pub fn is_quantity_selectable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_quantity_selectable = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for is_quantity_selectable: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListingFeeSettingInput>
+        for super::ListingFeeSettingInput {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListingFeeSettingInput,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    amount: value.amount?,
+                    amount_type: value.amount_type?,
+                    fee_applied_per: value.fee_applied_per?,
+                    fee_title: value.fee_title?,
+                    fee_type: value.fee_type?,
+                    is_mandatory: value.is_mandatory?,
+                    is_quantity_selectable: value.is_quantity_selectable?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListingFeeSettingInput>
+        for ListingFeeSettingInput {
+            fn from(value: super::ListingFeeSettingInput) -> Self {
+                Self {
+                    amount: Ok(value.amount),
+                    amount_type: Ok(value.amount_type),
+                    fee_applied_per: Ok(value.fee_applied_per),
+                    fee_title: Ok(value.fee_title),
+                    fee_type: Ok(value.fee_type),
+                    is_mandatory: Ok(value.is_mandatory),
+                    is_quantity_selectable: Ok(value.is_quantity_selectable),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListingFeeSettingList {
+            result: ::std::result::Result<
+                ::std::vec::Vec<super::ListingFeeSetting>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<super::EnvelopeStatus, ::std::string::String>,
+        }
+        impl ::std::default::Default for ListingFeeSettingList {
+            fn default() -> Self {
+                Self {
+                    result: Err("no value supplied for result".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                }
+            }
+        }
+        impl ListingFeeSettingList {
+            pub fn result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ListingFeeSetting>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.result = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for result: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::EnvelopeStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListingFeeSettingList>
+        for super::ListingFeeSettingList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListingFeeSettingList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    result: value.result?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListingFeeSettingList>
+        for ListingFeeSettingList {
+            fn from(value: super::ListingFeeSettingList) -> Self {
                 Self {
                     result: Ok(value.result),
                     status: Ok(value.status),
@@ -15898,6 +17027,68 @@ let response = client.get_price_details()
     pub fn get_price_details(&self) -> builder::GetPriceDetails<'_> {
         builder::GetPriceDetails::new(self)
     }
+    /**The extra fees a listing charges (pet, parking, resort fees, ...), with how each is applied
+
+Sends a `GET` request to `/listingFeeSettings/{id}`
+
+Arguments:
+- `id`: The listing's id when listing or creating fee settings; the fee setting's id when deleting one.
+```ignore
+let response = client.list_listing_fee_settings()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn list_listing_fee_settings(&self) -> builder::ListListingFeeSettings<'_> {
+        builder::ListListingFeeSettings::new(self)
+    }
+    /**Add a fee setting to a listing (id is the listing's id); quotes and new bookings can then include it
+
+Sends a `POST` request to `/listingFeeSettings/{id}`
+
+Arguments:
+- `id`: The listing's id when listing or creating fee settings; the fee setting's id when deleting one.
+- `body`
+```ignore
+let response = client.create_listing_fee_setting()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_listing_fee_setting(&self) -> builder::CreateListingFeeSetting<'_> {
+        builder::CreateListingFeeSetting::new(self)
+    }
+    /**Remove a fee setting (id is the fee setting's id, not the listing's)
+
+Sends a `DELETE` request to `/listingFeeSettings/{id}`
+
+Arguments:
+- `id`: The listing's id when listing or creating fee settings; the fee setting's id when deleting one.
+```ignore
+let response = client.delete_listing_fee_setting()
+    .id(id)
+    .send()
+    .await;
+```*/
+    pub fn delete_listing_fee_setting(&self) -> builder::DeleteListingFeeSetting<'_> {
+        builder::DeleteListingFeeSetting::new(self)
+    }
+    /**Change one of a listing's fee settings
+
+Sends a `PUT` request to `/listingFeeSettings/{listingId}/{feeSettingId}`
+
+```ignore
+let response = client.update_listing_fee_setting()
+    .listing_id(listing_id)
+    .fee_setting_id(fee_setting_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_listing_fee_setting(&self) -> builder::UpdateListingFeeSetting<'_> {
+        builder::UpdateListingFeeSetting::new(self)
+    }
     /**List reservations, newest change first unless sortOrder says otherwise
 
 Page with afterId (the last id of the previous page); offset is deprecated since 2026-03-31. There is no status filter.
@@ -16214,6 +17405,25 @@ let response = client.list_finance_fields()
 ```*/
     pub fn list_finance_fields(&self) -> builder::ListFinanceFields<'_> {
         builder::ListFinanceFields::new(self)
+    }
+    /**Set the value of one line of a reservation's price breakdown, and whether it counts in the total
+
+Sends a `PUT` request to `/financeField/{reservationId}/{financeFieldId}`
+
+Arguments:
+- `reservation_id`: Hostaway's numeric reservation id (the reservation's `id`, not the channel's `reservationId`).
+- `finance_field_id`: The field's id, as the reservation's finance fields list it.
+- `body`
+```ignore
+let response = client.update_finance_field()
+    .reservation_id(reservation_id)
+    .finance_field_id(finance_field_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_finance_field(&self) -> builder::UpdateFinanceField<'_> {
+        builder::UpdateFinanceField::new(self)
     }
     /**One row per reservation with its revenue, fees, taxes and payouts
 
@@ -17963,6 +19173,410 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_price_details",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_listing_fee_settings`]
+
+[`Client::list_listing_fee_settings`]: super::Client::list_listing_fee_settings*/
+    #[derive(Debug, Clone)]
+    pub struct ListListingFeeSettings<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> ListListingFeeSettings<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/listingFeeSettings/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ListingFeeSettingList>, Error<types::Failure>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/listingFeeSettings/{}", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_listing_fee_settings",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_listing_fee_setting`]
+
+[`Client::create_listing_fee_setting`]: super::Client::create_listing_fee_setting*/
+    #[derive(Debug, Clone)]
+    pub struct CreateListingFeeSetting<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+        body: Result<types::builder::ListingFeeSettingInput, String>,
+    }
+    impl<'a> CreateListingFeeSetting<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListingFeeSettingInput>,
+            <V as std::convert::TryInto<
+                types::ListingFeeSettingInput,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ListingFeeSettingInput` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ListingFeeSettingInput,
+            ) -> types::builder::ListingFeeSettingInput,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/listingFeeSettings/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListingFeeSettingEnvelope>,
+            Error<types::Failure>,
+        > {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ListingFeeSettingInput::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/listingFeeSettings/{}", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_listing_fee_setting",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_listing_fee_setting`]
+
+[`Client::delete_listing_fee_setting`]: super::Client::delete_listing_fee_setting*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteListingFeeSetting<'a> {
+        client: &'a super::Client,
+        id: Result<i64, String>,
+    }
+    impl<'a> DeleteListingFeeSetting<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                id: Err("id was not initialized".to_string()),
+            }
+        }
+        pub fn id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for id failed".to_string());
+            self
+        }
+        ///Sends a `DELETE` request to `/listingFeeSettings/{id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EmptyEnvelope>, Error<types::Failure>> {
+            let Self { client, id } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/listingFeeSettings/{}", client.baseurl, encode_path(& id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_listing_fee_setting",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_listing_fee_setting`]
+
+[`Client::update_listing_fee_setting`]: super::Client::update_listing_fee_setting*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateListingFeeSetting<'a> {
+        client: &'a super::Client,
+        listing_id: Result<i64, String>,
+        fee_setting_id: Result<i64, String>,
+        body: Result<types::builder::ListingFeeSettingInput, String>,
+    }
+    impl<'a> UpdateListingFeeSetting<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                listing_id: Err("listing_id was not initialized".to_string()),
+                fee_setting_id: Err("fee_setting_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn listing_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.listing_id = value
+                .try_into()
+                .map_err(|_| "conversion to `i64` for listing_id failed".to_string());
+            self
+        }
+        pub fn fee_setting_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.fee_setting_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `i64` for fee_setting_id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListingFeeSettingInput>,
+            <V as std::convert::TryInto<
+                types::ListingFeeSettingInput,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ListingFeeSettingInput` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ListingFeeSettingInput,
+            ) -> types::builder::ListingFeeSettingInput,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/listingFeeSettings/{listingId}/{feeSettingId}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListingFeeSettingEnvelope>,
+            Error<types::Failure>,
+        > {
+            let Self { client, listing_id, fee_setting_id, body } = self;
+            let listing_id = listing_id.map_err(Error::InvalidRequest)?;
+            let fee_setting_id = fee_setting_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ListingFeeSettingInput::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/listingFeeSettings/{}/{}", client.baseurl, encode_path(& listing_id
+                .to_string()), encode_path(& fee_setting_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_listing_fee_setting",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -20228,6 +21842,135 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_finance_fields",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_finance_field`]
+
+[`Client::update_finance_field`]: super::Client::update_finance_field*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateFinanceField<'a> {
+        client: &'a super::Client,
+        reservation_id: Result<i64, String>,
+        finance_field_id: Result<i64, String>,
+        body: Result<types::builder::FinanceFieldInput, String>,
+    }
+    impl<'a> UpdateFinanceField<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                reservation_id: Err("reservation_id was not initialized".to_string()),
+                finance_field_id: Err(
+                    "finance_field_id was not initialized".to_string(),
+                ),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn reservation_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.reservation_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `i64` for reservation_id failed".to_string()
+                });
+            self
+        }
+        pub fn finance_field_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i64>,
+        {
+            self.finance_field_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `i64` for finance_field_id failed".to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::FinanceFieldInput>,
+            <V as std::convert::TryInto<
+                types::FinanceFieldInput,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!("conversion to `FinanceFieldInput` for body failed: {}", s)
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::FinanceFieldInput,
+            ) -> types::builder::FinanceFieldInput,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/financeField/{reservationId}/{financeFieldId}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::FinanceFieldEnvelope>, Error<types::Failure>> {
+            let Self { client, reservation_id, finance_field_id, body } = self;
+            let reservation_id = reservation_id.map_err(Error::InvalidRequest)?;
+            let finance_field_id = finance_field_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::FinanceFieldInput::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/financeField/{}/{}", client.baseurl, encode_path(& reservation_id
+                .to_string()), encode_path(& finance_field_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_finance_field",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

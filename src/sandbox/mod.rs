@@ -116,6 +116,9 @@ impl Sandbox {
         let today = config.today.unwrap_or_else(|| config.clock.today_utc());
         let mut store: Store = seed::portfolio(config.seed, today, config.listings)?;
         store.clock = config.clock;
+        for fee in store.fee_settings.values_mut().flatten() {
+            fee.account_id = Some(config.account_id);
+        }
         let listener = TcpListener::bind(addr).await.map_err(|source| SandboxError::Bind { addr, source })?;
         let addr = listener.local_addr().map_err(|source| SandboxError::Bind { addr, source })?;
         let shared = Arc::new(Shared::new(config, store));

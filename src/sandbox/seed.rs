@@ -35,6 +35,8 @@ pub const FIRST_CONVERSATION_ID: i64 = 90_000;
 pub const FIRST_MESSAGE_ID: i64 = 5_000_000;
 /// First seeded task id.
 pub const FIRST_TASK_ID: i64 = 50_000;
+/// First seeded listing fee setting id.
+pub const FIRST_FEE_SETTING_ID: i64 = 17_600;
 /// How many days around today the seeded turnover cleanings cover, each way: later departures
 /// have none yet, as in an account whose cleanings are scheduled a week ahead.
 pub const CLEANINGS_SCHEDULED_DAYS: i64 = 7;
@@ -305,6 +307,7 @@ pub fn portfolio(seed: u64, today: NaiveDate, listings: usize) -> Result<Store, 
     seed_owner_statements(&mut store)?;
     seed_users(&mut store);
     seed_custom_fields(&mut store)?;
+    seed_fee_settings(&mut store);
     seed_tasks(&mut store)?;
     store.templates = [
         ("Check-in instructions", "Sent two days before arrival", "Hi {{guest_first_name}}, your check-in is from {{checkin_time}}. The key box code will follow on the day of arrival."),
@@ -1001,6 +1004,40 @@ fn seed_custom_fields(store: &mut Store) -> Result<(), SeedError> {
         ];
     }
     Ok(())
+}
+
+/// Extra fees on three listings, the rest charging none: on the first an optional pet fee per stay (a
+/// quantity of pets can be chosen) and optional parking per night; on the second its courtyard parking
+/// space per night; on the third a mandatory resort fee of 5 % per stay. Their account is left unset for
+/// [`super::Sandbox::start`] to fill in with the configured one.
+fn seed_fee_settings(store: &mut Store) {
+    let fees = [
+        (FIRST_LISTING_ID, "petFee", None, "reservation", 25.0, "flat", Some(0), 1),
+        (FIRST_LISTING_ID, "parkingFee", None, "night", 12.0, "flat", Some(0), 0),
+        (FIRST_LISTING_ID + 1, "parkingFee", Some("Courtyard parking space"), "night", 15.0, "flat", None, 0),
+        (FIRST_LISTING_ID + 2, "resortFee", None, "reservation", 5.0, "percent", Some(1), 0),
+    ];
+    let inserted = format_datetime(store.today.and_time(NaiveTime::MIN) - Duration::days(180) + Duration::hours(9));
+    for (id, (listing, kind, title, per, amount, amount_type, mandatory, selectable)) in
+        (FIRST_FEE_SETTING_ID..).zip(fees)
+    {
+        let fee = types::ListingFeeSetting {
+            id,
+            account_id: None,
+            listing_map_id: listing,
+            fee_type: kind.into(),
+            fee_title: title.map(String::from),
+            fee_applied_per: per.into(),
+            amount,
+            amount_type: amount_type.into(),
+            is_mandatory: mandatory,
+            is_quantity_selectable: Some(selectable),
+            inserted_on: Some(inserted.clone()),
+            updated_on: Some(inserted.clone()),
+        };
+        store.fee_settings.entry(listing).or_default().push(fee);
+        store.last_fee_setting_id = id;
+    }
 }
 
 /// A turnover cleaning for every stay departing within a week either side of today (done for the

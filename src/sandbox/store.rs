@@ -66,10 +66,31 @@ pub struct Store {
     pub custom_fields: Vec<types::CustomField>,
     /// The account's staff by id: the people tasks are assigned to.
     pub users: BTreeMap<i64, types::User>,
+    /// Each listing's fee settings (pet, parking, resort fees, ...) in id order, by listing id; a listing
+    /// without an entry has none. They stay out of the sandbox's quotes and reservation prices.
+    pub fee_settings: BTreeMap<i64, Vec<types::ListingFeeSetting>>,
+    /// The id the last fee setting got, so a new one never takes the id of one deleted before it.
+    pub last_fee_setting_id: i64,
+    /// Finance fields set through `PUT /financeField`, by reservation id and then field id: reads of the
+    /// reservation's finance fields show them over what its breakdown gives (the breakdown itself, the
+    /// reservation's totalPrice and the consolidated report do not follow them).
+    pub finance_overrides: HashMap<i64, BTreeMap<i64, FieldOverride>>,
     /// Unified webhooks by id (none at the start).
     pub webhooks: BTreeMap<i64, types::UnifiedWebhook>,
     /// Every delivery attempt, oldest first.
     pub webhook_logs: Vec<types::UnifiedWebhookLog>,
+}
+
+/// What `PUT /financeField/{reservationId}/{financeFieldId}` set a finance field to, kept so that later
+/// reads show it as Hostaway would.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FieldOverride {
+    /// The field's new value (and total: the sandbox's fields have no quantity).
+    pub value: f64,
+    /// Whether the field counts in the total price (`isIncludedInTotalPrice`).
+    pub included: bool,
+    /// Whether the caller marked the value as set by hand (`isOverriddenByUser`).
+    pub overridden: bool,
 }
 
 /// What a message template is limited to (Hostaway's `listingMapId` and `channelId`).

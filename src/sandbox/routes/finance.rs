@@ -12,7 +12,8 @@ use crate::{
     hostaway::{id, types},
     sandbox::{
         app::{Shared, lock},
-        pricing::round2,
+        pricing::{Breakdown, round2},
+        store::FieldOverride,
         wire::{self, Failure, Params, Reply},
     },
 };
@@ -42,25 +43,88 @@ pub async fn charges(State(shared): State<Arc<Shared>>, Params(q): Params<Charge
     wire::page(&wire::slice(&rows, q.limit, q.offset), rows.len(), q.limit, Some(q.offset.unwrap_or(0)))
 }
 
-/// `GET /financeField/{reservationId}`.
+/// One line of a reservation's price breakdown as the sandbox derives it, before any value a PUT set.
+struct Line {
+    /// The line's place; its field id is `reservation * 10 + n`.
+    n: i64,
+    kind: &'static str,
+    name: &'static str,
+    title: &'static str,
+    amount: f64,
+    included: bool,
+}
+
+/// The lines of a breakdown, in Hostaway's order; the extra-person line only when there is one.
+fn lines(money: &Breakdown) -> Vec<Line> {
+    let line = |n, kind, name, title, amount, included| Line { n, kind, name, title, amount, included };
+    let mut lines = vec![line(1, "accomodation", "baseRate", "Base rate", money.base_rate, true)];
+    if money.extra_person > 0.0 {
+        lines.push(line(2, "accomodation", "priceForExtraPerson", "Price for extra person", money.extra_person, true));
+    }
+    lines.push(line(3, "fee", "cleaningFee", "Cleaning fee", money.cleaning_fee, true));
+    lines.push(line(4, "tax", "lodgingTax", "Lodging tax", money.tax, true));
+    lines.push(line(5, "commissions", "hostChannelFee", "Host channel fee", money.channel_fee, false));
+    lines.push(line(6, "totals", "totalPrice", "Total price", money.total(), false));
+    lines
+}
+
+/// A finance field of `reservation` as served: the line as derived, or with what a PUT set over it.
+fn field(reservation: i64, line: &Line, set: Option<&FieldOverride>) -> Value {
+    let (value, included, overridden) = match set {
+        Some(set) => (set.value, set.included, set.overridden),
+        None => (line.amount, line.included, false),
+    };
+    json!({"id": reservation * 10 + line.n, "units": 1, "listingFeeSettingId": null, "type": line.kind,
+           "name": line.name, "title": line.title, "alias": null, "quantity": null, "value": value, "total": value,
+           "isIncludedInTotalPrice": i32::from(included), "isOverriddenByUser": i32::from(overridden),
+           "isMandatory": 1, "isQuantitySelectable": 0, "isDeleted": 0})
+}
+
+/// `GET /financeField/{reservationId}`: the breakdown's lines, with the values PUTs set.
 pub async fn fields(State(shared): State<Arc<Shared>>, Path(id): Path<i64>) -> Reply {
     let store = lock(&shared.store);
     find_reservation(&store, id)?;
     let money = store.money.get(&id).copied().unwrap_or_default();
-    let field = |n: i64, kind: &str, name: &str, title: &str, total: f64, included: bool| {
-        json!({"id": id * 10 + n, "listingFeeSettingId": null, "type": kind, "name": name, "title": title, "alias": null,
-               "quantity": null, "value": total, "total": total, "isIncludedInTotalPrice": i32::from(included),
-               "isOverriddenByUser": 0, "isMandatory": 1, "isDeleted": 0})
-    };
-    let mut rows = vec![field(1, "accomodation", "baseRate", "Base rate", money.base_rate, true)];
-    if money.extra_person > 0.0 {
-        rows.push(field(2, "accomodation", "priceForExtraPerson", "Price for extra person", money.extra_person, true));
-    }
-    rows.push(field(3, "fee", "cleaningFee", "Cleaning fee", money.cleaning_fee, true));
-    rows.push(field(4, "tax", "lodgingTax", "Lodging tax", money.tax, true));
-    rows.push(field(5, "commissions", "hostChannelFee", "Host channel fee", money.channel_fee, false));
-    rows.push(field(6, "totals", "totalPrice", "Total price", money.total(), false));
+    let set = store.finance_overrides.get(&id);
+    let rows: Vec<Value> =
+        lines(&money).iter().map(|line| field(id, line, set.and_then(|s| s.get(&(id * 10 + line.n))))).collect();
     wire::success(rows)
+}
+
+/// `PUT /financeField/{reservationId}/{financeFieldId}`: sets one field's value, whether it counts in the
+/// total and whether it was set by hand, kept for later reads. The totalPrice field sums the others and
+/// cannot be set.
+pub async fn update_field(
+    State(shared): State<Arc<Shared>>,
+    Path((reservation, field_id)): Path<(i64, i64)>,
+    wire::Body(input): wire::Body<types::FinanceFieldInput>,
+) -> Reply {
+    let mut store = lock(&shared.store);
+    find_reservation(&store, reservation)?;
+    let money = store.money.get(&reservation).copied().unwrap_or_default();
+    let line = lines(&money).into_iter().find(|line| reservation * 10 + line.n == field_id).ok_or_else(|| {
+        Failure::NotFound(format!("Finance field {field_id} of reservation {reservation} was not found"))
+    })?;
+    if line.name == "totalPrice" {
+        return Err(Failure::invalid("the totalPrice field sums the others and cannot be set"));
+    }
+    if !input.value.is_finite() {
+        return Err(Failure::invalid("value must be a number"));
+    }
+    let flag = |name: &str, flag: i32| match flag {
+        0 | 1 => Ok(flag == 1),
+        _ => Err(Failure::invalid(format!("{name} must be 0 or 1"))),
+    };
+    let set = FieldOverride {
+        value: round2(input.value),
+        included: flag("isIncludedInTotalPrice", input.is_included_in_total_price)?,
+        overridden: flag("isOverriddenByUser", input.is_overridden_by_user)?,
+    };
+    // The docs do not say whether the reservation's totalPrice moves with a field, so the reservation,
+    // its totalPrice and the breakdown it comes from stay as they were; only this field changes.
+    store.finance_overrides.entry(reservation).or_default().insert(field_id, set);
+    shared.applied(id::UPDATE_FINANCE_FIELD);
+    wire::success(field(reservation, &line, Some(&set)))
 }
 
 /// The report's filters, read from indexed form keys (`listingMapIds[0]=1`) or bare repeated ones.

@@ -16,6 +16,7 @@ mod auth;
 mod calendar;
 pub(super) mod conversations;
 mod custom_fields;
+mod fees;
 mod finance;
 mod listings;
 pub(super) mod reservations;
@@ -42,6 +43,8 @@ pub fn api() -> Router<Arc<Shared>> {
         .route("/v1/listings/{listingId}/calendar", get(calendar::days).put(calendar::update))
         .route("/v1/listings/{listingId}/calendarIntervals", put(calendar::intervals))
         .route("/v1/listings/{listingId}/calendar/priceDetails", post(calendar::price_details))
+        .route("/v1/listingFeeSettings/{id}", get(fees::list).post(fees::create).delete(fees::delete))
+        .route("/v1/listingFeeSettings/{listingId}/{feeSettingId}", put(fees::update))
         .route("/v1/reservations", get(reservations::list).post(reservations::create))
         .route("/v1/reservations/{reservationId}", get(reservations::one).put(reservations::update))
         .route("/v1/reservations/{reservationId}/statuses/cancelled", put(reservations::cancel))
@@ -54,6 +57,7 @@ pub fn api() -> Router<Arc<Shared>> {
         .route("/v1/guestPayments/charges/{reservationId}", post(finance::create_charge))
         .route("/v1/guestPayments/charges/{reservationId}/{chargeId}", put(finance::update_charge))
         .route("/v1/financeField/{reservationId}", get(finance::fields))
+        .route("/v1/financeField/{reservationId}/{financeFieldId}", put(finance::update_field))
         .route("/v1/finance/report/consolidated", post(finance::consolidated))
         .route("/v1/expenses", get(finance::expenses).post(finance::create_expense))
         .route(

@@ -442,3 +442,72 @@ async fn an_offline_charge_is_recorded_in_the_bookings_currency_and_changed_only
     let stats = sandbox.stats();
     assert_eq!([stats.applied(id::CREATE_OFFLINE_CHARGE), stats.applied(id::UPDATE_OFFLINE_CHARGE)], [1, 1]);
 }
+
+fn set_to(value: f64, included: i32, overridden: i32) -> types::FinanceFieldInput {
+    types::FinanceFieldInput { value, is_included_in_total_price: included, is_overridden_by_user: overridden }
+}
+
+#[tokio::test]
+async fn a_finance_field_set_by_hand_is_kept_and_the_reservations_total_stays() {
+    let (sandbox, client) = api::connected().await;
+    let booking = sandbox.inspect(|s| *s.reservations.keys().find(|r| s.money[r].cleaning_fee > 0.0).unwrap());
+    let before = client.list_finance_fields().reservation_id(booking).send().await.unwrap().into_inner().result;
+    let cleaning = before.iter().find(|f| f.name == "cleaningFee").unwrap().clone();
+    assert_eq!(cleaning.is_overridden_by_user, Some(0));
+    let total = total_price(&client, booking).await;
+
+    let field = cleaning.id.unwrap();
+    let set = client.update_finance_field().reservation_id(booking).finance_field_id(field).body(set_to(80.0, 1, 1));
+    let set = set.send().await.unwrap().into_inner();
+    assert_eq!(set.status, types::EnvelopeStatus::Success);
+    assert_eq!(
+        (set.result.id, set.result.name.as_str(), set.result.value, set.result.total, set.result.is_overridden_by_user),
+        (Some(field), "cleaningFee", Some(80.0), 80.0, Some(1))
+    );
+
+    let after = client.list_finance_fields().reservation_id(booking).send().await.unwrap().into_inner().result;
+    let read = after.iter().find(|f| f.id == Some(field)).unwrap();
+    assert_eq!(
+        (read.value, read.total, read.is_overridden_by_user),
+        (Some(80.0), 80.0, Some(1)),
+        "a later read shows it"
+    );
+    for (old, new) in before.iter().zip(&after).filter(|(old, _)| old.id != Some(field)) {
+        assert_eq!((old.id, old.total, old.is_overridden_by_user), (new.id, new.total, new.is_overridden_by_user));
+    }
+    assert_eq!(total_price(&client, booking).await, total, "the docs do not say the total moves, so it stays");
+
+    let left_out =
+        client.update_finance_field().reservation_id(booking).finance_field_id(field).body(set_to(80.0, 0, 1));
+    let left_out = left_out.send().await.unwrap().into_inner().result;
+    assert_eq!(left_out.is_included_in_total_price, Some(0));
+    assert_eq!(sandbox.stats().applied(id::UPDATE_FINANCE_FIELD), 2);
+}
+
+#[tokio::test]
+async fn the_total_an_unknown_field_or_reservation_and_a_flag_not_0_or_1_are_refused() {
+    let (sandbox, client) = api::connected().await;
+    let (booking, other) = sandbox.inspect(|s| {
+        let mut ids = s.reservations.keys();
+        (*ids.next().unwrap(), *ids.next().unwrap())
+    });
+    let fields = client.list_finance_fields().reservation_id(booking).send().await.unwrap().into_inner().result;
+    let id_of = |name: &str| fields.iter().find(|f| f.name == name).and_then(|f| f.id).unwrap();
+    let update = |reservation: i64, field: i64, body: types::FinanceFieldInput| {
+        client.update_finance_field().reservation_id(reservation).finance_field_id(field).body(body).send()
+    };
+
+    let (status, message) = api::failure(update(booking, id_of("totalPrice"), set_to(1.0, 1, 1)).await);
+    assert_eq!(status, 400, "{message}");
+    assert!(message.contains("totalPrice"), "{message}");
+    let (status, message) = api::failure(update(other, id_of("baseRate"), set_to(1.0, 1, 1)).await);
+    assert_eq!(status, 404, "another reservation's field: {message}");
+    assert_eq!(api::failure(update(booking, 1, set_to(1.0, 1, 1)).await).0, 404);
+    assert_eq!(api::failure(update(1, id_of("baseRate"), set_to(1.0, 1, 1)).await).0, 404);
+    assert_eq!(api::failure(update(booking, id_of("baseRate"), set_to(1.0, 2, 1)).await).0, 400);
+    assert_eq!(api::failure(update(booking, id_of("baseRate"), set_to(1.0, 1, -1)).await).0, 400);
+
+    let again = client.list_finance_fields().reservation_id(booking).send().await.unwrap().into_inner().result;
+    assert!(again.iter().all(|f| f.is_overridden_by_user == Some(0)), "nothing was set");
+    assert_eq!(sandbox.stats().applied(id::UPDATE_FINANCE_FIELD), 0);
+}

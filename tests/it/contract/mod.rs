@@ -6,6 +6,7 @@ mod calendar;
 mod conversations;
 mod custom_fields;
 mod faults;
+mod fees;
 mod finance;
 mod listings;
 mod owner_statements;
