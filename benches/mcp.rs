@@ -124,7 +124,7 @@ async fn main() {
         ("quote_stay", json!({"listing_id": p.listings[0], "check_in": day(60), "check_out": day(63), "guests": 2})),
         ("search_reservations", json!({"arrival_start_date": day(0), "arrival_end_date": day(7)})),
         ("get_reservation", json!({"reservation_id": p.reservations[3]})),
-        ("find_guest", json!({"name": "Silva"})),
+        ("search_reservations", json!({"by_guest": true, "guest": "Silva"})),
         ("arrivals_and_departures", json!({"days": 7})),
         ("unread_conversations", json!({})),
         ("get_conversation", json!({"conversation_id": conversation})),

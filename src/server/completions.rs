@@ -81,7 +81,7 @@ async fn cities(ctx: &ToolContext, typed: &str) -> Result<Vec<String>, GatewayEr
 }
 
 /// Reservation ids whose guest's name contains `typed` in any case and accents ("muller" finds
-/// "Müller"), as find_guest matches names, latest arrival first; and whether the scan stopped at
+/// "Müller"), as search_reservations by_guest matches names, latest arrival first; and whether the scan stopped at
 /// its cap. Nothing for less than two letters: every booking would match.
 async fn reservation_ids(ctx: &ToolContext, typed: &str) -> Result<(Vec<String>, bool), GatewayError> {
     if typed.chars().count() < 2 {

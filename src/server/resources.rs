@@ -127,7 +127,9 @@ pub async fn known(ctx: &ToolContext, uri: &str) -> Result<(), ErrorData> {
     match ctx.gateway.reservation(id, Fresh::No).await {
         Ok(_) => Ok(()),
         Err(GatewayError::NotFound { .. }) => Err(ErrorData::resource_not_found(
-            format!("no reservation {id} in this account; search_reservations or find_guest finds bookings"),
+            format!(
+                "no reservation {id} in this account; search_reservations finds bookings by guest, listing or dates"
+            ),
             None,
         )),
         Err(other) => Err(upstream(other)),

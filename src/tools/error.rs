@@ -56,7 +56,7 @@ impl ToolError {
 fn hostaway_text(error: &GatewayError) -> String {
     match error {
         GatewayError::NotFound { .. } => format!(
-            "{error}. Find valid ids with search_listings (listings), search_reservations or find_guest (bookings), \
+            "{error}. Find valid ids with search_listings (listings), search_reservations (bookings), \
              unread_conversations (conversations), list_tasks (tasks) or get_owner_statement (statements)"
         ),
         other => other.to_string(),

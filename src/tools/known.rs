@@ -46,7 +46,7 @@ impl ToolContext {
             Err(GatewayError::NotFound { .. }) => Err(ToolError::invalid(
                 field,
                 format!(
-                    "no reservation {id} in this account; search_reservations or find_guest finds bookings by guest, \
+                    "no reservation {id} in this account; search_reservations finds bookings by guest, \
                      listing or dates (use Hostaway's reservation id, not the channel's code)"
                 ),
             )),

@@ -106,18 +106,49 @@ impl Gateway {
     }
 
     /// A reservation's price breakdown (its finance fields).
-    pub async fn finance_fields(&self, reservation: i64) -> Result<Vec<types::FinanceField>, GatewayError> {
+    pub async fn finance_fields(
+        &self,
+        reservation: i64,
+        fresh: Fresh,
+    ) -> Result<Vec<types::FinanceField>, GatewayError> {
         let key = ReadKey {
             operation: id::LIST_FINANCE_FIELDS,
             params: reservation.to_string(),
             scope: Scope::reservation(reservation, None),
         };
-        let list =
-            self.read(key, move |client| async move {
+        let list = self
+            .fetch(key, fresh, move |client| async move {
                 client.list_finance_fields().reservation_id(reservation).send().await
             })
             .await?;
         Ok(list.result)
+    }
+
+    /// Sets one line of a reservation's price breakdown by hand (marked overridden, so Hostaway
+    /// keeps it through recalculations). A PUT of the value: safe to repeat.
+    pub async fn update_finance_field(
+        &self,
+        reservation: i64,
+        listing: i64,
+        field: i64,
+        input: types::FinanceFieldInput,
+    ) -> Result<types::FinanceField, GatewayError> {
+        let scope = Scope::reservation(reservation, Some(listing));
+        let updated = self
+            .write(id::UPDATE_FINANCE_FIELD, Idempotence::Safe, scope, move |client| {
+                let input = input.clone();
+                async move {
+                    client
+                        .update_finance_field()
+                        .reservation_id(reservation)
+                        .finance_field_id(field)
+                        .body(input)
+                        .send()
+                        .await
+                }
+            })
+            .await?;
+        Ok(updated.result)
     }
 
     /// Every expense and extra of the account (Hostaway filters them by nothing but page), up to

@@ -9,6 +9,7 @@
 mod calendar;
 mod conversations;
 mod custom_fields;
+mod fees;
 mod finance;
 mod listings;
 mod reservations;
@@ -76,6 +77,7 @@ pub(super) fn default_ttls() -> CacheTtls {
         reviews::TTLS,
         tasks::TTLS,
         custom_fields::TTLS,
+        fees::TTLS,
     ]
     .concat()
     .into_iter()

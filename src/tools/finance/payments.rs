@@ -76,7 +76,8 @@ impl ToolContext {
     pub(crate) async fn payments_of(&self, reservation: &types::Reservation) -> Result<Payments, ToolError> {
         let id = reservation.id;
         let gateway = &self.gateway;
-        let (charges, fields) = tokio::join!(gateway.guest_charges(id, Fresh::No), gateway.finance_fields(id));
+        let (charges, fields) =
+            tokio::join!(gateway.guest_charges(id, Fresh::No), gateway.finance_fields(id, Fresh::No));
         let (charges, fields) = (charges?, fields?);
         let currency = args::currency_or_fallback(reservation.currency.as_deref());
         let money = |amount: f64| Money::new(amount, currency.clone());

@@ -56,6 +56,8 @@ impl ToolContext {
         let mut shaped = row(&listing, detail, &amenities);
         if let Some(more) = shaped.more.as_mut() {
             more.custom_fields = self.custom_values(FieldsOf::Listing, &listing.custom_field_values).await?;
+            let currency = args::currency_or_fallback(listing.currency_code.as_deref());
+            more.fees = self.fee_phrases(id, &currency, Fresh::No).await?;
         }
         Ok(Json(if self.expose_access_codes { with_access(shaped, &listing) } else { shaped }))
     }

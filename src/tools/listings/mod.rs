@@ -1,12 +1,14 @@
 //! The listings toolset, one tool a file: finding properties is `search_listings`, reading one
-//! `get_listing`, changing one `update_listing`. The listing row they share is in `rows`; the
-//! place check here is shared with the calendar's searches too.
+//! `get_listing`, changing one `update_listing`. The listing row they share is in `rows`, its fees
+//! beyond cleaning and extra guests in `fees`; the place check here is shared with the calendar's
+//! searches too.
 
 use rmcp::handler::server::router::tool::ToolRouter;
 
 use super::{ToolContext, Toolset, error::ToolError, text_match};
 use crate::hostaway::types;
 
+mod fees;
 pub mod get_listing;
 pub mod rows;
 pub mod search_listings;

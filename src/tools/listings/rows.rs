@@ -113,6 +113,9 @@ pub struct ListingDetails {
     /// Custom field values by field name.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub custom_fields: crate::tools::custom_fields::Named,
+    /// Fees beyond cleaning and extra guests, by type: "25.00 EUR per stay, optional".
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub fees: crate::tools::custom_fields::Named,
 }
 
 /// A listing as the list tools answer: get_listing's row, whose full detail (`more`) the output
@@ -181,6 +184,7 @@ pub(crate) fn row(l: &types::Listing, detail: Detail, amenities: &HashMap<i64, S
         house_rules: l.house_rules.clone().map(Untrusted::from),
         access: None,
         custom_fields: Default::default(),
+        fees: Default::default(),
     });
     ListingRow {
         listing_id: l.id,

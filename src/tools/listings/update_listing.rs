@@ -1,5 +1,6 @@
 //! `update_listing`: changing a listing's static data (name, texts, base prices and fees, default
-//! stay rules, capacity, check-in hours). Previews unless called with `confirm: true`.
+//! stay rules, capacity, check-in hours), its custom fields, and its other fees (`fees`: pet,
+//! parking, resort and the like, as phrases). Previews unless called with `confirm: true`.
 
 use std::collections::BTreeMap;
 
@@ -68,10 +69,16 @@ pub struct UpdateListingArgs {
     /// Values by field name; "" clears.
     #[serde(default)]
     pub custom_fields: Option<BTreeMap<String, String>>,
+    /// Other fees by type, e.g. {"petFee": "25 per stay", "resortFee": "5% mandatory"}; "" removes.
+    #[serde(default)]
+    pub fees: Option<BTreeMap<String, String>>,
     /// true applies the preview.
     #[serde(default)]
     pub confirm: bool,
 }
+
+/// The tool's name, for the write guard and for errors of the fee writes it makes.
+pub(super) const TOOL: &str = "update_listing";
 
 /// One field of a listing that changes.
 #[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
@@ -103,7 +110,7 @@ pub struct ListingUpdateOutcome {
 
 #[tool_router(router = update_listing_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Change a listing's static data or custom fields; only the fields given change. Per-date prices: set_rates.
+    /// Change a listing's static data, fees or custom fields; only the fields given change. Per-date prices: set_rates.
     #[tool(
         name = "update_listing",
         title = "Update listing",
@@ -123,7 +130,10 @@ impl ToolContext {
         let id = args.listing_id;
         if !args.confirm {
             let listing = self.gateway.listing(id, Fresh::No).await?;
-            let (changes, _) = self.listing_changes(&listing, &requested, args.custom_fields.as_ref()).await?;
+            let (mut changes, _) = self.listing_changes(&listing, &requested, args.custom_fields.as_ref()).await?;
+            if let Some(fees) = &args.fees {
+                changes.extend(self.fee_plan(id, &currency_of(&listing), fees, Fresh::No).await?.0);
+            }
             let summary = match changes.len() {
                 0 => "Nothing would change: the listing already has these values.".to_string(),
                 n => format!("Would change {n} field(s) of listing {id}: {}.", names(&changes)),
@@ -134,26 +144,45 @@ impl ToolContext {
         if args.custom_fields.as_ref().is_some_and(|c| !c.is_empty()) {
             fields.push("customFieldValues");
         }
+        if args.fees.as_ref().is_some_and(|f| !f.is_empty()) {
+            fields.push("fees");
+        }
         let audit = format!("listing {id} fields {}", fields.join(","));
         let text = format!("{args:?}");
         let request = (id, text);
         let gateway = &self.gateway;
         let write = async {
             let listing = self.gateway.listing(id, Fresh::Yes).await?;
+            let currency = currency_of(&listing);
             let (mut changes, input) = self.listing_changes(&listing, &requested, args.custom_fields.as_ref()).await?;
-            if changes.is_empty() {
+            let (fee_changes, fee_writes) = match &args.fees {
+                Some(fees) => self.fee_plan(id, &currency, fees, Fresh::Yes).await?,
+                None => Default::default(),
+            };
+            if changes.is_empty() && fee_changes.is_empty() {
                 return Ok((changes, WriteStatus::Unchanged));
             }
-            let updated = gateway.update_listing(id, input).await?;
-            let now = wire(&updated)?;
-            for change in &mut changes {
-                if let Some(field) = requested.iter().find(|f| f.name == change.field) {
-                    change.after = now.get(field.hostaway).cloned().unwrap_or(Value::Null);
+            if !changes.is_empty() {
+                let updated = gateway.update_listing(id, input).await?;
+                let now = wire(&updated)?;
+                for change in &mut changes {
+                    if let Some(field) = requested.iter().find(|f| f.name == change.field) {
+                        change.after = now.get(field.hostaway).cloned().unwrap_or(Value::Null);
+                    }
                 }
+            }
+            if !fee_writes.is_empty() {
+                self.apply_fee_writes(id, fee_writes).await?;
+                let held = self.fee_phrases(id, &currency, Fresh::Yes).await?;
+                changes.extend(fee_changes.into_iter().map(|mut change| {
+                    let name = change.field.trim_start_matches("fees.");
+                    change.after = held.get(name).map_or_else(|| Value::from("removed"), |p| Value::from(p.raw()));
+                    change
+                }));
             }
             Ok((changes, WriteStatus::Done))
         };
-        let (changes, status) = self.guard.run("update_listing", &request, &audit, write).await?;
+        let (changes, status) = self.guard.run(TOOL, &request, &audit, write).await?;
         let summary = match changes.len() {
             0 => "Nothing changed: the listing already had these values.".to_string(),
             n => format!("Changed {n} field(s) of listing {id}: {}.", names(&changes)),
@@ -226,12 +255,15 @@ fn requested_fields(args: &UpdateListingArgs) -> Result<Vec<Requested>, ToolErro
         }
         push(name, hostaway, hour.map(Value::from));
     }
-    if out.is_empty() && args.custom_fields.as_ref().is_none_or(BTreeMap::is_empty) {
+    if out.is_empty()
+        && args.custom_fields.as_ref().is_none_or(BTreeMap::is_empty)
+        && args.fees.as_ref().is_none_or(BTreeMap::is_empty)
+    {
         return Err(ToolError::invalid(
             "name",
             "nothing to change: give at least one of name, description, house_rules, base_price, cleaning_fee, \
              extra_guest_fee, min_nights, max_nights, max_guests, check_in_from, check_in_until, check_out_by, \
-             custom_fields",
+             custom_fields, fees",
         ));
     }
     Ok(out)
@@ -320,6 +352,11 @@ fn wire(listing: &types::Listing) -> Result<serde_json::Map<String, Value>, Tool
         Ok(Value::Object(map)) => Ok(map),
         _ => Err(ToolError::Refused("internal: cannot read the listing".into())),
     }
+}
+
+/// The listing's currency, the one its flat fees are in.
+fn currency_of(listing: &types::Listing) -> String {
+    crate::tools::args::currency_or_fallback(listing.currency_code.as_deref())
 }
 
 /// "name, base_price", for summaries.

@@ -10,22 +10,22 @@ use super::{ToolContext, Toolset};
 mod arrivals_and_departures;
 mod cancel_reservation;
 mod create_reservation;
-mod find_guest;
 pub mod get_reservation;
+mod guests;
 mod no_show;
 mod rows;
 mod search_reservations;
 mod update_reservation;
 pub mod writes;
 
-pub(crate) use find_guest::guests_named;
+pub(crate) use guests::guests_named;
 pub use rows::{DetailedReservation, ListedReservation, ReservationDetails, ReservationRow};
 pub(crate) use rows::{occupies, row};
 
 /// The reservations toolset, as `--toolsets` names it and the instructions introduce it.
 pub const TOOLSET: Toolset = Toolset {
     name: "reservations",
-    guide: "Bookings: search_reservations or find_guest (reservation_id), get_reservation, arrivals_and_departures (check-ins, check-outs, turnovers).",
+    guide: "Bookings: search_reservations (reservation_id; by_guest: a guest's stays and spend), get_reservation, arrivals_and_departures (check-ins, check-outs, turnovers).",
     tools,
 };
 
@@ -33,7 +33,6 @@ fn tools() -> ToolRouter<ToolContext> {
     ToolContext::search_tool()
         + ToolContext::get_tool()
         + ToolContext::arrivals_tool()
-        + ToolContext::find_guest_tool()
         + ToolContext::create_tool()
         + ToolContext::update_tool()
         + ToolContext::cancel_tool()

@@ -1,6 +1,7 @@
 //! `search_reservations`: bookings by listing, guest, email, dates, channel and status, paged with
 //! Hostaway's `afterId`. Hostaway has no status filter and matches names exactly, so a status or
-//! name search walks pages within hard caps and filters them here, and says how far it got.
+//! name search walks pages within hard caps and filters them here, and says how far it got. With
+//! `by_guest: true` it answers guests instead, each across all their bookings (`guests`).
 
 use std::sync::OnceLock;
 
@@ -9,7 +10,10 @@ use rmcp::{Json, tool, tool_router};
 use schemars::JsonSchema;
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::rows::{ListedReservation, detailed};
+use super::{
+    guests::GuestProfile,
+    rows::{ListedReservation, detailed},
+};
 use crate::{
     domain::{BookingStatus, Channel},
     hostaway::{
@@ -70,6 +74,9 @@ pub struct SearchReservationsArgs {
     /// `full` adds contacts, notes and money.
     #[serde(default)]
     pub detail: Detail,
+    /// true: one row per guest (stays, spend, contacts, reservation ids), by guest or email.
+    #[serde(default)]
+    pub by_guest: bool,
 }
 
 /// A page of reservations.
@@ -92,6 +99,10 @@ pub struct ReservationPage {
     /// Why the answer is partial, when it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub incomplete_reason: Option<String>,
+    /// With by_guest: one entry per guest (same email, or same name without one), latest stay
+    /// first; `total` then counts guests.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guests: Option<Vec<GuestProfile>>,
     /// What the scan covered, when a status or guest filter was applied.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -100,7 +111,7 @@ pub struct ReservationPage {
 #[tool_router(router = search_tool, vis = "pub(crate)")]
 impl ToolContext {
     /// Search bookings, newest change first (by arrival for an arrival range); status and name filters scan 500
-    /// at most.
+    /// at most. by_guest: each guest's stays and spend.
     #[tool(
         name = "search_reservations",
         title = "Search reservations",
@@ -116,6 +127,9 @@ impl ToolContext {
         &self,
         Parameters(args): Parameters<SearchReservationsArgs>,
     ) -> Result<Json<ReservationPage>, ToolError> {
+        if args.by_guest {
+            return Ok(Json(self.guests_found(&args).await?));
+        }
         let limit = args::limit(args.limit, 20, 100)?;
         let start_after = match Cursor::decode(args.cursor.as_deref())? {
             Some(Cursor::After(id)) => Some(id),
@@ -226,8 +240,45 @@ impl ToolContext {
             capped,
             complete: stopped.is_none(),
             incomplete_reason: stopped,
+            guests: None,
             note,
         }))
+    }
+}
+
+impl ToolContext {
+    /// `by_guest`: the guests named by `guest` or `email`, a page of them.
+    async fn guests_found(&self, args: &SearchReservationsArgs) -> Result<ReservationPage, ToolError> {
+        let other = [
+            ("listing_id", args.listing_id.is_some()),
+            ("arrival_start_date", args.arrival_start_date.is_some()),
+            ("arrival_end_date", args.arrival_end_date.is_some()),
+            ("departure_start_date", args.departure_start_date.is_some()),
+            ("departure_end_date", args.departure_end_date.is_some()),
+            ("channel", args.channel.is_some()),
+            ("status", !args.status.is_empty()),
+            ("limit", args.limit.is_some()),
+        ];
+        if let Some((field, _)) = other.into_iter().find(|(_, given)| *given) {
+            return Err(ToolError::invalid(
+                field,
+                "means nothing with by_guest, which finds a guest across all their bookings by guest or email",
+            ));
+        }
+        let name = args::search_text("guest", args.guest.as_deref())?;
+        let email = args::search_text("email", args.email.as_deref())?;
+        let page = self.guest_page(name, email, args.cursor.as_deref()).await?;
+        let note = format!("guests are told apart by email; upcoming counts from {}", page.today);
+        Ok(ReservationPage {
+            reservations: Vec::new(),
+            total: Some(page.total_guests as u64),
+            next_cursor: page.next_cursor,
+            capped: page.capped,
+            complete: true,
+            incomplete_reason: None,
+            guests: Some(page.guests),
+            note: Some(note),
+        })
     }
 }
 

@@ -1,9 +1,13 @@
 //! `update_reservation`: a booking's dates, party, contact, note, arrival details (door code,
-//! its vendor and instructions, arrival and departure hours) or custom field values, by name. The preview lists each field that
-//! changes and, for dates or party, the new nights, capacity and total; only what differs is sent,
-//! and a booking already as asked answers `unchanged`. Nothing before the listing's today is
-//! rewritten, and a stay that has ended keeps its arrival details. Door details are written only
-//! when the server runs with `--expose-access-codes`; they go to the audit log by name only.
+//! its vendor and instructions, arrival and departure hours), custom field values by name, or the
+//! lines of its price breakdown by name (Hostaway's finance fields, set by hand so no
+//! recalculation replaces them). The preview lists each field that changes and, for dates or party,
+//! the new nights, capacity and total; only what differs is sent, and a booking already as asked
+//! answers `unchanged`. Nothing before the listing's today is rewritten, and a stay that has ended
+//! keeps its arrival details and its price lines. Hostaway's docs do not say whether the booking's
+//! total follows a price line, so the total after such a change is read back, not assumed. Door
+//! details are written only when the server runs with `--expose-access-codes`; they go to the
+//! audit log by name only.
 
 use std::{collections::BTreeMap, num::NonZeroU32};
 
@@ -25,6 +29,7 @@ use crate::{
         error::ToolError,
         params::Parameters,
         reservations::{self, ReservationRow},
+        text_match,
         today::LocalToday,
     },
 };
@@ -88,6 +93,9 @@ pub struct UpdateReservationArgs {
     /// Values by field name; "" clears.
     #[serde(default)]
     pub custom_fields: Option<BTreeMap<String, String>>,
+    /// Price lines set by name (get_reservation payments), booking's currency.
+    #[serde(default)]
+    pub price_lines: Option<BTreeMap<String, f64>>,
     /// true applies the preview.
     #[serde(default)]
     pub confirm: bool,
@@ -122,8 +130,8 @@ pub struct UpdateReservationOut {
 
 #[tool_router(router = update_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// Change a booking's dates, party, contact, note, arrival details or custom fields; previews each change and any
-    /// new total.
+    /// Change a booking's dates, party, contact, note, arrival details, custom fields or price lines; previews each
+    /// change and any new total.
     #[tool(
         name = "update_reservation",
         title = "Update reservation",
@@ -157,15 +165,28 @@ impl ToolContext {
                     return Ok((plan.out, WriteStatus::Unchanged));
                 }
                 let listing = plan.out.reservation.listing_id;
-                let updated = self
-                    .gateway
-                    .update_reservation(id, listing, plan.body.clone())
-                    .await
-                    .map_err(|e| ToolError::of_write("update_reservation", "the booking was changed", e))?;
-                Ok((
-                    UpdateReservationOut { reservation: reservations::row(&updated), note: None, ..plan.out },
-                    WriteStatus::Done,
-                ))
+                let failed = |e| ToolError::of_write("update_reservation", "the booking was changed", e);
+                let mut updated = None;
+                if plan.reservation_changes {
+                    updated =
+                        Some(self.gateway.update_reservation(id, listing, plan.body.clone()).await.map_err(failed)?);
+                }
+                if plan.lines.is_empty() {
+                    let updated = updated.ok_or_else(|| ToolError::Refused("nothing was sent".into()))?;
+                    let row = reservations::row(&updated);
+                    return Ok((UpdateReservationOut { reservation: row, note: None, ..plan.out }, WriteStatus::Done));
+                }
+                for (field, value, included) in &plan.lines {
+                    let input = types::FinanceFieldInput {
+                        value: *value,
+                        is_included_in_total_price: *included,
+                        is_overridden_by_user: 1,
+                    };
+                    self.gateway.update_finance_field(id, listing, *field, input).await.map_err(failed)?;
+                }
+                let now = self.gateway.reservation(id, Fresh::Yes).await?;
+                let out = lines_done(plan.out, &now);
+                Ok((out, WriteStatus::Done))
             })
             .await?;
         Ok(Json(UpdateReservationOut { status, ..out }))
@@ -187,6 +208,8 @@ struct Wanted {
     check_in_hour: Option<u8>,
     check_out_hour: Option<u8>,
     custom_fields: Option<BTreeMap<String, String>>,
+    /// Amounts in cents (a float cannot be hashed for the write guard), by line name.
+    price_lines: Option<BTreeMap<String, i64>>,
 }
 
 impl Wanted {
@@ -223,6 +246,16 @@ impl Wanted {
         if guest_email.as_deref().is_some_and(|e| !looks_like_email(e)) {
             return Err(ToolError::invalid("guest_email", "is not an email address, e.g. ana@example.com"));
         }
+        let mut price_lines = BTreeMap::new();
+        for (name, amount) in args.price_lines.iter().flatten() {
+            if name.trim().is_empty() || !amount.is_finite() {
+                return Err(ToolError::invalid(
+                    "price_lines",
+                    "maps a line's name (e.g. cleaningFee) to its amount as a number",
+                ));
+            }
+            price_lines.insert(name.trim().to_string(), (amount * 100.0).round() as i64);
+        }
         let guest_phone = args.guest_phone.as_deref().map(str::trim).map(str::to_string);
         if guest_phone.as_deref().is_some_and(str::is_empty) {
             return Err(ToolError::invalid("guest_phone", "is blank; give a phone number with country code"));
@@ -240,6 +273,7 @@ impl Wanted {
             check_in_hour: args.check_in_hour,
             check_out_hour: args.check_out_hour,
             custom_fields: args.custom_fields.clone().filter(|values| !values.is_empty()),
+            price_lines: (!price_lines.is_empty()).then_some(price_lines),
         };
         if let (Some(check_in), Some(check_out)) = (wanted.check_in, wanted.check_out) {
             Stay::new(check_in, check_out, MAX_STAY_NIGHTS)?;
@@ -248,7 +282,7 @@ impl Wanted {
             return Err(ToolError::Refused(
                 "nothing to change: give at least one of check_in, check_out, guests, guest_email, guest_phone, \
                  host_note, door_code, door_code_vendor, door_code_instruction, check_in_hour, check_out_hour, \
-                 custom_fields"
+                 custom_fields, price_lines"
                     .into(),
             ));
         }
@@ -270,6 +304,7 @@ impl Wanted {
             ("check_in_hour", self.check_in_hour.is_some()),
             ("check_out_hour", self.check_out_hour.is_some()),
             ("custom_fields", self.custom_fields.is_some()),
+            ("price_lines", self.price_lines.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, given)| given.then_some(name))
@@ -318,8 +353,15 @@ fn arrival_changes(
 struct UpdatePlan {
     out: UpdateReservationOut,
     body: types::ReservationInput,
+    /// Whether a field of the reservation itself changes (else only price lines are sent).
+    reservation_changes: bool,
+    /// Price lines to set: (finance field id, its value, whether it counts in the total).
+    lines: Vec<(i64, f64, i32)>,
     refusal: Option<String>,
 }
+
+/// The prefix a price line's change is named with.
+const LINE: &str = "price_lines.";
 
 impl ToolContext {
     /// Reads the reservation, compares it field by field with `wanted` and, when the dates or the
@@ -378,6 +420,38 @@ impl ToolContext {
             if !custom.is_empty() {
                 body.custom_field_values = values;
                 changes.extend(custom);
+            }
+        }
+        let reservation_changes = !changes.is_empty();
+        let mut lines = Vec::new();
+        if let Some(asked) = &wanted.price_lines {
+            if moves_in || moves_out || regroups {
+                return Err(ToolError::invalid(
+                    "price_lines",
+                    "set price lines in a call of their own: new dates or a new party re-price the booking",
+                ));
+            }
+            let today = self.listing_today(current.listing_map_id).await?;
+            if StayPhase::of(current.arrival_date, current.departure_date, today.date) == StayPhase::Ended {
+                return Err(ToolError::Refused(format!(
+                    "reservation {id} ended on {}: a stay that has ended keeps its price lines (today is {} in {}); \
+                     nothing was changed",
+                    current.departure_date, today.date, today.zone
+                )));
+            }
+            let held = self.gateway.finance_fields(id, fresh).await?;
+            let currency = args::currency_or_fallback(current.currency.as_deref());
+            for (name, cents) in asked {
+                let (field, line) = price_line(id, &held, name)?;
+                let (before, after) = (line.value.unwrap_or(line.total), *cents as f64 / 100.0);
+                if (before - after).abs() >= 0.005 {
+                    changes.push(FieldChange {
+                        field: format!("{LINE}{}", line.name),
+                        before: Some(format!("{before:.2} {currency}").into()),
+                        after: format!("{after:.2} {currency}").into(),
+                    });
+                    lines.push((field, after, line.is_included_in_total_price.unwrap_or(1)));
+                }
             }
         }
         if moves_in || moves_out || regroups {
@@ -446,6 +520,13 @@ impl ToolContext {
             }
         }
         let mut warnings: Vec<String> = channel_warning(&current).into_iter().collect();
+        if !lines.is_empty() {
+            warnings.push(
+                "price lines are set by hand and kept through Hostaway's recalculations; its docs do not say whether \
+                 the booking's total follows them, so the answer reads the total back"
+                    .into(),
+            );
+        }
         if let Some(refusal) = &refusal {
             warnings.push(format!("{refusal}: confirm will be refused"));
         }
@@ -460,7 +541,7 @@ impl ToolContext {
             taken_dates: taken,
             note,
         };
-        Ok(UpdatePlan { out, body, refusal })
+        Ok(UpdatePlan { out, body, reservation_changes, lines, refusal })
     }
 }
 
@@ -486,4 +567,66 @@ fn refuse_rewriting_the_past(
         _ if moves_out && check_out < today.date => today.refuse_past("check_out", check_out),
         _ => Ok(()),
     }
+}
+
+/// The one line of `held` named `name` (its Hostaway name or title, any case), with its field id.
+/// The total is refused: it sums the lines.
+fn price_line<'a>(
+    id: i64,
+    held: &'a [types::FinanceField],
+    name: &str,
+) -> Result<(i64, &'a types::FinanceField), ToolError> {
+    let live: Vec<&types::FinanceField> = held.iter().filter(|f| f.is_deleted != Some(1)).collect();
+    let named: Vec<&&types::FinanceField> = live
+        .iter()
+        .filter(|f| text_match::same(&f.name, name) || f.title.as_deref().is_some_and(|t| text_match::same(t, name)))
+        .collect();
+    let names = || live.iter().map(|f| f.name.as_str()).filter(|n| *n != TOTAL_LINE).collect::<Vec<_>>().join(", ");
+    let line = match named.as_slice() {
+        [one] => **one,
+        [] => {
+            return Err(ToolError::invalid(
+                "price_lines",
+                format!("reservation {id} has no price line {name:?}; its lines are {}", names()),
+            ));
+        }
+        _ => {
+            return Err(ToolError::invalid(
+                "price_lines",
+                format!("{name:?} names several lines of reservation {id}; change it in Hostaway"),
+            ));
+        }
+    };
+    if line.name == TOTAL_LINE {
+        return Err(ToolError::invalid(
+            "price_lines",
+            format!("totalPrice sums the lines; set them instead: {}", names()),
+        ));
+    }
+    let field = line.id.ok_or_else(|| {
+        ToolError::Refused(format!("Hostaway gives line {} of reservation {id} no id; nothing was changed", line.name))
+    })?;
+    Ok((field, line))
+}
+
+/// The name of the breakdown line that is the booking's total.
+const TOTAL_LINE: &str = "totalPrice";
+
+/// The answer once price lines were set: the booking and its total as Hostaway now holds them.
+fn lines_done(planned: UpdateReservationOut, now: &types::Reservation) -> UpdateReservationOut {
+    let row = reservations::row(now);
+    let before = planned.reservation.total.clone();
+    let after = row.total.clone();
+    let note = match (&before, &after) {
+        (Some(b), Some(a)) if (b.amount - a.amount).abs() < 0.005 => {
+            Some(format!("the lines are set; Hostaway's total for the booking stays {:.2} {}", a.amount, a.currency))
+        }
+        _ => None,
+    };
+    let price = after.map(|after| PriceChange {
+        difference: before.as_ref().map(|b| Money::new(after.amount - b.amount, after.currency.clone())),
+        before,
+        after,
+    });
+    UpdateReservationOut { reservation: row, price, note, warnings: Vec::new(), ..planned }
 }

@@ -93,7 +93,7 @@ async fn a_stateless_2026_client_is_served_while_the_legacy_session_cap_is_full(
         .await
         .expect("a stateless client opens no session, so the cap does not refuse it");
     let tools = stateless.peer().list_tools(None).await.unwrap();
-    assert!(tools.tools.len() >= 30);
+    assert_eq!(tools.tools.len(), hostaway_mcp::tools::catalogue().len(), "every tool is listed");
 }
 
 #[tokio::test]

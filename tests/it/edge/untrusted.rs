@@ -211,7 +211,7 @@ async fn hostile_text_planted_through_hostaway_comes_back_cleaned_with_its_words
         ("set_rates", json!({"listing_id": listing, "start_date": day(60), "end_date": day(61), "price": 150})),
         ("search_reservations", json!({"listing_id": listing, "limit": 100, "detail": "full"})),
         ("get_reservation", json!({"reservation_id": booked.id, "detail": "full"})),
-        ("find_guest", json!({"name": "Ana"})),
+        ("search_reservations", json!({"by_guest": true, "guest": "Ana"})),
         ("arrivals_and_departures", json!({"date": day(0), "days": 2})),
         ("update_reservation", json!({"reservation_id": booked.id, "guests": 1})),
         ("cancel_reservation", json!({"reservation_id": booked.id})),
@@ -374,7 +374,7 @@ async fn every_string_a_person_can_write_is_marked_untrusted_in_every_output_sch
         ("get_reservation", "guest_country"),
         ("get_listing", "city"),
         ("get_listing", "address"),
-        ("find_guest", "email"),
+        ("search_reservations", "email"),
         ("update_reservation", "after"),
         ("get_calendar", "note"),
     ] {

@@ -75,7 +75,7 @@ async fn a_reservation_id_completes_from_the_guests_name() {
 }
 
 /// Issue 25 (smaller): a name typed without its accents ("muller") completes to Müller's
-/// bookings too, like find_guest's match. Hostaway's own match is exact about accents, so the
+/// bookings too, like search_reservations' by_guest match. Hostaway's own match is exact about accents, so the
 /// plain spelling is matched here over the newest 1,000 bookings, and says so when it stopped there.
 #[tokio::test]
 async fn a_guests_name_completes_without_its_accents() {

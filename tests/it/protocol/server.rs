@@ -161,8 +161,8 @@ async fn oversized_search_text_is_refused_before_reaching_hostaway() {
     let before = h.sandbox.stats().total_received();
     let message = h.err("search_listings", json!({"query": "x".repeat(5000)})).await;
     assert!(message.contains("`query`") && message.contains("at most 200"), "{message}");
-    let message = h.err("find_guest", json!({"name": "y".repeat(300)})).await;
-    assert!(message.contains("`name`"), "{message}");
+    let message = h.err("search_reservations", json!({"by_guest": true, "guest": "y".repeat(300)})).await;
+    assert!(message.contains("`guest`"), "{message}");
     assert_eq!(h.sandbox.stats().total_received(), before, "nothing was sent upstream");
 }
 

@@ -127,7 +127,7 @@ fn every_call(
         ("quote_stay", json!({"listing_id": listing, "check_in": day(150), "check_out": day(153), "guests": 2})),
         ("search_reservations", json!({"arrival_start_date": day(0), "arrival_end_date": day(7)})),
         ("get_reservation", json!({"reservation_id": reservation})),
-        ("find_guest", json!({"name": "a"})),
+        ("search_reservations", json!({"by_guest": true, "guest": "a"})),
         ("arrivals_and_departures", json!({"days": 7})),
         ("unread_conversations", json!({})),
         ("get_conversation", json!({"conversation_id": conversation})),

@@ -55,7 +55,7 @@ fn largest_calls(h: &mcp::Harness, statement: i64, task: i64, begun: i64) -> Vec
         ),
         ("search_reservations", json!({"limit": 100, "detail": "full"})),
         ("get_reservation", json!({"reservation_id": reservation, "detail": "full"})),
-        ("find_guest", json!({"name": "a"})),
+        ("search_reservations", json!({"by_guest": true, "guest": "a"})),
         ("arrivals_and_departures", json!({"date": day(-7), "days": 14})),
         (
             "create_reservation",

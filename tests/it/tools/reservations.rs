@@ -1,4 +1,4 @@
-//! End to end: search_reservations, get_reservation, find_guest and arrivals_and_departures
+//! End to end: search_reservations (with by_guest), get_reservation and arrivals_and_departures
 //! through the MCP client, checked against the sandbox's store.
 
 use crate::support::mcp;
@@ -262,7 +262,7 @@ async fn get_reservation_returns_the_booking_in_full_in_one_call() {
 }
 
 #[tokio::test]
-async fn find_guest_groups_stays_by_email_and_sums_them_like_the_store() {
+async fn by_guest_groups_stays_by_email_and_sums_them_like_the_store() {
     let h = mcp::start().await;
     let today = today(&h);
     let listing = h.sandbox.inspect(|s| *s.listings.keys().nth(2).unwrap());
@@ -276,9 +276,10 @@ async fn find_guest_groups_stays_by_email_and_sums_them_like_the_store() {
     let other = create(&h, booking(listing, today + Duration::days(60), 2, "new", ada, "ada@other.example")).await;
 
     h.ok("search_listings", json!({"limit": 1})).await;
-    let (spent, found) = calls(&h, "find_guest", json!({"email": email.to_uppercase()})).await;
-    assert_eq!(spent, 1, "find_guest reads one page (the account's zone was learnt when the session began)");
-    assert_eq!(found["total_guests"], 1);
+    let (spent, found) =
+        calls(&h, "search_reservations", json!({"by_guest": true, "email": email.to_uppercase()})).await;
+    assert_eq!(spent, 1, "by_guest reads one page (the account's zone was learnt when the session began)");
+    assert_eq!(found["total"], 1);
     let guest = &found["guests"][0];
     let stays: Vec<types::Reservation> = h.sandbox.inspect(|s| {
         s.reservations
@@ -301,18 +302,19 @@ async fn find_guest_groups_stays_by_email_and_sums_them_like_the_store() {
     let all = set([past.id, next.id, later.id, cancelled.id, inquiry.id]);
     assert_eq!(set(guest["reservation_ids"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap())), all);
 
-    let found = h.ok("find_guest", json!({"name": "lovelace"})).await;
-    assert_eq!(found["total_guests"], 2, "two emails, two guests");
+    let found = h.ok("search_reservations", json!({"by_guest": true, "guest": "lovelace"})).await;
+    assert_eq!(found["total"], 2, "two emails, two guests");
     assert_eq!(found["guests"][0]["reservation_ids"], json!([other.id]), "most recent stay first");
 }
 
 #[tokio::test]
-async fn find_guest_by_name_matches_the_store_guest_by_guest() {
+async fn by_guest_by_name_matches_the_store_guest_by_guest() {
     let h = mcp::start().await;
     let last = h.sandbox.inspect(|s| s.reservations.values().nth(7).unwrap().guest_last_name.clone().unwrap());
-    let found = h.ok("find_guest", json!({"name": last})).await;
+    let found = h.ok("search_reservations", json!({"by_guest": true, "guest": last})).await;
     // "Upcoming" counts from today in the account's zone, which the answer states.
-    let today: NaiveDate = found["today"].as_str().unwrap().parse().unwrap();
+    let note = found["note"].as_str().unwrap();
+    let today: NaiveDate = note.split("counts from ").nth(1).unwrap()[..10].parse().unwrap();
     assert_eq!(found["capped"], false);
     let groups: BTreeMap<String, Vec<types::Reservation>> = h.sandbox.inspect(|s| {
         let mut groups: BTreeMap<String, Vec<types::Reservation>> = BTreeMap::new();
@@ -323,7 +325,7 @@ async fn find_guest_by_name_matches_the_store_guest_by_guest() {
         }
         groups
     });
-    assert_eq!(found["total_guests"], groups.len());
+    assert_eq!(found["total"], groups.len());
     let listed = found["guests"].as_array().unwrap();
     assert_eq!(listed.len(), groups.len().min(20));
     for guest in listed {
@@ -459,12 +461,12 @@ async fn typical_requests_stay_within_their_call_budgets() {
     let (spent, _) = calls(&h, "get_reservation", json!({"reservation_id": other})).await;
     assert_eq!(spent, 1, "get_reservation with custom fields: the field names cached");
     let email = h.sandbox.inspect(|s| s.reservations[&id].guest_email.clone().unwrap());
-    let (spent, _) = calls(&h, "find_guest", json!({"email": email})).await;
-    assert_eq!(spent, 1, "find_guest: one page (the account's zone was learnt when the session began)");
+    let (spent, _) = calls(&h, "search_reservations", json!({"by_guest": true, "email": email})).await;
+    assert_eq!(spent, 1, "by_guest: one page (the account's zone was learnt when the session began)");
     let name = h.sandbox.inspect(|s| s.reservations[&id].guest_name.clone().unwrap());
-    let (spent, found) = calls(&h, "find_guest", json!({"name": name})).await;
-    assert_eq!(spent, 1, "find_guest by a name as Hostaway spells it: Hostaway's own match, one page");
-    assert!(found["total_guests"].as_u64().unwrap() >= 1);
+    let (spent, found) = calls(&h, "search_reservations", json!({"by_guest": true, "guest": name})).await;
+    assert_eq!(spent, 1, "by_guest with a name as Hostaway spells it: Hostaway's own match, one page");
+    assert!(found["total"].as_u64().unwrap() >= 1);
     let (spent, _) = calls(&h, "arrivals_and_departures", json!({"date": today.to_string(), "days": 3})).await;
     assert!(spent <= 3, "arrivals_and_departures: {spent}");
     let (spent, _) = calls(&h, "arrivals_and_departures", json!({"date": today.to_string(), "days": 5})).await;
@@ -494,8 +496,9 @@ async fn invalid_arguments_are_tool_errors_naming_the_field() {
         ("search_reservations", json!({"status": ["confirmed"]}), "`status`"),
         ("search_reservations", json!({"cursor": "o20"}), "`cursor`"),
         ("search_reservations", json!({"cursor": "nonsense"}), "`cursor`"),
-        ("find_guest", json!({}), "`email`"),
-        ("find_guest", json!({"name": "  "}), "`name`"),
+        ("search_reservations", json!({"by_guest": true}), "`email`"),
+        ("search_reservations", json!({"by_guest": true, "guest": "  "}), "`guest`"),
+        ("search_reservations", json!({"by_guest": true, "guest": "ana", "limit": 5}), "`limit`"),
         ("arrivals_and_departures", json!({"days": 0}), "`days`"),
         ("arrivals_and_departures", json!({"days": 15}), "`days`"),
         ("arrivals_and_departures", json!({"date": "next week"}), "`date`"),
@@ -513,23 +516,23 @@ async fn invalid_arguments_are_tool_errors_naming_the_field() {
 /// Issue 25, repro 6: a name shared by more guests than one page holds is paged with a cursor, so
 /// every guest can be reached; none is dropped silently.
 #[tokio::test]
-async fn find_guest_pages_through_every_guest_of_a_common_name() {
+async fn by_guest_pages_through_every_guest_of_a_common_name() {
     let h = mcp::start().await;
     let mut emails = BTreeSet::new();
     let mut cursor: Option<String> = None;
     let mut pages = 0;
     loop {
-        let mut args = json!({"name": "Müller"});
+        let mut args = json!({"by_guest": true, "guest": "Müller"});
         if let Some(c) = &cursor {
             args["cursor"] = json!(c);
         }
-        let page = h.ok("find_guest", args).await;
+        let page = h.ok("search_reservations", args).await;
         pages += 1;
         assert_eq!(page["capped"], false);
         for guest in page["guests"].as_array().unwrap() {
             assert!(emails.insert(guest["email"].as_str().unwrap().to_lowercase()), "a guest came twice");
         }
-        let total = page["total_guests"].as_u64().unwrap() as usize;
+        let total = page["total"].as_u64().unwrap() as usize;
         match page.get("next_cursor").and_then(Value::as_str) {
             Some(next) => cursor = Some(next.to_string()),
             None => {
@@ -548,21 +551,21 @@ async fn find_guest_pages_through_every_guest_of_a_common_name() {
     });
     assert!(want.len() > 20, "the seed has more Müllers than one page ({})", want.len());
     assert_eq!(emails, want);
-    let past_end = h.call("find_guest", json!({"name": "Müller", "cursor": "o500"})).await;
+    let past_end = h.call("search_reservations", json!({"by_guest": true, "guest": "Müller", "cursor": "o500"})).await;
     assert_eq!(past_end.is_error, Some(true), "a cursor past the end is an error: {past_end:?}");
 }
 
 /// Issue 25, repro 6: a name and an email together find the guests matching both, not the email
 /// alone.
 #[tokio::test]
-async fn find_guest_with_name_and_email_matches_both() {
+async fn by_guest_with_name_and_email_matches_both() {
     let h = mcp::start().await;
     let today = today(&h);
     let listing = h.sandbox.inspect(|s| *s.listings.keys().nth(1).unwrap());
     let email = "grace.hopper@example.org";
     create(&h, booking(listing, today + Duration::days(12), 2, "new", ("Grace", "Hopper"), email)).await;
-    let both = h.ok("find_guest", json!({"name": "hopper", "email": email})).await;
-    assert_eq!(both["total_guests"], 1);
-    let neither = h.ok("find_guest", json!({"name": "Müller", "email": email})).await;
-    assert_eq!(neither["total_guests"], 0, "Grace Hopper's email with the name Müller: {neither}");
+    let both = h.ok("search_reservations", json!({"by_guest": true, "guest": "hopper", "email": email})).await;
+    assert_eq!(both["total"], 1);
+    let neither = h.ok("search_reservations", json!({"by_guest": true, "guest": "Müller", "email": email})).await;
+    assert_eq!(neither["total"], 0, "Grace Hopper's email with the name Müller: {neither}");
 }

@@ -225,7 +225,7 @@ async fn names_and_places_match_without_case_or_accents() {
     let ids: BTreeSet<i64> = rows.iter().map(|r| r["reservation_id"].as_i64().unwrap()).collect();
     assert_eq!(ids, mullers.keys().copied().collect::<BTreeSet<_>>());
 
-    let guests = h.ok("find_guest", json!({"name": "MULLER"})).await;
+    let guests = h.ok("search_reservations", json!({"by_guest": true, "guest": "MULLER"})).await;
     let profiles = guests["guests"].as_array().unwrap();
     assert!(!profiles.is_empty());
     for profile in profiles {

@@ -24,8 +24,12 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
 /// Every operation that changes the account.
-const WRITES: [&str; 14] = [
+const WRITES: [&str; 18] = [
     id::CREATE_EXPENSE,
+    id::CREATE_LISTING_FEE_SETTING,
+    id::UPDATE_LISTING_FEE_SETTING,
+    id::DELETE_LISTING_FEE_SETTING,
+    id::UPDATE_FINANCE_FIELD,
     id::CREATE_OFFLINE_CHARGE,
     id::UPDATE_OFFLINE_CHARGE,
     id::UPDATE_EXPENSE,
@@ -418,4 +422,71 @@ async fn payment_writes_keep_the_write_properties() {
             assert_eq!(held.as_deref(), Some("paid"), "record_payment {settle}: {preview}");
         }
     }
+}
+
+#[tokio::test]
+async fn fee_and_price_line_writes_keep_the_write_properties() {
+    let h = mcp::start().await;
+    let kinds = ["petFee", "parkingFee", "towelChangeFee", "extraBedsFee", "skiPassFee"];
+    let bases =
+        [("stay", "reservation"), ("night", "night"), ("person", "person"), ("person per night", "person_per_night")];
+    for case in 0..CASES {
+        let mut rng = ChaCha8Rng::seed_from_u64(500 + case);
+        let listing = h.sandbox.inspect(|s| *s.listings.keys().nth(rng.random_range(0..s.listings.len())).unwrap());
+        let kind = kinds[rng.random_range(0..kinds.len())];
+        let (said, wire) = bases[rng.random_range(0..bases.len())];
+        let amount = f64::from(rng.random_range(100..9_000)) / 100.0;
+        let mandatory = rng.random_bool(0.5);
+        let phrase = format!("{amount} per {said} {}", if mandatory { "mandatory" } else { "optional" });
+        let set = json!({"listing_id": listing, "fees": {kind: phrase}});
+        let (preview, _) = preview_then_twice(&h, "update_listing", &set).await;
+        let held =
+            h.sandbox.inspect(|s| s.fee_settings[&listing].iter().find(|f| f.fee_type == kind).cloned().unwrap());
+        assert_eq!(
+            (held.amount, held.fee_applied_per.as_str(), held.amount_type.as_str(), held.is_mandatory),
+            (amount, wire, "flat", Some(i32::from(mandatory))),
+            "update_listing {set}: held"
+        );
+        let shown = preview["changes"][0]["after"].as_str().unwrap();
+        assert!(
+            shown.starts_with(&format!("{amount:.2} ")) && shown.contains(said),
+            "update_listing {set}: previewed {shown}"
+        );
+
+        let booking = h.sandbox.inspect(|s| {
+            let ahead: Vec<i64> = s
+                .reservations
+                .values()
+                .filter(|r| blocks_calendar(&r.status) && r.arrival_date > s.today + Duration::days(1))
+                .map(|r| r.id)
+                .collect();
+            ahead[rng.random_range(0..ahead.len())]
+        });
+        let line = f64::from(rng.random_range(1_000..30_000)) / 100.0;
+        let lines = json!({"reservation_id": booking, "price_lines": {"cleaningFee": line}});
+        refused_in_the_past(
+            &h,
+            "update_reservation",
+            json!({"reservation_id": ended_booking(&h), "price_lines": {"cleaningFee": line}}),
+        )
+        .await;
+        let (preview, _) = preview_then_twice(&h, "update_reservation", &lines).await;
+        let held = h.sandbox.inspect(|s| s.finance_overrides[&booking].values().map(|o| o.value).collect::<Vec<f64>>());
+        assert_eq!(held, vec![line], "update_reservation {lines}: held");
+        assert!(
+            preview["changes"][0]["after"].as_str().unwrap().starts_with(&format!("{line:.2} ")),
+            "update_reservation {lines}: previewed {preview}"
+        );
+    }
+}
+
+/// A booking whose stay ended before its listing's today.
+fn ended_booking(h: &mcp::Harness) -> i64 {
+    h.sandbox.inspect(|s| {
+        s.reservations
+            .values()
+            .find(|r| blocks_calendar(&r.status) && r.departure_date < listing_today(s, r.listing_map_id))
+            .unwrap()
+            .id
+    })
 }

@@ -1,14 +1,13 @@
-//! `find_guest`: one guest across all their reservations, found by name or email, with what they
-//! stayed, spent and have coming. Hostaway has no guest object, so guests are told apart here by
-//! email (or by name when a booking has no email).
+//! `search_reservations` with `by_guest: true`: one guest across all their reservations, found by
+//! name or email, with what they stayed, spent and have coming. Hostaway has no guest object, so
+//! guests are told apart here by email (or by name when a booking has no email).
 
 use crate::tools::untrusted::Untrusted;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use rmcp::{Json, tool, tool_router};
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::rows::{nights, occupies};
 use crate::hostaway::{Gateway, GatewayError, ReservationQuery, types};
@@ -16,40 +15,22 @@ use crate::tools::{
     ToolContext,
     args::{self, Cursor, Money},
     error::ToolError,
-    params::Parameters,
     text_match,
 };
 
-/// Arguments of `find_guest`.
-#[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FindGuestArgs {
-    /// Part of the guest's name (any case, accents); with `email`, both must match.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// The guest's exact email; or give `name`.
-    #[serde(default)]
-    pub email: Option<String>,
-    #[serde(default)]
-    pub cursor: Option<String>,
-}
-
-/// The guests matching a name or email, with their history.
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct GuestMatches {
+/// One page of guests, and what the walk behind it covered.
+#[derive(Debug)]
+pub(super) struct GuestPage {
     /// One entry per guest (same email, or same name when there is no email), most recent stay first.
     pub guests: Vec<GuestProfile>,
     /// Guests found in all; a page lists at most 20, and `next_cursor` reaches the rest.
     pub total_guests: usize,
-    /// Pass as `cursor` (same arguments) for the next guests; absent on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// For the next guests; absent on the last page.
     pub next_cursor: Option<String>,
-    /// True when the scan stopped at its cap (300 reservations by email, 3,000 by name); figures may be incomplete.
+    /// True when the scan stopped at its cap (300 reservations by email, 3,000 by name).
     pub capped: bool,
-    /// The date `upcoming` counts from: today in `time_zone`.
+    /// What `upcoming` counts from: today in the account's zone, said in words.
     pub today: String,
-    /// The account's time zone (the one most of its listings keep).
-    pub time_zone: String,
 }
 
 /// One guest across their reservations.
@@ -98,35 +79,24 @@ pub struct UpcomingStay {
     pub check_out: String,
 }
 
-#[tool_router(router = find_guest_tool, vis = "pub(crate)")]
 impl ToolContext {
-    /// A guest by name or email: contacts, stays, spend and reservation ids (guests told apart by email).
-    #[tool(
-        name = "find_guest",
-        title = "Find guest",
-        annotations(
-            title = "Find guest",
-            read_only_hint = true,
-            destructive_hint = false,
-            idempotent_hint = true,
-            open_world_hint = true
-        )
-    )]
-    pub async fn find_guest(
+    /// The page of guests whose name holds `name` and, when given, whose email is `email`,
+    /// starting at `cursor`.
+    pub(super) async fn guest_page(
         &self,
-        Parameters(args): Parameters<FindGuestArgs>,
-    ) -> Result<Json<GuestMatches>, ToolError> {
-        let (name, email) =
-            (args::search_text("name", args.name.as_deref())?, args::search_text("email", args.email.as_deref())?);
-        let offset = match Cursor::decode(args.cursor.as_deref())? {
+        name: Option<String>,
+        email: Option<String>,
+        cursor: Option<&str>,
+    ) -> Result<GuestPage, ToolError> {
+        let offset = match Cursor::decode(cursor)? {
             None => 0,
             Some(Cursor::Offset(n)) => n as usize,
             Some(Cursor::After(_)) => {
-                return Err(ToolError::invalid("cursor", "not a cursor from find_guest; pass next_cursor as returned"));
+                return Err(ToolError::invalid("cursor", "not a cursor of by_guest; pass next_cursor as returned"));
             }
         };
         if name.is_none() && email.is_none() {
-            return Err(ToolError::invalid("name", "give `name` (part of the guest's name) or `email`"));
+            return Err(ToolError::invalid("guest", "by_guest needs `guest` (part of the guest's name) or `email`"));
         }
         let pages = if email.is_some() { GUEST_PAGES } else { NAME_PAGES };
         let (reservations, capped) = guests_named(&self.gateway, name.as_deref(), email, pages).await?;
@@ -152,14 +122,13 @@ impl ToolContext {
             ));
         }
         let next = offset + MAX_GUESTS;
-        Ok(Json(GuestMatches {
+        Ok(GuestPage {
             guests: guests.into_iter().skip(offset).take(MAX_GUESTS).collect(),
             total_guests,
             next_cursor: (next < total_guests).then(|| Cursor::Offset(next as u32).encode()),
             capped,
-            today: today.date.to_string(),
-            time_zone: today.zone.to_string(),
-        }))
+            today: format!("{} in {}", today.date, today.zone),
+        })
     }
 }
 
@@ -167,7 +136,7 @@ impl ToolContext {
 const GUEST_PAGES: u32 = 3;
 /// Pages read at most when a guest's name is matched here over the whole list (3,000 reservations).
 const NAME_PAGES: u32 = 30;
-/// Guests listed at most by find_guest.
+/// Guests listed at most on a page.
 const MAX_GUESTS: usize = 20;
 
 /// The reservations whose guest's name contains `name` (any case, accents) and, when given,
