@@ -280,7 +280,10 @@ impl ToolContext {
                     title: Some(Untrusted::from(input.title.clone())),
                     amount: Money::new(input.amount, currency.clone()),
                     status: Some(input.status.to_string()),
-                    scheduled_for: Some(args::iso_datetime(&input.scheduled_date)),
+                    // A payment made now shows no time: the preview a person approves must read
+                    // the same when the confirm builds it again a moment later.
+                    scheduled_for: (input.status == types::OfflineChargeInputStatus::Awaiting)
+                        .then(|| args::iso_datetime(&input.scheduled_date)),
                     charged_at: None,
                     method: Some(Untrusted::from(input.payment_method.to_string())),
                 };

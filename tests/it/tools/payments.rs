@@ -37,6 +37,7 @@ async fn a_cash_payment_is_recorded_once_in_the_bookings_currency() {
     assert_eq!(preview["status"], "preview");
     assert_eq!(preview["charge"]["amount"], json!({"amount": 200.0, "currency": currency}));
     assert_eq!(preview["charge"]["status"], "paid");
+    assert!(preview["charge"].get("scheduled_for").is_none(), "no clock time a confirm a second later would miss");
     assert_eq!(h.sandbox.stats().applied(id::CREATE_OFFLINE_CHARGE), 0, "a preview records nothing");
 
     let mut confirm = args.clone();
