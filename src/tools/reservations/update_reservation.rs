@@ -431,14 +431,7 @@ impl ToolContext {
                     "set price lines in a call of their own: new dates or a new party re-price the booking",
                 ));
             }
-            let today = self.listing_today(current.listing_map_id).await?;
-            if StayPhase::of(current.arrival_date, current.departure_date, today.date) == StayPhase::Ended {
-                return Err(ToolError::Refused(format!(
-                    "reservation {id} ended on {}: a stay that has ended keeps its price lines (today is {} in {}); \
-                     nothing was changed",
-                    current.departure_date, today.date, today.zone
-                )));
-            }
+            self.refuse_once_ended(&current, "price lines").await?;
             let held = self.gateway.finance_fields(id, fresh).await?;
             let currency = args::currency_or_fallback(current.currency.as_deref());
             for (name, cents) in asked {
@@ -459,14 +452,7 @@ impl ToolContext {
             refuse_rewriting_the_past(&current, (moves_in, moves_out), (check_in, check_out), today)?;
         }
         if !arrival.is_empty() {
-            let today = self.listing_today(current.listing_map_id).await?;
-            if StayPhase::of(current.arrival_date, current.departure_date, today.date) == StayPhase::Ended {
-                return Err(ToolError::Refused(format!(
-                    "reservation {id} ended on {}: a stay that has ended keeps its arrival details (today is {} in {}); \
-                     nothing was changed",
-                    current.departure_date, today.date, today.zone
-                )));
-            }
+            self.refuse_once_ended(&current, "arrival details").await?;
         }
         let mut refusal = status_of(&current).is_over().then(|| {
             format!(
@@ -542,6 +528,22 @@ impl ToolContext {
             note,
         };
         Ok(UpdatePlan { out, body, reservation_changes, lines, refusal })
+    }
+}
+
+impl ToolContext {
+    /// Refuses a change of `what` (arrival details, price lines) to a stay that has ended by the
+    /// listing's today: what it was is what happened.
+    async fn refuse_once_ended(&self, current: &types::Reservation, what: &str) -> Result<(), ToolError> {
+        let today = self.listing_today(current.listing_map_id).await?;
+        if StayPhase::of(current.arrival_date, current.departure_date, today.date) != StayPhase::Ended {
+            return Ok(());
+        }
+        Err(ToolError::Refused(format!(
+            "reservation {} ended on {}: a stay that has ended keeps its {what} (today is {} in {}); nothing was \
+             changed",
+            current.id, current.departure_date, today.date, today.zone
+        )))
     }
 }
 
